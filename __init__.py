@@ -1,0 +1,3 @@
+"""rotaplan: teacher rotation and placement for a district education bureau."""
+
+__version__ = "0.1.0"

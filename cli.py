@@ -1,0 +1,262 @@
+"""rotaplan command line: a thin shell over models/, optimizer/, scenarios/ and validator/."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from .models import BUILTIN, Plan, Problem, Scenario, ScenarioError
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+def friendly(fn):
+    """Bad input exits 2 with the problems listed, never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except ScenarioError as exc:
+            err_console.print(f"[bold red]{len(exc.problems)} problem(s) in the input:[/]")
+            for p in exc.problems[:200]:
+                err_console.print(f"  - {p}", markup=False)
+            if len(exc.problems) > 200:
+                err_console.print(f"  ... and {len(exc.problems) - 200} more")
+            sys.exit(2)
+        except (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError) as exc:
+            err_console.print(f"[bold red]error:[/] {exc}", markup=True)
+            sys.exit(2)
+        except KeyError as exc:
+            err_console.print(f"[bold red]error:[/] not found: {exc.args[0] if exc.args else exc}")
+            sys.exit(2)
+
+    return wrapper
+
+
+def print_warnings(sc: Scenario) -> None:
+    for w in sc.warnings:
+        err_console.print(f"[yellow]warning:[/] {w}", markup=True, soft_wrap=True)
+
+
+def load(path: str | None) -> Scenario:
+    with console.status("Reading and validating the scenario..."):
+        sc = Scenario.read(path)
+    print_warnings(sc)
+    return sc
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="rotaplan")
+def main():
+    """rotaplan: plan the annual rotation and placement of principals and teachers.
+
+    Reads the personnel office's data (CSV folder or Excel workbook, English or Chinese headers),
+    checks it, and writes a plan that can be read, checked, explained and compared.
+    Rule ids (R1...R13) are those of the district policy; see docs/.
+    """
+
+
+# ---- validate ---------------------------------------------------------------------------
+@main.command()
+@click.argument("scenario", required=False, type=click.Path())
+@friendly
+def validate(scenario):
+    """Check a SCENARIO and print its summary; exit 0 if valid, 2 with every problem listed if not.
+
+    SCENARIO is a scenario folder of CSV files or one .xlsx workbook (default: the built-in
+    Laiwu sample district).
+    """
+    sc = load(scenario)
+    from .models.summary import summary
+
+    s = summary(sc)
+    console.print(f"[bold]Scenario {sc.name}[/]: plan year {sc.policy.plan_year}, valid.")
+    t = Table(title="Schools by area and level")
+    levels = list(s["schools_by_level"])
+    t.add_column("area")
+    for lv in levels:
+        t.add_column(lv, justify="right")
+    for area, row in s["schools_by_area_level"].items():
+        t.add_row(area, *[str(row.get(lv, 0)) for lv in levels])
+    console.print(t)
+    t = Table(title="Staff")
+    t.add_column("figure")
+    t.add_column("value", justify="right")
+    for k, v in s["figures"].items():
+        t.add_row(k, str(v))
+    console.print(t)
+    t = Table(title="Current policy figures (before any plan)")
+    for c in ("rule", "figure", "now", "target"):
+        t.add_column(c)
+    for rule, fig, now, target in s["rule_figures"]:
+        t.add_row(rule, fig, _fmt(now), _fmt(target))
+    console.print(t)
+
+
+def _fmt(v) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return f"{v:.3f}"
+    return str(v)
+
+
+# ---- generate ---------------------------------------------------------------------------
+@main.command()
+@click.option("--staff", "n_staff", type=click.IntRange(500, 100_000), default=5000, show_default=True,
+              help="approximate number of staff (500 to 100,000)")
+@click.option("--seed", type=int, default=0, show_default=True, help="random seed: the same seed gives the same data")
+@click.option("--laiwu", is_flag=True, help="generate the built-in Laiwu sample district instead (15 real townships)")
+@click.option("--plan-year", type=int, default=2027, show_default=True, help="plan_year written to the policy")
+@click.argument("out", type=click.Path())
+@friendly
+def generate(n_staff, seed, laiwu, plan_year, out):
+    """Generate a synthetic district scenario into OUT (a folder, or a workbook if OUT ends in .xlsx)."""
+    from .scenarios.generate import generate as gen
+
+    t0 = time.perf_counter()
+    with console.status(f"Generating about {n_staff} staff..."):
+        frames = gen(staff=n_staff, seed=seed, laiwu=laiwu, plan_year=plan_year)
+        sc = Scenario.from_frames({k: v for k, v in frames.items() if k != "policy"},
+                                  policy=frames["policy"], name=Path(out).stem)
+        sc.write(out)
+    console.print(f"Wrote {len(sc.schools)} schools, {len(sc.staff)} staff, {len(sc.demand)} demand lines "
+                  f"to {out} in {time.perf_counter() - t0:.1f} s.")
+
+
+# ---- plan -------------------------------------------------------------------------------
+@main.command()
+@click.argument("scenario", required=False, type=click.Path())
+@click.option("--out", "out", type=click.Path(), default="plan", show_default=True,
+              help="plan folder to write (assignments.csv, itinerant.csv, kpis.json, compliance.csv, plan.xlsx)")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="CP-SAT time limit in seconds, per stage")
+@click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed")
+@click.option("--workers", type=click.IntRange(1, 64), default=8, show_default=True,
+              help="CP-SAT num_workers; 1 with a fixed seed gives a reproducible plan")
+@click.option("--log", is_flag=True, help="print the CP-SAT search log")
+@friendly
+def plan(scenario, out, time_limit, seed, workers, log):
+    """Plan who moves where from 1 September for SCENARIO and write the plan folder.
+
+    SCENARIO is a scenario folder of CSV files or one .xlsx workbook (default: the built-in
+    Laiwu sample district). Prints solver figures, KPIs before/after/target and compliance.
+    """
+    from .optimizer import SolveParams, plan_scenario
+    from .validator import check_plan
+
+    sc = load(scenario)
+    params = SolveParams(time_limit=time_limit, seed=seed, workers=workers, log=log)
+    t0 = time.perf_counter()
+    with console.status("Planning...") as status:
+        result, state = plan_scenario(sc, params, progress=lambda s: status.update(f"Planning: {s}..."))
+    violations = check_plan(sc, result)
+    _write_plan(result, sc, scenario, out, params)
+    for line in state.notes:
+        console.print(line, markup=False)
+    _print_plan_summary(result, violations)
+    console.print(f"Plan written to {out}/ in {time.perf_counter() - t0:.1f} s.")
+
+
+def _write_plan(result: Plan, sc: Scenario, scenario_path, out, params) -> None:
+    from .models.workbook import write_plan_workbook
+
+    meta = {"scenario": str(Path(scenario_path).resolve()) if scenario_path else "builtin:laiwu",
+            "seed": params.seed, "workers": params.workers, "time_limit": params.time_limit}
+    result.write(out, extra_files={
+        "plan.xlsx": lambda p: write_plan_workbook(result, sc, p),
+        "meta.json": lambda p: p.write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8"),
+    })
+
+
+def _print_plan_summary(result: Plan, violations) -> None:
+    k = result.kpis
+    t = Table(title="Solver (per stage)")
+    for c in ("stage", "status", "objective", "bound", "gap", "seconds"):
+        t.add_column(c)
+    for stage, s in k.get("solver", {}).items():
+        t.add_row(stage, str(s.get("status")), _fmt(s.get("objective")), _fmt(s.get("bound")),
+                  _fmt(s.get("gap")), _fmt(s.get("solve_seconds")))
+    console.print(t)
+    t = Table(title="KPIs")
+    for c in ("figure", "before", "after", "target"):
+        t.add_column(c)
+    keys = list(k["before"]) + [x for x in k["after"] if x not in k["before"]]
+    for key in keys:
+        t.add_row(key, _fmt(k["before"].get(key)), _fmt(k["after"].get(key)), _fmt(k["target"].get(key)))
+    console.print(t)
+    t = Table(title="Compliance")
+    for c in ("rule", "status", "detail"):
+        t.add_column(c)
+    for r in result.compliance.itertuples():
+        color = {"met": "green", "not_met": "red", "exempted": "yellow"}.get(r.status, "white")
+        t.add_row(r.rule, f"[{color}]{r.status}[/]", str(r.detail))
+    console.print(t)
+    hard = [v for v in violations if v.hard]
+    if hard:
+        console.print(f"[bold red]The validator found {len(hard)} hard-rule violation(s):[/]")
+        for v in hard[:50]:
+            console.print(f"  - {v}", markup=False)
+    else:
+        console.print("[green]The validator found no hard-rule violation.[/]")
+
+
+# ---- check ------------------------------------------------------------------------------
+@main.command()
+@click.argument("plan_path", metavar="PLAN", type=click.Path(exists=True))
+@click.argument("scenario", required=False, type=click.Path())
+@friendly
+def check(plan_path, scenario):
+    """Check a PLAN folder or plan.xlsx (possibly edited by hand) against every rule.
+
+    SCENARIO defaults to the scenario the plan was made from. Exit 1 when a hard rule is broken."""
+    from .validator import check_plan
+
+    pl = Plan.read(plan_path)
+    sc = load(scenario or _plan_scenario(plan_path))
+    violations = check_plan(sc, pl)
+    for v in violations:
+        console.print(f"- {v}", markup=False)
+    hard = sum(v.hard for v in violations)
+    console.print(f"{hard} hard-rule violation(s), {len(violations) - hard} target(s) not met.")
+    sys.exit(1 if hard else 0)
+
+
+def _plan_scenario(plan_path) -> str | None:
+    p = Path(plan_path)
+    meta = (p if p.is_dir() else p.parent) / "meta.json"
+    if meta.exists():
+        s = json.loads(meta.read_text(encoding="utf-8")).get("scenario", "")
+        return None if s.startswith("builtin:") else s
+    return None
+
+
+# ---- routes -----------------------------------------------------------------------------
+@main.command()
+@click.argument("person")
+@click.argument("plan_path", metavar="[PLAN]", required=False, default="plan", type=click.Path())
+@click.option("--scenario", type=click.Path(), default=None, help="scenario of the plan (default: recorded in the plan)")
+@friendly
+def routes(person, plan_path, scenario):
+    """Print PERSON's itinerant-teaching week from PLAN (default folder: plan): days, stops, lessons, minutes."""
+    from .optimizer.itinerant.report import week_text
+
+    if not Path(plan_path).exists():
+        raise ScenarioError([Problem(str(plan_path), None, None, None,
+                                     "no such plan: run `rotaplan plan --out DIR` first")])
+    pl = Plan.read(plan_path)
+    sc = load(scenario or _plan_scenario(plan_path))
+    console.print(week_text(pl, sc, person), markup=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

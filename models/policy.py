@@ -1,0 +1,153 @@
+"""Policy parameters (policy.yaml / the policy sheet): every key has a default, a unit and a range.
+
+Unknown keys are errors, with the closest valid name suggested.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import Problem, ScenarioError
+
+
+def _f(default, unit: str, desc: str, ge=None, le=None):
+    return Field(default, ge=ge, le=le, description=desc, json_schema_extra={"unit": unit})
+
+
+class Weights(BaseModel):
+    """Soft-goal weights. Larger means the optimizer cares more. All are per unit stated."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    move: float = _f(10.0, "per move", "cost of a move beyond those the rules require", ge=0)
+    commute_km: float = _f(0.5, "per km", "cost per km of home-to-school distance", ge=0)
+    preference: float = _f(6.0, "per rank", "reward for a ranked school; rank 1 earns most", ge=0)
+    envy: float = _f(20.0, "per pair", "cost of a justified-envy pair", ge=0)
+    r1x_crossing: float = _f(200.0, "per crossing", "reward for a due leader crossing urban-rural", ge=0)
+    r2_urban_reserve: float = _f(60.0, "per post", "reward for an urban reserve leader in a rural post", ge=0)
+    r3_young_rural_leader: float = _f(15.0, "per leader", "reward per young leader at a rural school", ge=0)
+    leader_post_filled: float = _f(100.0, "per post", "reward per filled leader post", ge=0)
+    experienced_weak_school: float = _f(8.0, "per principal", "reward for an experienced principal at a rural or mountainous school", ge=0)
+    coverage: float = _f(1.0, "per lesson", "reward per covered weekly lesson", ge=0)
+    rural_coverage: float = _f(2.0, "factor", "coverage weight multiplier at rural schools", ge=1)
+    mountain_coverage: float = _f(1.5, "factor", "extra coverage multiplier at mountainous schools", ge=1)
+    r9_parity: float = _f(50.0, "per teacher", "cost per teacher short of rural ratio parity (R9)", ge=0)
+    r10_degree_ratio: float = _f(50.0, "per teacher", "cost per teacher short of the R10 degree ratio", ge=0)
+    r11_exchange: float = _f(30.0, "per teacher", "cost per teacher short of the R11 exchange targets", ge=0)
+    itinerant_teacher: float = _f(2.0, "per teacher", "cost per itinerant teacher used", ge=0)
+    travel_minute: float = _f(0.01, "per minute", "cost per weekly travel minute of itinerant teaching", ge=0)
+    # Priority points (the office's bareme) used for the no-justified-envy goal.
+    points_rural_year: float = _f(1.0, "points per year", "priority points per rural service year", ge=0)
+    points_backbone_level: float = _f(2.0, "points per level", "priority points per backbone level above none", ge=0)
+    points_year_at_school: float = _f(0.5, "points per year", "priority points per year at the current school", ge=0)
+    points_mountainous: float = _f(3.0, "points", "priority points for serving at a mountainous school", ge=0)
+
+
+class Policy(BaseModel):
+    """The policy parameters of DOMAIN.md with their defaults."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    plan_year: int = _f(2026, "year", "the plan takes effect on 1 September of this year", ge=2000, le=2100)
+    term_years: int = _f(3, "years", "length of a leader term and of a contract period", ge=1, le=10)
+    rotation_terms: int = _f(2, "terms", "consecutive terms at one school after which a leader is due (R1)", ge=1, le=10)
+    young_age: int = _f(45, "years", "a leader this age or younger counts as young (R3)", ge=18, le=70)
+    young_rural_leader_share: float = _f(0.5, "share", "target share of young rural leaders (R3)", ge=0, le=1)
+    degree_ratio_max: float = _f(1.05, "ratio", "most urban/rural bachelor share ratio (R10)", ge=1, le=10)
+    teacher_load: int = _f(16, "lessons/week", "weekly lessons one teacher can teach", ge=1, le=40)
+    days_per_week: int = _f(5, "days", "school days a week", ge=1, le=7)
+    max_schools_per_day: int = _f(2, "schools", "most schools an itinerant teacher visits in a day (R7)", ge=1, le=6)
+    max_travel_minutes_per_day: float = _f(90, "minutes", "most travel minutes a day for an itinerant teacher (R7)", ge=0, le=600)
+    max_itinerant_lessons_per_day: int = _f(4, "lessons", "most itinerant lessons a teacher teaches in a day (R7)", ge=1, le=12)
+    exchange_after_years: int = _f(6, "years", "years at one school after which a teacher may be exchanged (R11)", ge=1, le=40)
+    exchange_share: float = _f(0.10, "share", "share of exchange-eligible teachers who move each year (R11)", ge=0, le=1)
+    exchange_backbone_share: float = _f(0.20, "share", "least share of backbone teachers among those exchanged (R11)", ge=0, le=1)
+    retirement_age_male: int = _f(60, "years", "retirement age, men (R12)", ge=40, le=75)
+    retirement_age_female: int = _f(55, "years", "retirement age, women (R12)", ge=40, le=75)
+    public_funded_rural_years: float = _f(6, "years", "rural years a public-funded teacher owes (R6)", ge=0, le=20)
+    young_backbone_training_count: int = _f(50, "teachers", "young teachers selected for backbone training (R13)", ge=0)
+    young_backbone_age: int = _f(35, "years", "a teacher this age or younger counts as young for R13", ge=18, le=70)
+    detour_factor: float = _f(1.3, "factor", "road distance / great-circle distance when roads are not given", ge=1, le=5)
+    road_speed_kmh: float = _f(40.0, "km/h", "average road speed when roads are not given", ge=1, le=200)
+    allow_principal_to_vice: bool = _f(False, "switch", "a due principal may rotate into a vice-principal post (R1)")
+    promote_rural_reserve: bool = _f(True, "switch", "rural reserve leaders may be promoted into rural posts too (R2)")
+    weights: Weights = Field(default_factory=Weights)
+
+    @classmethod
+    def keys(cls) -> list[str]:
+        return list(cls.model_fields) + [f"weights.{k}" for k in Weights.model_fields]
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, Any] | None, source: str = "policy.yaml") -> "Policy":
+        data = dict(data or {})
+        # Accept dotted keys ("weights.move") from a two-column policy sheet.
+        weights = dict(data.pop("weights", None) or {})
+        for k in [k for k in data if str(k).startswith("weights.")]:
+            weights[str(k).split(".", 1)[1]] = data.pop(k)
+        problems: list[Problem] = []
+        for k in data:
+            if k not in cls.model_fields or k == "weights":
+                problems.append(_unknown(source, str(k), list(cls.model_fields)))
+        for k in weights:
+            if k not in Weights.model_fields:
+                problems.append(_unknown(source, f"weights.{k}", [f"weights.{w}" for w in Weights.model_fields]))
+        if problems:
+            raise ScenarioError(problems)
+        try:
+            return cls(**data, weights=Weights(**weights))
+        except ValidationError as exc:
+            raise ScenarioError([
+                Problem(source, None, ".".join(str(p) for p in e["loc"]) or None,
+                        e.get("input"), _friendly(e, cls))
+                for e in exc.errors()
+            ]) from None
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> "Policy":
+        path = Path(path)
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+        except yaml.YAMLError as exc:
+            raise ScenarioError([Problem(path.name, None, None, None, f"not valid YAML: {exc}")]) from None
+        if not isinstance(data, dict):
+            raise ScenarioError([Problem(path.name, None, None, None, "must be a mapping of key: value")])
+        return cls.from_mapping(data, path.name)
+
+    def to_mapping(self) -> dict[str, Any]:
+        return self.model_dump()
+
+    def to_yaml(self) -> str:
+        return yaml.safe_dump(self.to_mapping(), allow_unicode=True, sort_keys=False)
+
+    def with_overrides(self, overrides: dict[str, Any], source: str = "overrides") -> "Policy":
+        merged = self.to_mapping()
+        for k, v in (overrides or {}).items():
+            if k == "weights" and isinstance(v, dict):
+                merged["weights"] = {**merged["weights"], **v}
+            elif str(k).startswith("weights."):
+                merged["weights"][str(k).split(".", 1)[1]] = v
+            else:
+                merged[k] = v
+        return Policy.from_mapping(merged, source)
+
+
+def _unknown(source: str, key: str, valid: list[str]) -> Problem:
+    close = difflib.get_close_matches(key, valid, n=1, cutoff=0.5)
+    hint = f"did you mean '{close[0]}'?" if close else "valid keys: " + ", ".join(valid)
+    return Problem(source, None, key, None, f"unknown policy key '{key}': {hint}")
+
+
+def _friendly(err: dict, cls) -> str:
+    loc = [str(p) for p in err["loc"]]
+    model = Weights if loc and loc[0] == "weights" else cls
+    name = loc[-1] if loc else ""
+    info = model.model_fields.get(name)
+    unit = ""
+    if info is not None and info.json_schema_extra:
+        unit = f" ({info.json_schema_extra.get('unit')})"
+    return f"{err['msg']}{unit}"

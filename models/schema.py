@@ -1,0 +1,224 @@
+"""The scenario input contract of DOMAIN.md as data: tables, columns, aliases, enumerations.
+
+Readers, writers and validation all work from these tables, so a column or an accepted
+Chinese value is declared exactly once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Enumerations: canonical English value -> accepted Chinese value(s).
+AREA = {"urban": ("城区", "城镇", "城市"), "rural": ("乡村", "农村")}
+LEVEL = {
+    "kindergarten": ("幼儿园",),
+    "primary": ("小学",),
+    "junior": ("初中",),
+    "nine_year": ("九年一贯制",),
+    "senior": ("高中",),
+    "vocational": ("中职",),
+}
+ROLE = {"principal": ("校长",), "vice_principal": ("副校长",), "teacher": ("教师",)}
+GENDER = {"M": ("男", "male"), "F": ("女", "female")}
+DEGREE = {
+    "doctorate": ("博士",),
+    "master": ("硕士",),
+    "bachelor": ("本科",),
+    "associate": ("专科", "大专"),
+    "secondary": ("中专及以下", "中专", "高中及以下"),
+}
+BACKBONE = {
+    "none": ("无", ""),
+    "school": ("校级",),
+    "district": ("区级", "县级"),
+    "city": ("市级",),
+    "province": ("省级",),
+}
+SUBJECT_ZH = {
+    "chinese": "语文",
+    "math": "数学",
+    "english": "英语",
+    "music": "音乐",
+    "art": "美术",
+    "pe": "体育",
+    "science": "科学",
+    "it": "信息技术",
+    "moral": "道德与法治",
+    "physics": "物理",
+    "chemistry": "化学",
+    "biology": "生物",
+    "history": "历史",
+    "geography": "地理",
+    "politics": "政治",
+    "preschool": "学前教育",
+    "labor": "劳动",
+    "psychology": "心理健康",
+}
+BOOL_TRUE = ("true", "1", "yes", "y", "是", "t")
+BOOL_FALSE = ("false", "0", "no", "n", "否", "f", "")
+
+COMPULSORY_LEVELS = ("primary", "junior", "nine_year")
+LEADER_ROLES = ("principal", "vice_principal")
+DEGREE_RANK = {"secondary": 0, "associate": 1, "bachelor": 2, "master": 3, "doctorate": 4}
+BACKBONE_RANK = {"none": 0, "school": 1, "district": 2, "city": 3, "province": 4}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    alias: str
+    kind: str  # text | int | float | bool | date | enum | ids
+    required: bool = True
+    default: object = None
+    enum: dict | None = None
+    min: float | None = None
+    max: float | None = None
+    extra_aliases: tuple[str, ...] = ()
+
+    def accepted(self) -> str:
+        """What a user may write in this column, for error messages."""
+        if self.kind == "enum":
+            return " / ".join(f"{k} ({v[0]})" if v and v[0] else k for k, v in self.enum.items())
+        if self.kind == "bool":
+            return "true/false, 1/0, yes/no, 是/否"
+        if self.kind == "date":
+            return "a date YYYY-MM-DD or YYYY-MM"
+        if self.kind == "int":
+            lo = "" if self.min is None else f" >= {self.min:g}"
+            return f"a whole number{lo}"
+        if self.kind == "float":
+            rng = ""
+            if self.min is not None and self.max is not None:
+                rng = f" between {self.min:g} and {self.max:g}"
+            elif self.min is not None:
+                rng = f" >= {self.min:g}"
+            return f"a number{rng}"
+        if self.kind == "ids":
+            return "school ids separated by ';'"
+        return "text"
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str  # canonical sheet / file stem
+    alias: str  # Chinese sheet name
+    columns: tuple[Column, ...]
+    required: bool = True
+    key: tuple[str, ...] = field(default=())
+
+    @property
+    def file(self) -> str:
+        return f"{self.name}.csv"
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+C = Column
+SCHOOLS = Table(
+    "schools",
+    "学校",
+    (
+        C("school_id", "学校代码", "text"),
+        C("name", "学校名称", "text"),
+        C("township", "街道镇", "text", extra_aliases=("街道(镇)", "乡镇")),
+        C("area", "城乡类别", "enum", enum=AREA),
+        C("level", "学段", "enum", enum=LEVEL),
+        C("is_township_seat", "是否驻地学校", "bool"),
+        C("mountainous", "是否山区", "bool", required=False, default=False),
+        C("lat", "纬度", "float", min=-90, max=90),
+        C("lon", "经度", "float", min=-180, max=180),
+        C("principal_posts", "校长职数", "int", required=False, default=1, min=0),
+        C("vice_principal_posts", "副校长职数", "int", required=False, default=1, min=0),
+        C("staff_quota", "编制数", "int", required=False, default=None, min=0),
+    ),
+    key=("school_id",),
+)
+STAFF = Table(
+    "staff",
+    "教职工",
+    (
+        C("person_id", "工号", "text"),
+        C("name", "姓名", "text"),
+        C("gender", "性别", "enum", enum=GENDER),
+        C("birth_date", "出生日期", "date"),
+        C("role", "岗位", "enum", enum=ROLE),
+        C("school_id", "现任学校代码", "text", required=False, default=""),
+        C("subject", "学科", "text", required=False, default=""),
+        C("degree", "学历", "enum", enum=DEGREE),
+        C("backbone", "骨干级别", "enum", required=False, default="none", enum=BACKBONE),
+        C("years_at_school", "本校连续任职年限", "int", required=False, default=0, min=0),
+        C("terms_at_school", "本校连续任期数", "int", required=False, default=0, min=0),
+        C("contract_period", "聘期序号", "int", required=False, default=0, min=0),
+        C("period_years", "本聘期已满年数", "int", required=False, default=0, min=0),
+        C("rural_service_years", "农村服务年限", "float", required=False, default=0.0, min=0),
+        C("public_funded", "是否公费师范生", "bool", required=False, default=False),
+        C("reserve_leader", "是否后备干部", "bool", required=False, default=False),
+        C("itinerant_ok", "是否可走教", "bool", required=False, default=True),
+        C("exempt_reason", "免交流原因", "text", required=False, default=""),
+        C("home_lat", "住址纬度", "float", required=False, default=None, min=-90, max=90),
+        C("home_lon", "住址经度", "float", required=False, default=None, min=-180, max=180),
+        C("preferences", "志愿学校", "ids", required=False, default=""),
+        C("locked_school", "锁定学校", "text", required=False, default=""),
+    ),
+    key=("person_id",),
+)
+DEMAND = Table(
+    "demand",
+    "课时需求",
+    (
+        C("school_id", "学校代码", "text"),
+        C("subject", "学科", "text"),
+        C("weekly_lessons", "周课时", "int", min=0),
+    ),
+    key=("school_id", "subject"),
+)
+ROADS = Table(
+    "roads",
+    "道路",
+    (
+        C("from", "起点", "text"),
+        C("to", "终点", "text"),
+        C("minutes", "分钟", "float", min=0),
+    ),
+    required=False,
+)
+NODES = Table(
+    "nodes",
+    "节点",
+    (
+        C("node_id", "节点", "text", extra_aliases=("节点代码", "节点编号")),
+        C("lat", "纬度", "float", min=-90, max=90),
+        C("lon", "经度", "float", min=-180, max=180),
+    ),
+    required=False,
+    key=("node_id",),
+)
+TABLES = (SCHOOLS, STAFF, DEMAND, ROADS, NODES)
+TABLE_BY_NAME = {t.name: t for t in TABLES}
+POLICY_SHEET = ("policy", "政策参数")
+
+
+def subject_code(value: str) -> str:
+    """Canonical subject code for an English or Chinese subject name."""
+    v = str(value).strip()
+    low = v.lower()
+    if low in SUBJECT_ZH:
+        return low
+    for code, zh in SUBJECT_ZH.items():
+        if v == zh:
+            return code
+    return low
+
+
+def enum_lookup(enum: dict) -> dict[str, str]:
+    """Every accepted spelling (lower-cased) -> canonical value."""
+    out: dict[str, str] = {}
+    for canon, zh in enum.items():
+        out[canon.lower()] = canon
+        for z in zh:
+            out[z.lower()] = canon
+    return out

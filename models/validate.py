@@ -1,0 +1,117 @@
+"""Cross-table checks of a parsed scenario: every problem in one pass, each with file, row and column."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .errors import Problem
+from .schema import LEADER_ROLES
+
+
+def _row_list(rows) -> str:
+    rows = [int(r) for r in rows]
+    head = ", ".join(str(r) for r in rows[:5])
+    return head + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
+
+
+def check_scenario(sc) -> list[Problem]:
+    """All cross-table problems (errors and warnings) of a scenario whose tables parsed."""
+    p: list[Problem] = []
+    schools, staff, demand = sc.schools, sc.staff, sc.demand
+    s_src, p_src, d_src = sc.source("schools"), sc.source("staff"), sc.source("demand")
+    school_ids = set(schools["school_id"])
+
+    def duplicates(df, cols, src, what):
+        dup = df.duplicated(list(cols), keep="first")
+        first = df.drop_duplicates(list(cols), keep="first")
+        first_row = {tuple(k): r for r, k in zip(first.index, first[list(cols)].itertuples(index=False))}
+        for row, key in zip(df.index[dup], df[list(cols)][dup].itertuples(index=False)):
+            key = tuple(key)
+            p.append(Problem(src, int(row), cols[-1] if len(cols) == 1 else "+".join(cols), "/".join(key),
+                             f"duplicate {what}: already used at row {first_row[key]}; each must be unique"))
+
+    duplicates(schools, ("school_id",), s_src, "school_id")
+    duplicates(staff, ("person_id",), p_src, "person_id")
+    duplicates(demand, ("school_id", "subject"), d_src, "demand line (school_id, subject)")
+
+    def unknown(df, col, src, allow_empty=True):
+        vals = df[col]
+        bad = ~vals.isin(school_ids) & ((vals != "") if allow_empty else True)
+        for row, v in vals[bad].items():
+            p.append(Problem(src, int(row), col, v, "unknown school id: it must be a school_id of the schools table"))
+
+    unknown(staff, "school_id", p_src)
+    unknown(staff, "locked_school", p_src)
+    unknown(demand, "school_id", d_src, allow_empty=False)
+    prefs = staff["preferences"]
+    for row, v in prefs[prefs != ""].items():
+        for sid in v.split(";"):
+            if sid not in school_ids:
+                p.append(Problem(p_src, int(row), "preferences", sid,
+                                 "unknown school id in the ranked list; use school_id values separated by ';'"))
+
+    # People: leaders need a school; teachers need a subject.
+    lead = staff["role"].isin(LEADER_ROLES)
+    for row in staff.index[lead & (staff["school_id"] == "")]:
+        p.append(Problem(p_src, int(row), "school_id", None,
+                         "a principal or vice-principal must have a current school (only new teachers are placed)"))
+    for row in staff.index[(staff["role"] == "teacher") & (staff["subject"] == "")]:
+        p.append(Problem(p_src, int(row), "subject", None, "a teacher needs a subject, e.g. math (数学)"))
+    ages = sc.ages
+    for row in staff.index[ages.notna() & ((ages < 16) | (ages > 100))]:
+        p.append(Problem(p_src, int(row), "birth_date", staff.at[row, "birth_date"].date().isoformat(),
+                         f"gives age {int(ages[row])} on 1 September {sc.policy.plan_year}; expected 16 to 100"))
+
+    # Leader posts.
+    posts = schools.set_index("school_id")
+    for role, col in (("principal", "principal_posts"), ("vice_principal", "vice_principal_posts")):
+        holders = staff[(staff["role"] == role) & staff["school_id"].isin(school_ids)]
+        for sid, grp in holders.groupby("school_id"):
+            allowed = posts.at[sid, col] if not isinstance(posts.at[sid, col], pd.Series) else posts.at[sid, col].iloc[0]
+            if len(grp) > allowed:
+                extra = grp.index[int(allowed):]
+                for row in extra:
+                    p.append(Problem(p_src, int(row), "role", role,
+                                     f"school {sid} has {len(grp)} {role} at rows {_row_list(grp.index)} but "
+                                     f"{col} is {allowed}; raise {col} or change a role"))
+
+    # Seat schools and directors (R4 needs a seat school in every township).
+    seats = schools[schools["is_township_seat"]]
+    for town, grp in schools.groupby("township", sort=False):
+        if town not in set(seats["township"]):
+            p.append(Problem(s_src, int(grp.index[0]), "is_township_seat", town,
+                             f"township {town} has no seat school; mark its junior or central primary school "
+                             "is_township_seat = true"))
+
+    # Roads.
+    if sc.roads is not None and not sc.roads.empty:
+        r_src = sc.source("roads")
+        node_ids = set() if sc.nodes is None else set(sc.nodes["node_id"])
+        if sc.nodes is not None:
+            duplicates(sc.nodes, ("node_id",), sc.source("nodes"), "node_id")
+        known = school_ids | node_ids
+        for col in ("from", "to"):
+            vals = sc.roads[col]
+            for row, v in vals[~vals.isin(known)].items():
+                p.append(Problem(r_src, int(row), col, v,
+                                 "unknown node: use a school_id or a node_id listed in nodes.csv"))
+        comp = sc.travel.components()
+        for town, grp in schools.groupby("township", sort=False):
+            if len(grp) < 2:
+                continue
+            comps = grp["school_id"].map(lambda s: comp.get(s, f"alone:{s}"))
+            main = comps.value_counts().index[0]
+            for row, sid in grp["school_id"][comps != main].items():
+                p.append(Problem(s_src, int(row), "school_id", sid,
+                                 f"school is unreachable on the road graph from the rest of township {town}; "
+                                 "add a road (roads.csv) connecting it"))
+
+    # Warnings: do not stop the run.
+    no_home = staff.index[staff["home_lat"].isna() | staff["home_lon"].isna()]
+    if len(no_home):
+        p.append(Problem(p_src, int(no_home[0]), "home_lat/home_lon", None,
+                         f"home coordinates missing for {len(no_home)} people (rows {_row_list(no_home)}); "
+                         "their commute is not counted", severity="warning"))
+    if demand.empty:
+        p.append(Problem(d_src, None, None, None, "no lesson demand: coverage cannot be planned", severity="warning"))
+    return p

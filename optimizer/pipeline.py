@@ -1,0 +1,47 @@
+"""Scenario -> Plan: R12, then the leader stage, the teacher stage, itinerant teaching and R13."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..models.kpis import before_after
+from ..models.plan import COMPLIANCE_COLUMNS, RULE_IDS, Plan
+from . import r12, r13
+from .itinerant import stage as itinerant_stage
+from .leaders import stage as leader_stage
+from .params import SolveParams
+from .state import PlanState
+from .teachers import stage as teacher_stage
+
+
+def plan_scenario(sc, params: SolveParams | None = None, progress=None) -> tuple[Plan, PlanState]:
+    """Run every stage on a validated scenario and return the plan and the final state."""
+    params = params or SolveParams()
+    state = PlanState(sc)
+    steps = [
+        ("R12 retirements", lambda: r12.apply(sc, state)),
+        ("leaders", lambda: leader_stage.solve(sc, state, params)),
+        ("teachers", lambda: teacher_stage.solve(sc, state, params)),
+        ("itinerant", lambda: itinerant_stage.solve(sc, state, params)),
+        ("R13 training", lambda: r13.apply(sc, state)),
+    ]
+    for name, step in steps:
+        if progress:
+            progress(name)
+        step()
+    return assemble(sc, state), state
+
+
+def assemble(sc, state: PlanState) -> Plan:
+    a = state.a.reset_index(drop=True)
+    a["home_lessons"] = a["home_lessons"].astype(int)
+    it = state.itinerant.reset_index(drop=True)
+    kpis = before_after(sc, a, it)
+    kpis["after"].update(state.kpi_extra)
+    kpis["solver"] = state.solver
+    rows = []
+    for rule in RULE_IDS:
+        status, detail = state.compliance.get(rule, ("not_met", "not assessed by this plan"))
+        rows.append({"rule": rule, "status": status, "detail": detail})
+    comp = pd.DataFrame(rows, columns=COMPLIANCE_COLUMNS)
+    return Plan(a, it, kpis, comp, source="optimizer")

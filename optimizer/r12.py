@@ -1,0 +1,22 @@
+"""R12: staff who reach retirement age on 1 September of plan_year leave; their posts become vacancies."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def retiring(sc) -> pd.Series:
+    """Boolean mask over sc.staff rows: who retires (R12 wins over everything, locks included)."""
+    limit = sc.staff["gender"].map({"M": sc.policy.retirement_age_male, "F": sc.policy.retirement_age_female})
+    return (sc.ages >= limit).fillna(False).astype(bool)
+
+
+def apply(sc, state) -> None:
+    mask = retiring(sc)
+    for (pid, g, age) in zip(sc.staff.loc[mask, "person_id"], sc.staff.loc[mask, "gender"], sc.ages[mask]):
+        limit = sc.policy.retirement_age_male if g == "M" else sc.policy.retirement_age_female
+        state.set(pid, role_after="retired", to_school="", move="retire", rules="R12",
+                  reason=f"Reaches retirement age ({int(age)}, limit {limit}) by 1 September "
+                         f"{sc.policy.plan_year}; the post becomes a vacancy.")
+    n = int(mask.sum())
+    state.comply("R12", "met", f"{n} staff retire; their posts are vacancies filled by the plan")

@@ -1,0 +1,35 @@
+"""R13: each year at least young_backbone_training_count young teachers are selected for backbone
+training, rural teachers first."""
+
+from __future__ import annotations
+
+
+def apply(sc, state) -> None:
+    pol = sc.policy
+    a = state.a
+    area = sc.schools.set_index("school_id")["area"]
+    st = sc.staff.set_index("person_id")
+    ages = sc.ages.set_axis(sc.staff["person_id"].to_numpy())
+    cand = a[(a["role_after"] == "teacher") & (a["to_school"] != "")].copy()
+    cand["age"] = ages.reindex(cand.index)
+    cand = cand[(cand["age"] <= pol.young_backbone_age) & (st["backbone"].reindex(cand.index).isin(["none", "school"]))]
+    cand["rural"] = cand["to_school"].map(area) == "rural"
+    cand["mountain"] = cand["to_school"].map(sc.schools.set_index("school_id")["mountainous"]).fillna(False)
+    # Rural first, mountainous first among them, then the longest-serving young teachers.
+    cand["years"] = st["years_at_school"].reindex(cand.index)
+    cand = cand.sort_values(["rural", "mountain", "years", "person_id"], ascending=[False, False, False, True])
+    chosen = cand.head(pol.young_backbone_training_count)
+    for pid in chosen.index:
+        state.add_rule(pid, "R13")
+        reason = str(a.at[pid, "reason"])
+        extra = "Selected for young backbone-teacher training (rural teachers first)."
+        state.set(pid, reason=(reason + " " + extra).strip())
+    n, target = len(chosen), pol.young_backbone_training_count
+    rural_n = int(chosen["rural"].sum())
+    state.kpi_extra["backbone_training_selected"] = n
+    state.kpi_extra["backbone_training_rural"] = rural_n
+    status = "met" if n >= target else "not_met"
+    detail = f"{n} young teachers selected ({rural_n} rural), target {target}"
+    if n < target:
+        detail += f": only {len(cand)} teachers aged {pol.young_backbone_age} or younger without district-level backbone status"
+    state.comply("R13", status, detail)

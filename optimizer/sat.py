@@ -1,0 +1,52 @@
+"""Running a CP-SAT model honestly: time limit, seed, workers, status checked, objective, bound, gap."""
+
+from __future__ import annotations
+
+import time
+
+from ortools.sat.python import cp_model
+
+from .params import SolveParams
+
+STATUS = {
+    cp_model.OPTIMAL: "optimal",
+    cp_model.FEASIBLE: "feasible",
+    cp_model.INFEASIBLE: "infeasible",
+    cp_model.MODEL_INVALID: "model_invalid",
+    cp_model.UNKNOWN: "unknown",
+}
+
+
+def make_solver(params: SolveParams, time_limit: float | None = None) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = float(time_limit if time_limit is not None else params.time_limit)
+    solver.parameters.random_seed = int(params.seed)
+    solver.parameters.num_workers = int(params.workers)
+    solver.parameters.log_search_progress = bool(params.log)
+    if params.workers == 1:
+        solver.parameters.interleave_search = False
+    return solver
+
+
+def solve(model: cp_model.CpModel, params: SolveParams, time_limit: float | None = None):
+    """Solve and return (solver, status_name, stats). stats has objective, bound, gap, solve_seconds."""
+    solver = make_solver(params, time_limit)
+    t0 = time.perf_counter()
+    status = solver.Solve(model)
+    elapsed = time.perf_counter() - t0
+    name = STATUS.get(status, str(status))
+    stats = {"status": name, "solve_seconds": round(elapsed, 3), "seed": params.seed,
+             "num_workers": params.workers, "time_limit": params.time_limit}
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and model.HasObjective():
+        obj, bound = solver.ObjectiveValue(), solver.BestObjectiveBound()
+        stats.update(objective=obj, bound=bound, gap=gap(obj, bound))
+    elif status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        stats.update(objective=0.0, bound=0.0, gap=0.0)
+    else:
+        stats.update(objective=None, bound=None, gap=None)
+    return solver, name, stats
+
+
+def gap(objective: float, bound: float) -> float:
+    """Relative gap |objective - bound| / max(1, |objective|)."""
+    return abs(objective - bound) / max(1.0, abs(objective))

@@ -1,0 +1,58 @@
+"""The plan being built: every person's assignment, stage by stage, plus solver figures and compliance."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..models.plan import ASSIGNMENT_COLUMNS, ITINERANT_COLUMNS
+
+
+class PlanState:
+    """Assignments indexed by person_id. Stages read it and set the rows they decide."""
+
+    def __init__(self, sc):
+        st = sc.staff
+        a = pd.DataFrame({
+            "person_id": st["person_id"].to_numpy(),
+            "name": st["name"].to_numpy(),
+            "role_before": st["role"].to_numpy(),
+            "role_after": st["role"].to_numpy(),
+            "from_school": st["school_id"].to_numpy(),
+            "to_school": st["school_id"].to_numpy(),
+            "move": "stay",
+            "period2_school": "",
+            "director_of": "",
+            "home_lessons": 0,
+            "rules": "",
+            "reason": "",
+            "rural_service_years": st["rural_service_years"].to_numpy(),
+        })
+        a.index = pd.Index(st["person_id"].to_numpy(), name="pid")
+        self.a = a[ASSIGNMENT_COLUMNS]
+        self.itinerant = pd.DataFrame(columns=ITINERANT_COLUMNS)
+        self.solver: dict[str, dict] = {}
+        self.compliance: dict[str, tuple[str, str]] = {}
+        self.kpi_extra: dict[str, object] = {}
+        self.notes: list[str] = []
+
+    def set(self, pid: str, **fields) -> None:
+        for k, v in fields.items():
+            self.a.at[pid, k] = v
+
+    def set_many(self, rows: pd.DataFrame) -> None:
+        """rows: indexed by person_id, columns a subset of the assignment columns."""
+        for col in rows.columns:
+            self.a.loc[rows.index, col] = rows[col].to_numpy()
+
+    def add_rule(self, pid: str, rule: str) -> None:
+        cur = [r for r in str(self.a.at[pid, "rules"]).split(";") if r]
+        if rule not in cur:
+            cur.append(rule)
+        self.a.at[pid, "rules"] = ";".join(cur)
+
+    def comply(self, rule: str, status: str, detail: str) -> None:
+        assert status in ("met", "not_met", "exempted"), status
+        self.compliance[rule] = (status, detail)
+
+    def retired(self) -> pd.Series:
+        return self.a["move"] == "retire"

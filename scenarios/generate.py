@@ -1,0 +1,746 @@
+"""Synthetic scenario generator: a whole district of schools, staff, lesson demand and roads.
+
+``generate(staff, seed)`` builds a random but realistic district of about ``staff`` people;
+``generate(laiwu=True)`` builds the built-in sample district on the 15 real townships of Laiwu
+District (Jinan).  The frames use the canonical English column names and enumeration values of the
+data contract (docs/DOMAIN.md); the result can be written out as a scenario folder as it is.
+
+Everything is drawn from one ``numpy.random.default_rng(seed)``, so the same arguments always give
+identical frames.  Work is vectorised over people; Python loops run over townships and schools only
+(and over the few people who state preferences), so 100,000 staff take a few seconds.
+
+Realism the optimizer relies on (all as of 1 September of ``plan_year``):
+
+* rural schools are smaller, older, with fewer bachelor-or-above and district-level-or-above
+  backbone teachers than urban ones (R9/R10 have something to improve);
+* about 40 % of leaders have served two or more terms (R1), a few of them exempt; some leader posts are
+  vacant and about 3 % of teachers are reserve leaders (R2); rural leaders are older (R3);
+* every township has seat schools whose principal post is filled (R4);
+* about 3 % of teachers finish contract period 1 and about 4 % of staff are new hires (R5);
+  about 3 % of teachers are public-funded (R6);
+* small rural primaries lack music/art/PE/English teachers while larger rural schools of the same
+  township have some spare capacity (R7);
+* quotas leave room for the new hires and retirements (R8); a handful of staff reach retirement
+  age (R12); about 35 % of teachers have six or more years at their school (R11).
+"""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+__all__ = ["generate"]
+
+TERM_YEARS = 3
+TEACHER_LOAD = 16
+STAFF_PER_SCHOOL = 38.0
+SCHOOLS_PER_TOWNSHIP = 9.0
+HIRE_SHARE = 0.04
+RETIRE_MALE, RETIRE_FEMALE = 60, 55
+
+# level codes
+K, P, J, N, S, V = range(6)
+LEVELS = np.array(["kindergarten", "primary", "junior", "nine_year", "senior", "vocational"], dtype=object)
+ROLES = np.array(["principal", "vice_principal", "teacher"], dtype=object)
+DEGREES = np.array(["doctorate", "master", "bachelor", "associate", "secondary"], dtype=object)
+BACKBONE = np.array(["province", "city", "district", "school", "none"], dtype=object)
+
+SUBJECTS = ["preschool", "chinese", "math", "english", "music", "art", "pe", "science", "it", "moral",
+            "physics", "chemistry", "biology", "history", "geography"]
+SUBJ = {s: i for i, s in enumerate(SUBJECTS)}
+SUBJECT_ARR = np.array(SUBJECTS, dtype=object)
+JUNIOR_ONLY = {SUBJ[s] for s in ("physics", "chemistry", "biology", "history", "geography")}
+ITINERANT_SUBJECTS = [SUBJ[s] for s in ("music", "art", "pe", "english")]
+
+
+def _weights(d: dict[str, float]) -> np.ndarray:
+    w = np.zeros(len(SUBJECTS))
+    for k, v in d.items():
+        w[SUBJ[k]] = v
+    return w / w.sum()
+
+
+W_KINDER = _weights({"preschool": 1.0})
+W_PRIMARY = _weights({"chinese": .28, "math": .25, "english": .10, "music": .06, "art": .06, "pe": .08,
+                      "science": .06, "it": .04, "moral": .07})
+W_SMALL = _weights({"chinese": .46, "math": .40, "moral": .08, "science": .03, "pe": .03})
+W_JUNIOR = _weights({"chinese": .15, "math": .15, "english": .14, "physics": .08, "chemistry": .06,
+                     "biology": .06, "history": .06, "geography": .06, "moral": .06, "pe": .07,
+                     "music": .03, "art": .03, "it": .05})
+W_NINE = (W_PRIMARY + W_JUNIOR) / 2
+W_HIRE = _weights({"preschool": .13, "chinese": .12, "math": .12, "english": .12, "music": .08, "art": .08,
+                   "pe": .09, "science": .04, "it": .04, "moral": .04, "physics": .04, "chemistry": .03,
+                   "biology": .03, "history": .02, "geography": .02})
+
+# stages: which school levels a teacher fits (K, P, J, S)
+STAGE_LEVELS = {0: (K,), 1: (P, N), 2: (J, N), 3: (S, V)}
+
+# (short name, lat, lon, urban, mountainous, size weight)
+LAIWU_TOWNSHIPS = [
+    ("凤城", 36.205, 117.665, True, False, 1.6),
+    ("张家洼", 36.225, 117.600, True, False, 1.0),
+    ("高庄", 36.175, 117.715, True, False, 1.0),
+    ("鹏泉", 36.215, 117.695, True, False, 1.1),
+    ("口镇", 36.300, 117.620, False, False, 1.1),
+    ("羊里", 36.145, 117.640, False, False, 0.9),
+    ("方下", 36.110, 117.750, False, False, 0.9),
+    ("雪野", 36.430, 117.580, False, True, 0.85),
+    ("大王庄", 36.380, 117.720, False, True, 0.85),
+    ("寨里", 36.240, 117.800, False, False, 0.9),
+    ("杨庄", 36.130, 117.900, False, False, 0.9),
+    ("茶业口", 36.440, 117.780, False, True, 0.8),
+    ("和庄", 36.330, 117.530, False, True, 0.85),
+    ("牛泉", 36.120, 117.560, False, False, 0.9),
+    ("苗山", 36.290, 117.450, False, True, 0.85),
+]
+
+SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
+                "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱亓")
+GIVEN = list("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建文辉斌宇鹏飞鑫波宁浩凯峰颖晨雪琳婷倩"
+             "慧欣悦佳怡梅琴云丹志国海东军林晓春燕荣健振庆翠凤莉玲晶博然瑞新彬鸿鑫婉蕾璐璇瑶昊泽轩晗")
+TOWN_A = list("东西南北大小新高石柳杨王李张刘陈马孙黄周吴郑白龙凤云青金桃梨枣桑花兴安和平太清河古长")
+TOWN_B = list("山河桥庄泉湖店集岭峪坡屯营口沟坪林源堡湾")
+EXEMPT_DUE = ["病休", "援派支教"]
+
+CN_DIGITS = "零一二三四五六七八九"
+
+
+def _cn_num(n: int) -> str:
+    """Chinese numeral for 1..9999 (第十一, 第一百零五 ...)."""
+    if n < 10:
+        return CN_DIGITS[n]
+    if n < 20:
+        return "十" + (CN_DIGITS[n % 10] if n % 10 else "")
+    out, zero = "", False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        d = (n // value) % 10
+        if d:
+            if zero and out:
+                out += "零"
+            out += CN_DIGITS[d] + unit
+            zero = False
+        elif out:
+            zero = True
+    return out
+
+
+def _school_name(prefix: str, district: str, level: int, ordinal: int) -> str:
+    """ordinal counts schools of that level in the township (or district for senior/vocational)."""
+    nth = "" if ordinal == 1 else f"第{_cn_num(ordinal)}"
+    if level == K:
+        return f"{prefix}{'中心' if ordinal == 1 else nth}幼儿园"
+    if level == P:
+        return f"{prefix}{'中心' if ordinal == 1 else nth}小学"
+    if level == J:
+        return f"{prefix}{nth}初级中学"
+    if level == N:
+        return f"{prefix}{nth}九年一贯制学校"
+    if level == S:
+        return f"{district}第{_cn_num(ordinal)}中学"
+    return f"{district}{nth}职业中等专业学校"
+
+
+def _haversine_km(lat1, lon1, lat2, lon2):
+    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(x, dtype=float)) for x in (lat1, lon1, lat2, lon2))
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+
+
+def _minutes(km):
+    return np.maximum(1.0, np.round(np.asarray(km) * 1.3 / 40.0 * 60.0, 1))
+
+
+def _randint(rng, lo, hi):
+    """Integers uniform on [lo, hi] (inclusive) with array bounds; hi < lo gives lo."""
+    lo = np.asarray(lo, dtype=np.int64)
+    hi = np.maximum(np.asarray(hi, dtype=np.int64), lo)
+    return lo + np.floor(rng.random(np.broadcast(lo, hi).shape) * (hi - lo + 1)).astype(np.int64)
+
+
+def _split(total: int, weights: np.ndarray, minimum: int) -> np.ndarray:
+    """Integer split of total proportional to weights (largest remainder), each at least minimum."""
+    w = np.asarray(weights, dtype=float)
+    raw = total * w / w.sum()
+    out = np.maximum(np.floor(raw).astype(np.int64), minimum)
+    rest = total - out.sum()
+    order = np.argsort(-(raw - np.floor(raw)), kind="stable")
+    i = 0
+    while rest > 0:
+        out[order[i % len(out)]] += 1
+        rest -= 1
+        i += 1
+    return out
+
+
+def _top_up(rng, slack: np.ndarray, mask: np.ndarray, need: int, weight: np.ndarray) -> None:
+    """Add quota slack to schools in mask (by weight) until their positive slack reaches need."""
+    idx = np.flatnonzero(mask & (slack >= 0))
+    if len(idx) == 0:
+        return
+    short = need - int(np.clip(slack[idx], 0, None).sum())
+    if short > 0:
+        p = weight[idx] / weight[idx].sum()
+        np.add.at(slack, rng.choice(idx, size=short, p=p), 1)
+
+
+def _birth_dates(rng, age: np.ndarray, plan_year: int) -> np.ndarray:
+    """YYYY-MM-DD strings so that the age in whole years on 1 Sep plan_year is exactly age."""
+    years = (plan_year - age - 1970).astype("timedelta64[Y]")
+    base = (np.datetime64("1970", "Y") + years).astype("datetime64[M]") + np.timedelta64(8, "M")
+    days = base.astype("datetime64[D]") - rng.integers(0, 365, size=len(age)).astype("timedelta64[D]")
+    return np.datetime_as_string(days, unit="D").astype(object)
+
+
+def _names(rng, n: int) -> np.ndarray:
+    sur = np.array(SURNAMES, dtype=object)[rng.integers(0, len(SURNAMES), n)]
+    g1 = np.array(GIVEN, dtype=object)[rng.integers(0, len(GIVEN), n)]
+    g2 = np.array(GIVEN, dtype=object)[rng.integers(0, len(GIVEN), n)]
+    two = rng.random(n) < 0.7
+    return sur + g1 + np.where(two, g2, "")
+
+
+def _townships(rng, n_town: int, laiwu: bool):
+    """Township table: full names, centres, urban and mountainous flags, size weights; district name."""
+    if laiwu:
+        short = [t[0] for t in LAIWU_TOWNSHIPS]
+        lat = np.array([t[1] for t in LAIWU_TOWNSHIPS])
+        lon = np.array([t[2] for t in LAIWU_TOWNSHIPS])
+        urban = np.array([t[3] for t in LAIWU_TOWNSHIPS])
+        mount = np.array([t[4] for t in LAIWU_TOWNSHIPS])
+        weight = np.array([t[5] for t in LAIWU_TOWNSHIPS]) * rng.uniform(0.9, 1.1, len(short))
+        district = "莱芜"
+    else:
+        pairs = rng.permutation(len(TOWN_A) * len(TOWN_B))
+        names = [TOWN_A[p // len(TOWN_B)] + TOWN_B[p % len(TOWN_B)] for p in pairs]
+        while len(names) < n_town + 1:  # more than ever needed, kept for safety
+            names += [n + TOWN_B[i % len(TOWN_B)] for i, n in enumerate(names[: n_town + 1 - len(names)])]
+        district, short = names[0], names[1: n_town + 1]
+        cols = math.ceil(math.sqrt(n_town))
+        grid = np.arange(n_town)
+        lat = 36.0 + (grid // cols) * 0.10 + rng.uniform(-0.025, 0.025, n_town)
+        lon = 117.0 + (grid % cols) * 0.12 + rng.uniform(-0.03, 0.03, n_town)
+        mid_lat, mid_lon = lat.mean(), lon.mean()
+        dist = np.hypot(lat - mid_lat, lon - mid_lon)
+        order = np.argsort(dist, kind="stable")
+        n_urban = max(1, round(n_town / 4))
+        urban = np.zeros(n_town, dtype=bool)
+        urban[order[:n_urban]] = True
+        rural_far = [i for i in order[::-1] if not urban[i]]
+        mount = np.zeros(n_town, dtype=bool)
+        mount[rural_far[: round(0.4 * len(rural_far))]] = True
+        weight = np.where(urban, 1.15, 0.95) * rng.uniform(0.75, 1.25, n_town)
+    full = [s if (s.endswith("镇") or s.endswith("街道")) else s + ("街道" if u else "镇")
+            for s, u in zip(short, urban)]
+    return full, lat, lon, urban, mount, weight, district
+
+
+def generate(staff: int = 5000, seed: int = 0, *, laiwu: bool = False, plan_year: int = 2027) -> dict:
+    """Return {"schools": df, "staff": df, "demand": df, "roads": df, "nodes": df, "policy": dict}.
+
+    staff: approximate total number of people (leaders, teachers and new hires), tuned for 500..100,000.
+    seed: seed of numpy.random.default_rng; the same arguments give identical frames.
+    laiwu: the built-in sample district on Laiwu's 15 real townships (about 130 schools at 5,000 staff).
+    plan_year: ages and retirements are counted on 1 September of this year.
+    """
+    staff = int(staff)
+    if not 100 <= staff <= 1_000_000:
+        raise ValueError(f"staff must be between 100 and 1,000,000 (got {staff})")
+    rng = np.random.default_rng(seed)
+
+    # ------------------------------------------------------------------ townships and schools
+    n_hires = round(HIRE_SHARE * staff)
+    n_existing = staff - n_hires
+    n_schools = max(4, round(staff / (38.5 if laiwu else STAFF_PER_SCHOOL)))
+    n_town = 15 if laiwu else max(3, round(n_schools / SCHOOLS_PER_TOWNSHIP))
+    n_schools = max(n_schools, 4 * n_town)
+    t_name, t_lat, t_lon, t_urban, t_mount, t_weight, district = _townships(rng, n_town, laiwu)
+    per_town = _split(n_schools, t_weight, 4)
+
+    urban_w = np.array([.15, .37, .15, .03, .22, .08])
+    rural_w = np.array([.12, .62, .11, .15, 0, 0])
+    s_town, s_level, s_seat, s_lat, s_lon, s_name = [], [], [], [], [], []
+    district_ord = {S: 0, V: 0}
+    first_urban = int(np.flatnonzero(t_urban)[0])
+    for t in range(n_town):
+        c = int(per_town[t])
+        urban = bool(t_urban[t])
+        levels = [P, J, K]
+        if t == first_urban:
+            levels.append(S)
+            if n_schools >= 40:
+                levels.append(V)
+        levels += list(rng.choice(6, size=c - len(levels), p=(urban_w if urban else rural_w)))
+        seat = [True, True] + [False] * (len(levels) - 2)
+        ord_town: dict[int, int] = {}
+        r_lo, r_hi = (0.008, 0.03) if urban else (0.02, 0.06)
+        for lv, st in zip(levels, seat):
+            if lv in (S, V):
+                district_ord[lv] += 1
+                o = district_ord[lv]
+            else:
+                ord_town[lv] = ord_town.get(lv, 0) + 1
+                o = ord_town[lv]
+            r = rng.uniform(0.0, 0.012) if st else rng.uniform(r_lo, r_hi)
+            a = rng.uniform(0, 2 * math.pi)
+            s_lat.append(round(float(t_lat[t] + r * math.sin(a)), 6))
+            s_lon.append(round(float(t_lon[t] + r * math.cos(a) / math.cos(math.radians(t_lat[t]))), 6))
+            s_town.append(t)
+            s_level.append(int(lv))
+            s_seat.append(st)
+            s_name.append(_school_name(t_name[t], district, int(lv), o))
+    s_town = np.array(s_town)
+    s_level = np.array(s_level)
+    s_seat = np.array(s_seat)
+    s_lat = np.array(s_lat)
+    s_lon = np.array(s_lon)
+    s_rural = ~t_urban[s_town]
+    s_mount = t_mount[s_town]
+    s_small = s_rural & (s_level == P) & ~s_seat
+    n_s = len(s_town)
+    width = max(4, len(str(n_s)))
+    s_id = np.array([f"S{i:0{width}d}" for i in range(1, n_s + 1)], dtype=object)
+
+    # ------------------------------------------------------------------ school sizes and leader posts
+    lo = np.select([~s_rural & (s_level == K), ~s_rural & (s_level == P), ~s_rural & (s_level == J),
+                    ~s_rural & (s_level == N), s_level == S, s_level == V,
+                    s_level == K, s_small, s_level == P, s_level == J],
+                   [18, 40, 60, 60, 100, 70, 8, 8, 28, 35], 25)
+    hi = np.select([~s_rural & (s_level == K), ~s_rural & (s_level == P), ~s_rural & (s_level == J),
+                    ~s_rural & (s_level == N), s_level == S, s_level == V,
+                    s_level == K, s_small, s_level == P, s_level == J],
+                   [40, 90, 120, 100, 200, 140, 18, 20, 50, 75], 55)
+    raw = _randint(rng, lo, hi).astype(float)
+    fixed = s_small | (s_rural & (s_level == K))
+    free = n_existing - raw[fixed].sum()
+    scale = max(0.3, free / max(raw[~fixed].sum(), 1.0))
+    size = np.where(fixed, raw, np.round(raw * scale)).astype(np.int64)
+    size = np.maximum(size, 8)
+    diff = n_existing - int(size.sum())
+    adjustable = np.flatnonzero(~fixed) if (~fixed).any() else np.arange(n_s)
+    while diff != 0:
+        pick = rng.choice(adjustable, size=min(abs(diff), len(adjustable)), replace=False)
+        if diff < 0:
+            pick = pick[size[pick] > 12]
+            if len(pick) == 0:
+                break
+        size[pick] += 1 if diff > 0 else -1
+        diff = n_existing - int(size.sum())
+
+    p_posts = np.ones(n_s, dtype=np.int64)
+    vp_posts = np.where(size < 30, 1, np.where(size < 80, 2, 3)).astype(np.int64)
+    p_filled = np.ones(n_s, dtype=bool)
+    non_seat = np.flatnonzero(~s_seat)
+    n_pvac = min(len(non_seat), max(1, round(0.025 * n_s)))
+    p_filled[rng.choice(non_seat, size=n_pvac, replace=False)] = False
+    vp_filled = rng.binomial(vp_posts, 0.88)
+    n_lead = p_filled.astype(np.int64) + vp_filled
+    size = np.maximum(size, n_lead + 5)
+    n_teach = size - n_lead
+
+    # ------------------------------------------------------------------ existing staff skeleton
+    m = int(size.sum())
+    sidx = np.repeat(np.arange(n_s), size)
+    starts = np.cumsum(size) - size
+    rank = np.arange(m) - np.repeat(starts, size)
+    role = np.where(rank >= np.repeat(n_lead, size), 2,
+                    np.where((rank == 0) & np.repeat(p_filled, size), 0, 1))
+    is_lead = role < 2
+    rural = s_rural[sidx]
+    level = s_level[sidx]
+    small = s_small[sidx]
+
+    # teacher groups: finishing period 1, young period 1, reserve leaders, retirees, regular
+    t_idx = np.flatnonzero(~is_lead)
+    n_t = len(t_idx)
+    perm = rng.permutation(t_idx)
+    n_fin, n_young = round(0.03 * n_t), round(0.05 * n_t)
+    n_res, n_ret = round(0.03 * n_t), max(2, round(0.006 * n_t))
+    grp = np.zeros(m, dtype=np.int8)  # 0 regular teacher, 1 fin, 2 young, 3 reserve, 4 retiree, 5 leader
+    cut = np.cumsum([0, n_fin, n_young, n_res, n_ret])
+    for g in range(4):
+        grp[perm[cut[g]:cut[g + 1]]] = g + 1
+    grp[is_lead] = 5
+
+    # subjects
+    subj = np.full(m, -1, dtype=np.int64)
+    for mask, w in ((level == K, W_KINDER), (small, W_SMALL), ((level == P) & ~small, W_PRIMARY),
+                    (level == N, W_NINE), ((level == J) | (level == S) | (level == V), W_JUNIOR)):
+        idx = np.flatnonzero(mask & ~is_lead)
+        subj[idx] = rng.choice(len(SUBJECTS), size=len(idx), p=w)
+    lead_idx = np.flatnonzero(is_lead)
+    lead_w = np.where(level[lead_idx] == K, SUBJ["preschool"],
+                      rng.choice([SUBJ["chinese"], SUBJ["math"], SUBJ["english"], SUBJ["moral"]],
+                                 size=len(lead_idx), p=[.4, .35, .1, .15]))
+    subj[lead_idx] = lead_w
+
+    # gender
+    p_f = np.select([level == K, level == P, level == N, level == J], [.97, .75, .65, .6], .55)
+    p_f = np.where(is_lead, np.where(level == K, .9, .35), p_f)
+    female = rng.random(m) < p_f
+    cap = np.where(female, RETIRE_FEMALE - 1, RETIRE_MALE - 1)
+
+    # ages
+    age = np.round(rng.normal(np.where(rural, 44.0, 39.0), 8.5)).astype(np.int64)
+    age = np.clip(age, 25, cap)
+    lead_age = np.round(rng.normal(np.where(rural, 48.0, 45.0), 6.0)).astype(np.int64)
+    age = np.where(is_lead, np.clip(lead_age, 35, cap), age)
+    p1_years = np.where(grp == 1, 3, rng.integers(0, 3, m))
+    age = np.where((grp == 1) | (grp == 2), 22 + p1_years + rng.integers(0, 3, m), age)
+    age = np.where(grp == 3, rng.integers(28, 43, m), age)
+    age = np.where(grp == 4, np.where(female, RETIRE_FEMALE, RETIRE_MALE) + (rng.random(m) < 0.25), age)
+
+    # career, contract periods, years at school, leader terms
+    start_age = 22 + rng.integers(0, 3, m)
+    career = np.maximum(age - start_age, 3)
+    young = (grp == 1) | (grp == 2)
+    career = np.where(young, p1_years, career)
+    contract = np.where(young, 1, 2 + (career - 3) // TERM_YEARS)
+    period = np.where(young, p1_years, (career - 3) % TERM_YEARS)
+    long_stay = rng.random(m) < 0.45
+    yas = np.where(long_stay, _randint(rng, 6, np.minimum(30, career)), _randint(rng, 0, np.minimum(5, career)))
+    yas = np.minimum(yas, career)
+    terms = np.where(is_lead, rng.choice([1, 2, 3, 4], size=m, p=[.6, .25, .1, .05]), 0)
+    lead_yas = (terms - 1) * TERM_YEARS + rng.integers(1, 4, m)
+    yas = np.where(is_lead, np.minimum(lead_yas, career), yas)
+    yas = np.where(young, p1_years, yas)
+
+    # public-funded teachers (young, not reserve/retiring)
+    pf = np.zeros(m, dtype=bool)
+    pf_cand = np.flatnonzero(~is_lead & (age <= 32) & (grp <= 2))
+    n_pf = min(len(pf_cand), round(0.027 * n_t))
+    pf[rng.choice(pf_cand, size=n_pf, replace=False)] = True
+    yas = np.where(pf, np.minimum(yas, 8), yas)
+
+    # rural service years
+    past = (career - yas) * rng.random(m)
+    rsy = np.where(rural, yas + past * (rng.random(m) < 0.6), past * (rng.random(m) < 0.35))
+    rsy = np.where(young, np.where(rural, p1_years, 0), rsy)
+    pf_rsy = np.minimum(rng.uniform(0, 8, m), career)
+    rsy = np.where(pf, np.where(rural, np.maximum(pf_rsy, yas), pf_rsy), rsy)
+    rsy = np.round(rsy * 2) / 2
+
+    # degrees
+    p_bach = np.select([is_lead & ~rural, is_lead, level == K, ~rural], [.97, .88, .5, .90], .70)
+    p_bach = np.where((level == K) & ~rural & ~is_lead, .75, p_bach)
+    p_bach = np.where(grp == 3, .97, p_bach)
+    p_bach = np.clip(p_bach + 0.006 * (40 - age), 0.15, 0.995)
+    bach = rng.random(m) < p_bach
+    p_master = np.where(rural, .04, np.where(age < 45, .14, .05))
+    u = rng.random(m)
+    deg = np.where(bach, np.where(u < p_master * ((level == S) * 0.15), 0, np.where(u < p_master, 1, 2)),
+                   np.where(u < 0.85, 3, 4))
+
+    # backbone levels: cumulative thresholds province, city, district, school
+    probs = np.where(rural[:, None], [[.003, .015, .055, .12]], [[.012, .045, .115, .15]])
+    probs = np.where(is_lead[:, None], np.where(rural[:, None], [[.01, .05, .15, .25]], [[.03, .10, .25, .25]]),
+                     probs)
+    probs = np.where((grp == 3)[:, None], [[.02, .08, .25, .35]], probs)
+    probs = np.where((age < 28)[:, None], [[0, 0, 0, .05]], probs)
+    u = rng.random(m)
+    backbone = (u[:, None] >= np.cumsum(probs, axis=1)).sum(axis=1)
+
+    # exemptions: ~8 % of due leaders, ~1 % of teachers eligible for exchange
+    due = is_lead & (terms >= 2)
+    exempt_pick = (due & (rng.random(m) < 0.08)) | ((grp == 0) & (yas >= 6) & (rng.random(m) < 0.01))
+    near_ret = age >= cap - 2
+    exempt = np.where(~exempt_pick, "",
+                      np.where(near_ret, "临近退休",
+                               np.where(female & (age <= 40), "孕期",
+                                        np.array(EXEMPT_DUE, dtype=object)[rng.integers(0, len(EXEMPT_DUE), m)])))
+
+    itinerant = ~is_lead & (rng.random(m) < 0.9)
+
+    # homes: near the school, ~30 % of rural staff near an urban township centre, ~2 % missing
+    urban_towns = np.flatnonzero(t_urban)
+    ut = urban_towns[rng.integers(0, len(urban_towns), m)]
+    commute = rural & (rng.random(m) < 0.3)
+    h_lat = np.where(commute, t_lat[ut] + rng.normal(0, 0.01, m), s_lat[sidx] + rng.normal(0, 0.008, m))
+    h_lon = np.where(commute, t_lon[ut] + rng.normal(0, 0.012, m), s_lon[sidx] + rng.normal(0, 0.01, m))
+    missing = rng.random(m) < 0.02
+    h_lat = np.where(missing, np.nan, np.round(h_lat, 6))
+    h_lon = np.where(missing, np.nan, np.round(h_lon, 6))
+
+    # stage (which school levels a teacher fits)
+    stage = np.select([level == K, level == P, level == J, (level == S) | (level == V)], [0, 1, 2, 3], 1)
+    nine = level == N
+    stage = np.where(nine, np.where(np.isin(subj, list(JUNIOR_ONLY)), 2,
+                                    np.where(subj == SUBJ["science"], 1, 1 + (rng.random(m) < 0.5))), stage)
+
+    # ------------------------------------------------------------------ new hires
+    h = n_hires
+    h_subj = rng.choice(len(SUBJECTS), size=h, p=W_HIRE)
+    uu = rng.random(h)
+    h_stage = np.where(h_subj == SUBJ["preschool"], 0,
+                       np.where(h_subj == SUBJ["science"], 1,
+                                np.where(np.isin(h_subj, list(JUNIOR_ONLY)), np.where(uu < 0.75, 2, 3),
+                                         np.where(uu < 0.5, 1, np.where(uu < 0.88, 2, 3)))))
+    h_female = rng.random(h) < np.where(h_stage == 0, .95, .7)
+    h_age = rng.integers(22, 28, h)
+    ud = rng.random(h)
+    h_deg = np.where(h_stage == 0, np.where(ud < .1, 1, np.where(ud < .7, 2, 3)),
+                     np.where(ud < .02, 0, np.where(ud < .27, 1, np.where(ud < .97, 2, 3))))
+    h_pf = rng.random(h) < 0.08
+    h_itin = rng.random(h) < 0.9
+    h_town = np.where(rng.random(h) < 0.5, urban_towns[rng.integers(0, len(urban_towns), h)],
+                      rng.integers(0, n_town, h))
+    hl_lat = np.round(t_lat[h_town] + rng.normal(0, 0.015, h), 6)
+    hl_lon = np.round(t_lon[h_town] + rng.normal(0, 0.018, h), 6)
+    h_missing = rng.random(h) < 0.02
+    hl_lat = np.where(h_missing, np.nan, hl_lat)
+    hl_lon = np.where(h_missing, np.nan, hl_lon)
+
+    # ------------------------------------------------------------------ all people together
+    tot = m + h
+    a_school = np.concatenate([sidx, np.full(h, -1)])
+    a_role = np.concatenate([role, np.full(h, 2)])
+    a_subj = np.concatenate([subj, h_subj])
+    a_female = np.concatenate([female, h_female])
+    a_age = np.concatenate([age, h_age])
+    a_stage = np.concatenate([stage, h_stage])
+    a_grp = np.concatenate([grp, np.full(h, 6, dtype=np.int8)])  # 6 = new hire
+
+    # preferences: ~15 % of teachers (not retiring) and new hires, 1..3 fitting schools, not their own
+    stage_cand, stage_cum, town_stage = {}, {}, {}
+    for st, lvls in STAGE_LEVELS.items():
+        cand = np.flatnonzero(np.isin(s_level, lvls))
+        stage_cand[st] = cand.tolist()
+        w = np.where(s_rural[cand], 1.0, 3.0)
+        stage_cum[st] = (np.cumsum(w) / w.sum()).tolist() if len(cand) else []
+        for t in range(n_town):
+            town_stage[(t, st)] = cand[s_town[cand] == t].tolist()
+    want = (a_role == 2) & (a_grp != 4) & (rng.random(tot) < 0.15)
+    sel = np.flatnonzero(want)
+    k_pref = rng.integers(1, 4, len(sel))
+    draws = rng.random((len(sel), 8))
+    local = rng.random((len(sel), 8)) < 0.4
+    prefs = np.full(tot, "", dtype=object)
+    sel_school = a_school[sel].tolist()
+    sel_stage = a_stage[sel].tolist()
+    town_of = s_town.tolist()
+    for row, (p_i, own, st, k) in enumerate(zip(sel.tolist(), sel_school, sel_stage, k_pref.tolist())):
+        cand, cum = stage_cand[st], stage_cum[st]
+        if not cand:
+            continue
+        loc = town_stage[(town_of[own], st)] if own >= 0 else []
+        picks: list[int] = []
+        for j in range(8):
+            x = float(draws[row, j])
+            if local[row, j] and loc:
+                s = loc[int(x * len(loc))]
+            else:
+                s = cand[min(int(np.searchsorted(cum, x)), len(cand) - 1)]
+            if s != own and s not in picks:
+                picks.append(s)
+                if len(picks) == k:
+                    break
+        prefs[p_i] = ";".join(s_id[picks].tolist())
+
+    # ------------------------------------------------------------------ quotas
+    teachers_at = np.bincount(sidx[~is_lead], minlength=n_s)
+    slack = rng.choice([0, 1, 2, 3], size=n_s, p=[.1, .25, .35, .3]).astype(np.int64)
+    over = rng.random(n_s) < 0.05
+    slack[over] = -rng.integers(1, 3, int(over.sum()))
+    retire_at = np.bincount(sidx[grp == 4], minlength=n_s)
+    weight = size.astype(float)
+    for st, lvls in STAGE_LEVELS.items():  # room for each stage's hires (nine_year counted once)
+        lv = (P,) if st == 1 else lvls
+        mask = np.isin(s_level, lv)
+        _top_up(rng, slack, mask, int((h_stage == st).sum()) + int(retire_at[mask].sum()), weight)
+    for area_rural in (False, True):  # room for period-1 finishers crossing into this area
+        mask = s_rural == area_rural
+        movers = int(((grp == 1) & (rural != area_rural)).sum())
+        _top_up(rng, slack, mask, movers + int(retire_at[mask].sum()) + h // 4, weight)
+    _top_up(rng, slack, np.ones(n_s, dtype=bool), h + n_ret, weight)
+    quota = teachers_at + slack
+
+    # ------------------------------------------------------------------ locks (teachers only)
+    locked = np.full(tot, "", dtype=object)
+    n_locks = max(1, round(staff * 3 / 5000))
+    lock_cand = np.flatnonzero((a_grp == 0) & np.concatenate([exempt == "", np.zeros(h, bool)]) &
+                               ~np.concatenate([pf, h_pf]))
+    chosen = rng.choice(lock_cand, size=min(n_locks, len(lock_cand)), replace=False)
+    free_slack = slack.copy()
+    for i, p_i in enumerate(chosen.tolist()):
+        own = int(a_school[p_i])
+        target = own
+        if i % 3 == 2:  # every third lock moves the person to another fitting school with room
+            cand = [s for s in stage_cand[int(a_stage[p_i])] if s != own and free_slack[s] >= 1]
+            if cand:
+                target = cand[int(rng.integers(0, len(cand)))]
+                free_slack[target] -= 1
+        locked[p_i] = s_id[target]
+
+    # ------------------------------------------------------------------ demand
+    t_mask = ~is_lead
+    key = sidx[t_mask] * len(SUBJECTS) + subj[t_mask]
+    keys, counts = np.unique(key, return_counts=True)
+    d_school, d_subj = keys // len(SUBJECTS), keys % len(SUBJECTS)
+    spare = s_rural[d_school] & ~s_small[d_school] & np.isin(d_subj, ITINERANT_SUBJECTS)
+    factor = np.where(spare, rng.uniform(0.6, 0.85, len(keys)), rng.uniform(0.9, 1.08, len(keys)))
+    lessons = np.round(counts * TEACHER_LOAD * factor)
+    core = np.isin(d_subj, [SUBJ["chinese"], SUBJ["math"], SUBJ["english"]])
+    gap = s_rural[d_school] & core & (rng.random(len(keys)) < 0.1)
+    lessons = lessons + np.where(gap, rng.integers(6, 15, len(keys)), 0)
+    small_ids = np.flatnonzero(s_small)
+    extra_subj = np.array(ITINERANT_SUBJECTS + [SUBJ["it"], SUBJ["science"]])
+    ex_school = np.repeat(small_ids, len(extra_subj))
+    ex_subj = np.tile(extra_subj, len(small_ids))
+    ex_take = np.isin(ex_subj, ITINERANT_SUBJECTS) | (rng.random(len(ex_subj)) < 0.3)
+    ex_key = (ex_school * len(SUBJECTS) + ex_subj)[ex_take]
+    have = np.isin(keys, ex_key)  # small school has a few teachers of it: demand exceeds them
+    lessons = np.where(have, np.maximum(lessons, np.round(counts * TEACHER_LOAD * rng.uniform(1.1, 1.3, len(keys)))),
+                       lessons)
+    new_key = np.setdiff1d(ex_key, keys)
+    all_key = np.concatenate([keys, new_key])
+    all_les = np.concatenate([lessons, rng.integers(4, 13, len(new_key))]).astype(np.int64)
+    order = np.argsort(all_key, kind="stable")
+    all_key, all_les = all_key[order], np.maximum(all_les[order], 1)
+    demand = pd.DataFrame({
+        "school_id": s_id[all_key // len(SUBJECTS)],
+        "subject": SUBJECT_ARR[all_key % len(SUBJECTS)],
+        "weekly_lessons": all_les,
+    })
+
+    # ------------------------------------------------------------------ frames
+    schools = pd.DataFrame({
+        "school_id": s_id,
+        "name": np.array(s_name, dtype=object),
+        "township": np.array(t_name, dtype=object)[s_town],
+        "area": np.where(s_rural, "rural", "urban").astype(object),
+        "level": LEVELS[s_level],
+        "is_township_seat": s_seat.astype(bool),
+        "mountainous": s_mount.astype(bool),
+        "lat": s_lat,
+        "lon": s_lon,
+        "principal_posts": p_posts,
+        "vice_principal_posts": vp_posts,
+        "staff_quota": quota.astype(np.int64),
+    })
+
+    zeros_h = np.zeros(h, dtype=np.int64)
+    staff_df = pd.DataFrame({
+        "person_id": np.array([f"P{i:06d}" for i in range(1, tot + 1)], dtype=object),
+        "name": _names(rng, tot),
+        "gender": np.where(a_female, "F", "M").astype(object),
+        "birth_date": _birth_dates(rng, a_age, plan_year),
+        "role": ROLES[a_role],
+        "school_id": np.where(a_school >= 0, s_id[np.maximum(a_school, 0)], "").astype(object),
+        "subject": SUBJECT_ARR[a_subj],
+        "degree": DEGREES[np.concatenate([deg, h_deg])],
+        "backbone": BACKBONE[np.concatenate([backbone, np.full(h, 4)])],
+        "years_at_school": np.concatenate([yas, zeros_h]).astype(np.int64),
+        "terms_at_school": np.concatenate([terms, zeros_h]).astype(np.int64),
+        "contract_period": np.concatenate([contract, zeros_h]).astype(np.int64),
+        "period_years": np.concatenate([period, zeros_h]).astype(np.int64),
+        "rural_service_years": np.concatenate([rsy, np.zeros(h)]).astype(float),
+        "public_funded": np.concatenate([pf, h_pf]).astype(bool),
+        "reserve_leader": (a_grp == 3),
+        "itinerant_ok": np.concatenate([itinerant, h_itin]).astype(bool),
+        "exempt_reason": np.concatenate([exempt, np.full(h, "", dtype=object)]).astype(object),
+        "home_lat": np.concatenate([h_lat, hl_lat]),
+        "home_lon": np.concatenate([h_lon, hl_lon]),
+        "preferences": prefs,
+        "locked_school": locked,
+    })
+
+    roads, nodes = _roads(rng, s_id, s_town, s_lat, s_lon, t_lat, t_lon, n_town)
+    _check_roads(roads, s_id, s_town)
+
+    policy = {"plan_year": int(plan_year), "term_years": TERM_YEARS, "teacher_load": TEACHER_LOAD}
+    return {"schools": schools, "staff": staff_df, "demand": demand, "roads": roads, "nodes": nodes,
+            "policy": policy}
+
+
+def _roads(rng, s_id, s_town, s_lat, s_lon, t_lat, t_lon, n_town):
+    """Road graph: each school to its 2 nearest schools of its township and to the township hub;
+    each hub to its 3 nearest hubs plus a minimum spanning tree of hubs (the district is connected)."""
+    hub_lat = np.round(t_lat + rng.uniform(-0.004, 0.004, n_town), 6)
+    hub_lon = np.round(t_lon + rng.uniform(-0.004, 0.004, n_town), 6)
+    hub_id = np.array([f"N{i:04d}" for i in range(1, n_town + 1)], dtype=object)
+    a_list, b_list = [], []
+    for t in range(n_town):
+        idx = np.flatnonzero(s_town == t)
+        a_list.append(idx)
+        b_list.append(np.full(len(idx), -1 - t))  # negative: hub t
+        if len(idx) >= 2:
+            d = _haversine_km(s_lat[idx, None], s_lon[idx, None], s_lat[None, idx], s_lon[None, idx])
+            np.fill_diagonal(d, np.inf)
+            k = min(2, len(idx) - 1)
+            near = np.argsort(d, axis=1, kind="stable")[:, :k]
+            a_list.append(np.repeat(idx, k))
+            b_list.append(idx[near.ravel()])
+    a = np.concatenate(a_list)
+    b = np.concatenate(b_list)
+
+    # hub-to-hub: k nearest and Prim's minimum spanning tree
+    dh = _haversine_km(hub_lat[:, None], hub_lon[:, None], hub_lat[None, :], hub_lon[None, :])
+    hub_pairs = set()
+    if n_town > 1:
+        d2 = dh.copy()
+        np.fill_diagonal(d2, np.inf)
+        k = min(3, n_town - 1)
+        near = np.argsort(d2, axis=1, kind="stable")[:, :k]
+        for i in range(n_town):
+            for j in near[i]:
+                hub_pairs.add((min(i, int(j)), max(i, int(j))))
+        in_tree = np.zeros(n_town, dtype=bool)
+        in_tree[0] = True
+        best = d2[0].copy()
+        parent = np.zeros(n_town, dtype=np.int64)
+        for _ in range(n_town - 1):
+            cand = np.where(in_tree, np.inf, best)
+            j = int(np.argmin(cand))
+            i = int(parent[j])
+            hub_pairs.add((min(i, j), max(i, j)))
+            in_tree[j] = True
+            closer = (d2[j] < best) & ~in_tree
+            best = np.where(closer, d2[j], best)
+            parent = np.where(closer, j, parent)
+
+    def names(x):
+        x = np.asarray(x)
+        return np.where(x >= 0, s_id[np.maximum(x, 0)], hub_id[np.maximum(-1 - x, 0)])
+
+    def coords(x):
+        x = np.asarray(x)
+        hub = np.maximum(-1 - x, 0)
+        return (np.where(x >= 0, s_lat[np.maximum(x, 0)], hub_lat[hub]),
+                np.where(x >= 0, s_lon[np.maximum(x, 0)], hub_lon[hub]))
+
+    hp = np.array(sorted(hub_pairs), dtype=np.int64).reshape(-1, 2)
+    a = np.concatenate([a, -1 - hp[:, 0]])
+    b = np.concatenate([b, -1 - hp[:, 1]])
+    # undirected: order each pair and drop duplicates (schools sort before hubs by code)
+    code_a = np.where(a >= 0, a, len(s_id) - 1 - a)
+    code_b = np.where(b >= 0, b, len(s_id) - 1 - b)
+    lo, hi = np.minimum(code_a, code_b), np.maximum(code_a, code_b)
+    pair = np.unique(lo * (len(s_id) + n_town + 1) + hi)
+    lo, hi = pair // (len(s_id) + n_town + 1), pair % (len(s_id) + n_town + 1)
+    back = lambda c: np.where(c < len(s_id), c, len(s_id) - 1 - c)  # noqa: E731
+    a, b = back(lo), back(hi)
+    la, oa = coords(a)
+    lb, ob = coords(b)
+    roads = pd.DataFrame({
+        "from": names(a).astype(object),
+        "to": names(b).astype(object),
+        "minutes": _minutes(_haversine_km(la, oa, lb, ob)),
+    })
+    nodes = pd.DataFrame({"node_id": hub_id, "lat": hub_lat, "lon": hub_lon})
+    return roads, nodes
+
+
+def _check_roads(roads: pd.DataFrame, s_id, s_town) -> None:
+    g = nx.Graph()
+    g.add_nodes_from(s_id.tolist())
+    g.add_edges_from(zip(roads["from"].tolist(), roads["to"].tolist()))
+    comp = {}
+    for c, members in enumerate(nx.connected_components(g)):
+        for node in members:
+            comp[node] = c
+    for t in np.unique(s_town):
+        ids = s_id[s_town == t]
+        assert len({comp[i] for i in ids}) == 1, f"township {t} is not connected on the road graph"
+    assert nx.is_connected(g), "the district road graph is not connected"

@@ -1,0 +1,257 @@
+"""Reading, writing and validating scenarios: what an office user sees on good and bad files."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pandas as pd
+import pytest
+from builders import build, person, school
+
+from rotaplan.models import Policy, Scenario, ScenarioError
+
+
+def tiny():
+    return build(
+        [school("A", township="T1", is_township_seat=True, staff_quota=5, lat=36.20, lon=117.60),
+         school("B", township="T1", area="rural", level="primary", mountainous=True, lat=36.25, lon=117.65),
+         school("K", township="T1", area="rural", level="kindergarten", lat=36.22, lon=117.62)],
+        [person("P1", role="principal", school_id="A", terms_at_school=2, birth_date="1975-03-02",
+                home_lat=36.2, home_lon=117.6),
+         person("P2", school_id="A", subject="music", degree="master", backbone="district", preferences="B;K",
+                home_lat=36.2, home_lon=117.6),
+         person("P3", school_id="B", gender="F", birth_date="1990-07", public_funded=True,
+                rural_service_years=2.5, home_lat=36.25, home_lon=117.65),
+         person("N1", school_id="", contract_period=0, period_years=0, years_at_school=0, home_lat=36.2,
+                home_lon=117.61)],
+        [("A", "math", 16), ("A", "music", 8), ("B", "math", 12), ("K", "preschool", 20)],
+        roads=[("A", "X1", 5.0), ("X1", "B", 7.5), ("B", "K", 4.0)],
+        nodes=[("X1", 36.23, 117.62)],
+    )
+
+
+def frames_equal(a: Scenario, b: Scenario):
+    for t in ("schools", "staff", "demand", "roads", "nodes"):
+        pd.testing.assert_frame_equal(getattr(a, t), getattr(b, t), check_dtype=True)
+    assert a.policy == b.policy
+
+
+@pytest.fixture
+def folder(tmp_path):
+    sc = tiny()
+    path = tmp_path / "sc"
+    sc.write(path)
+    return path
+
+
+def messages(path) -> list[str]:
+    with pytest.raises(ScenarioError) as exc:
+        Scenario.read(path)
+    return [str(p) for p in exc.value.problems]
+
+
+def edit_csv(path, name, fn):
+    df = pd.read_csv(path / name, dtype=str, keep_default_na=False)
+    df = fn(df)
+    df.to_csv(path / name, index=False)
+
+
+# ---- round trips ------------------------------------------------------------------------
+def test_folder_round_trip(folder):
+    frames_equal(Scenario.read(folder), tiny())
+
+
+def test_workbook_round_trip(tmp_path):
+    sc = tiny()
+    sc.write(tmp_path / "sc.xlsx")
+    back = Scenario.read(tmp_path / "sc.xlsx")
+    frames_equal(back, sc)
+    back.write(tmp_path / "again")
+    frames_equal(Scenario.read(tmp_path / "again"), sc)
+
+
+def test_builtin_sample_round_trips_through_a_workbook(tmp_path):
+    sc = Scenario.read()
+    sc.write(tmp_path / "laiwu.xlsx")
+    frames_equal(Scenario.read(tmp_path / "laiwu.xlsx"), sc)
+
+
+def test_chinese_headers_and_values(folder):
+    zh = {"school_id": "学校代码", "name": "学校名称", "township": "街道镇", "area": "城乡类别", "level": "学段",
+          "is_township_seat": "是否驻地学校", "mountainous": "是否山区", "lat": "纬度", "lon": "经度",
+          "principal_posts": "校长职数", "vice_principal_posts": "副校长职数", "staff_quota": "编制数"}
+    edit_csv(folder, "schools.csv", lambda d: d.assign(
+        area=d["area"].map({"urban": "城区", "rural": "乡村"}),
+        level=d["level"].map({"primary": "小学", "kindergarten": "幼儿园"}),
+        is_township_seat=d["is_township_seat"].map({"true": "是", "false": "否"})).rename(columns=zh))
+    edit_csv(folder, "staff.csv", lambda d: d.assign(
+        gender=d["gender"].map({"M": "男", "F": "女"}), role=d["role"].map({"principal": "校长", "teacher": "教师"}),
+        degree=d["degree"].map({"bachelor": "本科", "master": "硕士"}),
+        subject=d["subject"].map({"math": "数学", "music": "音乐", "": ""}),
+        backbone=d["backbone"].map({"none": "无", "district": "区级"})).rename(
+        columns={"person_id": "工号", "name": "姓名", "gender": "性别", "birth_date": "出生日期", "role": "岗位",
+                 "school_id": "现任学校代码", "subject": "学科", "degree": "学历", "backbone": "骨干级别"}))
+    (folder / "demand.csv").rename(folder / "课时需求.csv")
+    frames_equal(Scenario.read(folder), tiny())
+
+
+def test_gb18030_csv(folder):
+    df = pd.read_csv(folder / "staff.csv", dtype=str, keep_default_na=False)
+    df["name"] = ["张三", "李四", "王五", "赵六"]
+    df.rename(columns={"name": "姓名"}).to_csv(folder / "staff.csv", index=False, encoding="gb18030")
+    assert (folder / "staff.csv").read_bytes().decode("gb18030")
+    with pytest.raises(UnicodeDecodeError):
+        (folder / "staff.csv").read_bytes().decode("utf-8")
+    assert list(Scenario.read(folder).staff["name"]) == ["张三", "李四", "王五", "赵六"]
+
+
+def test_utf8_bom_csv(folder):
+    text = (folder / "demand.csv").read_text(encoding="utf-8")
+    (folder / "demand.csv").write_text(text, encoding="utf-8-sig")
+    assert len(Scenario.read(folder).demand) == 4
+
+
+def test_excel_date_cells_and_month_dates(tmp_path):
+    sc = tiny()
+    sc.write(tmp_path / "sc.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "sc.xlsx")
+    ws = wb["staff"]
+    header = [c.value for c in ws[1]]
+    col = header.index("birth_date") + 1
+    ws.cell(row=2, column=col).value = dt.datetime(1975, 3, 2)
+    ws.cell(row=3, column=col).value = "1982-11"
+    wb.save(tmp_path / "sc.xlsx")
+    st = Scenario.read(tmp_path / "sc.xlsx").staff
+    assert st.at[2, "birth_date"] == pd.Timestamp("1975-03-02")
+    assert st.at[3, "birth_date"] == pd.Timestamp("1982-11-01")
+
+
+def test_policy_yaml_beside_a_workbook_and_policy_sheet(tmp_path):
+    sc = tiny()
+    sc.policy = Policy.from_mapping({"plan_year": 2028, "exchange_share": 0.2})
+    sc.write(tmp_path / "sc.xlsx")
+    assert Scenario.read(tmp_path / "sc.xlsx").policy.exchange_share == 0.2
+
+
+def test_writing_is_atomic_and_leaves_inputs_alone(folder, tmp_path):
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    sc = Scenario.read(folder)
+    sc.write(tmp_path / "copy")
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+# ---- validation errors ------------------------------------------------------------------
+def test_missing_required_column(folder):
+    edit_csv(folder, "staff.csv", lambda d: d.drop(columns=["gender"]))
+    (msg,) = messages(folder)
+    assert msg.startswith("staff.csv, row 1, column gender") and "missing" in msg
+
+
+def test_duplicate_ids(folder):
+    edit_csv(folder, "staff.csv", lambda d: d.assign(person_id=["P1", "P2", "P2", "N1"]))
+    (msg,) = messages(folder)
+    assert "staff.csv, row 4, column person_id (value 'P2')" in msg and "row 3" in msg
+
+
+def test_unknown_school_ids_everywhere(folder):
+    edit_csv(folder, "staff.csv", lambda d: d.assign(
+        school_id=["A", "A", "ZZ", ""], preferences=["", "B;QQ", "", ""], locked_school=["", "", "", "YY"]))
+    edit_csv(folder, "demand.csv", lambda d: d.assign(school_id=["A", "A", "B", "XX"]))
+    msgs = "\n".join(messages(folder))
+    assert "staff.csv, row 4, column school_id (value 'ZZ'): unknown school id" in msgs
+    assert "staff.csv, row 3, column preferences (value 'QQ')" in msgs
+    assert "staff.csv, row 5, column locked_school (value 'YY')" in msgs
+    assert "demand.csv, row 5, column school_id (value 'XX')" in msgs
+
+
+def test_bad_enumeration_date_and_numbers(folder):
+    edit_csv(folder, "staff.csv", lambda d: d.assign(
+        gender=["M", "X", "F", "M"], birth_date=["1975-03-02", "1980-01-01", "1990-13", "yesterday"],
+        years_at_school=["1", "-2", "three", "0"]))
+    edit_csv(folder, "schools.csv", lambda d: d.assign(lat=["36.2", "136.2", "36.22"]))
+    msgs = "\n".join(messages(folder))
+    assert "staff.csv, row 3, column gender (value 'X'): expected one of M (男) / F (女)" in msgs
+    assert "staff.csv, row 4, column birth_date (value '1990-13')" in msgs
+    assert "staff.csv, row 5, column birth_date (value 'yesterday')" in msgs
+    assert "staff.csv, row 3, column years_at_school (value '-2'): expected a whole number >= 0" in msgs
+    assert "staff.csv, row 4, column years_at_school (value 'three')" in msgs
+    assert "schools.csv, row 3, column lat (value '136.2'): expected a number between -90 and 90" in msgs
+
+
+def test_more_leaders_than_posts(folder):
+    edit_csv(folder, "staff.csv", lambda d: d.assign(role=["principal", "principal", "teacher", "teacher"]))
+    (msg,) = messages(folder)
+    assert msg.startswith("staff.csv, row 3, column role (value 'principal'): school A has 2 principal")
+    assert "principal_posts is 1" in msg
+
+
+def test_roads_naming_unknown_nodes_and_unreachable_school(folder):
+    edit_csv(folder, "roads.csv", lambda d: d.assign(to=["X1", "B", "NOPE"]))
+    msgs = messages(folder)
+    assert any(m.startswith("roads.csv, row 4, column to (value 'NOPE'): unknown node") for m in msgs)
+    assert any(m.startswith("schools.csv, row 4, column school_id (value 'K'): school is unreachable") for m in msgs)
+
+
+def test_township_without_seat_school(folder):
+    edit_csv(folder, "schools.csv", lambda d: d.assign(township=["T1", "T2", "T1"]))
+    msgs = messages(folder)
+    assert any(m.startswith("schools.csv, row 3, column is_township_seat (value 'T2'): township T2 has no seat")
+               for m in msgs)
+
+
+def test_all_problems_reported_in_one_pass(folder):
+    edit_csv(folder, "staff.csv", lambda d: d.assign(gender=["M", "X", "Y", "M"], degree=["phd", "bachelor",
+                                                                                          "bachelor", "x"]))
+    assert len(messages(folder)) == 4
+
+
+def test_unknown_policy_key_suggests_the_closest(folder):
+    (folder / "policy.yaml").write_text("plan_year: 2027\nexchange_shar: 0.2\n", encoding="utf-8")
+    (msg,) = messages(folder)
+    assert "policy.yaml" in msg and "exchange_shar" in msg and "did you mean 'exchange_share'" in msg
+
+
+def test_policy_out_of_range(folder):
+    (folder / "policy.yaml").write_text("young_rural_leader_share: 1.5\n", encoding="utf-8")
+    (msg,) = messages(folder)
+    assert "young_rural_leader_share" in msg and "less than or equal to 1" in msg
+
+
+def test_missing_home_coordinates_is_only_a_warning(folder):
+    edit_csv(folder, "staff.csv", lambda d: d.assign(home_lat=["", "36.2", "36.25", "36.2"]))
+    sc = Scenario.read(folder)
+    assert len(sc.warnings) == 1 and "row 2" in str(sc.warnings[0]) and "home coordinates missing" in str(
+        sc.warnings[0])
+
+
+# ---- travel ----------------------------------------------------------------------------
+def test_travel_on_roads_is_shortest_path(folder):
+    sc = Scenario.read(folder)
+    assert sc.travel.minutes("A", "B") == 12.5
+    assert sc.travel.minutes("A", "K") == 16.5
+    assert sc.travel.minutes("K", "A") == 16.5
+
+
+def test_travel_without_roads_is_estimated_from_coordinates(folder):
+    (folder / "roads.csv").unlink()
+    (folder / "nodes.csv").unlink()
+    sc = Scenario.read(folder)
+    m = sc.travel.minutes("A", "B")
+    # ~7.1 km great circle x 1.3 detour / 40 km/h
+    assert 13 < m < 15 and m == sc.travel.minutes("B", "A")
+
+
+def test_sample_travel_symmetric_finite_and_shortest():
+    import itertools
+
+    sc = Scenario.read()
+    for town in sc.schools["township"].unique():
+        m = sc.travel.township_minutes(town)
+        ids = sorted({a for a, _ in m})
+        for a, b in itertools.product(ids, ids):
+            assert m[(a, b)] == pytest.approx(m[(b, a)])
+            assert m[(a, b)] < float("inf")
+        for a, b, c in itertools.product(ids[:6], ids[:6], ids[:6]):
+            assert m[(a, c)] <= m[(a, b)] + m[(b, c)] + 1e-9

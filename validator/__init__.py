@@ -1,0 +1,28 @@
+"""A plan validator that shares no code with the optimizer: one module per rule id."""
+
+from __future__ import annotations
+
+import importlib
+
+from .core import Violation
+
+# Each module has check(scenario, plan) -> list[Violation].
+RULE_MODULES = ["contract", "r1", "r3", "r4", "r5", "r6", "r7", "r8_posts", "r8_quota", "r9", "r10", "r11",
+                "r12", "coverage"]
+
+
+def check_plan(sc, plan) -> list[Violation]:
+    """Every violation of the plan against the scenario, hard rules first."""
+    found: list[Violation] = []
+    for name in RULE_MODULES:
+        try:
+            mod = importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"{__name__}.{name}":
+                continue
+            raise
+        found.extend(mod.check(sc, plan))
+    return sorted(found, key=lambda v: (not v.hard, v.rule, v.person_id))
+
+
+__all__ = ["Violation", "check_plan"]

@@ -1,0 +1,38 @@
+"""What the validator reports. The validator shares no code with optimizer/: it reads the scenario
+and the plan as a user would and checks each rule from its own arithmetic."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str  # rule id of DOMAIN.md
+    person_id: str  # person (or school id / township for post-level findings), "" if district-wide
+    message: str  # what is wrong, in words
+    fix: str  # what would fix it
+    hard: bool = True  # a broken hard rule makes `rotaplan check` exit 1
+
+    def __str__(self) -> str:
+        who = f" {self.person_id}" if self.person_id else ""
+        kind = "hard" if self.hard else "target"
+        return f"[{self.rule}, {kind}]{who}: {self.message} Fix: {self.fix}"
+
+
+def joined(sc, plan) -> pd.DataFrame:
+    """The plan's assignments joined with each person's scenario data (index: person_id)."""
+    a = plan.assignments.set_index("person_id", drop=False)
+    st = sc.staff.set_index("person_id")
+    cols = [c for c in st.columns if c not in a.columns]
+    out = a.join(st[cols], how="left")
+    ref = pd.Timestamp(year=sc.policy.plan_year, month=9, day=1)
+    b = out["birth_date"]
+    out["age_sep1"] = ref.year - b.dt.year - ((b.dt.month > 9) | ((b.dt.month == 9) & (b.dt.day > 1))).astype(int)
+    sch = sc.schools.set_index("school_id")
+    for side in ("from", "to"):
+        out[f"{side}_area"] = out[f"{side}_school"].map(sch["area"]).fillna("")
+        out[f"{side}_level"] = out[f"{side}_school"].map(sch["level"]).fillna("")
+    return out
