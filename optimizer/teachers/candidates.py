@@ -1,0 +1,303 @@
+"""Who may move in the teacher stage, and to which schools (candidate pruning).
+
+Everything the teacher model needs is gathered here once, as numpy arrays, so that the rule modules
+stay small and the model stays small:
+
+* the teachers of the coming year (role_after ``teacher``, not retiring; leaders decided by the leader
+  stage are not placed here and do not count against ``staff_quota``);
+* which of them are movable (new hires, teachers finishing contract period 1, exchange-eligible
+  teachers, teachers of schools over quota, teachers who ranked preferences) and which are fixed
+  (everyone else stays; a ``locked_school`` places the person there);
+* for each movable teacher a short list of candidate schools: only schools that fit (the school's
+  demand has the teacher's subject; preschool teachers only at kindergartens, others never there),
+  allowed by R5 (a teacher finishing period 1 goes to the other area) and R6 (a public-funded teacher
+  short of rural years does not go rural -> urban outside their own bundle), then pruned to the nearest
+  few of each area, the few schools with the largest lesson gap of the subject, and the ranked ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ...models.schema import BACKBONE_RANK, COMPULSORY_LEVELS, DEGREE_RANK
+from ...models.travel import haversine_km
+
+# How many candidates of each kind a movable teacher gets (see module docstring).
+NEAREST_NEW = 4  # new hire: nearest fitting schools of each area ...
+GAP_NEW = 4  # ... and the schools with the largest lesson gap of the subject, per area
+NEAREST_P1 = 5  # finishing period 1: nearest fitting schools of the other area ...
+GAP_P1 = 4  # ... and the largest gaps of the other area
+NEAREST_EXCHANGE_OTHER = 3  # exchange-eligible: nearest of the other area
+NEAREST_EXCHANGE_SAME = 1  # ... and of the same area
+GAP_EXCHANGE = 2  # ... and the largest gaps of the other area
+NEAREST_OVER_QUOTA = 3  # teachers of a school over quota: nearest of each area
+NEAREST_PREFERENCE = 1  # teachers with ranked schools: the ranked ones plus the nearest of their area
+
+
+@dataclass
+class TeacherData:
+    """The facts of the teacher stage, positional arrays over teachers (t) and schools (s)."""
+
+    sc: object
+    load: int
+    # schools
+    school_ids: np.ndarray
+    s_rural: np.ndarray
+    s_mount: np.ndarray
+    s_level: np.ndarray
+    s_quota: np.ndarray  # float, nan = no quota
+    s_lat: np.ndarray
+    s_lon: np.ndarray
+    # subjects
+    subjects: np.ndarray  # code -> subject name
+    # teachers of the coming year
+    t: pd.DataFrame  # positional index; columns below
+    t_subj: np.ndarray
+    t_from: np.ndarray  # school index or -1 (new hire)
+    t_fixed_at: np.ndarray  # school index of a fixed teacher, -1 if movable
+    t_lock: np.ndarray  # locked school index or -1
+    movable: np.ndarray
+    is_new: np.ndarray
+    is_p1: np.ndarray  # finishing contract period 1 (R5 bundle_second)
+    is_exchange: np.ndarray  # R11 eligible (not locked)
+    is_over: np.ndarray  # at a school over quota
+    has_pref: np.ndarray
+    r6_bound: np.ndarray  # public-funded, short of rural years (R6)
+    bachelor: np.ndarray
+    associate: np.ndarray
+    district_bb: np.ndarray  # district level or above (R9)
+    backbone: np.ndarray  # any backbone level (R11)
+    points: np.ndarray  # priority points (no-justified-envy goal)
+    prefs: list  # per teacher: list of school indices in rank order
+    # demand per (school, subject): key = s * n_subj + j
+    d_key: np.ndarray
+    d_lessons: np.ndarray
+    # candidate pairs (sorted by teacher, then school)
+    p_t: np.ndarray = field(default=None)
+    p_s: np.ndarray = field(default=None)
+    p_stay: np.ndarray = field(default=None)
+    p_km: np.ndarray = field(default=None)  # home-to-school km (nan: home unknown)
+    p_rank: np.ndarray = field(default=None)  # preference rank (0 = not ranked)
+    vacancies: np.ndarray = field(default=None)  # per school: teacher seats freed by R12 and promotions
+    no_candidate: list = field(default_factory=list)  # (teacher row, why) with no admissible school
+
+    @property
+    def n_subj(self) -> int:
+        return len(self.subjects)
+
+    @property
+    def compulsory(self) -> np.ndarray:
+        return np.isin(self.s_level, COMPULSORY_LEVELS)
+
+    @property
+    def kindergarten(self) -> np.ndarray:
+        return self.s_level == "kindergarten"
+
+    def fits(self, s: int, j: int) -> bool:
+        return bool(self.fit[s, j])
+
+    @property
+    def fit(self) -> np.ndarray:
+        """fit[s, j]: school s takes teachers of subject j (demand has it; preschool <-> kindergarten)."""
+        if not hasattr(self, "_fit"):
+            f = np.zeros((len(self.school_ids), self.n_subj), dtype=bool)
+            f[self.d_key // self.n_subj, self.d_key % self.n_subj] = True
+            pre = self.subjects == "preschool"
+            kg = self.kindergarten
+            f[np.ix_(kg, ~pre)] = False
+            f[np.ix_(~kg, pre)] = False
+            self._fit = f
+        return self._fit
+
+    def fixed_counts(self) -> np.ndarray:
+        """Teachers fixed at each (school, subject), as a dense [school, subject] array."""
+        out = np.zeros((len(self.school_ids), self.n_subj), dtype=np.int64)
+        m = self.t_fixed_at >= 0
+        np.add.at(out, (self.t_fixed_at[m], self.t_subj[m]), 1)
+        return out
+
+
+def build(sc, state) -> TeacherData:
+    pol = sc.policy
+    sch = sc.schools.reset_index(drop=True)
+    school_ids = sch["school_id"].to_numpy(dtype=object)
+    s_of = {s: i for i, s in enumerate(school_ids)}
+    s_rural = (sch["area"] == "rural").to_numpy()
+    s_mount = sch["mountainous"].fillna(False).to_numpy(dtype=bool)
+    s_quota = pd.to_numeric(sch["staff_quota"], errors="coerce").to_numpy(dtype=float)
+
+    a = state.a.loc[sc.staff["person_id"].to_numpy()]
+    st = sc.staff.reset_index(drop=True)
+    teach = (a["role_after"].to_numpy() == "teacher") & (a["move"].to_numpy() != "retire")
+    t = st[teach].reset_index(drop=True)
+    subjects = np.array(sorted(set(t["subject"]) | set(sc.demand["subject"]) | {"preschool"}), dtype=object)
+    j_of = {j: i for i, j in enumerate(subjects)}
+    t_subj = t["subject"].map(j_of).to_numpy(dtype=np.int64)
+    t_from = t["school_id"].map(lambda x: s_of.get(x, -1)).to_numpy(dtype=np.int64)
+    t_lock = t["locked_school"].map(lambda x: s_of.get(x, -1) if x else -1).to_numpy(dtype=np.int64)
+
+    is_new = t_from < 0
+    is_p1 = ~is_new & (t["contract_period"].to_numpy() == 1) & (t["period_years"].to_numpy() >= pol.term_years)
+    is_exchange = (~is_new & (t["years_at_school"].to_numpy() >= pol.exchange_after_years)
+                   & (t["exempt_reason"].to_numpy() == "") & (t_lock < 0))
+    here = np.bincount(t_from[~is_new], minlength=len(school_ids))
+    over_school = np.where(np.isnan(s_quota), False, here > np.nan_to_num(s_quota, nan=1e18))
+    is_over = ~is_new & over_school[np.maximum(t_from, 0)]
+    has_pref = t["preferences"].to_numpy() != ""
+    movable = (is_new | is_p1 | is_exchange | is_over | has_pref) & (t_lock < 0)
+    t_fixed_at = np.where(t_lock >= 0, t_lock, np.where(movable, -1, t_from))
+
+    rsy = t["rural_service_years"].to_numpy(dtype=float)
+    r6_bound = t["public_funded"].to_numpy(dtype=bool) & (rsy < pol.public_funded_rural_years)
+    deg = t["degree"].map(DEGREE_RANK).to_numpy()
+    bbr = t["backbone"].map(BACKBONE_RANK).fillna(0).to_numpy()
+    w = pol.weights
+    from_mount = np.where(t_from >= 0, s_mount[np.maximum(t_from, 0)], False)
+    points = (rsy * w.points_rural_year + bbr * w.points_backbone_level
+              + t["years_at_school"].to_numpy() * w.points_year_at_school + from_mount * w.points_mountainous)
+    prefs = [[s_of[x] for x in p.split(";") if x.strip() in s_of] if p else [] for p in t["preferences"]]
+    prefs = [list(dict.fromkeys(p)) for p in prefs]
+
+    d = sc.demand.groupby(["school_id", "subject"], as_index=False)["weekly_lessons"].sum()
+    d = d[d["school_id"].isin(s_of) & d["subject"].isin(j_of)]
+    d_key = (d["school_id"].map(s_of).to_numpy(dtype=np.int64) * len(subjects)
+             + d["subject"].map(j_of).to_numpy(dtype=np.int64))
+    order = np.argsort(d_key)
+
+    data = TeacherData(
+        sc=sc, load=int(pol.teacher_load), school_ids=school_ids, s_rural=s_rural, s_mount=s_mount,
+        s_level=sch["level"].to_numpy(dtype=object), s_quota=s_quota,
+        s_lat=sch["lat"].to_numpy(dtype=float), s_lon=sch["lon"].to_numpy(dtype=float),
+        subjects=subjects, t=t, t_subj=t_subj, t_from=t_from, t_fixed_at=t_fixed_at, t_lock=t_lock,
+        movable=movable, is_new=is_new & movable, is_p1=is_p1 & movable, is_exchange=is_exchange & movable,
+        is_over=is_over & movable, has_pref=has_pref & movable, r6_bound=r6_bound,
+        bachelor=deg >= DEGREE_RANK["bachelor"], associate=deg >= DEGREE_RANK["associate"],
+        district_bb=bbr >= BACKBONE_RANK["district"], backbone=bbr > 0, points=points, prefs=prefs,
+        d_key=d_key[order], d_lessons=d["weekly_lessons"].to_numpy(dtype=np.int64)[order],
+    )
+    # Vacancies: teacher seats freed by retirements (R12) and by teachers who became leaders.
+    left = (a["role_before"].to_numpy() == "teacher") & ~teach
+    vac = pd.Series(st["school_id"].to_numpy()[left]).map(s_of).dropna().astype(int).to_numpy()
+    data.vacancies = np.bincount(vac, minlength=len(school_ids))
+    _candidates(data)
+    return data
+
+
+def gaps(data: TeacherData) -> np.ndarray:
+    """Lesson gap per (school, subject) if every current teacher stayed: demand - load x teachers."""
+    cur = np.where(data.t_from >= 0, data.t_from, -1)
+    n = np.zeros((len(data.school_ids), data.n_subj), dtype=np.int64)
+    m = cur >= 0
+    np.add.at(n, (cur[m], data.t_subj[m]), 1)
+    dem = np.zeros_like(n)
+    dem[data.d_key // data.n_subj, data.d_key % data.n_subj] = data.d_lessons
+    return dem - data.load * n
+
+
+def _candidates(data: TeacherData) -> None:
+    """Fill the candidate pairs (p_t, p_s) of every movable teacher."""
+    sc = data.sc
+    fit = data.fit
+    gap = gaps(data)
+    wgap = gap * np.where(data.s_rural, 2.0, 1.0) * np.where(data.s_mount, 1.5, 1.0)
+    t = data.t
+    home_lat = t["home_lat"].to_numpy(dtype=float)
+    home_lon = t["home_lon"].to_numpy(dtype=float)
+    has_home = ~(np.isnan(home_lat) | np.isnan(home_lon))
+    frm = np.maximum(data.t_from, 0)
+    ref_lat = np.where(has_home, home_lat, np.where(data.t_from >= 0, data.s_lat[frm], np.nanmean(data.s_lat)))
+    ref_lon = np.where(has_home, home_lon, np.where(data.t_from >= 0, data.s_lon[frm], np.nanmean(data.s_lon)))
+    rows_t: list[np.ndarray] = []
+    rows_s: list[np.ndarray] = []
+    mov = np.flatnonzero(data.movable)
+    for j in np.unique(data.t_subj[mov]):
+        people = mov[data.t_subj[mov] == j]
+        schools = np.flatnonzero(fit[:, j])
+        if len(schools) == 0:
+            for p in people:
+                data.no_candidate.append((int(p), f"no school's demand has {data.subjects[j]}"))
+            continue
+        rural = data.s_rural[schools]
+        # largest gaps of this subject, per area
+        top = {}
+        for ar in (False, True):
+            cand = schools[rural == ar]
+            g = wgap[cand, j]
+            cand = cand[g > 0]
+            top[ar] = cand[np.argsort(-wgap[cand, j], kind="stable")][: max(GAP_NEW, GAP_P1, GAP_EXCHANGE)]
+        for chunk in np.array_split(people, max(1, len(people) // 2000 + 1)):
+            if len(chunk) == 0:
+                continue
+            dist = haversine_km(ref_lat[chunk, None], ref_lon[chunk, None],
+                                data.s_lat[None, schools], data.s_lon[None, schools])
+            own = schools[None, :] == data.t_from[chunk, None]
+            dist_x = np.where(own, np.inf, dist)  # nearest *other* schools
+            p_rural = np.where(data.t_from[chunk] >= 0, data.s_rural[frm[chunk]], False)
+            for i, p in enumerate(chunk):
+                picks: list[int] = []
+                d = dist_x[i]
+                same = rural == p_rural[i]
+                if data.is_new[p]:
+                    for ar in (False, True):
+                        picks += _nearest(schools, d, rural == ar, NEAREST_NEW)
+                        picks += list(top[ar][:GAP_NEW])
+                if data.is_p1[p]:
+                    picks += _nearest(schools, d, ~same, NEAREST_P1)
+                    picks += list(top[not p_rural[i]][:GAP_P1])
+                if data.is_exchange[p]:
+                    picks += _nearest(schools, d, ~same, NEAREST_EXCHANGE_OTHER)
+                    picks += _nearest(schools, d, same, NEAREST_EXCHANGE_SAME)
+                    picks += list(top[not p_rural[i]][:GAP_EXCHANGE])
+                if data.is_over[p]:
+                    picks += _nearest(schools, d, same, NEAREST_OVER_QUOTA)
+                    picks += _nearest(schools, d, ~same, NEAREST_OVER_QUOTA)
+                if data.has_pref[p]:
+                    picks += [s for s in data.prefs[p] if fit[s, j]]
+                    picks += _nearest(schools, d, same, NEAREST_PREFERENCE)
+                picks = list(dict.fromkeys(picks))
+                own_s = int(data.t_from[p])
+                if data.is_p1[p]:  # R5: period 2 at a school of the other area
+                    picks = [s for s in picks if data.s_rural[s] != data.s_rural[own_s]]
+                elif own_s >= 0:
+                    picks.append(own_s)  # staying is allowed (quota permitting)
+                if data.r6_bound[p] and own_s >= 0 and data.s_rural[own_s] and not data.is_p1[p]:
+                    # R6: no rural -> urban move outside the teacher's own bundle
+                    picks = [s for s in picks if data.s_rural[s] or s == own_s]
+                if not picks:
+                    why = ("no fitting school of the other area for period 2 (R5)" if data.is_p1[p]
+                           else f"no school takes {data.subjects[j]} teachers")
+                    data.no_candidate.append((int(p), why))
+                    continue
+                rows_t.append(np.full(len(picks), p, dtype=np.int64))
+                rows_s.append(np.asarray(picks, dtype=np.int64))
+    p_t = np.concatenate(rows_t) if rows_t else np.zeros(0, dtype=np.int64)
+    p_s = np.concatenate(rows_s) if rows_s else np.zeros(0, dtype=np.int64)
+    order = np.lexsort((p_s, p_t))
+    p_t, p_s = p_t[order], p_s[order]
+    data.p_t, data.p_s = p_t, p_s
+    data.p_stay = p_s == data.t_from[p_t]
+    km = haversine_km(home_lat[p_t], home_lon[p_t], data.s_lat[p_s], data.s_lon[p_s])
+    data.p_km = np.where(has_home[p_t], km, np.nan)
+    rank = np.zeros(len(p_t), dtype=np.int64)
+    pref_rows = np.flatnonzero(data.has_pref[p_t])
+    for k in pref_rows:
+        pl = data.prefs[p_t[k]]
+        if p_s[k] in pl:
+            rank[k] = pl.index(p_s[k]) + 1
+    data.p_rank = rank
+    del sc
+
+
+def _nearest(schools: np.ndarray, dist: np.ndarray, mask: np.ndarray, k: int) -> list[int]:
+    idx = np.flatnonzero(mask & np.isfinite(dist))
+    if len(idx) == 0 or k <= 0:
+        return []
+    if len(idx) > k:
+        part = idx[np.argpartition(dist[idx], k - 1)[:k]]
+        idx = part[np.argsort(dist[part], kind="stable")]
+    else:
+        idx = idx[np.argsort(dist[idx], kind="stable")]
+    return schools[idx].tolist()
