@@ -23,24 +23,24 @@ def check(sc, plan) -> list[Violation]:
     j = joined(sc, plan)
     j = j[j["person_id"].isin(ids)]
     schools = set(sc.schools["school_id"])
-    for pid, r in j.iterrows():
-        if r["move"] not in _MOVES:
-            out.append(Violation("contract", pid, f"move '{r['move']}' is not a known kind.",
-                                 "use one of " + ", ".join(sorted(_MOVES))))
-        if r["role_after"] not in _ROLES:
-            out.append(Violation("contract", pid, f"role_after '{r['role_after']}' is not known.",
-                                 "use principal, vice_principal, teacher or retired"))
-        if r["move"] != "retire" and r["to_school"] not in schools:
-            out.append(Violation("contract", pid, f"to_school '{r['to_school']}' is not a school of the scenario.",
-                                 "set to_school to a school_id of schools.csv"))
-        if r["from_school"] != r["school_id"]:
-            out.append(Violation("contract", pid,
-                                 f"from_school '{r['from_school']}' differs from the scenario's '{r['school_id']}'.",
-                                 "from_school must be the person's current school"))
-        if r["role_before"] != r["role"]:
-            out.append(Violation("contract", pid, f"role_before '{r['role_before']}' differs from the scenario.",
-                                 "role_before must be the person's current role"))
-        if r["move"] == "stay" and r["to_school"] != r["from_school"]:
-            out.append(Violation("contract", pid, "move is 'stay' but the school changes.",
-                                 "name the move (transfer, exchange, rotate...) or keep the school"))
+    checks = [
+        (~j["move"].isin(_MOVES), lambda r: f"move '{r['move']}' is not a known kind.",
+         "use one of " + ", ".join(sorted(_MOVES))),
+        (~j["role_after"].isin(_ROLES), lambda r: f"role_after '{r['role_after']}' is not known.",
+         "use principal, vice_principal, teacher or retired"),
+        ((j["move"] != "retire") & ~j["to_school"].isin(schools),
+         lambda r: f"to_school '{r['to_school']}' is not a school of the scenario.",
+         "set to_school to a school_id of schools.csv"),
+        (j["from_school"] != j["school_id"],
+         lambda r: f"from_school '{r['from_school']}' differs from the scenario's '{r['school_id']}'.",
+         "from_school must be the person's current school"),
+        (j["role_before"] != j["role"], lambda r: f"role_before '{r['role_before']}' differs from the scenario.",
+         "role_before must be the person's current role"),
+        ((j["move"] == "stay") & (j["to_school"] != j["from_school"]),
+         lambda r: "move is 'stay' but the school changes.",
+         "name the move (transfer, exchange, rotate...) or keep the school"),
+    ]
+    for mask, message, fix in checks:
+        for pid, r in j[mask].iterrows():
+            out.append(Violation("contract", pid, message(r), fix))
     return out
