@@ -61,15 +61,18 @@ class Plan:
             comp = read_csv_text(path / "compliance.csv") if (path / "compliance.csv").exists() else None
             src = path.name
         elif path.suffix.lower() == ".xlsx" and path.exists():
-            sheets = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False)
-            low = {k.lower(): k for k in sheets}
-            key = low.get("assignments") or low.get("全部人员") or low.get("分配")
-            if key is None:
-                raise ScenarioError([Problem(path.name, None, None, None, "missing sheet 'Assignments'")])
-            a = sheets[key]
-            ik = low.get("itinerant") or low.get("走教")
-            it = sheets[ik] if ik else None
-            kpis, comp, src = {}, None, path.name
+            # English or Chinese sheet names, headers and coded values (see models/workbook.py).
+            from .workbook import kpis_from_sheet, read_plan_workbook
+
+            sheets = read_plan_workbook(path)
+            if "Assignments" not in sheets:
+                raise ScenarioError([Problem(path.name, None, None, None,
+                                             "missing sheet 'Assignments' (全部人员)")])
+            a = sheets["Assignments"]
+            it = sheets.get("Itinerant")
+            kpis, comp, src = kpis_from_sheet(sheets.get("KPIs")), sheets.get("Compliance"), path.name
+            if comp is not None and not set(COMPLIANCE_COLUMNS) <= set(comp.columns):
+                comp = None
         else:
             raise ScenarioError([Problem(str(path), None, None, None, "a plan is a folder or a plan.xlsx")])
         a = normalise_assignments(a, src)

@@ -1,81 +1,273 @@
-"""plan.xlsx: the plan as the office reads it in Excel (frozen header, filters, column widths)."""
+"""plan.xlsx: the plan as the office reads it in Excel (frozen header, filters, column widths).
+
+Sheets: Moves (only people whose school or role changes), Assignments (everyone), Itinerant (one row
+per stop), KPIs (before / after / target), Compliance, Unfilled (leader posts and lessons left
+uncovered). With ``lang="zh"`` the sheet names, the headers and the coded values (roles, move kinds,
+areas, compliance status) are written in Chinese; `read_plan_workbook` reads either language back, so a
+plan.xlsx edited by hand in Excel or LibreOffice can be checked (`rotaplan check`).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pandas as pd
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from .schema import LEADER_ROLES
+
+LANGS = ("en", "zh")
+
+# Every header of every sheet, English -> Chinese. One Chinese name per column, so a sheet reads back
+# without knowing which sheet it came from.
 ZH_HEADERS = {
-    "person_id": "工号", "name": "姓名", "role_before": "原岗位", "role_after": "新岗位",
-    "from_school": "原学校代码", "to_school": "新学校代码", "from_school_name": "原学校",
-    "to_school_name": "新学校", "from_area": "原城乡类别", "to_area": "新城乡类别", "move": "变动类型",
-    "period2_school": "第二聘期学校", "director_of": "学区主任", "home_lessons": "本校周课时",
-    "rules": "规则", "reason": "说明", "rural_service_years": "农村服务年限", "day": "星期", "seq": "顺序",
-    "school_id": "学校代码", "subject": "学科", "lessons": "课时", "travel_minutes": "路程分钟",
-    "rule": "规则", "status": "状态", "detail": "说明", "figure": "指标", "before": "调整前",
-    "after": "调整后", "target": "目标", "kind": "类别", "what": "项目", "amount": "数量",
+    "person_id": "工号", "name": "姓名", "subject": "学科", "role_before": "原岗位", "role_after": "新岗位",
+    "from_school": "原学校代码", "from_school_name": "原学校", "from_township": "原街道镇",
+    "from_area": "原城乡类别", "to_school": "新学校代码", "to_school_name": "新学校",
+    "to_township": "新街道镇", "to_area": "新城乡类别", "move": "变动类型",
+    "period2_school": "第二聘期学校代码", "period2_school_name": "第二聘期学校", "director_of": "学区主任",
+    "home_lessons": "本校周课时", "rules": "依据规则", "reason": "理由", "rural_service_years": "农村服务年限",
+    "day": "星期", "seq": "顺序", "school_id": "学校代码", "school_name": "学校名称", "township": "街道镇",
+    "lessons": "课时", "travel_minutes": "路程分钟", "rule": "规则", "status": "状态", "detail": "说明",
+    "figure": "指标", "meaning": "含义", "before": "调整前", "after": "调整后", "target": "目标",
+    "kind": "类别", "what": "项目", "amount": "数量",
 }
 ZH_SHEETS = {"Moves": "调动", "Assignments": "全部人员", "Itinerant": "走教", "KPIs": "指标",
              "Compliance": "合规", "Unfilled": "未满足"}
 
+# Coded values written in Chinese with --lang zh (and read back from either language).
+ZH_VALUES = {
+    "role": {"principal": "校长", "vice_principal": "副校长", "teacher": "教师", "retired": "退休"},
+    "move": {"stay": "留任", "rotate": "轮岗", "promote": "提拔", "exchange": "交流", "place_new": "新聘",
+             "bundle_second": "第二聘期", "transfer": "调动", "retire": "退休"},
+    "area": {"urban": "城区", "rural": "乡村"},
+    "status": {"met": "达标", "not_met": "未达标", "exempted": "豁免"},
+    "kind": {"lessons": "课时", "principal post": "校长职位", "vice_principal post": "副校长职位"},
+}
+VALUE_KIND = {"role_before": "role", "role_after": "role", "move": "move", "from_area": "area",
+              "to_area": "area", "status": "status", "kind": "kind"}
 
-def plan_sheets(plan, sc) -> dict[str, pd.DataFrame]:
+# What each KPI figure means, with its rule id (the KPIs sheet's "meaning" column).
+KPI_MEANING = {
+    "degree_ratio_urban_rural": ("R10", "urban / rural share of bachelor-or-above compulsory teachers",
+                                 "城乡义务教育教师本科及以上学历比例之比"),
+    "young_rural_leader_share": ("R3", "share of rural leaders aged young_age or younger",
+                                 "乡村校级干部中年轻干部占比"),
+    "backbone_share_urban": ("R9", "district-level-or-above backbone share, urban compulsory teachers",
+                             "城区区级以上骨干教师占比"),
+    "backbone_share_rural": ("R9", "district-level-or-above backbone share, rural compulsory teachers",
+                             "乡村区级以上骨干教师占比"),
+    "bachelor_share_urban": ("R9", "bachelor-or-above share, urban compulsory teachers", "城区本科及以上占比"),
+    "bachelor_share_rural": ("R9", "bachelor-or-above share, rural compulsory teachers", "乡村本科及以上占比"),
+    "kindergarten_associate_share_urban": ("R9", "associate-or-above share, urban kindergarten teachers",
+                                           "城区幼儿园专科及以上占比"),
+    "kindergarten_associate_share_rural": ("R9", "associate-or-above share, rural kindergarten teachers",
+                                           "乡村幼儿园专科及以上占比"),
+    "uncovered_lessons": ("R7", "weekly lessons no teacher covers", "未覆盖周课时"),
+    "uncovered_rural_lessons": ("R7", "of which at rural schools", "其中乡村学校"),
+    "moves": ("", "people whose school changes (retirements not counted)", "调动人数"),
+    "itinerant_teachers": ("R7", "teachers with itinerant stops", "走教教师人数"),
+    "total_travel_minutes": ("R7", "weekly travel minutes of itinerant teachers", "走教每周路程分钟"),
+    "rural_leaders": ("R3", "leaders at rural schools", "乡村校级干部人数"),
+    "teachers_urban": ("", "teachers at urban schools", "城区教师人数"),
+    "teachers_rural": ("", "teachers at rural schools", "乡村教师人数"),
+}
+
+# Columns the workbook adds for reading only, per sheet; they are dropped when the workbook is read back.
+DISPLAY_ONLY = {"Assignments": ("subject", "from_school_name", "to_school_name"),
+                "Itinerant": ("name", "school_name")}
+
+
+def _school_facts(sc) -> pd.DataFrame:
+    return sc.schools.set_index("school_id")[["name", "township", "area"]]
+
+
+def moves_table(plan, sc) -> pd.DataFrame:
+    """People whose school or role changes from 1 September (retirements are not moves)."""
+    a = plan.assignments
+    s = _school_facts(sc)
+    subject = a["person_id"].map(sc.staff.set_index("person_id")["subject"]).fillna("")
+    changed = ((a["from_school"] != a["to_school"]) | (a["role_before"] != a["role_after"])) & (a["move"] != "retire")
+    m = a[changed]
+    out = pd.DataFrame({
+        "person_id": m["person_id"], "name": m["name"], "subject": subject[changed],
+        "role_before": m["role_before"], "role_after": m["role_after"],
+        "from_school": m["from_school"], "from_school_name": m["from_school"].map(s["name"]).fillna(""),
+        "from_township": m["from_school"].map(s["township"]).fillna(""),
+        "from_area": m["from_school"].map(s["area"]).fillna(""),
+        "to_school": m["to_school"], "to_school_name": m["to_school"].map(s["name"]).fillna(""),
+        "to_township": m["to_school"].map(s["township"]).fillna(""),
+        "to_area": m["to_school"].map(s["area"]).fillna(""),
+        "move": m["move"], "period2_school": m["period2_school"],
+        "period2_school_name": m["period2_school"].map(s["name"]).fillna(""),
+        "director_of": m["director_of"], "rules": m["rules"], "reason": m["reason"],
+    })
+    order = {k: i for i, k in enumerate(("rotate", "promote", "place_new", "bundle_second", "exchange", "transfer"))}
+    out = out.assign(_o=out["move"].map(order).fillna(99)).sort_values(["_o", "to_township", "to_school", "person_id"],
+                                                                        kind="stable")
+    return out.drop(columns="_o").reset_index(drop=True)
+
+
+def assignments_table(plan, sc) -> pd.DataFrame:
+    """Everyone, the plan contract's columns first, then school names and subject for reading."""
     a = plan.assignments.copy()
+    s = _school_facts(sc)
+    a["subject"] = a["person_id"].map(sc.staff.set_index("person_id")["subject"]).fillna("")
+    a["from_school_name"] = a["from_school"].map(s["name"]).fillna("")
+    a["to_school_name"] = a["to_school"].map(s["name"]).fillna("")
+    return a.reset_index(drop=True)
+
+
+def itinerant_table(plan, sc) -> pd.DataFrame:
+    it = plan.itinerant.copy()
+    if it.empty:
+        return it.reindex(columns=[*it.columns, "name", "school_name"])
+    s = _school_facts(sc)
+    it["name"] = it["person_id"].map(plan.assignments.set_index("person_id")["name"]).fillna("")
+    it["school_name"] = it["school_id"].map(s["name"]).fillna("")
+    return it.sort_values(["person_id", "day", "seq"], kind="stable").reset_index(drop=True)
+
+
+def kpi_table(plan, lang: str = "en") -> pd.DataFrame:
+    k = plan.kpis or {}
+    before, after, target = k.get("before", {}), k.get("after", {}), k.get("target", {})
+    keys = list(before) + [x for x in after if x not in before]
+    rows = []
+    for key in keys:
+        rule, en, zh = KPI_MEANING.get(key, ("", "", ""))
+        rows.append({"figure": key, "rule": rule, "meaning": zh if lang == "zh" else en,
+                     "before": before.get(key), "after": after.get(key), "target": target.get(key)})
+    return pd.DataFrame(rows, columns=["figure", "rule", "meaning", "before", "after", "target"])
+
+
+def unfilled_table(plan, sc) -> pd.DataFrame:
+    """Lessons no teacher covers (home lessons + itinerant stops) and leader posts nobody holds."""
     names = sc.schools.set_index("school_id")["name"]
-    area = sc.schools.set_index("school_id")["area"]
-    for side in ("from", "to"):
-        a[f"{side}_school_name"] = a[f"{side}_school"].map(names).fillna("")
-        a[f"{side}_area"] = a[f"{side}_school"].map(area).fillna("")
-    moves = a[(a["from_school"] != a["to_school"]) | (a["role_before"] != a["role_after"])]
-    moves = moves[["person_id", "name", "role_before", "role_after", "from_school_name", "from_area",
-                   "to_school_name", "to_area", "move", "period2_school", "rules", "reason"]]
-    k = plan.kpis
-    keys = list(k.get("before", {})) + [x for x in k.get("after", {}) if x not in k.get("before", {})]
-    kpis = pd.DataFrame([{"figure": key, "before": k["before"].get(key), "after": k["after"].get(key),
-                          "target": k.get("target", {}).get(key)} for key in keys])
-    unfilled = []
+    a = plan.assignments
+    rows = []
     d = sc.demand.groupby(["school_id", "subject"])["weekly_lessons"].sum()
-    home = plan.assignments.assign(subject=plan.assignments["person_id"].map(
-        sc.staff.set_index("person_id")["subject"])).groupby(["to_school", "subject"])["home_lessons"].sum()
-    cov = home.rename_axis(["school_id", "subject"]).reindex(d.index, fill_value=0)
+    subj = a["person_id"].map(sc.staff.set_index("person_id")["subject"]).fillna("")
+    home = (a.assign(subject=subj, lessons=pd.to_numeric(a["home_lessons"], errors="coerce").fillna(0))
+            .groupby(["to_school", "subject"])["lessons"].sum().rename_axis(["school_id", "subject"]))
+    cov = home.reindex(d.index, fill_value=0)
     if len(plan.itinerant):
         it = plan.itinerant.groupby(["school_id", "subject"])["lessons"].sum()
         cov = cov.add(it.reindex(d.index, fill_value=0), fill_value=0)
     gap = (d - cov).clip(lower=0)
-    for (sid, subj), n in gap[gap > 0].items():
-        unfilled.append({"kind": "lessons", "school_id": sid, "what": f"{names.get(sid, sid)} {subj}",
-                         "amount": int(n)})
-    lead = plan.assignments[plan.assignments["role_after"].isin(["principal", "vice_principal"])]
+    for (sid, s), n in gap[gap > 0].items():
+        rows.append({"kind": "lessons", "school_id": sid, "school_name": names.get(sid, sid), "what": s,
+                     "amount": int(n)})
+    lead = a[a["role_after"].isin(LEADER_ROLES)]
+    sch = sc.schools.set_index("school_id")
     for role, col in (("principal", "principal_posts"), ("vice_principal", "vice_principal_posts")):
         held = lead[lead["role_after"] == role].groupby("to_school").size()
-        posts = sc.schools.set_index("school_id")[col]
+        posts = pd.to_numeric(sch[col], errors="coerce").fillna(0)
         short = (posts - held.reindex(posts.index, fill_value=0)).clip(lower=0)
         for sid, n in short[short > 0].items():
-            unfilled.append({"kind": f"{role} post", "school_id": sid, "what": names.get(sid, sid), "amount": int(n)})
+            rows.append({"kind": f"{role} post", "school_id": sid, "school_name": names.get(sid, sid),
+                         "what": role, "amount": int(n)})
+    return pd.DataFrame(rows, columns=["kind", "school_id", "school_name", "what", "amount"])
+
+
+def plan_sheets(plan, sc, lang: str = "en") -> dict[str, pd.DataFrame]:
+    """The six sheets of plan.xlsx with English headers and values (see `localise`)."""
     return {
-        "Moves": moves,
-        "Assignments": plan.assignments,
-        "Itinerant": plan.itinerant,
-        "KPIs": kpis,
-        "Compliance": plan.compliance,
-        "Unfilled": pd.DataFrame(unfilled, columns=["kind", "school_id", "what", "amount"]),
+        "Moves": moves_table(plan, sc),
+        "Assignments": assignments_table(plan, sc),
+        "Itinerant": itinerant_table(plan, sc),
+        "KPIs": kpi_table(plan, lang),
+        "Compliance": plan.compliance.reset_index(drop=True),
+        "Unfilled": unfilled_table(plan, sc),
     }
 
 
+def localise(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Headers and coded values in the chosen language."""
+    if lang != "zh":
+        return df
+    out = df.copy()
+    for col, kind in VALUE_KIND.items():
+        if col in out.columns:
+            out[col] = out[col].map(lambda v, m=ZH_VALUES[kind]: m.get(v, v))
+    if "what" in out.columns:
+        out["what"] = out["what"].map(lambda v: ZH_VALUES["role"].get(v, v))
+    return out.rename(columns=ZH_HEADERS)
+
+
 def write_plan_workbook(plan, sc, path: Path, lang: str = "en") -> None:
-    sheets = plan_sheets(plan, sc)
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
+    sheets = plan_sheets(plan, sc, lang)
     with pd.ExcelWriter(path, engine="openpyxl") as xw:
         for name, df in sheets.items():
             sheet = ZH_SHEETS[name] if lang == "zh" else name
-            out = df.rename(columns=ZH_HEADERS) if lang == "zh" else df
+            out = localise(df, lang)
             out.to_excel(xw, sheet_name=sheet, index=False)
             ws = xw.sheets[sheet]
             ws.freeze_panes = "A2"
+            for cell in ws[1]:
+                cell.font = Font(bold=True)
             if len(out.columns):
                 ws.auto_filter.ref = f"A1:{get_column_letter(len(out.columns))}{max(1, len(out)) + 1}"
             for i, col in enumerate(out.columns, start=1):
                 sample = [str(col)] + [str(v) for v in out[col].head(200)]
+                # GBK bytes: a Chinese character is about two Latin characters wide in Excel.
                 width = max(len(s.encode("gbk", errors="replace")) for s in sample)
                 ws.column_dimensions[get_column_letter(i)].width = min(60, max(8, width + 2))
+
+
+# ---- reading back (a plan.xlsx possibly edited by hand, English or Chinese) -------------------
+_EN_HEADERS = {v: k for k, v in ZH_HEADERS.items()}
+_EN_SHEETS = {v: k for k, v in ZH_SHEETS.items()}
+_EN_VALUES = {kind: {zh: en for en, zh in m.items()} for kind, m in ZH_VALUES.items()}
+# "退休" is both the role "retired" and the move "retire": the column decides.
+_EN_VALUES["role"]["退休"] = "retired"
+_EN_VALUES["move"]["退休"] = "retire"
+
+
+def english(df: pd.DataFrame) -> pd.DataFrame:
+    """Headers and coded values back to English; unknown headers and values are kept as they are."""
+    out = df.rename(columns=lambda c: _EN_HEADERS.get(str(c).strip(), str(c).strip()))
+    for col, kind in VALUE_KIND.items():
+        if col in out.columns:
+            out[col] = out[col].map(lambda v, m=_EN_VALUES[kind]: m.get(str(v).strip(), v) if isinstance(v, str) else v)
+    return out
+
+
+def read_plan_workbook(path: Path) -> dict[str, pd.DataFrame]:
+    """The sheets of a plan.xlsx by English sheet name, with English headers and values, as text cells.
+
+    Display-only columns (school names, subject, areas) are dropped from Assignments and Itinerant: the
+    codes are what count, so a hand edit of a school code is what the check sees.
+    """
+    raw = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False)
+    out: dict[str, pd.DataFrame] = {}
+    for name, df in raw.items():
+        key = str(name).strip()
+        key = _EN_SHEETS.get(key, key)
+        key = {k.lower(): k for k in ZH_SHEETS}.get(key.lower(), key)
+        if key == "分配":  # an older name of the Assignments sheet
+            key = "Assignments"
+        df = english(df)
+        df = df.drop(columns=[c for c in DISPLAY_ONLY.get(key, ()) if c in df.columns])
+        out[key] = df
+    return out
+
+
+def kpis_from_sheet(df: pd.DataFrame | None) -> dict:
+    """kpis.json's before / after / target from a KPIs sheet (text cells back to numbers)."""
+    if df is None or df.empty or "figure" not in df.columns:
+        return {}
+
+    def num(v):
+        if v is None or str(v).strip() == "":
+            return None
+        try:
+            f = float(v)
+        except ValueError:
+            return v
+        return int(f) if f.is_integer() and "." not in str(v) else f
+
+    return {part: {str(r["figure"]): num(r.get(part)) for _, r in df.iterrows()}
+            for part in ("before", "after", "target") if part in df.columns}

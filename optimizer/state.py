@@ -28,7 +28,7 @@ class PlanState:
             "rural_service_years": st["rural_service_years"].to_numpy(),
         })
         a.index = pd.Index(st["person_id"].to_numpy(), name="pid")
-        self.a = a[ASSIGNMENT_COLUMNS]
+        self.a = a[ASSIGNMENT_COLUMNS].copy(deep=True)
         self.itinerant = pd.DataFrame(columns=ITINERANT_COLUMNS)
         self.solver: dict[str, dict] = {}
         self.compliance: dict[str, tuple[str, str]] = {}

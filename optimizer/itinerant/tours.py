@@ -15,6 +15,8 @@ import itertools
 import math
 from dataclasses import dataclass
 
+import networkx as nx
+
 EPS = 1e-6  # float slack on the daily travel limit (road minutes are summed as floats)
 
 
@@ -45,8 +47,23 @@ class Distances:
         self.pairs = pairs
 
     @classmethod
-    def of_township(cls, sc, township: str, cutoff: float) -> "Distances":
-        return cls(sc.travel.township_minutes(township, cutoff=cutoff))
+    def of_township(cls, sc, township: str, sources: list[str], cutoff: float) -> "Distances":
+        """Shortest minutes from each of `sources` (the schools that need lessons) to every school of
+        the township, on the whole road graph (a road may leave the township); roads are two-way, so
+        every leg of a tour has a source at one end."""
+        travel = sc.travel
+        ids = sorted(s for s, t in travel.township_of.items() if t == township)
+        pairs: dict[tuple[str, str], float] = {}
+        for a in sources:
+            if travel.graph is None:
+                row = {b: travel.minutes(a, b) for b in ids}
+            elif a in travel.graph:
+                reach = nx.single_source_dijkstra_path_length(travel.graph, a, cutoff=cutoff, weight="minutes")
+                row = {b: float(reach[b]) for b in ids if b in reach}
+            else:
+                row = {}
+            pairs.update(((a, b), m) for b, m in row.items() if m <= cutoff)
+        return cls(pairs)
 
     def __call__(self, a: str, b: str) -> float:
         if a == b:

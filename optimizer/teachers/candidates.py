@@ -202,7 +202,7 @@ def _candidates(data: TeacherData) -> None:
     sc = data.sc
     fit = data.fit
     gap = gaps(data)
-    wgap = gap * np.where(data.s_rural, 2.0, 1.0) * np.where(data.s_mount, 1.5, 1.0)
+    wgap = gap * (np.where(data.s_rural, 2.0, 1.0) * np.where(data.s_mount, 1.5, 1.0))[:, None]
     t = data.t
     home_lat = t["home_lat"].to_numpy(dtype=float)
     home_lon = t["home_lon"].to_numpy(dtype=float)

@@ -85,9 +85,14 @@ def clerk(data: TeacherData) -> np.ndarray:
             count[data.p_s[k]] += 1
     # 2. schools over quota send out their movable teachers with the fewest years there
     years = data.t["years_at_school"].to_numpy()
-    for s in np.flatnonzero(count > quota):
-        here = [p for p in mov if choice[p] >= 0 and data.p_stay[choice[p]] and data.t_from[p] == s]
-        here.sort(key=lambda p: (years[p], data.t.at[p, "person_id"]))
+    pid = data.t["person_id"].to_numpy()
+    over = set(np.flatnonzero(count > quota).tolist())
+    at: dict[int, list[int]] = {}
+    for p in mov:
+        if data.t_from[p] in over and choice[p] >= 0:
+            at.setdefault(int(data.t_from[p]), []).append(int(p))
+    for s in sorted(over):
+        here = sorted(at.get(s, []), key=lambda p: (years[p], pid[p]))
         for p in here:
             if count[s] <= quota[s]:
                 break
@@ -95,7 +100,7 @@ def clerk(data: TeacherData) -> np.ndarray:
             if k >= 0:
                 take(p, k)
     # 3. teachers finishing period 1, by person id
-    p1 = sorted(np.flatnonzero(data.is_p1), key=lambda p: data.t.at[p, "person_id"])
+    p1 = sorted(np.flatnonzero(data.is_p1), key=lambda p: pid[p])
     for p in p1:
         k = best(p)
         if k < 0:
@@ -104,7 +109,7 @@ def clerk(data: TeacherData) -> np.ndarray:
             take(p, k)
     # 4. new hires by exam rank (degree, then person id)
     deg = data.t["degree"].map(DEGREE_RANK).to_numpy()
-    new = sorted(np.flatnonzero(data.is_new), key=lambda p: (-deg[p], data.t.at[p, "person_id"]))
+    new = sorted(np.flatnonzero(data.is_new), key=lambda p: (-deg[p], pid[p]))
     for p in new:
         k = best(p)
         if k < 0:
@@ -117,7 +122,7 @@ def clerk(data: TeacherData) -> np.ndarray:
     target_bb = math.ceil(pol.exchange_backbone_share * target - 1e-9)
     moved = sum(1 for p in elig if choice[p] >= 0 and not data.p_stay[choice[p]])
     moved_bb = sum(1 for p in elig if choice[p] >= 0 and not data.p_stay[choice[p]] and data.backbone[p])
-    by_years = sorted(elig, key=lambda p: (-years[p], data.t.at[p, "person_id"]))
+    by_years = sorted(elig, key=lambda p: (-years[p], pid[p]))
     for pool, goal in (([p for p in by_years if data.backbone[p]], "bb"), (by_years, "all")):
         for p in pool:
             if moved >= target or (goal == "bb" and moved_bb >= target_bb):

@@ -1,0 +1,175 @@
+"""The leader stage's facts: leaders, reserve leaders, schools and their leader posts, as arrays.
+
+Built once per solve, vectorised (no loops over all staff). Every rule module reads it; none writes it
+except `options`, the table of (person, school, role) choices that the rule modules propose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ...models.schema import BACKBONE_RANK
+
+PRINCIPAL, VICE = 0, 1  # role index of a leader post pool
+ROLE_NAMES = ("principal", "vice_principal")
+ROLE_WORDS = ("principal", "vice-principal")
+ROLE_INDEX = {"principal": PRINCIPAL, "vice_principal": VICE}
+SCALE = 10  # objective weights are multiplied by this and rounded, CP-SAT needs integers
+
+
+@dataclass
+class LeaderContext:
+    sc: object
+    schools: pd.DataFrame  # index s_idx 0..n-1: school_id, name, township, rural, seat, mountainous, lat, lon
+    sidx: dict  # school_id -> s_idx
+    cap: np.ndarray  # (n_schools, 2) leader posts by role (PRINCIPAL, VICE)
+    fixed: np.ndarray  # (n_schools, 2) leaders who can only stay (exempt, not due, locked to their school)
+    people: pd.DataFrame  # index person_id: leaders and reserve leaders with their facts
+    retired_from: dict = field(default_factory=dict)  # (s_idx, role) -> names of leaders retiring from it
+    options: pd.DataFrame | None = None  # filled by the rule modules, see stage.collect_options
+    costs: dict | None = None  # goal -> scaled cost per option (stage.option_costs)
+    options_fixed: np.ndarray | None = None  # (n_schools, 2) leaders left without options (they stay)
+    _names: list | None = None
+
+    @property
+    def pol(self):
+        return self.sc.policy
+
+    @property
+    def w(self):
+        return self.sc.policy.weights
+
+    @property
+    def free(self) -> np.ndarray:
+        """Posts not held by someone who can only stay: where a mover or a reserve leader may go."""
+        return np.maximum(self.cap - self.fixed, 0)
+
+    def leaders(self) -> pd.DataFrame:
+        return self.people[self.people["kind"] == "leader"]
+
+    def reserves(self) -> pd.DataFrame:
+        return self.people[self.people["kind"] == "reserve"]
+
+    def school_name(self, s: int) -> str:
+        if self._names is None:
+            self._names = [str(n) or str(i) for n, i in zip(self.schools["name"], self.schools["school_id"])]
+        return self._names[s]
+
+
+def build(sc, state) -> LeaderContext:
+    pol = sc.policy
+    w = pol.weights
+    sch = sc.schools.reset_index(drop=True)
+    schools = pd.DataFrame({
+        "school_id": sch["school_id"].to_numpy(),
+        "name": sch["name"].to_numpy(),
+        "township": sch["township"].to_numpy(),
+        "area": sch["area"].to_numpy(),
+        "rural": (sch["area"] == "rural").to_numpy(),
+        "seat": sch["is_township_seat"].fillna(False).astype(bool).to_numpy(),
+        "mountainous": sch["mountainous"].fillna(False).astype(bool).to_numpy(),
+        "lat": sch["lat"].astype(float).to_numpy(),
+        "lon": sch["lon"].astype(float).to_numpy(),
+    })
+    sidx = {s: i for i, s in enumerate(schools["school_id"])}
+    cap = np.stack([sch["principal_posts"].fillna(1).astype(int).to_numpy(),
+                    sch["vice_principal_posts"].fillna(1).astype(int).to_numpy()], axis=1)
+
+    st = sc.staff.reset_index(drop=True)
+    retired = state.a["move"].reindex(st["person_id"]).to_numpy() == "retire"
+    ages = sc.ages.reset_index(drop=True)
+    is_leader = st["role"].isin(ROLE_NAMES).to_numpy() & (st["school_id"] != "").to_numpy()
+    is_reserve = ((st["role"] == "teacher") & st["reserve_leader"].fillna(False).astype(bool)
+                  & (st["school_id"] != "")).to_numpy()
+    keep = (is_leader | is_reserve) & ~retired
+    p = st[keep]
+    s_idx = p["school_id"].map(sidx).astype(int).to_numpy()
+    terms = p["terms_at_school"].fillna(0).astype(int).to_numpy()
+    exempt = (p["exempt_reason"] != "").to_numpy()
+    locked = p["locked_school"].fillna("").to_numpy()
+    leader = is_leader[keep]
+    age = ages[keep].astype("float").to_numpy()
+    backbone = p["backbone"].map(BACKBONE_RANK).fillna(0).to_numpy()
+    mountain_now = schools["mountainous"].to_numpy()[s_idx]
+    points = (p["rural_service_years"].fillna(0).to_numpy() * w.points_rural_year
+              + backbone * w.points_backbone_level
+              + p["years_at_school"].fillna(0).to_numpy() * w.points_year_at_school
+              + mountain_now * w.points_mountainous)
+    people = pd.DataFrame({
+        "person_id": p["person_id"].to_numpy(),
+        "name": p["name"].to_numpy(),
+        "kind": np.where(leader, "leader", "reserve"),
+        "role": p["role"].to_numpy(),
+        "role_idx": np.where(p["role"].to_numpy() == "vice_principal", VICE, PRINCIPAL),
+        "school": p["school_id"].to_numpy(),
+        "s_idx": s_idx,
+        "rural": schools["rural"].to_numpy()[s_idx],
+        "terms": terms,
+        "exempt": exempt,
+        "exempt_reason": p["exempt_reason"].to_numpy(),
+        "locked": locked,
+        "lock_idx": np.array([sidx.get(x, -1) for x in locked], dtype=int),
+        # Due under R1: served rotation_terms or more terms, not exempt, not held by a lock (lock wins).
+        "due_by_terms": leader & (terms >= pol.rotation_terms),
+        "age": age,
+        "young": age <= pol.young_age,
+        "home_lat": p["home_lat"].astype(float).to_numpy(),
+        "home_lon": p["home_lon"].astype(float).to_numpy(),
+        "preferences": p["preferences"].fillna("").to_numpy(),
+        "points": points,
+    })
+    people["due"] = people["due_by_terms"] & ~people["exempt"] & (people["locked"] == "")
+    people.index = pd.Index(people["person_id"].to_numpy(), name="pid")
+
+    # Leaders who can only stay where they are: exempt, not due, or locked to their own school.
+    ld = people[people["kind"] == "leader"]
+    only_stay = ~ld["due"] & ((ld["locked"] == "") | (ld["lock_idx"] == ld["s_idx"]))
+    fixed = np.zeros_like(cap)
+    np.add.at(fixed, (ld["s_idx"].to_numpy()[only_stay.to_numpy()], ld["role_idx"].to_numpy()[only_stay.to_numpy()]), 1)
+
+    # Which posts retirements empty (for the reasons given to reserve leaders who fill them).
+    retired_from: dict = {}
+    gone = st[is_leader & retired]
+    for sid, role, name in zip(gone["school_id"], gone["role"], gone["name"]):
+        retired_from.setdefault((sidx[sid], ROLE_INDEX[role]), []).append(name)
+    return LeaderContext(sc, schools, sidx, cap, fixed, people, retired_from)
+
+
+def haversine_matrix(lat_a, lon_a, lat_b, lon_b) -> np.ndarray:
+    """Great-circle km between every a and every b (rows a, columns b)."""
+    from ...models.travel import haversine_km
+
+    return haversine_km(np.asarray(lat_a)[:, None], np.asarray(lon_a)[:, None],
+                        np.asarray(lat_b)[None, :], np.asarray(lon_b)[None, :])
+
+
+def nearest(from_lat, from_lon, to_lat, to_lon, k: int, exclude=None, chunk: int = 512) -> np.ndarray:
+    """For each origin, the column indices of the k nearest destinations (ties by index), -1 padded.
+
+    `exclude`: optional (n_from, n_to) boolean mask builder, called per chunk as exclude(rows) -> mask.
+    """
+    n_from, n_to = len(from_lat), len(to_lat)
+    k_eff = min(k, n_to)
+    out = np.full((n_from, k), -1, dtype=int)
+    if n_to == 0 or k == 0:
+        return out
+    for lo in range(0, n_from, chunk):
+        hi = min(n_from, lo + chunk)
+        d = haversine_matrix(from_lat[lo:hi], from_lon[lo:hi], to_lat, to_lon)
+        if exclude is not None:
+            d[exclude(np.arange(lo, hi))] = np.inf
+        # argsort on (distance, index) keeps ties deterministic
+        if k_eff < n_to:
+            idx = np.argpartition(d, k_eff - 1, axis=1)[:, :k_eff]
+        else:
+            idx = np.tile(np.arange(n_to), (hi - lo, 1))
+        dd = np.take_along_axis(d, idx, axis=1)
+        order = np.lexsort((idx, dd), axis=1)
+        idx = np.take_along_axis(idx, order, axis=1)
+        dd = np.take_along_axis(dd, order, axis=1)
+        idx[~np.isfinite(dd)] = -1
+        out[lo:hi, :k_eff] = idx
+    return out

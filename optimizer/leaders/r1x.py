@@ -1,0 +1,150 @@
+"""R1x (maximised): as many due leaders as the posts allow cross the urban-rural line.
+
+Objective: a reward of weights.r1x_crossing for each due leader whose new school is in the other area.
+Candidates: besides the nearest posts across the line (r1.py), `options` solves, per role and direction,
+a small transport problem from the schools of due leaders to the open posts across the line (as many
+crossings as possible, then the shortest distance) and adds its pairs as candidates. Nearest-post
+pruning alone loses crossings, because the few urban posts are all nearest to the same rural leaders
+near town; with the transport pairs the pruned model can reach the most possible.
+
+Reported against the most possible: a small transport problem over (role, area) aggregates: due leaders
+by role and area are supplied, posts open to them by role and area absorb them (open = posts not held by
+a leader who is not due, less those taken by locks), every due leader must be placed, and crossings are
+maximised. The real plan has more constraints (own school excluded, R4, locks), so it cannot do better:
+this is an upper bound the office can compare against.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from ortools.graph.python import min_cost_flow
+from ortools.sat.python import cp_model
+
+from .. import sat
+from ..params import SolveParams
+from .context import ROLE_WORDS, SCALE, haversine_matrix
+from .r1 import acceptable_roles
+
+AREAS = ("urban", "rural")
+MAX_TRANSPORT_ARCS = 4_000_000  # origin schools x open posts per role and direction; beyond, no extra candidates
+UNCROSSED_COST = 10**7  # cost of a due leader not crossing in the transport problem (>> any km)
+
+
+def options(ctx) -> pd.DataFrame:
+    """Candidate posts across the line from a max-crossing, min-distance transport (see the docstring)."""
+    people = ctx.people
+    due = people[people["due"]]
+    sch = ctx.schools
+    lat, lon, rural = sch["lat"].to_numpy(), sch["lon"].to_numpy(), sch["rural"].to_numpy()
+    free = ctx.free
+    out = []
+    for role in (0, 1):
+        grp = due[due["role_idx"] == role]
+        for target in acceptable_roles(ctx, role):
+            for area in (False, True):
+                who = grp[grp["rural"] == area]
+                posts = np.flatnonzero((free[:, target] > 0) & (rural != area))
+                if who.empty or len(posts) == 0:
+                    continue
+                origins, count = np.unique(who["s_idx"].to_numpy(), return_counts=True)
+                if len(origins) * len(posts) > MAX_TRANSPORT_ARCS:
+                    continue
+                flows = _transport(origins, count, posts, free[posts, target], lat, lon)
+                # hand each origin's crossings to its due leaders in person order
+                by_origin = who.sort_values("person_id").groupby("s_idx").groups
+                for o, p, n in flows:
+                    for pid in list(by_origin[origins[o]])[:n]:
+                        out.append((pid, posts[p], target))
+                    by_origin[origins[o]] = list(by_origin[origins[o]])[n:] + list(by_origin[origins[o]])[:n]
+    df = pd.DataFrame(out, columns=["holder", "s_idx", "role"])
+    df["source"] = "r1x_transport"
+    return df
+
+
+def _transport(origins, count, posts, room, lat, lon) -> list[tuple[int, int, int]]:
+    """(origin i, post j, units) of a max-crossing, min-km transport from origin schools to posts."""
+    n_o, n_p = len(origins), len(posts)
+    km = np.rint(haversine_matrix(lat[origins], lon[origins], lat[posts], lon[posts]) * 10).astype(np.int64)
+    oi, pj = np.divmod(np.arange(n_o * n_p), n_p)
+    sink = n_o + n_p
+    starts = np.concatenate([oi, n_o + np.arange(n_p), np.arange(n_o)])
+    ends = np.concatenate([n_o + pj, np.full(n_p, sink), np.full(n_o, sink)])
+    caps = np.concatenate([np.minimum(count[oi], room[pj]), room, count]).astype(np.int64)
+    costs = np.concatenate([km.ravel(), np.zeros(n_p, np.int64), np.full(n_o, UNCROSSED_COST, np.int64)])
+    f = min_cost_flow.SimpleMinCostFlow()
+    f.add_arcs_with_capacity_and_unit_cost(starts.astype(np.int32), ends.astype(np.int32), caps, costs)
+    supply = np.concatenate([count, np.zeros(n_p, np.int64), [-int(count.sum())]]).astype(np.int64)
+    f.set_nodes_supplies(np.arange(sink + 1, dtype=np.int32), supply)
+    if f.solve() != f.OPTIMAL:
+        return []
+    flow = f.flows(np.arange(n_o * n_p, dtype=np.int32))
+    hit = np.flatnonzero(flow > 0)
+    return [(int(oi[k]), int(pj[k]), int(flow[k])) for k in hit]
+
+
+def costs(ctx) -> np.ndarray:
+    opt = ctx.options
+    due = opt["holder"].map(ctx.people["due"]).to_numpy(dtype=bool)
+    crosses = opt["rural_to"].to_numpy() != opt["rural_from"].to_numpy()
+    return np.where(due & crosses & ~opt["is_stay"].to_numpy(), -ctx.w.r1x_crossing * SCALE, 0.0)
+
+
+def most_possible(ctx) -> dict:
+    """Upper bound on crossings: {'total', 'urban_to_rural', 'rural_to_urban'}."""
+    people = ctx.people
+    due = people[people["due"]]
+    if due.empty:
+        return {"total": 0, "urban_to_rural": 0, "rural_to_urban": 0}
+    rural = ctx.schools["rural"].to_numpy()
+    locked_in = np.zeros_like(ctx.cap)
+    lk = people[(people["kind"] == "leader") & (people["lock_idx"] >= 0) & (people["lock_idx"] != people["s_idx"])]
+    np.add.at(locked_in, (lk["lock_idx"].to_numpy(), lk["role_idx"].to_numpy()), 1)
+    open_posts = np.maximum(ctx.cap - ctx.fixed - locked_in, 0)
+    supply = {(r, a): int(((due["role_idx"] == r) & (due["rural"] == bool(a))).sum()) for r in (0, 1) for a in (0, 1)}
+    room = {(r, a): int(open_posts[rural == bool(a), r].sum()) for r in (0, 1) for a in (0, 1)}
+    best = None
+    for all_placed in (True, False):
+        m = cp_model.CpModel()
+        flow, cross = {}, []
+        for (r, a), n in supply.items():
+            for r2 in acceptable_roles(ctx, r):
+                for a2 in (0, 1):
+                    f = m.new_int_var(0, n, f"f{r}{a}{r2}{a2}")
+                    flow[r, a, r2, a2] = f
+                    if a2 != a:
+                        cross.append(f)
+            out = sum(f for k, f in flow.items() if k[:2] == (r, a))
+            m.add(out == n) if all_placed else m.add(out <= n)
+        for (r2, a2), cap in room.items():
+            m.add(sum(f for k, f in flow.items() if k[2:] == (r2, a2)) <= cap)
+        m.maximize(sum(cross))
+        solver, status, _ = sat.solve(m, SolveParams(time_limit=5.0, seed=0, workers=1))
+        if status in ("optimal", "feasible"):
+            best = {
+                "total": int(solver.objective_value),
+                "urban_to_rural": int(sum(solver.value(f) for k, f in flow.items() if k[1] == 0 and k[3] == 1)),
+                "rural_to_urban": int(sum(solver.value(f) for k, f in flow.items() if k[1] == 1 and k[3] == 0)),
+            }
+            break
+    return best or {"total": 0, "urban_to_rural": 0, "rural_to_urban": 0}
+
+
+def stay_in_area_reason(ctx, p: dict, final_room: np.ndarray, mine) -> str:
+    """Why a due leader (`p`, their facts; `mine`, their options) rotated within their own area."""
+    rural = ctx.schools["rural"].to_numpy()
+    other = AREAS[0] if p["rural"] else AREAS[1]
+    article = "an" if other == "urban" else "a"
+    roles = acceptable_roles(ctx, int(p["role_idx"]))
+    role_words = " or ".join(ROLE_WORDS[r] for r in roles)
+    left_anywhere = int(sum(final_room[rural != bool(p["rural"]), r].sum() for r in roles))
+    if left_anywhere == 0:
+        return (f"no {role_words} post at {article} {other} school was left open (those posts went to other due "
+                f"leaders or are held by leaders who stay)")
+    mine = mine[mine["rural_to"] != bool(p["rural"])]
+    room_in_reach = [s for s, r in zip(mine["s_idx"], mine["role"]) if final_room[s, r] > 0]
+    if not room_in_reach:
+        return (f"the {other} {role_words} posts within reach were all taken by other due leaders "
+                f"(the {left_anywhere} left open are further away)")
+    return (f"the {other} post still open at {ctx.school_name(room_in_reach[0])} could not be taken without "
+            f"breaking another hard rule or losing more on other goals than the crossing gains")

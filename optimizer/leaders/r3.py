@@ -1,0 +1,56 @@
+"""R3 (target): at least young_rural_leader_share of rural leaders are aged young_age or younger.
+
+Modelled as a weighted count, not as the exact share: weights.r3_young_rural_leader rewards each young
+leader who ends at a rural school (and costs each who leaves one). The number of rural leaders barely
+moves in this stage (R1 moves and R2 promotions keep posts filled), so raising the count of young rural
+leaders raises the share, and the objective stays linear, which keeps the district-scale model fast.
+Before, after and target are reported.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...models.schema import LEADER_ROLES
+from .context import SCALE
+
+
+def costs(ctx) -> np.ndarray:
+    opt = ctx.options
+    young = opt["holder"].map(ctx.people["young"]).to_numpy(dtype=bool)
+    rural_to = opt["rural_to"].to_numpy().astype(int)
+    # A leader already counts at their school; a reserve leader is not yet a leader anywhere.
+    rural_before = np.where((opt["kind"] == "leader").to_numpy(), opt["rural_from"].to_numpy().astype(int), 0)
+    return np.where(young, -ctx.w.r3_young_rural_leader * SCALE * (rural_to - rural_before), 0.0)
+
+
+def shares(sc, assignments) -> tuple[float | None, float | None]:
+    """Young share of rural leaders before and after the plan (as in the KPI definition)."""
+    area = sc.schools.set_index("school_id")["area"]
+    age = sc.ages.to_numpy(dtype=float)
+    young = age <= sc.policy.young_age
+    st = sc.staff
+    before = st["role"].isin(LEADER_ROLES).to_numpy() & (st["school_id"].map(area) == "rural").to_numpy()
+    a = assignments.reindex(st["person_id"])
+    after = a["role_after"].isin(LEADER_ROLES).to_numpy() & (a["to_school"].map(area) == "rural").to_numpy()
+
+    def share(mask):
+        return None if mask.sum() == 0 else round(float(young[mask].mean()), 4)
+
+    return share(before), share(after)
+
+
+def report(sc, state) -> None:
+    before, after = shares(sc, state.a)
+    target = sc.policy.young_rural_leader_share
+    state.kpi_extra["young_rural_leader_share_target"] = target
+    fmt = lambda v: "n/a" if v is None else f"{v:.1%}"  # noqa: E731
+    how = ("modelled as a weighted count (a reward per young leader at a rural school), which raises the "
+           "share because the number of rural leaders stays almost fixed")
+    status = "met" if after is not None and after >= target else "not_met"
+    if after is None:
+        status, how = "met", "no rural leaders in the district"
+    detail = (f"young (aged {sc.policy.young_age} or under) share of rural leaders: before {fmt(before)}, "
+              f"after {fmt(after)}, target {fmt(target)}; {how}")
+    state.comply("R3", status, detail)
+    state.notes.append(f"R3: young rural leader share {fmt(before)} -> {fmt(after)} (target {fmt(target)})")

@@ -1,0 +1,420 @@
+"""The leader stage: which principals and vice-principals move where, and which reserve leaders are
+promoted (R1, R1x, R2, R3, R4, R8 leader posts; R12 already applied).
+
+Steps: facts (context) -> options proposed by the rule modules (pruned candidate posts) -> greedy plan
+(the benchmark baseline) and min-cost-flow plan (exact without the envy goal: CP-SAT's warm start and
+bound, see flow.py) -> CP-SAT (strict) -> if infeasible: explain the conflict in words (explain.py) and
+solve again with the hard rules relaxable at a high price -> write every leader's and promoted reserve
+leader's decision with its rules and reason, the KPIs and the compliance rows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import sat
+from . import context, explain, flow, greedy, locks, r1, r1x, r2, r3, r4, r8, soft
+from .context import PRINCIPAL, ROLE_NAMES, ROLE_WORDS
+from .model import LeaderModel
+
+OPTION_COLUMNS = ["holder", "s_idx", "role", "source"]
+NO_PLAN = "no plan keeping every hard rule was found in time."
+# Warm-start CP-SAT from the min-cost-flow plan and give it the flow's bound (flow.py). Off only to
+# measure CP-SAT on its own (benchmarks/bench_leaders.py --pure).
+FLOW_WARM_START = True
+
+
+# ---- options --------------------------------------------------------------------------------
+def collect_options(ctx) -> pd.DataFrame:
+    parts = [r1.options(ctx), r1x.options(ctx), locks.options(ctx), r4.options(ctx), soft.options(ctx),
+             r2.options(ctx)]
+    parts = [p[OPTION_COLUMNS] for p in parts if len(p)]
+    opt = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=OPTION_COLUMNS)
+    opt = opt.astype({"holder": object, "s_idx": int, "role": int, "source": object})
+    people = ctx.people
+    # Every leader with a choice may also keep their post (R1 forbids it for due leaders unless relaxed).
+    ld = people.loc[people.index.intersection(pd.Index(opt["holder"].unique()))]
+    ld = ld[ld["kind"] == "leader"]
+    stays = pd.DataFrame({"holder": ld.index, "s_idx": ld["s_idx"].to_numpy(), "role": ld["role_idx"].to_numpy(),
+                          "source": "stay"})
+    opt = pd.concat([opt, stays], ignore_index=True)
+    # One row per (holder, school, role); `source` lists every module that proposed it.
+    tags = sorted(opt["source"].unique())
+    bit = {t: 1 << i for i, t in enumerate(tags)}
+    opt["_bit"] = opt["source"].map(bit).astype(np.int64)
+    opt = opt.drop_duplicates(["holder", "s_idx", "role", "_bit"])
+    opt = opt.groupby(["holder", "s_idx", "role"], sort=False)["_bit"].sum().reset_index()
+    words = {mk: ";".join(t for t in tags if mk & bit[t]) for mk in opt["_bit"].unique()}
+    opt["source"] = opt["_bit"].map(words)
+    opt = opt.drop(columns="_bit")
+    order = pd.Series(np.arange(len(people)), index=people.index)
+    opt = opt.assign(_o=opt["holder"].map(order)).sort_values(["_o", "s_idx", "role"], kind="stable")
+    opt = opt.drop(columns="_o").reset_index(drop=True)
+    sch = ctx.schools
+    opt["kind"] = opt["holder"].map(people["kind"])
+    opt["s_from"] = opt["holder"].map(people["s_idx"]).astype(int)
+    opt["rural_from"] = sch["rural"].to_numpy()[opt["s_from"].to_numpy()]
+    opt["rural_to"] = sch["rural"].to_numpy()[opt["s_idx"].to_numpy()]
+    opt["is_stay"] = ((opt["kind"] == "leader") & (opt["s_idx"] == opt["s_from"])
+                      & (opt["role"] == opt["holder"].map(people["role_idx"])))
+    opt["school"] = sch["school_id"].to_numpy()[opt["s_idx"].to_numpy()]
+    opt["role_name"] = np.array(ROLE_NAMES, dtype=object)[opt["role"].to_numpy()]
+    ctx.options = opt
+    # Leaders without options simply stay: they fill their post.
+    ld_all = ctx.leaders()
+    alone = ~ld_all.index.isin(opt["holder"].unique())
+    fixed = np.zeros_like(ctx.cap)
+    np.add.at(fixed, (ld_all["s_idx"].to_numpy()[alone], ld_all["role_idx"].to_numpy()[alone]), 1)
+    ctx.options_fixed = fixed
+    return opt
+
+
+def option_costs(ctx) -> dict[str, np.ndarray]:
+    """Objective terms per option, by goal (scaled integers; negative = reward)."""
+    raw = {
+        "r1x_crossing": r1x.costs(ctx),
+        "r2_urban_reserve": r2.costs(ctx),
+        "r3_young_rural_leader": r3.costs(ctx),
+        "leader_post_filled": r8.costs(ctx),
+        "move": soft.move_costs(ctx),
+        "commute_km": soft.commute_costs(ctx),
+        "preference": soft.preference_costs(ctx),
+        "experienced_weak_school": soft.experienced_costs(ctx),
+    }
+    return {goal: np.rint(np.asarray(arr, dtype=float)).astype(np.int64) for goal, arr in raw.items()}
+
+
+def build_model(ctx, mode: str, lower_bound: int | None = None) -> LeaderModel:
+    m = LeaderModel(ctx, mode, lower_bound=lower_bound)
+    opt = ctx.options
+    lead = opt.index[opt["kind"] == "leader"]
+    for _, rows in opt.loc[lead].groupby("holder", sort=False).groups.items():
+        m.model.add_exactly_one(m.vars_of(rows))
+    r1.build(m)
+    locks.build(m)
+    r4.build(m)
+    r8.build(m)
+    r2.build(m)
+    if mode != "explain":
+        for goal, arr in ctx.costs.items():
+            m.add_cost(goal, arr)
+        soft.build_envy(m)
+    m.set_objective()
+    return m
+
+
+# ---- solve ----------------------------------------------------------------------------------
+def solve(sc, state, params) -> None:
+    ctx = context.build(sc, state)
+    collect_options(ctx)
+    bound = r1x.most_possible(ctx)
+    if ctx.options.empty:  # nobody has a choice: every leader stays, no reserve leader can be promoted
+        state.solver["leaders"] = {"status": "optimal", "solve_seconds": 0.0, "seed": params.seed,
+                                   "num_workers": params.workers, "time_limit": params.time_limit,
+                                   "objective": 0.0, "bound": 0.0, "gap": 0.0, "variables": 0}
+        write(ctx, state, np.zeros(0, dtype=bool), bound, [], [])
+        return
+    ctx.costs = option_costs(ctx)
+    total = sum(ctx.costs.values())
+    greedy_plan, greedy_ok = greedy.solve(ctx, total)
+    flow_plan, flow_cost = flow.solve(ctx, total) if FLOW_WARM_START else (None, None)
+    hint = flow_plan if flow_plan is not None else greedy_plan
+
+    m = build_model(ctx, "strict", lower_bound=flow_cost)
+    m.hint(hint)
+    solver, status, stats = sat.solve(m.model, params)
+    conflict, relaxed = [], []
+    if status == "infeasible":
+        conflict = explain.find_conflict(ctx, params, build_model)
+        if conflict:
+            state.notes.append(explain.summary(ctx, conflict))
+        relaxed_plan, relaxed_cost = flow.solve(ctx, total, relaxed=True) if FLOW_WARM_START else (None, None)
+        m = build_model(ctx, "relaxed", lower_bound=relaxed_cost)
+        m.hint(relaxed_plan if relaxed_plan is not None else hint)
+        strict_seconds = stats["solve_seconds"]
+        solver, status, stats = sat.solve(m.model, params)
+        stats.update(relaxed_model=True, strict_status="infeasible", strict_solve_seconds=strict_seconds)
+    if status in ("optimal", "feasible"):
+        chosen = m.values(solver)
+        relaxed = sorted((g for g, lit in m.guards.values() if not solver.boolean_value(lit)),
+                         key=lambda g: (g.rule, g.key))
+        also = [g for g in relaxed if g not in conflict]
+        if also:
+            state.notes.append("Also relaxed in this plan: " + " ".join(s + "." for s in explain.sentences(ctx, also)))
+        stats["objective_by_goal"] = m.breakdown(chosen, solver)
+    elif flow_plan is not None or greedy_ok:
+        chosen = hint
+        which = "min-cost-flow" if flow_plan is not None else "greedy"
+        stats["fallback"] = f"{which} plan: CP-SAT found no plan within the time limit"
+        state.notes.append(f"Leaders: CP-SAT status {status} within {params.time_limit:g} s; the {which} plan is used.")
+    else:
+        chosen = np.zeros(len(ctx.options), dtype=bool)
+        stats["fallback"] = "nobody moves: no plan found within the time limit"
+        state.notes.append(f"Leaders: CP-SAT status {status} within {params.time_limit:g} s and the greedy plan "
+                           "breaks a hard rule; no leader moves. Raise --time-limit.")
+    stats["variables"] = int(len(ctx.options))
+    stats["greedy_option_cost"] = round(float(total[greedy_plan].sum()) / context.SCALE, 2)
+    stats["flow_option_cost"] = None if flow_cost is None else round(flow_cost / context.SCALE, 2)
+    stats["greedy_keeps_hard_rules"] = bool(greedy_ok)
+    stats["plan_option_cost"] = round(float(total[chosen].sum()) / context.SCALE, 2)
+    state.solver["leaders"] = stats
+    no_plan = status not in ("optimal", "feasible") and flow_plan is None and not greedy_ok
+    write(ctx, state, chosen, bound, conflict, relaxed, no_plan=no_plan)
+
+
+# ---- results --------------------------------------------------------------------------------
+def final_positions(ctx, chosen: np.ndarray) -> pd.DataFrame:
+    """Every leader and promoted reserve leader after the plan: s_idx, role, stays, terms, source."""
+    opt = ctx.options
+    sel = opt[chosen].set_index("holder")
+    ld = ctx.leaders()
+    out = pd.DataFrame({"s_idx": ld["s_idx"], "role": ld["role_idx"], "source": "fixed"})
+    if not sel.empty:
+        hit = sel.index.intersection(out.index)
+        out.loc[hit, "s_idx"] = sel.loc[hit, "s_idx"].to_numpy()
+        out.loc[hit, "role"] = sel.loc[hit, "role"].to_numpy()
+        out.loc[hit, "source"] = sel.loc[hit, "source"].to_numpy()
+        prom = sel[sel["kind"] == "reserve"]
+        out = pd.concat([out, pd.DataFrame({"s_idx": prom["s_idx"], "role": prom["role"], "source": prom["source"]})])
+    people = ctx.people.loc[out.index]
+    out["stays"] = (out["s_idx"].to_numpy() == people["s_idx"].to_numpy()) & (people["kind"] == "leader").to_numpy()
+    out["terms"] = people["terms"].to_numpy()
+    return out
+
+
+def write(ctx, state, chosen, bound, conflict, relaxed, no_plan=False) -> None:
+    sc, pol = ctx.sc, ctx.pol
+    sch = ctx.schools
+    people = ctx.people
+    final = final_positions(ctx, chosen)
+    occupancy = np.zeros_like(ctx.cap)
+    np.add.at(occupancy, (final["s_idx"].to_numpy().astype(int), final["role"].to_numpy().astype(int)), 1)
+    room_after = np.maximum(ctx.cap - occupancy, 0)
+    directors = r4.choose_directors(ctx, final)
+    director_of = {pid: town for town, pid in directors.items()}
+    relaxed_r1 = {g.key for g in relaxed if g.rule == "R1"}
+    relaxed_lock = {g.key for g in relaxed if g.rule == "lock"}
+    why_of = explain.reasons(ctx, conflict, relaxed)  # (rule, key) -> why it was relaxed, in words
+    P = people.loc[final.index].to_dict("index")
+    s_rural, s_seat = sch["rural"].tolist(), sch["seat"].tolist()
+    s_town, s_id = sch["township"].tolist(), sch["school_id"].tolist()
+    f_s = final["s_idx"].to_numpy().astype(int)
+    f_r = final["role"].to_numpy().astype(int)
+    f_src = final["source"].astype(str).to_numpy()
+    f_stays = final["stays"].to_numpy()
+    # who left which post (for the reasons given to those who fill it)
+    left = {}
+    for pid, stays in zip(final.index, f_stays):
+        p = P[pid]
+        if p["kind"] == "leader" and not stays:
+            left.setdefault((int(p["s_idx"]), int(p["role_idx"])), []).append(p["name"])
+    current = np.zeros_like(ctx.cap)
+    ld = ctx.leaders()
+    np.add.at(current, (ld["s_idx"].to_numpy(), ld["role_idx"].to_numpy()), 1)
+    opts_of = ctx.options.groupby("holder", sort=False)
+
+    rows = {}
+    crossings = {"urban_to_rural": 0, "rural_to_urban": 0}
+    n_due = n_moved = n_exempt = 0
+    for pid, s_to, role_to, src in zip(final.index, f_s, f_r, f_src):
+        p = P[pid]
+        to_name, from_name = ctx.school_name(s_to), ctx.school_name(int(p["s_idx"]))
+        moves = s_to != int(p["s_idx"])
+        rules, reason, move = [], "", "stay"
+        role_word = ROLE_WORDS[role_to]
+        if p["kind"] == "reserve":
+            move = "promote"
+            area_from = "rural" if p["rural"] else "urban"
+            cause = _vacancy_cause(ctx, s_to, role_to, left, current)
+            if s_rural[s_to]:
+                rules.append("R2")
+                lead_in = ("urban reserve leaders come first for rural posts" if not p["rural"]
+                           else "no urban reserve leader was left for it")
+                reason = (f"Reserve leader teaching at {from_name} ({area_from}); promoted to {role_word} at "
+                          f"{to_name}, a rural leader post {cause} ({lead_in}, R2).")
+            else:
+                reason = (f"Reserve leader teaching at {from_name} ({area_from}); promoted to {role_word} at "
+                          f"{to_name} to fill a leader post {cause} (R8).")
+            rules.append("R8")
+            if s_rural[s_to] and p["young"]:
+                rules.append("R3")
+        elif p["due_by_terms"] and p["exempt"]:
+            n_due += 1
+            n_exempt += 1
+            rules.append("R1")
+            reason = (f"Served {p['terms']} terms at {from_name} but is exempt from rotation "
+                      f"({p['exempt_reason']}); stays as {role_word} (R1 exemption).")
+        elif p["lock_idx"] >= 0 and pid not in relaxed_lock:
+            rules.append("R1")
+            move = "transfer" if moves else "stay"
+            if p["due_by_terms"]:
+                n_due += 1
+                n_exempt += 1
+                reason = (f"Served {p['terms']} terms at {from_name} (due under R1) but is locked to {to_name} by "
+                          f"the office; the lock takes precedence over R1, so they {'move' if moves else 'stay'} "
+                          f"as {role_word} (exempted by the lock).")
+            else:
+                reason = f"Locked to {to_name} by the office; {'moves there' if moves else 'stays'} as {role_word}."
+        elif p["due"]:
+            n_due += 1
+            rules.append("R1")
+            if not moves:
+                reason = (f"Served {p['terms']} terms at {from_name} (due under R1) but stays as {role_word}: "
+                          f"R1 was relaxed because {why_of.get(('R1', pid), NO_PLAN)}")
+            else:
+                n_moved += 1
+                move = "rotate"
+                as_role = role_word if role_to == p["role_idx"] else \
+                    f"{role_word} (the policy lets a principal rotate into a vice-principal post)"
+                if s_rural[s_to] != p["rural"]:
+                    rules.append("R1x")
+                    key = "rural_to_urban" if p["rural"] else "urban_to_rural"
+                    crossings[key] += 1
+                    a, b = ("rural", "urban") if p["rural"] else ("urban", "rural")
+                    tail = f", crossing from {a} to {b} (R1x)"
+                    if b == "rural" and p["young"]:
+                        rules.append("R3")
+                        tail += f"; aged {int(p['age'])}, they also raise the young rural leader share (R3)"
+                else:
+                    area = "rural" if p["rural"] else "urban"
+                    why = r1x.stay_in_area_reason(ctx, p, room_after, opts_of.get_group(pid))
+                    tail = f" within the {area} area: {why}"
+                reason = (f"Served {p['terms']} terms at {from_name} (due under R1); rotates as {as_role} to "
+                          f"{to_name}{tail}.")
+        else:
+            if pid in relaxed_lock:
+                rules.append("R1")
+                reason = (f"Locked to {ctx.school_name(int(p['lock_idx']))} by the office, but the lock was relaxed "
+                          f"because {why_of.get(('lock', pid), NO_PLAN)} {'Moves to' if moves else 'Stays at'} "
+                          f"{to_name} as {role_word}.")
+                move = "transfer" if moves else "stay"
+            elif not moves:
+                rules.append("R1")
+                if p["due_by_terms"]:  # due by terms but locked to their own school
+                    reason = f"Locked to {from_name} by the office; stays as {role_word}."
+                else:
+                    reason = (f"Has served {p['terms']} term{'s' if p['terms'] != 1 else ''} at {from_name}, fewer "
+                              f"than the {pol.rotation_terms} that make rotation due (R1); stays as {role_word}.")
+            else:
+                move = "transfer"
+                if "r4" in src and role_to == PRINCIPAL and s_seat[s_to]:
+                    rules.append("R4")
+                    reason = (f"Not due for rotation; moves as principal from {from_name} to the seat school "
+                              f"{to_name} so that township {s_town[s_to]} has a district director (R4).")
+                elif "pref" in src:
+                    rules.append("R1")
+                    rank = _rank(p["preferences"], s_id[s_to])
+                    reason = (f"Not due for rotation (R1); moves as {role_word} from {from_name} to {to_name}, "
+                              f"their choice no. {rank}.")
+                else:
+                    rules.append("R8")
+                    reason = (f"Not due for rotation; moves as {role_word} from {from_name} to {to_name} to fill "
+                              f"a post (R8).")
+        town = director_of.get(pid, "")
+        if town:
+            rules.append("R4")
+            reason += f" Serves as district director of {town} (R4)."
+        rows[pid] = {"role_after": ROLE_NAMES[role_to], "to_school": s_id[s_to], "move": move,
+                     "director_of": town, "rules": ";".join(dict.fromkeys(rules)), "reason": reason}
+    if rows:
+        state.set_many(pd.DataFrame.from_dict(rows, orient="index"))
+
+    # ---- KPIs and compliance ------------------------------------------------------------
+    achieved = crossings["urban_to_rural"] + crossings["rural_to_urban"]
+    most = max(bound["total"], achieved)
+    state.kpi_extra.update(r1_due=n_due, r1_moved=n_moved, r1_exempt=n_exempt, r1x_crossings=achieved,
+                           r1x_most_possible=most)
+    _comply_r1(ctx, state, n_due, n_moved, n_exempt, relaxed_r1, why_of, no_plan)
+    detail = (f"{achieved} of at most {most} due leaders cross the urban-rural line (urban to rural "
+              f"{crossings['urban_to_rural']}, rural to urban {crossings['rural_to_urban']}); the most possible "
+              f"is the best the open posts of each area allow; every due leader who stays within their area is "
+              f"told why in their reason")
+    state.comply("R1x", "met" if achieved >= most else "not_met", detail)
+    state.notes.append(f"R1x: {achieved} crossings of at most {most} (urban->rural {crossings['urban_to_rural']}, "
+                       f"rural->urban {crossings['rural_to_urban']})")
+    _comply_r2(ctx, state, final, chosen)
+    r3.report(sc, state)
+    _comply_r4(ctx, state, directors, relaxed)
+    r8.report(ctx, state, occupancy)
+    n_promoted = int((final.index.map(people["kind"]) == "reserve").sum())
+    state.notes.append(f"Leaders: {n_due} due under R1, {n_moved} rotate, {n_exempt} exempt (exempt_reason or lock); "
+                       f"{_n(n_promoted, 'reserve leader')} promoted.")
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{int(count)} {noun}{'' if int(count) == 1 else 's'}"
+
+
+def _rank(prefs: str, sid: str) -> int:
+    ids = [x for x in str(prefs).split(";") if x]
+    return ids.index(sid) + 1 if sid in ids else 0
+
+
+def _vacancy_cause(ctx, s: int, r: int, left: dict, current: np.ndarray) -> str:
+    parts = []
+    gone = ctx.retired_from.get((s, r), [])
+    if gone:
+        parts.append("left vacant by the retirement of " + ", ".join(gone))
+    moved = left.get((s, r), [])
+    if moved:
+        parts.append("left vacant when " + ", ".join(moved) + (" moves" if len(moved) == 1 else " move") + " on")
+    if current[s, r] + len(gone) < ctx.cap[s, r]:
+        parts.append("that was unfilled")
+    return " and ".join(parts) if parts else "that is open"
+
+
+def _comply_r1(ctx, state, n_due, n_moved, n_exempt, relaxed_r1, why, no_plan) -> None:
+    people = ctx.people
+    by_reason = int((people["due_by_terms"] & people["exempt"]).sum())
+    detail = (f"{n_due} leaders have served {ctx.pol.rotation_terms} or more terms at one school: {n_moved} rotate to "
+              f"another school, {n_exempt} exempt ({by_reason} by exempt_reason, {n_exempt - by_reason} by a lock)")
+    if no_plan:
+        state.comply("R1", "not_met", detail + "; no plan was found within the time limit")
+    elif relaxed_r1:
+        who = r1.names(people.loc[sorted(relaxed_r1)])
+        because = " ".join(dict.fromkeys(why[("R1", pid)] for pid in sorted(relaxed_r1)))
+        state.comply("R1", "not_met", f"{detail}; R1 relaxed for {who} because {because}")
+    else:
+        state.comply("R1", "met", detail)
+
+
+def _comply_r2(ctx, state, final, chosen) -> None:
+    sch = ctx.schools
+    people = ctx.people
+    kinds = final.index.map(people["kind"])
+    prom = final[kinds == "reserve"]
+    rural_to = sch["rural"].to_numpy()[prom["s_idx"].to_numpy().astype(int)]
+    from_rural = people.loc[prom.index, "rural"].to_numpy()
+    urban_in_rural = int((rural_to & ~from_rural).sum())
+    rural_in_rural = int((rural_to & from_rural).sum())
+    occ = np.zeros_like(ctx.cap)
+    np.add.at(occ, (final["s_idx"].to_numpy().astype(int), final["role"].to_numpy().astype(int)), 1)
+    gap = np.maximum(ctx.cap - occ, 0)
+    rural_left = int(gap[sch["rural"].to_numpy()].sum())
+    elig = r2.eligible(ctx)
+    urban_waiting = int((~elig["rural"] & ~elig.index.isin(prom.index)).sum())
+    detail = (f"{_n(urban_in_rural + rural_in_rural, 'vacant rural leader post')} filled: {urban_in_rural} by urban "
+              f"reserve leaders, {rural_in_rural} by rural reserve leaders"
+              f"{'' if ctx.pol.promote_rural_reserve else ' (rural reserve leaders not promoted by policy)'}; "
+              f"{_n(rural_left, 'rural leader post')} left vacant; {_n(len(prom), 'reserve leader')} promoted in all")
+    ok = rural_left == 0 or urban_waiting == 0
+    if not ok:
+        detail += f"; {urban_waiting} urban reserve leaders were not in reach of the vacant rural posts"
+    state.comply("R2", "met" if ok else "not_met", detail)
+
+
+def _comply_r4(ctx, state, directors, relaxed) -> None:
+    towns = sorted(set(ctx.schools["township"]))
+    missing = [t for t in towns if t not in directors]
+    if not missing:
+        state.comply("R4", "met", f"every township ({len(towns)}) has a district director, the principal of one "
+                                  "of its seat schools")
+        return
+    relaxed_towns = {g.key for g in relaxed if g.rule == "R4"}
+    why = "; ".join(r4.conflict_sentence(ctx, t) for t in missing)
+    state.comply("R4", "not_met", f"{len(missing)} of {len(towns)} townships have no district director"
+                                  f"{' (R4 relaxed)' if relaxed_towns else ''}: {why}")
+    for t in missing:
+        state.notes.append(f"R4: township {t} has no district director: no principal can take a seat-school "
+                           "principal post")

@@ -1,0 +1,100 @@
+"""The teacher model under construction: one boolean per candidate pair, plus the objective terms.
+
+Rule modules receive a ``ModelCtx`` and add their constraints and objective terms through it. The
+objective is a maximised integer score: every weight of policy.weights is multiplied by ``SCALE`` and
+rounded, so that 0.5 per km still counts. Every objective term has a readable name, so the plan can
+say which wishes were not met and at what cost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from ortools.sat.python import cp_model
+
+from .candidates import TeacherData
+
+SCALE = 100
+
+
+@dataclass
+class ModelCtx:
+    data: TeacherData
+    model: cp_model.CpModel
+    x: pd.Series  # bool var per candidate pair
+    relaxed: set = field(default_factory=set)  # names of hard constraints dropped ("R8:S0001")
+    explain: bool = False  # add assumption literals to hard constraints
+    assumptions: dict = field(default_factory=dict)  # literal index -> constraint name
+    assumption_lits: list = field(default_factory=list)
+    obj_vars: list = field(default_factory=list)
+    obj_coefs: list = field(default_factory=list)
+    obj_names: list = field(default_factory=list)
+    x_coef: np.ndarray = None  # objective coefficient of each pair variable (summed by rule modules)
+    terms: dict = field(default_factory=dict)  # rule -> dict of named variables for reporting
+
+    @classmethod
+    def new(cls, data: TeacherData, relaxed=(), explain=False) -> "ModelCtx":
+        model = cp_model.CpModel()
+        x = model.new_bool_var_series("x", pd.Index(np.arange(len(data.p_t))))
+        return cls(data, model, x, set(relaxed), explain, x_coef=np.zeros(len(data.p_t), dtype=np.int64))
+
+    # ---- objective ----------------------------------------------------------------------
+    def reward(self, name: str, var, weight: float) -> None:
+        c = int(round(weight * SCALE))
+        if c:
+            self.obj_vars.append(var)
+            self.obj_coefs.append(c)
+            self.obj_names.append(name)
+
+    def penalty(self, name: str, var, weight: float) -> None:
+        self.reward(name, var, -weight)
+
+    def objective(self):
+        xs = [v for v, c in zip(self.x.values, self.x_coef) if c]
+        cs = [int(c) for c in self.x_coef if c]
+        return cp_model.LinearExpr.weighted_sum(xs + self.obj_vars, cs + self.obj_coefs)
+
+    # ---- hard constraints that may be explained or relaxed ------------------------------
+    def hard(self, name: str, make) -> None:
+        """Add a named hard constraint (``make()`` adds it): dropped if relaxed, enforced by an
+        assumption literal when explaining infeasibility."""
+        if name in self.relaxed:
+            return
+        constraint = make()
+        if self.explain:
+            lit = self.model.new_bool_var(f"assume {name}")
+            constraint.only_enforce_if(lit)
+            self.assumptions[lit.index] = name
+            self.assumption_lits.append(lit)
+
+    def upper(self, var) -> int:
+        return int(list(self.model.proto.variables[var.index].domain)[-1])
+
+    # ---- sums over pairs ------------------------------------------------------------------
+    def pair_sum(self, idx: np.ndarray):
+        if len(idx) == 0:
+            return 0
+        return cp_model.LinearExpr.sum(list(self.x.values[idx]))
+
+    def count_var(self, name: str, school_mask: np.ndarray, person_mask: np.ndarray):
+        """Integer variable: teachers with person_mask at schools of school_mask after the plan."""
+        d = self.data
+        fixed = d.t_fixed_at >= 0
+        const = int((fixed & person_mask & school_mask[np.maximum(d.t_fixed_at, 0)]).sum())
+        idx = np.flatnonzero(school_mask[d.p_s] & person_mask[d.p_t])
+        hi = const + len(np.unique(d.p_t[idx]))
+        v = self.model.new_int_var(const, hi, name)
+        self.model.add(v == const + self.pair_sum(idx))
+        return v
+
+
+def groups(keys: np.ndarray):
+    """(unique keys, list of index arrays) of the positions of each key."""
+    if len(keys) == 0:
+        return np.zeros(0, dtype=np.int64), []
+    order = np.argsort(keys, kind="stable")
+    k = keys[order]
+    cut = np.flatnonzero(np.diff(k)) + 1
+    return k[np.r_[0, cut]], np.split(order, cut)

@@ -1,0 +1,33 @@
+"""R10 (target): urban bachelor+ share / rural bachelor+ share <= degree_ratio_max among compulsory teachers.
+
+Exact, with the count variables of R9: 100 x urban_bachelor x rural_total
+<= round(100 x degree_ratio_max) x (rural_bachelor + d) x urban_total, with products of integer
+variables; the deficit d (rural bachelor-or-above teachers missing) is penalised with
+``weights.r10_degree_ratio`` per teacher.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from .ctx import ModelCtx
+from .r9 import counts, deficit
+
+
+def build(ctx: ModelCtx) -> None:
+    c = counts(ctx)
+    pol = ctx.data.sc.policy
+    ratio = Fraction(pol.degree_ratio_max).limit_denominator(1000)
+    name = "R10 rural bachelor+ teachers short of the degree ratio"
+    d = deficit(ctx, name, c["rural_bachelor"], c["rural_total"], c["urban_bachelor"], c["urban_total"], ratio)
+    ctx.penalty(name, d, pol.weights.r10_degree_ratio)
+    ctx.terms["R10"] = d
+
+
+def report(before: dict, after: dict, target: float, state) -> bool:
+    b, a = before.get("degree_ratio_urban_rural"), after.get("degree_ratio_urban_rural")
+    met = a is None or a <= target + 1e-9
+    state.kpi_extra["r10_degree_ratio_target"] = target
+    state.comply("R10", "met" if met else "not_met",
+                 f"urban/rural bachelor+ share ratio among compulsory teachers {b} -> {a} (target <= {target})")
+    return met

@@ -1,0 +1,54 @@
+"""R6 (hard): a public-funded teacher with fewer than public_funded_rural_years rural years is never
+moved from a rural to an urban school, except into the urban period of their own bundle (R5: a
+teacher finishing period 1 at a rural school goes urban for period 2; a new hire's bundle may start
+or end urban). candidates.py enforces it by offering such a teacher no urban school otherwise.
+
+Rural years accumulate across segments. The ``rural_service_years`` column of the plan shows, for each
+public-funded teacher, the total *after the coming school year*: the years so far, plus one if the plan
+keeps or places them at a rural school; the reason says how many years they still owe.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def rural_years_after(data, school_of: np.ndarray) -> np.ndarray:
+    """Accumulated rural years after the coming year (public-funded teachers; others unchanged)."""
+    rsy = data.t["rural_service_years"].to_numpy(dtype=float)
+    pf = data.t["public_funded"].to_numpy(dtype=bool)
+    rural_now = np.where(school_of >= 0, data.s_rural[np.maximum(school_of, 0)], False)
+    return np.where(pf, rsy + rural_now.astype(float), rsy)
+
+
+def sentence(data, p: int, school_of: np.ndarray, after: float) -> str:
+    pol = data.sc.policy
+    before = float(data.t.at[p, "rural_service_years"])
+    owed = max(0.0, pol.public_funded_rural_years - after)
+    where = "a rural" if data.s_rural[school_of[p]] else "an urban"
+    return (f"Public-funded teacher: {before:g} rural years served so far, {after:g} after the coming year at "
+            f"{where} school (R6 asks {pol.public_funded_rural_years:g}; {owed:g} still owed).")
+
+
+def violations(data, school_of: np.ndarray) -> list[int]:
+    """Teacher rows moved rural -> urban against R6 (should be none)."""
+    out = []
+    p1 = (data.t["contract_period"].to_numpy() == 1) & (data.t["period_years"].to_numpy() >= data.sc.policy.term_years)
+    for p in np.flatnonzero(data.r6_bound & (data.t_from >= 0) & (school_of >= 0) & (data.t_lock < 0)):
+        if data.s_rural[data.t_from[p]] and not data.s_rural[school_of[p]] and not p1[p]:
+            out.append(int(p))
+    return out
+
+
+def report(data, school_of: np.ndarray, state) -> bool:
+    bad = violations(data, school_of)
+    n = int(data.r6_bound.sum())
+    locked = int((data.r6_bound & (data.t_lock >= 0)).sum())
+    lock = f"; {locked} exempted by a lock" if locked else ""
+    if bad:
+        state.comply("R6", "not_met", f"{len(bad)} public-funded teachers short of rural years moved rural -> urban: "
+                     + ", ".join(data.t["person_id"].to_numpy()[bad][:10]))
+        return False
+    state.comply("R6", "met", f"{n} public-funded teachers short of {data.sc.policy.public_funded_rural_years:g} "
+                              f"rural years: none moved rural -> urban outside their own bundle{lock}")
+    return True

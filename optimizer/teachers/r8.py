@@ -1,0 +1,73 @@
+"""R8 (teachers): no school above its staff_quota; subject and level fit; R12 vacancies filled first.
+
+Subject and level fit is enforced by candidate pruning (candidates.py: a teacher is only offered
+schools whose demand has their subject; preschool teachers only kindergartens). Here:
+
+* quota: fixed teachers + teachers placed there <= staff_quota, per school with a quota (hard,
+  named ``R8:<school>`` so an infeasible plan can say which quotas conflict);
+* vacancies (R12) are filled first through coverage: a retiree's or promoted teacher's lessons become a
+  gap of their school, and coverage.py rewards each lesson covered (rural and mountainous ones more).
+  No separate vacancy reward, so the min-cost flow of flow.py stays an exact relaxation (a proven
+  bound) of the model.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .ctx import ModelCtx, groups
+
+def fixed_per_school(data) -> np.ndarray:
+    f = data.t_fixed_at[data.t_fixed_at >= 0]
+    return np.bincount(f, minlength=len(data.school_ids))
+
+
+def over_by_locks(data) -> list[int]:
+    """Schools whose fixed (locked or staying) teachers alone exceed the quota."""
+    fixed = fixed_per_school(data)
+    q = data.s_quota
+    return [int(s) for s in np.flatnonzero(~np.isnan(q) & (fixed > np.nan_to_num(q, nan=0)))]
+
+
+def build(ctx: ModelCtx) -> None:
+    d = ctx.data
+    m = ctx.model
+    fixed = fixed_per_school(d)
+    keys, idxs = groups(d.p_s)
+    by_school = dict(zip(keys.tolist(), idxs))
+    for s in np.flatnonzero(~np.isnan(d.s_quota)):
+        idx = by_school.get(int(s))
+        if idx is None:
+            continue
+        quota = int(d.s_quota[s])
+        room = quota - int(fixed[s])
+        ctx.hard(f"R8:{d.school_ids[s]}", lambda idx=idx, room=room: m.add(ctx.pair_sum(idx) <= max(room, 0)))
+
+
+def report(data, school_of: np.ndarray, relaxed_schools: list[str], state) -> None:
+    """Compliance row for R8, merged with the leader stage's R8 row (posts) if present."""
+    n = np.bincount(school_of[school_of >= 0], minlength=len(data.school_ids))
+    q = data.s_quota
+    over = [(data.school_ids[s], int(n[s]), int(q[s])) for s in np.flatnonzero(~np.isnan(q) & (n > np.nan_to_num(q)))]
+    vac = int(data.vacancies.sum())
+    ok = school_of >= 0
+    misfit = np.flatnonzero(ok & (school_of != data.t_from) & ~data.fit[np.maximum(school_of, 0), data.t_subj])
+    if len(misfit):
+        who = ", ".join(f"{data.t.at[p, 'person_id']} ({data.subjects[data.t_subj[p]]})" for p in misfit[:10])
+        state.comply("R8", "not_met", f"no school's demand has the subject of {who}: placed without a subject fit")
+        return
+    if over:
+        listed = ", ".join(f"{s} ({k} teachers, quota {qq})" for s, k, qq in over[:10])
+        more = f" and {len(over) - 10} more" if len(over) > 10 else ""
+        why = (f" relaxed because the quota conflicts with placing new hires and period-2 teachers "
+               f"(R5) or with locks: {', '.join(relaxed_schools[:10])}") if relaxed_schools else ""
+        status, detail = "not_met", f"teachers above staff_quota at {listed}{more};{why}"
+    else:
+        status, detail = "met", (f"no school above its teacher staff_quota; {vac} teacher seats freed by "
+                                 f"retirements and promotions; every teacher placed where the subject is taught")
+    prev = state.compliance.get("R8")
+    if prev:
+        pstat, pdet = prev
+        status = "not_met" if "not_met" in (pstat, status) else "met"
+        detail = f"leader posts: {pdet}; teachers: {detail}"
+    state.comply("R8", status, detail)

@@ -1,0 +1,97 @@
+"""Soft goals of the teacher stage, all weighted in policy.weights:
+
+* few moves: ``move`` per move of a teacher the rules do not require to move (new hires and teachers
+  finishing period 1 must move, so their placement costs nothing);
+* short commutes: ``commute_km`` per km from home to the school (teachers with a known home);
+* ranked preferences: ``preference`` x (number ranked + 1 - rank) for getting a ranked school;
+* no justified envy: ``envy`` per pair (p, q) where p ranked school s, did not get s or a school p
+  ranked higher, and q moved into s with the same subject and fewer priority points
+  (points = rural years x points_rural_year + backbone level x points_backbone_level
+  + years at school x points_year_at_school + points_mountainous if serving at a mountainous school);
+  only schools p could have been given count (candidate schools that fit p and respect R5/R6);
+* subject mix kept sound: see coverage.py (surplus teachers of a subject cost ``move`` / 2 each).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .ctx import SCALE, ModelCtx, groups
+
+def pair_coefficients(data) -> np.ndarray:
+    """Objective coefficient (scaled) of each candidate pair for moves, commute and preferences."""
+    w = data.sc.policy.weights
+    voluntary = ~(data.is_new | data.is_p1)[data.p_t] & ~data.p_stay
+    n_ranked = np.array([len(p) for p in data.prefs])[data.p_t]
+    pref = np.where(data.p_rank > 0, n_ranked + 1 - data.p_rank, 0)
+    value = (-w.move * voluntary - w.commute_km * np.nan_to_num(data.p_km, nan=0.0) + w.preference * pref)
+    return np.round(value * SCALE).astype(np.int64)
+
+
+def build(ctx: ModelCtx) -> None:
+    d = ctx.data
+    ctx.x_coef += pair_coefficients(d)
+    _envy(ctx)
+
+
+def _envy(ctx: ModelCtx) -> None:
+    d = ctx.data
+    m = ctx.model
+    w = d.sc.policy.weights.envy
+    into = np.flatnonzero(~d.p_stay)  # pairs that move a teacher into a school
+    key = d.p_s[into] * d.n_subj + d.t_subj[d.p_t[into]]
+    keys, idxs = groups(key)
+    # within each (school, subject) the incoming pairs sorted by the teacher's points
+    by_key = {}
+    for k, idx in zip(keys.tolist(), idxs):
+        pairs = into[idx]
+        order = np.argsort(d.points[d.p_t[pairs]], kind="stable")
+        pairs = pairs[order]
+        by_key[k] = (pairs, d.points[d.p_t[pairs]])
+    start = np.searchsorted(d.p_t, np.arange(len(d.t)), side="left")
+    end = np.searchsorted(d.p_t, np.arange(len(d.t)), side="right")
+    envy = []
+    for p in np.flatnonzero(d.has_pref):
+        mine = {int(d.p_s[k]): k for k in range(start[p], end[p])}
+        got = []
+        for s in d.prefs[p]:
+            if s not in mine:
+                continue  # p could not be given s: no justified envy
+            got.append(mine[s])
+            entry = by_key.get(s * d.n_subj + int(d.t_subj[p]))
+            if entry is None:
+                continue
+            pairs, pts = entry
+            lower = pairs[: np.searchsorted(pts, d.points[p], side="left")]
+            lower = lower[d.p_t[lower] != p]
+            if len(lower) == 0:
+                continue
+            e = m.new_int_var(0, len(lower), f"envy: {d.t.at[p, 'person_id']} denied {d.school_ids[s]}")
+            m.add(e >= ctx.pair_sum(lower) - len(lower) * ctx.pair_sum(np.array(got)))
+            ctx.penalty(e.name, e, w)
+            envy.append(e)
+    ctx.terms["envy"] = envy
+
+
+def envy_pairs(data, school_of: np.ndarray) -> int:
+    """Justified-envy pairs of a placement (the same definition as the model's)."""
+    moved_in = (school_of >= 0) & (school_of != data.t_from)
+    key = np.where(moved_in, school_of * data.n_subj + data.t_subj, -1)
+    keys, idxs = groups(key[moved_in])
+    rows = np.flatnonzero(moved_in)
+    by_key = {k: np.sort(data.points[rows[idx]]) for k, idx in zip(keys.tolist(), idxs)}
+    start = np.searchsorted(data.p_t, np.arange(len(data.t)), side="left")
+    end = np.searchsorted(data.p_t, np.arange(len(data.t)), side="right")
+    total = 0
+    for p in np.flatnonzero(data.has_pref):
+        admissible = set(data.p_s[start[p]:end[p]].tolist())
+        ranked = data.prefs[p]
+        mine = ranked.index(school_of[p]) if school_of[p] in ranked else len(ranked)
+        for s in ranked[:mine]:
+            if s not in admissible:
+                continue
+            k = s * data.n_subj + int(data.t_subj[p])
+            if k not in by_key:
+                continue
+            total += int(np.searchsorted(by_key[k], data.points[p], side="left"))
+    return total

@@ -1,0 +1,610 @@
+"""Sweeps: a grid of what-ifs and/or a list of scenarios (one per county), planned in parallel on Dask.
+
+A grid file (YAML):
+
+    name: exchange_x_hires          # default: the file name
+    scenario: ../laiwu              # the base scenario (default: the built-in sample district)
+    # scenarios: [county_a/, county_b/]          # or several bases, e.g. one per county (县管校聘)
+    # generate: {counties: 100, staff: 5000}     # or generated counties, built inside each task
+    whatif: hire_40_bachelor        # optional what-if applied to every run (file, name or mapping)
+    grid:                           # every combination of these axes is one run
+      policy.exchange_share: [0.1, 0.2]
+      hires: [0, 40]                # new hires with the district's subject mix (or a hires entry)
+      policy.rotation_terms: [1, 2]
+      # whatif: [null, strict_travel]   # what-if files as an axis
+      # seed: [0, 1]                    # solver seeds as an axis
+    time_limit: 10                  # CP-SAT seconds per stage
+    seed: 0
+    cp_workers: 1                   # CP-SAT num_workers inside each task
+
+Runs execute on a Dask cluster: a local cluster of processes by default (one single-threaded worker per
+core), or an existing one (`--scheduler tcp://HOST:8786`). Only plain data crosses process boundaries:
+a task receives the scenario's path (or the generator's arguments), the what-if as a mapping and the
+solver settings, and returns plain dicts (OR-Tools objects do not pickle). Each task sets CP-SAT
+`num_workers` to `cp_workers`, so n workers x cp_workers threads do not oversubscribe the cores. A failing
+task is reported and stored as a failed run; the rest go on. Every finished run is committed to the run
+history as it arrives, so a sweep killed midway keeps what it finished.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import itertools
+import logging
+import os
+import socket
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from ..models.errors import Problem, ScenarioError
+from ..models.policy import Policy
+from .whatif import HireGroup, WhatIf
+
+GRID_KEYS = ("name", "description", "scenario", "scenarios", "generate", "whatif", "grid", "time_limit", "seed",
+             "cp_workers")
+AXES_FIXED = ("hires", "whatif", "seed")
+TERMINAL_COLUMNS = ("run_id", "label", "status", "moves", "uncovered_lessons", "degree_ratio_urban_rural",
+                    "young_rural_leader_share", "worst_gap", "seconds", "peak_rss_mib")
+SUMMARY_KPIS = ("moves", "uncovered_lessons", "uncovered_rural_lessons", "degree_ratio_urban_rural",
+                "young_rural_leader_share", "itinerant_teachers", "total_travel_minutes")
+
+
+# ---- the grid -----------------------------------------------------------------------------------
+@dataclass
+class Sweep:
+    name: str
+    tasks: list[dict]  # plain data, one per run
+    source: str = "grid"
+    axes: list[str] = field(default_factory=list)
+
+
+def read_grid(path: str | Path, time_limit: float | None = None, cp_workers: int | None = None,
+              seed: int | None = None) -> Sweep:
+    """Read a grid file and expand it into one task (plain dict) per run."""
+    path = Path(path)
+    if not path.exists():
+        raise ScenarioError([Problem(str(path), None, None, None, "no such grid file")])
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+    except yaml.YAMLError as exc:
+        raise ScenarioError([Problem(path.name, None, None, None, f"not valid YAML: {exc}")]) from None
+    if not isinstance(data, dict):
+        raise ScenarioError([Problem(path.name, None, None, None, "a grid must be a mapping of key: value")])
+    return expand(data, source=path.name, folder=path.parent, default_name=path.stem, time_limit=time_limit,
+                  cp_workers=cp_workers, seed=seed)
+
+
+def expand(data: dict, source: str = "grid", folder: Path | None = None, default_name: str = "sweep",
+           time_limit: float | None = None, cp_workers: int | None = None, seed: int | None = None) -> Sweep:
+    folder = Path(folder or ".")
+    problems: list[Problem] = []
+    for k in data:
+        if k not in GRID_KEYS:
+            close = difflib.get_close_matches(str(k), GRID_KEYS, n=1, cutoff=0.5)
+            hint = f"did you mean '{close[0]}'?" if close else "valid: " + ", ".join(GRID_KEYS)
+            problems.append(Problem(source, None, str(k), None, f"unknown grid key '{k}': {hint}"))
+    name = str(data.get("name") or default_name)
+    tl = float(time_limit if time_limit is not None else data.get("time_limit", 10))
+    cpw = int(cp_workers if cp_workers is not None else data.get("cp_workers", 1))
+    base_seed = int(seed if seed is not None else data.get("seed", 0))
+    if tl <= 0 or cpw < 1:
+        problems.append(Problem(source, None, "time_limit/cp_workers", None,
+                                "time_limit must be positive and cp_workers at least 1"))
+
+    # Scenarios: one base, a list, or generated counties.
+    bases: list[tuple[str, Any]] = []
+    given = [k for k in ("scenario", "scenarios", "generate") if data.get(k) is not None]
+    if len(given) > 1:
+        problems.append(Problem(source, None, "+".join(given), None,
+                                "give one of scenario, scenarios or generate"))
+    if data.get("scenarios") is not None:
+        items = data["scenarios"]
+        if not isinstance(items, list) or not items:
+            problems.append(Problem(source, None, "scenarios", None, "a list of scenario folders or workbooks"))
+        else:
+            for i, s in enumerate(items):
+                p = _resolve(folder, s)
+                if not Path(p).exists():
+                    problems.append(Problem(source, None, f"scenarios[{i}]", s, "no such scenario folder or workbook"))
+                bases.append((Path(p).stem, p))
+    elif data.get("generate") is not None:
+        g = data["generate"]
+        if not isinstance(g, dict) or set(g) - {"counties", "staff", "seed"}:
+            problems.append(Problem(source, None, "generate", None,
+                                    "a mapping of counties (how many), staff (per county) and seed (first seed)"))
+        else:
+            n, staff, s0 = int(g.get("counties", 1)), int(g.get("staff", 5000)), int(g.get("seed", 0))
+            bases = [(f"county-{s0 + i:03d}", {"generate": {"staff": staff, "seed": s0 + i}}) for i in range(n)]
+    else:
+        s = data.get("scenario")
+        p = _resolve(folder, s) if s else None
+        if p and not Path(p).exists():
+            problems.append(Problem(source, None, "scenario", s, "no such scenario folder or workbook"))
+        bases = [(Path(p).stem if p else "laiwu", p)]
+
+    common = _whatif_mapping(data.get("whatif"), source, "whatif", folder, problems)
+
+    grid = data.get("grid") or {}
+    if not isinstance(grid, dict):
+        problems.append(Problem(source, None, "grid", None, "a mapping of axis: [values]"))
+        grid = {}
+    axes: list[str] = []
+    values: list[list] = []
+    whatif_fields = [k for k in WhatIf.model_fields if k != "source"]
+    valid_axes = [f"policy.{k}" for k in Policy.keys()] + list(AXES_FIXED) + whatif_fields
+    for axis, vals in grid.items():
+        axis = str(axis)
+        if axis not in valid_axes:
+            close = difflib.get_close_matches(axis, valid_axes, n=1, cutoff=0.5)
+            hint = f"did you mean '{close[0]}'?" if close else "use policy.KEY, hires, whatif, seed or a what-if key"
+            problems.append(Problem(source, None, f"grid.{axis}", None, f"unknown axis '{axis}': {hint}"))
+            continue
+        if not isinstance(vals, list) or not vals:
+            problems.append(Problem(source, None, f"grid.{axis}", vals, "an axis needs a list of values"))
+            continue
+        axes.append(axis)
+        values.append(vals)
+    if problems:
+        raise ScenarioError(problems)
+
+    tasks: list[dict] = []
+    combos = list(itertools.product(*values)) if axes else [()]
+    for base_label, scenario in bases:
+        for combo in combos:
+            wi = _deep_copy(common) if common else {}
+            run_seed = base_seed
+            parts = []
+            for axis, v in zip(axes, combo):
+                parts.append(f"{axis.removeprefix('policy.')}={_short(v)}")
+                if axis.startswith("policy."):
+                    wi.setdefault("policy", {})[axis.removeprefix("policy.")] = v
+                elif axis == "seed":
+                    run_seed = int(v)
+                elif axis == "hires":
+                    group = _hire_group(v, source, problems)
+                    if group:
+                        wi["hires"] = list(wi.get("hires", [])) + [group]
+                elif axis == "whatif":
+                    extra = _whatif_mapping(v, source, "grid.whatif", folder, problems) or {}
+                    wi = _merge_whatif(wi, extra)
+                else:
+                    wi[axis] = v
+            label = ", ".join(parts) if parts else "base"
+            if len(bases) > 1:
+                label = f"{base_label}: {label}" if parts else base_label
+            wi["name"] = label
+            # Validate now, so a typo fails before any cluster starts.
+            try:
+                WhatIf.from_mapping({k: v for k, v in wi.items() if k != "base"}, source)
+            except ScenarioError as exc:
+                problems += exc.problems
+            tasks.append({
+                "index": len(tasks), "sweep": name, "label": label, "scenario": scenario,
+                "scenario_label": base_label, "whatif": wi, "source": source,
+                "params": {"time_limit": tl, "seed": run_seed, "workers": cpw},
+                "axes": {a: v for a, v in zip(axes, combo)},
+            })
+    if problems:
+        raise ScenarioError(list(dict.fromkeys(problems)))
+    return Sweep(name, tasks, source, axes)
+
+
+def _resolve(folder: Path, p) -> str:
+    q = Path(str(p)).expanduser()
+    return str(q if q.is_absolute() else (folder / q).resolve())
+
+
+def _whatif_mapping(v, source, key, folder, problems) -> dict | None:
+    if v is None:
+        return None
+    if isinstance(v, dict):
+        return dict(v)
+    try:
+        p = Path(_resolve(folder, v))
+        wi = WhatIf.read(p if p.exists() else str(v))
+    except ScenarioError as exc:
+        problems += [Problem(source, None, key, v, str(p)) for p in exc.problems]
+        return None
+    m = wi.to_mapping()
+    m.pop("description", None)
+    return m
+
+
+def _merge_whatif(a: dict, b: dict) -> dict:
+    out = _deep_copy(a)
+    for k, v in b.items():
+        if k == "policy":
+            out["policy"] = {**out.get("policy", {}), **v}
+        elif k in ("hires", "close_schools", "merge_schools", "add_roads", "cut_roads"):
+            out[k] = list(out.get(k, [])) + list(v)
+        elif k in ("quotas", "exempt"):
+            out[k] = {**out.get(k, {}), **v}
+        elif k not in ("name", "description"):
+            out[k] = v
+    return out
+
+
+def _hire_group(v, source, problems) -> dict | None:
+    if isinstance(v, bool) or not isinstance(v, (int, dict)):
+        problems.append(Problem(source, None, "grid.hires", v, "a number of hires, or a hires entry (count, degree...)"))
+        return None
+    if isinstance(v, int):
+        return {"count": v} if v > 0 else None
+    fields = list(HireGroup.model_fields)
+    for k in v:
+        if k not in fields:
+            close = difflib.get_close_matches(str(k), fields, n=1, cutoff=0.5)
+            problems.append(Problem(source, None, f"grid.hires.{k}", None,
+                                    f"unknown key '{k}'" + (f": did you mean '{close[0]}'?" if close else "")))
+    return dict(v)
+
+
+def _deep_copy(d: dict) -> dict:
+    return yaml.safe_load(yaml.safe_dump(d, allow_unicode=True))
+
+
+def _short(v) -> str:
+    if isinstance(v, dict):
+        return v.get("name") or v.get("count") or "…"
+    if isinstance(v, str):
+        return Path(v).stem
+    return "none" if v is None else str(v)
+
+
+# ---- one task (runs inside a worker process) --------------------------------------------------
+def run_task(task: dict) -> dict:
+    """Plan one run of a sweep. Plain dict in, plain dict out; never raises."""
+    t0 = time.perf_counter()
+    out = {"index": task["index"], "label": task["label"], "ok": False, "worker": f"{socket.gethostname()}:{os.getpid()}"}
+    try:
+        from ..models import Scenario
+        from ..models.history import fingerprint
+        from ..optimizer import SolveParams, plan_scenario
+        from ..validator import check_plan
+
+        sc_spec = task["scenario"]
+        if isinstance(sc_spec, dict) and "generate" in sc_spec:
+            from .generate import generate
+
+            g = sc_spec["generate"]
+            d = generate(staff=int(g["staff"]), seed=int(g["seed"]))
+            sc = Scenario.from_frames({k: v for k, v in d.items() if k != "policy"}, policy=d["policy"],
+                                      name=task["scenario_label"], check=True)
+            scenario_text = f"generated:staff={g['staff']},seed={g['seed']}"
+        else:
+            sc = Scenario.read(sc_spec)
+            scenario_text = str(sc_spec) if sc_spec else "builtin:laiwu"
+        wi = None
+        if task.get("whatif"):
+            wi = WhatIf.from_mapping({k: v for k, v in task["whatif"].items() if k != "base"}, task.get("source", "grid"))
+            sc = wi.apply(sc)
+        params = SolveParams(**task["params"])
+        t_plan = time.perf_counter()
+        plan, state = plan_scenario(sc, params)
+        plan_seconds = time.perf_counter() - t_plan
+        violations = check_plan(sc, plan)
+        hard = [str(v) for v in violations if v.hard]
+        record = {
+            "created": time.strftime("%Y-%m-%d %H:%M:%S"), "status": "ok", "label": task["label"],
+            "sweep": task["sweep"], "scenario": scenario_text, "scenario_name": sc.name,
+            "fingerprint": fingerprint(sc), "whatif_name": wi.name if wi else "",
+            "whatif": wi.to_yaml() if wi else "", "policy": sc.policy.to_yaml(),
+            "seed": params.seed, "workers": params.workers, "time_limit": params.time_limit,
+            "seconds": round(time.perf_counter() - t0, 3), "staff": len(sc.staff), "schools": len(sc.schools),
+            "solver": _json(plan.kpis.get("solver", {})),
+            "kpis": _json({k: v for k, v in plan.kpis.items() if k != "solver"}),
+            "notes": _json(list(state.notes)), "plan_dir": "", "error": "",
+            "extra": _json({"worker": out["worker"], "peak_rss_mib": round(_peak_rss_mib(), 1),
+                            "plan_seconds": round(plan_seconds, 3), "hard_violations": hard[:50],
+                            "hard_violation_count": len(hard), "axes": task.get("axes", {})}),
+        }
+        out.update(ok=True, record=record, assignments=_table(plan.assignments), itinerant=_table(plan.itinerant),
+                   compliance=_table(plan.compliance), kpis=_plain(plan.kpis))
+    except ScenarioError as exc:
+        out["error"] = "; ".join(str(p) for p in exc.problems[:10])
+    except Exception as exc:  # noqa: BLE001 - one failing run must not stop the sweep
+        out["error"] = f"{type(exc).__name__}: {exc}"
+        out["traceback"] = traceback.format_exc(limit=8)
+    out["seconds"] = round(time.perf_counter() - t0, 3)
+    out["peak_rss_mib"] = round(_peak_rss_mib(), 1)
+    return out
+
+
+def _table(df: pd.DataFrame) -> dict:
+    df = df.reset_index(drop=True)
+    return {c: [_plain(v) for v in df[c].tolist()] for c in df.columns}
+
+
+def _plain(o):
+    import json
+
+    return json.loads(json.dumps(o, default=lambda v: v.item() if hasattr(v, "item") else str(v)))
+
+
+def _json(o) -> str:
+    import json
+
+    return json.dumps(o, ensure_ascii=False, default=lambda v: v.item() if hasattr(v, "item") else str(v))
+
+
+def _peak_rss_mib() -> float:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# ---- running on Dask ----------------------------------------------------------------------------
+def execute(tasks: list[dict], on_result, scheduler: str | None = None, n_workers: int | None = None,
+            connect_timeout: float = 30.0) -> dict:
+    """Run the tasks on a Dask cluster, calling on_result(result) as each finishes (in this process).
+
+    Returns cluster facts: workers, threads, address.
+    """
+    from dask.distributed import Client, LocalCluster
+
+    cluster = None
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout=connect_timeout)
+        except (OSError, TimeoutError) as exc:
+            raise ScenarioError([Problem(scheduler, None, "--scheduler", scheduler,
+                                         f"cannot reach the Dask scheduler: {exc}")]) from None
+    else:
+        n = int(n_workers or os.cpu_count() or 1)
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                               silence_logs=logging.ERROR)
+        client = Client(cluster)
+    try:
+        if scheduler:
+            client.wait_for_workers(1, timeout=connect_timeout)
+        return run_on(client, tasks, on_result)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def run_on(client, tasks: list[dict], on_result) -> dict:
+    """Submit every task to a connected Dask client; hand each result to on_result as it completes."""
+    from dask.distributed import as_completed
+
+    workers = client.scheduler_info().get("workers", {})
+    facts = {"address": client.scheduler.address, "workers": len(workers),
+             "threads": sum(w.get("nthreads", 1) for w in workers.values())}
+    stamp = time.time_ns()
+    futures = {client.submit(run_task, t, pure=False, key=f"rotaplan-{t['sweep']}-{t['index']}-{stamp}"): t
+               for t in tasks}
+    for fut in as_completed(futures):
+        task = futures[fut]
+        try:
+            res = fut.result()
+        except Exception as exc:  # noqa: BLE001 - e.g. a worker died (KilledWorker): report, go on
+            res = {"index": task["index"], "label": task["label"], "ok": False,
+                   "error": f"{type(exc).__name__}: {exc}", "seconds": None}
+        on_result(task, res)
+        fut.release()
+    return facts
+
+
+def failed_record(task: dict, res: dict) -> dict:
+    return {"created": time.strftime("%Y-%m-%d %H:%M:%S"), "status": "failed", "label": task["label"],
+            "sweep": task["sweep"], "scenario": _scenario_text(task["scenario"]),
+            "scenario_name": task["scenario_label"], "whatif_name": task["label"],
+            "whatif": yaml.safe_dump(task.get("whatif") or {}, allow_unicode=True, sort_keys=False),
+            "seed": task["params"]["seed"], "workers": task["params"]["workers"],
+            "time_limit": task["params"]["time_limit"], "seconds": res.get("seconds"),
+            "error": res.get("error", "unknown error"),
+            "extra": _json({"worker": res.get("worker", ""), "traceback": res.get("traceback", ""),
+                            "axes": task.get("axes", {})})}
+
+
+def _scenario_text(s) -> str:
+    if isinstance(s, dict) and "generate" in s:
+        return f"generated:staff={s['generate']['staff']},seed={s['generate']['seed']}"
+    return str(s) if s else "builtin:laiwu"
+
+
+def store(history, task: dict, res: dict) -> int:
+    """Commit one result to the run history (its own transaction); returns the run id."""
+    from ..models.plan import Plan
+
+    if res.get("ok"):
+        plan = Plan(pd.DataFrame(res["assignments"]), pd.DataFrame(res["itinerant"]), res["kpis"],
+                    pd.DataFrame(res["compliance"]))
+        return history.add_record(res["record"], plan)
+    return history.add_record(failed_record(task, res))
+
+
+@dataclass
+class SweepResult:
+    name: str
+    rows: pd.DataFrame  # one row per run: run_id, label, status, KPIs, seconds, worker, peak memory
+    seconds: float
+    cluster: dict
+
+
+def run_sweep(sweep: Sweep, history, scheduler: str | None = None, n_workers: int | None = None,
+              console=None) -> SweepResult:
+    """Run a sweep with a progress bar, storing each run as it finishes."""
+    rows: list[dict] = []
+    t0 = time.perf_counter()
+    progress = None
+    if console is not None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                            TimeElapsedColumn(), TextColumn("{task.fields[last]}"), console=console,
+                            transient=False)
+        bar = progress.add_task(f"sweep {sweep.name}", total=len(sweep.tasks), last="starting the cluster...")
+        progress.start()
+
+    def on_result(task, res):
+        run_id = store(history, task, res)
+        row = {"run_id": run_id, "label": task["label"], "status": "ok" if res.get("ok") else "failed",
+               "seconds": res.get("seconds"), "worker": res.get("worker", ""),
+               "peak_rss_mib": res.get("peak_rss_mib"), "error": res.get("error", "")}
+        after = (res.get("kpis") or {}).get("after", {})
+        for k in SUMMARY_KPIS:
+            row[k] = after.get(k)
+        solver = (res.get("kpis") or {}).get("solver", {})
+        gaps = [s.get("gap") for s in solver.values() if isinstance(s, dict) and s.get("gap") is not None]
+        row["worst_gap"] = max(gaps) if gaps else None
+        row.update({f"axis:{k}": v for k, v in task.get("axes", {}).items()})
+        rows.append(row)
+        if progress is not None:
+            last = f"run {run_id} {task['label']}" if res.get("ok") else f"[red]FAILED[/] {task['label']}: {res.get('error', '')[:80]}"
+            progress.update(bar, advance=1, last=last)
+            if not res.get("ok"):
+                progress.console.print(f"[red]run {run_id} failed[/] ({task['label']}): {res.get('error')}",
+                                       markup=True, highlight=False)
+
+    try:
+        cluster = execute(sweep.tasks, on_result, scheduler=scheduler, n_workers=n_workers)
+    finally:
+        if progress is not None:
+            progress.stop()
+    df = pd.DataFrame(rows).sort_values("run_id").reset_index(drop=True) if rows else pd.DataFrame()
+    return SweepResult(sweep.name, df, time.perf_counter() - t0, cluster)
+
+
+# ---- the report -----------------------------------------------------------------------------------
+def pareto(df: pd.DataFrame, x: str, y: str) -> pd.Series:
+    """True for runs no other run beats on both x and y (lower is better on both)."""
+    ok = df[x].notna() & df[y].notna()
+    pts = df.loc[ok, [x, y]].astype(float)
+    front = pd.Series(False, index=df.index)
+    for i, (a, b) in pts.iterrows():
+        dominated = ((pts[x] <= a) & (pts[y] <= b) & ((pts[x] < a) | (pts[y] < b))).any()
+        front[i] = not dominated
+    return front
+
+
+def text_chart(df: pd.DataFrame, x: str = "moves", y: str = "uncovered_lessons", width: int = 60,
+               height: int = 16) -> str:
+    """A small scatter plot in characters: each run by its run id, * marks the trade-off front."""
+    d = df[df[x].notna() & df[y].notna()]
+    if d.empty:
+        return "(no finished runs to chart)"
+    xs, ys = d[x].astype(float), d[y].astype(float)
+    x0, x1, y0, y1 = xs.min(), xs.max(), ys.min(), ys.max()
+    grid = [[" "] * width for _ in range(height)]
+    front = pareto(d, x, y)
+    for (i, r), fx, fy in zip(d.iterrows(), xs, ys):
+        cx = 0 if x1 == x0 else round((fx - x0) / (x1 - x0) * (width - 6))
+        cy = 0 if y1 == y0 else round((fy - y0) / (y1 - y0) * (height - 1))
+        mark = ("*" if front[i] else "") + str(int(r["run_id"]))
+        row = grid[height - 1 - cy]
+        for k, ch in enumerate(mark[: width - cx]):
+            row[cx + k] = ch
+    lines = [f"{y} (up) against {x} (right); * = no other run is better on both"]
+    lines += [f"{(y1 if k == 0 else y0 if k == height - 1 else ''):>10} |" + "".join(r) for k, r in
+              enumerate(grid)]
+    lines.append(" " * 11 + "+" + "-" * width)
+    lines.append(" " * 12 + f"{x0:<.4g}".ljust(width - 8) + f"{x1:.4g}")
+    return "\n".join(lines)
+
+
+def svg_chart(df: pd.DataFrame, x: str = "moves", y: str = "uncovered_lessons", w: int = 640, h: int = 420) -> str:
+    d = df[df[x].notna() & df[y].notna()]
+    if d.empty:
+        return "<p>No finished runs to chart.</p>"
+    xs, ys = d[x].astype(float), d[y].astype(float)
+    x0, x1, y0, y1 = xs.min(), xs.max(), ys.min(), ys.max()
+    pad = 50
+    sx = (lambda v: pad + (0 if x1 == x0 else (v - x0) / (x1 - x0)) * (w - 2 * pad))
+    sy = (lambda v: h - pad - (0 if y1 == y0 else (v - y0) / (y1 - y0)) * (h - 2 * pad))
+    front = pareto(d, x, y)
+    e = html.escape
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-size="11" font-family="sans-serif">',
+             f'<line x1="{pad}" y1="{h - pad}" x2="{w - pad}" y2="{h - pad}" stroke="#444"/>',
+             f'<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{h - pad}" stroke="#444"/>',
+             f'<text x="{w / 2}" y="{h - 12}" text-anchor="middle">{e(x)} (fewer is less disruption)</text>',
+             f'<text x="14" y="{h / 2}" transform="rotate(-90 14 {h / 2})" text-anchor="middle">{e(y)}</text>',
+             f'<text x="{pad}" y="{h - pad + 14}" text-anchor="middle">{x0:.4g}</text>',
+             f'<text x="{w - pad}" y="{h - pad + 14}" text-anchor="middle">{x1:.4g}</text>',
+             f'<text x="{pad - 4}" y="{h - pad}" text-anchor="end">{y0:.4g}</text>',
+             f'<text x="{pad - 4}" y="{pad + 4}" text-anchor="end">{y1:.4g}</text>']
+    fr = d[front].assign(_x=xs[front].map(sx), _y=ys[front].map(sy)).sort_values("_x")
+    if len(fr) > 1:
+        pts = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(fr["_x"], fr["_y"]))
+        parts.append(f'<polyline points="{pts}" fill="none" stroke="#17803d" stroke-dasharray="4 3"/>')
+    for (i, r), fx, fy in zip(d.iterrows(), xs, ys):
+        color = "#17803d" if front[i] else "#3461a8"
+        parts.append(f'<circle cx="{sx(fx):.1f}" cy="{sy(fy):.1f}" r="5" fill="{color}">'
+                     f'<title>run {int(r["run_id"])}: {e(str(r["label"]))}\n{x} {fx:g}, {y} {fy:g}</title></circle>')
+        parts.append(f'<text x="{sx(fx) + 7:.1f}" y="{sy(fy) - 6:.1f}">{int(r["run_id"])}</text>')
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def summary_columns(df: pd.DataFrame) -> list[str]:
+    cols = ["run_id", "label", "status", *SUMMARY_KPIS, "worst_gap", "seconds", "peak_rss_mib"]
+    return [c for c in cols if c in df.columns]
+
+
+def to_html(res: SweepResult, x: str = "moves", y: str = "uncovered_lessons") -> str:
+    """A self-contained HTML report of the sweep: the summary table and the trade-off chart."""
+    from ..models.compare import _CSS, _fmt
+
+    e = html.escape
+    df = res.rows
+    cols = summary_columns(df)
+    table = ["<table><tr>" + "".join(f"<th>{e(c)}</th>" for c in cols) + "</tr>"]
+    for r in df.to_dict("records"):
+        cls = "" if r.get("status") == "ok" else ' class="not_met"'
+        table.append(f"<tr{cls}>" + "".join(f"<td>{e(_fmt(r.get(c)))}</td>" for c in cols) + "</tr>")
+    table.append("</table>")
+    failed = df[df["status"] != "ok"] if len(df) else df
+    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+             f"<title>rotaplan sweep {e(res.name)}</title><style>{_CSS}</style></head><body>",
+             f"<h1>Sweep {e(res.name)}</h1>",
+             f"<p>{len(df)} runs ({len(failed)} failed) in {res.seconds:.1f} s on {res.cluster.get('workers', '?')} "
+             f"Dask workers ({e(str(res.cluster.get('address', '')))}).</p>",
+             "<h2>Trade-off</h2>", svg_chart(df, x, y) if len(df) else "",
+             "<h2>Runs</h2>", "\n".join(table)]
+    if len(failed):
+        parts += ["<h2>Failed runs</h2><ul>"] + [f"<li>run {int(r.run_id)} ({e(r.label)}): {e(str(r.error))}</li>"
+                                                for r in failed.itertuples()] + ["</ul>"]
+    parts.append("<p><small>Compare runs side by side with <code>rotaplan compare RUN_A RUN_B</code>.</small></p>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def render(res: SweepResult, console, x: str = "moves", y: str = "uncovered_lessons") -> None:
+    from rich.table import Table
+
+    from ..models.compare import _fmt
+
+    df = res.rows
+    if df.empty:
+        console.print("No run finished.")
+        return
+    t = Table(title=f"Sweep {res.name}: {len(df)} runs in {res.seconds:.1f} s on {res.cluster.get('workers')} workers")
+    short = {"uncovered_lessons": "uncovered", "degree_ratio_urban_rural": "degree ratio",
+             "young_rural_leader_share": "young rural leaders", "peak_rss_mib": "peak MiB", "seconds": "s"}
+    cols = [c for c in summary_columns(df) if c in TERMINAL_COLUMNS]
+    for c in cols:
+        t.add_column(short.get(c, c), overflow="fold")
+    for r in df.to_dict("records"):
+        cells = [_fmt(r.get(c)) for c in cols]
+        if r.get("status") != "ok":
+            cells = [f"[red]{c}[/]" for c in cells]
+        t.add_row(*cells)
+    console.print(t)
+    failed = df[df["status"] != "ok"]
+    for r in failed.itertuples():
+        console.print(f"run {int(r.run_id)} failed ({r.label}): {r.error}", markup=False, highlight=False)
+    console.print(text_chart(df, x, y), markup=False, highlight=False)

@@ -1,0 +1,218 @@
+"""`rotaplan explain`: the sentences a person reads about their own decision, on tiny scenarios whose
+answer is known by hand (a rotated principal, a promoted reserve leader, a new hire, an exchanged
+teacher, an itinerant teacher, someone who stays, a retiree), and what blocked each ranked school."""
+
+from __future__ import annotations
+
+import json
+
+from builders import build, person, school
+from click.testing import CliRunner
+from test_workbook import hand_plan, tiny_district
+
+from rotaplan.cli import main
+from rotaplan.models.explain import explain
+from rotaplan.optimizer.pipeline import assemble
+from rotaplan.optimizer.state import PlanState
+
+
+def text(sc, plan, pid) -> str:
+    return explain(sc, plan, pid).text()
+
+
+def plan_of(sc, decisions: dict) -> object:
+    """A plan by hand: everyone stays unless `decisions` says otherwise."""
+    st = PlanState(sc)
+    for pid, fields in decisions.items():
+        st.set(pid, **fields)
+    return assemble(sc, st)
+
+
+# ---- the hand plan of the tiny district: one person of each kind ---------------------------------
+def test_rotated_principal_r1_r1x_r4():
+    sc = tiny_district()
+    t = text(sc, hand_plan(sc), "L1")
+    assert t.startswith("王校长 (L1), principal at 城区一小 (U1, urban, 凤城街道): from 1 September 2027 rotates to "
+                        "口镇中心小学 (R1, rural, 口镇) as principal.")
+    assert "Rules behind this decision: R1, R1x, R4." in t
+    assert ("R1: 2 consecutive terms at 城区一小 (U1), and rotation_terms is 2 (terms of 3 years), so they are due "
+            "to rotate to another school, keeping a leader role. They rotate to 口镇中心小学 (R1) as principal.") in t
+    assert "R1x: urban → rural: the move crosses the urban–rural line" in t
+    assert ("R4: as principal of 口镇中心小学 (R1), a seat school of township 口镇, they are the district director "
+            "(学区主任) of 口镇.") in t
+    assert "R3: aged 47, over young_age = 45, so at a rural school they do not count as a young rural leader" in t
+    assert "rotation_terms = 2" in t and "weights.r1x_crossing = 200" in t
+
+
+def test_promoted_reserve_leader_r2_names_who_freed_the_post():
+    sc = tiny_district()
+    t = text(sc, hand_plan(sc), "RS")
+    assert "is promoted to vice-principal at 口镇二小 (R2, rural, 口镇)." in t
+    assert ("R2: a reserve leader at 城区二中 (U2, urban, 凤城街道); the vice-principal post at 口镇二小 (R2, rural, 口镇) "
+            "was open because 赵副校长 (V1) retires (R12); R2 gives vacant rural leader posts to reserve leaders from "
+            "urban schools first (weights.r2_urban_reserve = 60 per post).") in t
+    assert "R3: aged 37, at or under young_age = 45, so at a rural school they count as a young rural leader" in t
+
+
+def test_new_hire_r5_bundle_and_demand():
+    sc = tiny_district()
+    t = text(sc, hand_plan(sc), "N1")
+    assert "周新 (N1), a new math teacher to place" in t
+    assert ("R5: a new hire: contract period 1 at 口镇二小 (R2, rural, 口镇), bundled with 城区二中 (U2, urban, 凤城街道) "
+            "for period 2. 口镇二小 (R2) needs 16 weekly math lessons and its own teachers could cover 0 of them "
+            "before this plan.") in t
+
+
+def test_exchanged_teacher_r11():
+    sc = tiny_district()
+    t = text(sc, hand_plan(sc), "E1")
+    assert ("R11: 8 years at 城区一小 (U1), at least exchange_after_years = 6, so eligible for exchange; R11 asks that "
+            "at least 10% of the 1 eligible teachers move (1) this year") in t
+    assert ("They are one of the 1 eligible teachers who move, and as a district-level backbone teacher one of the "
+            "1 backbone teachers among them.") in t
+
+
+def test_itinerant_teacher_r7_lists_weekly_stops():
+    sc = tiny_district()
+    t = text(sc, hand_plan(sc), "I1")
+    assert ("R7: an itinerant teacher of township 口镇: besides their home lessons at 口镇中心小学 (R1) they teach 4 "
+            "lessons a week at other schools") in t
+    assert "day 2: 口镇二小 (R2) (4 music lessons, 11.5 min)" in t
+    assert "max_schools_per_day = 2" in t and "max_travel_minutes_per_day = 90" in t
+
+
+def test_stayer_is_told_why_no_move_was_needed():
+    sc = tiny_district()
+    t = text(sc, hand_plan(sc), "S1")
+    assert "stays at 城区二中 (U2, urban, 凤城街道) as teacher." in t
+    assert ("Why no move was needed: they are not finishing contract period 1 (R5); 3 years at their school is "
+            "fewer than exchange_after_years = 6 (R11); 城区二中 (U2) still needs them: 16 weekly chinese "
+            "lessons.") in t
+
+
+def test_retiree_r12():
+    sc = tiny_district()
+    t = text(sc, hand_plan(sc), "V1")
+    assert ("R12: aged 62 on 1 September 2027, at or above the retirement age for men (60): they retire and their "
+            "post becomes a vacancy.") in t
+
+
+def test_public_funded_teacher_r6_blocks_ranked_urban_school():
+    sc = tiny_district()
+    t = text(sc, hand_plan(sc), "P1")
+    assert ("Priority points: 2 rural years × 1 + backbone level none (0) × 2 + 1 years at their school × 0.5 + a "
+            "mountainous school × 3 = 5.5 points.") in t
+    assert ("Choice 1, 城区一小 (U1): not given — hard rule R6: a public-funded teacher with 2 of 6 rural years may "
+            "not move from a rural to an urban school.") in t
+
+
+# ---- ranked schools: hard rule, quota, someone with more points -------------------------------------
+def ranked_district():
+    schools = [
+        school("U1", area="urban", staff_quota=2, is_township_seat=True),
+        school("U2", area="urban"),
+        school("R1", area="rural", township="T2", lat=36.3, is_township_seat=True),
+        school("R2", area="rural", township="T2", lat=36.31),
+        school("R3", area="rural", township="T2", lat=36.33),
+        school("K1", area="rural", township="T2", level="kindergarten", lat=36.32),
+    ]
+    staff = [
+        person("A", school_id="U1", years_at_school=2),
+        person("B", school_id="R1", rural_service_years=10, years_at_school=8),  # 10 + 4 = 14 points
+        person("C", school_id="R2", rural_service_years=6, years_at_school=2),  # 6 + 1 = 7 points
+        person("D", school_id="R3", years_at_school=3),
+        person("N", school_id="", contract_period=0, period_years=0, years_at_school=0, preferences="U1;U2;R3;K1"),
+        person("M", school_id="R1", subject="music", preferences="R2"),
+        person("Q", school_id="U2", contract_period=1, period_years=3, preferences="U1;R2"),
+    ]
+    demand = [("U1", "math", 32), ("U2", "math", 32), ("R1", "math", 32), ("R2", "math", 16), ("R3", "math", 16),
+              ("R1", "music", 16), ("K1", "preschool", 16)]
+    sc = build(schools, staff, demand)
+    plan = plan_of(sc, {
+        "A": dict(home_lessons=16),
+        "B": dict(to_school="U1", move="exchange", rules="R11", home_lessons=16),
+        "C": dict(to_school="U2", move="exchange", rules="R11", home_lessons=16),
+        "N": dict(to_school="R1", move="place_new", period2_school="U2", rules="R5", home_lessons=16),
+        "D": dict(home_lessons=16),
+        "M": dict(home_lessons=16),
+        "Q": dict(to_school="R2", move="bundle_second", rules="R5", home_lessons=16),
+    })
+    return sc, plan
+
+
+def test_each_ranked_school_names_what_blocked_it():
+    sc, plan = ranked_district()
+    t = text(sc, plan, "N")
+    assert ("Choice 1, School U1 (U1): not given — quota full: School U1 (U1) may hold 2 teachers (staff_quota) and "
+            "holds 2 after the plan, 1 who stay and 1 placed by this plan: Person B (B, 14 points) (Person B (B) with "
+            "more priority points than their 0).") in t
+    assert ("Choice 2, School U2 (U2): not given — Person C (C, 7 points), with more priority points than their 0, "
+            "got the math place(s) there.") in t
+    assert ("Choice 3, School R3 (R3): not given — its 16 weekly math lessons are all covered by the teachers it "
+            "has, so a move there adds no lessons (weights.coverage = 1 per lesson) and costs a move "
+            "(weights.move = 10).") in t
+    assert ("Choice 4, School K1 (K1): not given — hard rule: a kindergarten takes only preschool teachers, "
+            "not math.") in t
+    assert "None of their ranked schools could be given; they go to School R1 (R1)." in t
+
+
+def test_ranked_school_without_demand_for_the_subject_is_a_hard_rule():
+    sc, plan = ranked_district()
+    t = text(sc, plan, "M")
+    assert ("Choice 1, School R2 (R2): not given — hard rule: School R2 (R2) has no demand for music lessons "
+            "(R8 subject fit).") in t
+
+
+def test_period_one_finisher_ranked_same_area_is_blocked_by_r5_and_gets_the_next_choice():
+    sc, plan = ranked_district()
+    t = text(sc, plan, "Q")
+    assert ("R5: finished contract period 1 (3 of term_years = 3 years) at School U2 (U2, urban, T1), so period 2 "
+            "must be at a school of the other area. They go to School R2 (R2, rural, T2).") in t
+    assert ("Choice 1, School U1 (U1): not given — hard rule R5: their period 2 must be at a school of the other "
+            "area, and it is urban.") in t
+    assert "Choice 2, School R2 (R2): granted." in t
+
+
+# ---- leaders who stay within their area, and a leader's ranked school -------------------------------
+def test_due_leader_within_area_is_told_no_post_across_the_line_was_left():
+    schools = [school("U1", area="urban", is_township_seat=True), school("U2", area="urban"),
+               school("R1", area="rural", township="T2", is_township_seat=True)]
+    staff = [
+        person("L", name="Due Leader", role="principal", school_id="U1", terms_at_school=2, preferences="R1"),
+        person("K", name="Kept Leader", role="principal", school_id="R1", terms_at_school=1),
+    ]
+    sc = build(schools, staff, [])
+    plan = plan_of(sc, {"L": dict(to_school="U2", move="rotate", rules="R1")})
+    t = text(sc, plan, "L")
+    assert ("R1x: they stay within the urban area. Of the 1 principal post at rural schools, 1 is held by leaders "
+            "who stay there: no post across the line was left for them.") in t
+    assert ("Choice 1, School R1 (R1): not given — its 1 principal post is held by Kept Leader (K), who stays "
+            "(not due to rotate).") in t
+
+
+def test_due_leader_kept_at_own_school_is_told_r1_is_broken():
+    sc = tiny_district()
+    plan = hand_plan(sc)
+    a = plan.assignments.set_index("person_id", drop=False)
+    a.loc["L1", ["to_school", "move", "director_of"]] = ["U1", "stay", ""]
+    plan.assignments = a.reset_index(drop=True)
+    t = text(sc, plan, "L1")
+    assert "They stay although due: this plan breaks R1, a hard rule." in t
+
+
+# ---- the command ------------------------------------------------------------------------------------
+def test_cli_explain_reads_plan_folder_and_xlsx_and_names_unknown_people(tmp_path):
+    sc = tiny_district()
+    sc.write(tmp_path / "scenario")
+    plan = hand_plan(sc)
+    from rotaplan.models.workbook import write_plan_workbook
+
+    plan.write(tmp_path / "plan", extra_files={
+        "plan.xlsx": lambda p: write_plan_workbook(plan, sc, p, lang="zh"),
+        "meta.json": lambda p: p.write_text(json.dumps({"scenario": str(tmp_path / "scenario")}))})
+    for where in ("plan", "plan/plan.xlsx"):
+        r = CliRunner().invoke(main, ["explain", "RS", str(tmp_path / where)])
+        assert r.exit_code == 0, r.output
+        assert "赵副校长 (V1) retires (R12)" in r.output
+    r = CliRunner().invoke(main, ["explain", "NOBODY", str(tmp_path / "plan")])
+    assert r.exit_code == 2 and "NOBODY" in r.output and "Traceback" not in r.output

@@ -1,0 +1,189 @@
+"""Teacher stage (R5, R6, R8, coverage, R9, R10, R11, soft goals) on tiny scenarios with known answers."""
+
+from builders import build, person, school
+from teacher_helpers import row, run_teachers
+
+
+def U(sid, **kw):
+    return school(sid, area="urban", township="T1", lat=36.20, lon=117.60, **kw)
+
+
+def R(sid, **kw):
+    return school(sid, area="rural", township="T2", lat=36.40, lon=117.80, **kw)
+
+
+def sc_of(schools, staff, demand, **policy):
+    return build(schools, staff, demand, check=False, **policy)
+
+
+# ---- R5 ------------------------------------------------------------------------------------
+def test_r5_new_hire_gets_period1_school_and_period2_of_other_area():
+    sc = sc_of([U("U", is_township_seat=True), R("R", is_township_seat=True)],
+               [person("N", school_id="", contract_period=0, period_years=0)],
+               [("U", "math", 16), ("R", "math", 16)])
+    state, plan = run_teachers(sc)
+    r = row(state, "N")
+    # rural lessons weigh twice: period 1 at the rural school, period 2 bundled at the urban one
+    assert (r["move"], r["to_school"], r["period2_school"]) == ("place_new", "R", "U")
+    assert "R5" in r["rules"] and r["home_lessons"] == 16
+    assert state.compliance["R5"][0] == "met"
+
+
+def test_r5_period1_finisher_moves_to_other_area():
+    sc = sc_of([U("U", is_township_seat=True), U("U2"), R("R", is_township_seat=True)],
+               [person("F", school_id="U", contract_period=1, period_years=3)],
+               [("U", "math", 16), ("U2", "math", 16), ("R", "math", 16)])
+    state, _ = run_teachers(sc)
+    assert (row(state, "F")["move"], row(state, "F")["to_school"]) == ("bundle_second", "R")
+
+
+def test_r5_infeasible_finisher_stays_and_is_reported():
+    # no rural school teaches music: the finisher cannot cross (R5 not met, said in words)
+    sc = sc_of([U("U", is_township_seat=True), R("R", is_township_seat=True)],
+               [person("F", school_id="U", subject="music", contract_period=1, period_years=3)],
+               [("U", "music", 16), ("R", "math", 16)])
+    state, plan = run_teachers(sc, check=False)
+    assert row(state, "F")["to_school"] == "U"
+    status, detail = state.compliance["R5"]
+    assert status == "not_met" and "F" in detail and "other area" in detail
+
+
+def test_lock_wins_over_r5():
+    sc = sc_of([U("U", is_township_seat=True), R("R", is_township_seat=True)],
+               [person("F", school_id="U", contract_period=1, period_years=3, locked_school="U")],
+               [("U", "math", 16), ("R", "math", 16)])
+    state, _ = run_teachers(sc)
+    assert row(state, "F")["to_school"] == "U" and "lock" in row(state, "F")["reason"]
+    assert "exempted by a lock" in state.compliance["R5"][1]
+
+
+# ---- R6 ------------------------------------------------------------------------------------
+def test_r6_public_funded_short_of_rural_years_stays_rural():
+    # the urban school lacks math badly, but a public-funded teacher with 2 rural years may not go there
+    sc = sc_of([U("U", is_township_seat=True), R("R", is_township_seat=True)],
+               [person("P", school_id="R", years_at_school=8, public_funded=True, rural_service_years=2),
+                person("Q", school_id="R", years_at_school=1)],
+               [("U", "math", 64), ("R", "math", 16)])
+    state, _ = run_teachers(sc)
+    r = row(state, "P")
+    assert r["to_school"] == "R" and "R6" in r["rules"]
+    assert r["rural_service_years"] == 3.0  # 2 served + the coming year at a rural school
+    assert state.compliance["R6"][0] == "met"
+
+
+def test_r6_own_bundle_may_go_urban():
+    sc = sc_of([U("U", is_township_seat=True), R("R", is_township_seat=True)],
+               [person("P", school_id="R", contract_period=1, period_years=3, public_funded=True,
+                       rural_service_years=3)],
+               [("U", "math", 16), ("R", "math", 16)])
+    state, _ = run_teachers(sc)
+    r = row(state, "P")
+    assert (r["move"], r["to_school"]) == ("bundle_second", "U")
+    assert r["rural_service_years"] == 3.0 and "R6" in r["rules"]
+
+
+# ---- R8 ------------------------------------------------------------------------------------
+def test_r8_quota_binds_new_hire_goes_where_a_seat_is_free():
+    sc = sc_of([R("R1", is_township_seat=True, staff_quota=1), R("R2", staff_quota=3), U("U", is_township_seat=True)],
+               [person("A", school_id="R1"), person("N", school_id="", contract_period=0, period_years=0)],
+               [("R1", "math", 48), ("R2", "math", 16), ("U", "math", 16)])
+    state, _ = run_teachers(sc)
+    assert row(state, "N")["to_school"] == "R2"  # R1 has the larger gap but no free seat
+    assert state.compliance["R8"][0] == "met"
+
+
+def test_r8_infeasible_quota_is_explained_and_relaxed():
+    sc = sc_of([U("U", is_township_seat=True, staff_quota=1), R("R", is_township_seat=True, staff_quota=0)],
+               [person("N1", school_id="", contract_period=0, period_years=0),
+                person("N2", school_id="", contract_period=0, period_years=0)],
+               [("U", "math", 32), ("R", "math", 32)])
+    state, plan = run_teachers(sc, check=False)
+    status, detail = state.compliance["R8"]
+    assert status == "not_met" and "relaxed" in detail
+    assert any("R8" in n and "infeasible" in n for n in state.notes)
+    assert set(state.a.loc[["N1", "N2"], "move"]) == {"place_new"}
+
+
+def test_r8_subject_fit_preschool_only_at_kindergarten():
+    sc = sc_of([school("K", level="kindergarten", is_township_seat=True, area="rural"),
+                U("P", is_township_seat=True), U("K2", level="kindergarten")],
+               [person("N", school_id="", subject="preschool", contract_period=0, period_years=0),
+                person("T", school_id="K2", subject="preschool")],
+               [("K", "preschool", 16), ("P", "math", 16), ("P", "preschool", 16), ("K2", "preschool", 16)])
+    state, _ = run_teachers(sc)
+    # the primary school's preschool demand does not make it a fit: only kindergartens take preschool
+    assert (row(state, "N")["to_school"], row(state, "N")["period2_school"]) == ("K", "K2")
+
+
+# ---- coverage ----------------------------------------------------------------------------
+def test_home_lessons_split_full_loads_first_and_zero_for_leaders():
+    sc = sc_of([U("U", is_township_seat=True)],
+               [person("A", school_id="U"), person("B", school_id="U"),
+                person("L", school_id="U", role="principal")],
+               [("U", "math", 20)])
+    state, _ = run_teachers(sc)
+    assert (row(state, "A")["home_lessons"], row(state, "B")["home_lessons"], row(state, "L")["home_lessons"]) == (16, 4, 0)
+    assert state.kpi_extra["home_uncovered_lessons"] == 0
+
+
+# ---- R11 -----------------------------------------------------------------------------------
+def test_r11_exchange_share_and_backbone_share():
+    staff = [person(f"E{i}", school_id="U", years_at_school=8 + i) for i in range(9)]
+    staff.append(person("B", school_id="U", years_at_school=7, backbone="school"))
+    sc = sc_of([U("U", is_township_seat=True), R("R", is_township_seat=True)], staff,
+               [("U", "math", 160), ("R", "math", 16)], exchange_share=0.1, exchange_backbone_share=0.2)
+    state, _ = run_teachers(sc)
+    assert state.kpi_extra["r11_eligible"] == 10
+    assert state.kpi_extra["r11_exchanged"] == 1
+    assert state.kpi_extra["r11_backbone_share"] == 1.0  # the one who moves is the backbone teacher
+    assert (row(state, "B")["move"], row(state, "B")["to_school"]) == ("exchange", "R")
+    assert state.compliance["R11"][0] == "met"
+
+
+def test_r11_exempt_and_locked_are_not_eligible():
+    staff = [person("X", school_id="U", years_at_school=9, exempt_reason="illness"),
+             person("L", school_id="U", years_at_school=9, locked_school="U")]
+    sc = sc_of([U("U", is_township_seat=True), R("R", is_township_seat=True)], staff, [("U", "math", 32), ("R", "math", 16)])
+    state, _ = run_teachers(sc)
+    assert state.kpi_extra["r11_eligible"] == 0
+    assert set(state.a.loc[["X", "L"], "to_school"]) == {"U"}
+
+
+# ---- R9 / R10 ------------------------------------------------------------------------------
+def test_r9_r10_swap_brings_rural_degree_share_to_parity():
+    # urban: 2 bachelor; rural: 1 bachelor, 1 associate; full quotas -> swapping the associate with an
+    # urban bachelor is the only way to parity (rural 2/2, urban 1/2)
+    staff = [person("UB1", school_id="U", years_at_school=8), person("UB2", school_id="U", years_at_school=8),
+             person("RB", school_id="R", years_at_school=8),
+             person("RA", school_id="R", years_at_school=8, degree="associate")]
+    sc = sc_of([U("U", is_township_seat=True, staff_quota=2), R("R", is_township_seat=True, staff_quota=2)], staff,
+               [("U", "math", 32), ("R", "math", 32)], exchange_share=0.0)
+    state, plan = run_teachers(sc)
+    assert plan.kpis["before"]["degree_ratio_urban_rural"] == 2.0
+    assert plan.kpis["after"]["degree_ratio_urban_rural"] == 0.5
+    assert state.compliance["R9"][0] == "met" and state.compliance["R10"][0] == "met"
+    assert row(state, "RA")["to_school"] == "U"
+
+
+# ---- soft goals ---------------------------------------------------------------------------
+def test_preference_granted_without_justified_envy():
+    # P ranked S first; S has one free seat; N (new hire, no points) could take it but must not
+    sc = sc_of([U("A", is_township_seat=True), U("S"), U("B"), R("R", is_township_seat=True)],
+               [person("P", school_id="A", years_at_school=3, rural_service_years=4, preferences="S"),
+                person("A2", school_id="A"), person("R1", school_id="R"),
+                person("N", school_id="", contract_period=0, period_years=0)],
+               [("A", "math", 16), ("S", "math", 16), ("B", "math", 16), ("R", "math", 16)])
+    state, _ = run_teachers(sc)
+    assert row(state, "P")["to_school"] == "S"
+    assert state.kpi_extra["envy_pairs"] == 0
+
+
+def test_same_seed_same_plan():
+    staff = [person(f"E{i}", school_id="U" if i % 2 else "R", years_at_school=6 + i,
+                    degree="bachelor" if i % 3 else "associate") for i in range(8)]
+    staff += [person("N1", school_id="", contract_period=0, period_years=0)]
+    sc = sc_of([U("U", is_township_seat=True), R("R", is_township_seat=True), R("R2")], staff,
+               [("U", "math", 64), ("R", "math", 64), ("R2", "math", 32)])
+    a1 = run_teachers(sc)[0].a
+    a2 = run_teachers(sc)[0].a
+    assert a1.equals(a2)
