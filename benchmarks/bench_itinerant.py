@@ -75,7 +75,6 @@ def run_one(size: str, time_limit: float, workers: int, pipeline: bool) -> dict:
     sc = scenario(size)
     params = SolveParams(time_limit=time_limit, seed=0, workers=workers)
     state = PlanState(sc)
-    state.a = state.a.copy(deep=True)  # writable columns (PlanState shares read-only arrays with sc.staff)
     r12.apply(sc, state)
     if pipeline:
         from rotaplan.optimizer.leaders import stage as leaders

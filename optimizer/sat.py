@@ -17,7 +17,9 @@ STATUS = {
 }
 
 
-def make_solver(params: SolveParams, time_limit: float | None = None) -> cp_model.CpSolver:
+def make_solver(params: SolveParams, time_limit: float | None = None, **overrides) -> cp_model.CpSolver:
+    """A CP-SAT solver with the run's time limit, seed and workers; `overrides` set further
+    CP-SAT parameters by name (e.g. fix_variables_to_their_hinted_value=True)."""
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = float(time_limit if time_limit is not None else params.time_limit)
     solver.parameters.random_seed = int(params.seed)
@@ -25,12 +27,14 @@ def make_solver(params: SolveParams, time_limit: float | None = None) -> cp_mode
     solver.parameters.log_search_progress = bool(params.log)
     if params.workers == 1:
         solver.parameters.interleave_search = False
+    for name, value in overrides.items():
+        setattr(solver.parameters, name, value)
     return solver
 
 
-def solve(model: cp_model.CpModel, params: SolveParams, time_limit: float | None = None):
+def solve(model: cp_model.CpModel, params: SolveParams, time_limit: float | None = None, **overrides):
     """Solve and return (solver, status_name, stats). stats has objective, bound, gap, solve_seconds."""
-    solver = make_solver(params, time_limit)
+    solver = make_solver(params, time_limit, **overrides)
     t0 = time.perf_counter()
     status = solver.Solve(model)
     elapsed = time.perf_counter() - t0

@@ -34,6 +34,8 @@ class PlanState:
         self.compliance: dict[str, tuple[str, str]] = {}
         self.kpi_extra: dict[str, object] = {}
         self.notes: list[str] = []
+        # Minimal-change re-planning (`plan --lock`): person_id -> (role_after, to_school) to keep if legal.
+        self.reference: dict[str, tuple[str, str]] = {}
 
     def set(self, pid: str, **fields) -> None:
         for k, v in fields.items():

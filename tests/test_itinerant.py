@@ -22,7 +22,6 @@ FAST = SolveParams(time_limit=5, seed=0, workers=1)
 def placed(sc, home: dict[str, int] | None = None) -> PlanState:
     """The state after placement: everyone stays; home_lessons given, or demand split full loads first."""
     state = PlanState(sc)
-    state.a = state.a.copy(deep=True)  # writable columns (PlanState shares arrays with sc.staff)
     load = sc.policy.teacher_load
     if home is None:
         demand = sc.demand.groupby(["school_id", "subject"])["weekly_lessons"].sum().to_dict()

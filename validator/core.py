@@ -33,6 +33,6 @@ def joined(sc, plan) -> pd.DataFrame:
     out["age_sep1"] = ref.year - b.dt.year - ((b.dt.month > 9) | ((b.dt.month == 9) & (b.dt.day > 1))).astype(int)
     sch = sc.schools.set_index("school_id")
     for side in ("from", "to"):
-        out[f"{side}_area"] = out[f"{side}_school"].map(sch["area"]).fillna("")
-        out[f"{side}_level"] = out[f"{side}_school"].map(sch["level"]).fillna("")
+        out[f"{side}_area"] = out[f"{side}_school"].map(sch["area"].to_dict()).fillna("").astype(str)
+        out[f"{side}_level"] = out[f"{side}_school"].map(sch["level"].to_dict()).fillna("").astype(str)
     return out

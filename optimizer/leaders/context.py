@@ -18,12 +18,19 @@ ROLE_NAMES = ("principal", "vice_principal")
 ROLE_WORDS = ("principal", "vice-principal")
 ROLE_INDEX = {"principal": PRINCIPAL, "vice_principal": VICE}
 SCALE = 10  # objective weights are multiplied by this and rounded, CP-SAT needs integers
+# School level groups between which leaders do not move when policy.leader_level_match is set.
+LEVEL_GROUP = {"kindergarten": "kindergarten", "primary": "compulsory", "junior": "compulsory",
+               "nine_year": "compulsory", "senior": "senior", "vocational": "senior"}
+LEVEL_GROUP_WORDS = {"kindergarten": "kindergarten", "compulsory": "compulsory-education",
+                     "senior": "senior or vocational"}
 
 
 @dataclass
 class LeaderContext:
     sc: object
-    schools: pd.DataFrame  # index s_idx 0..n-1: school_id, name, township, rural, seat, mountainous, lat, lon
+    schools: pd.DataFrame  # index s_idx 0..n-1: school_id, name, township, rural, seat, mountainous, lat, lon,
+    # level_group (kindergarten / compulsory / senior) and group (its code when leaders stay within their level
+    # group, policy.leader_level_match; 0 for every school otherwise): leaders only move within one group
     sidx: dict  # school_id -> s_idx
     cap: np.ndarray  # (n_schools, 2) leader posts by role (PRINCIPAL, VICE)
     fixed: np.ndarray  # (n_schools, 2) leaders who can only stay (exempt, not due, locked to their school)
@@ -53,6 +60,21 @@ class LeaderContext:
     def reserves(self) -> pd.DataFrame:
         return self.people[self.people["kind"] == "reserve"]
 
+    @property
+    def group(self) -> np.ndarray:
+        """Level group code per school (all 0 without policy.leader_level_match)."""
+        return self.schools["group"].to_numpy()
+
+    def groups(self) -> list[int]:
+        return sorted(set(self.schools["group"].tolist()))
+
+    def reserve_roles(self) -> list[int]:
+        """Roles a reserve leader may be promoted to (R2): vice-principal, and principal if the policy allows."""
+        return [PRINCIPAL, VICE] if self.pol.promote_reserve_to_principal else [VICE]
+
+    def level_words(self, s: int) -> str:
+        return LEVEL_GROUP_WORDS.get(self.schools.at[s, "level_group"], str(self.schools.at[s, "level_group"]))
+
     def school_name(self, s: int) -> str:
         if self._names is None:
             self._names = [str(n) or str(i) for n, i in zip(self.schools["name"], self.schools["school_id"])]
@@ -73,7 +95,10 @@ def build(sc, state) -> LeaderContext:
         "mountainous": sch["mountainous"].fillna(False).astype(bool).to_numpy(),
         "lat": sch["lat"].astype(float).to_numpy(),
         "lon": sch["lon"].astype(float).to_numpy(),
+        "level_group": sch["level"].map(LEVEL_GROUP).fillna(sch["level"]).to_numpy(),
     })
+    codes = {g: i for i, g in enumerate(sorted(set(schools["level_group"])))}
+    schools["group"] = schools["level_group"].map(codes).astype(int) if pol.leader_level_match else 0
     sidx = {s: i for i, s in enumerate(schools["school_id"])}
     cap = np.stack([sch["principal_posts"].fillna(1).astype(int).to_numpy(),
                     sch["vice_principal_posts"].fillna(1).astype(int).to_numpy()], axis=1)
@@ -107,6 +132,7 @@ def build(sc, state) -> LeaderContext:
         "school": p["school_id"].to_numpy(),
         "s_idx": s_idx,
         "rural": schools["rural"].to_numpy()[s_idx],
+        "group": schools["group"].to_numpy()[s_idx],
         "terms": terms,
         "exempt": exempt,
         "exempt_reason": p["exempt_reason"].to_numpy(),
@@ -123,6 +149,7 @@ def build(sc, state) -> LeaderContext:
     })
     people["due"] = people["due_by_terms"] & ~people["exempt"] & (people["locked"] == "")
     people.index = pd.Index(people["person_id"].to_numpy(), name="pid")
+    _add_reference(people, getattr(state, "reference", None) or {}, sidx)
 
     # Leaders who can only stay where they are: exempt, not due, or locked to their own school.
     ld = people[people["kind"] == "leader"]
@@ -136,6 +163,17 @@ def build(sc, state) -> LeaderContext:
     for sid, role, name in zip(gone["school_id"], gone["role"], gone["name"]):
         retired_from.setdefault((sidx[sid], ROLE_INDEX[role]), []).append(name)
     return LeaderContext(sc, schools, sidx, cap, fixed, people, retired_from)
+
+
+def _add_reference(people: pd.DataFrame, reference: dict, sidx: dict) -> None:
+    """The reference plan (`plan --lock`): has_ref, ref_role_name, ref_school, ref_role (PRINCIPAL / VICE, -1 for
+    any other role: not a leader after the plan), ref_s (s_idx, -1 when the school is not in the scenario)."""
+    ref = [reference.get(pid) for pid in people.index]
+    people["has_ref"] = np.array([r is not None for r in ref], dtype=bool)
+    people["ref_role_name"] = [str(r[0]) if r is not None else "" for r in ref]
+    people["ref_school"] = [str(r[1]) if r is not None else "" for r in ref]
+    people["ref_role"] = people["ref_role_name"].map(ROLE_INDEX).fillna(-1).astype(int)
+    people["ref_s"] = people["ref_school"].map(sidx).fillna(-1).astype(int)
 
 
 def haversine_matrix(lat_a, lon_a, lat_b, lon_b) -> np.ndarray:

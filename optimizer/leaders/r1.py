@@ -12,6 +12,8 @@ Candidate posts are pruned so the model stays small at district scale:
     permutation moves every due leader to another school, so the pruned model keeps a feasible R1 plan
     whenever the posts the due leaders free up suffice.
 With few open posts (small districts, tests) every open post is a candidate, so answers are exact.
+With policy.leader_level_match all of this runs within each school level group (kindergarten; compulsory;
+senior and vocational): a leader's candidate posts, and the shift, stay in the group of their school.
 """
 
 from __future__ import annotations
@@ -42,12 +44,13 @@ def options(ctx) -> pd.DataFrame:
     sch = ctx.schools
     rural = sch["rural"].to_numpy()
     free = ctx.free
-    for role in (PRINCIPAL, VICE):
-        grp = due[due["role_idx"] == role]
+    group = ctx.group
+    for role, g in ((role, g) for role in (PRINCIPAL, VICE) for g in ctx.groups()):
+        grp = due[(due["role_idx"] == role) & (due["group"] == g)]
         if grp.empty:
             continue
         for target in acceptable_roles(ctx, role):
-            open_s = np.flatnonzero(free[:, target] > 0)
+            open_s = np.flatnonzero((free[:, target] > 0) & (group == g))
             if len(open_s) == 0:
                 continue
             if len(open_s) <= ALL_CANDIDATES_UP_TO:
@@ -120,7 +123,8 @@ def build(m) -> None:
 
 
 def conflict_sentence(ctx, pids: list[str]) -> str:
-    """Why these due leaders cannot all move: the posts at other schools open to them."""
+    """Why these due leaders cannot all move: the posts at other schools open to them (of their level group
+    when policy.leader_level_match is set)."""
     people = ctx.people.loc[pids]
     opt = ctx.options
     theirs = opt[opt["holder"].isin(pids) & ~opt["is_stay"]]
@@ -133,8 +137,13 @@ def conflict_sentence(ctx, pids: list[str]) -> str:
     verb = "is" if open_posts == 1 else "are"
     n = len(pids)
     need = "needs" if n == 1 else "together need"
+    where, tail = "other schools", ""
+    if ctx.pol.leader_level_match:
+        levels = sorted({ctx.level_words(int(s)) for s in people["s_idx"]})
+        where = f"other {' or '.join(levels)} schools"
+        tail = " (leaders move only within their school level group)"
     return (f"R1 cannot hold for {who}: {'they' if n > 1 else 'this leader'} {need} {n} {post_word}"
-            f"{'s' if n > 1 else ''} at other schools and only {open_posts} {verb} open to them")
+            f"{'s' if n > 1 else ''} at {where} and only {open_posts} {verb} open to them{tail}")
 
 
 def _names(people: pd.DataFrame) -> str:

@@ -11,7 +11,8 @@ Reported against the most possible: a small transport problem over (role, area) 
 by role and area are supplied, posts open to them by role and area absorb them (open = posts not held by
 a leader who is not due, less those taken by locks), every due leader must be placed, and crossings are
 maximised. The real plan has more constraints (own school excluded, R4, locks), so it cannot do better:
-this is an upper bound the office can compare against.
+this is an upper bound the office can compare against. With policy.leader_level_match both run per school
+level group (leaders cross the line only into posts of their own level group).
 """
 
 from __future__ import annotations
@@ -38,13 +39,14 @@ def options(ctx) -> pd.DataFrame:
     sch = ctx.schools
     lat, lon, rural = sch["lat"].to_numpy(), sch["lon"].to_numpy(), sch["rural"].to_numpy()
     free = ctx.free
+    group = ctx.group
     out = []
-    for role in (0, 1):
-        grp = due[due["role_idx"] == role]
+    for role, g in ((role, g) for role in (0, 1) for g in ctx.groups()):
+        grp = due[(due["role_idx"] == role) & (due["group"] == g)]
         for target in acceptable_roles(ctx, role):
             for area in (False, True):
                 who = grp[grp["rural"] == area]
-                posts = np.flatnonzero((free[:, target] > 0) & (rural != area))
+                posts = np.flatnonzero((free[:, target] > 0) & (rural != area) & (group == g))
                 if who.empty or len(posts) == 0:
                     continue
                 origins, count = np.unique(who["s_idx"].to_numpy(), return_counts=True)
@@ -97,13 +99,25 @@ def most_possible(ctx) -> dict:
     if due.empty:
         return {"total": 0, "urban_to_rural": 0, "rural_to_urban": 0}
     rural = ctx.schools["rural"].to_numpy()
+    group = ctx.group
     locked_in = np.zeros_like(ctx.cap)
     lk = people[(people["kind"] == "leader") & (people["lock_idx"] >= 0) & (people["lock_idx"] != people["s_idx"])]
     np.add.at(locked_in, (lk["lock_idx"].to_numpy(), lk["role_idx"].to_numpy()), 1)
     open_posts = np.maximum(ctx.cap - ctx.fixed - locked_in, 0)
-    supply = {(r, a): int(((due["role_idx"] == r) & (due["rural"] == bool(a))).sum()) for r in (0, 1) for a in (0, 1)}
-    room = {(r, a): int(open_posts[rural == bool(a), r].sum()) for r in (0, 1) for a in (0, 1)}
-    best = None
+    best = {"total": 0, "urban_to_rural": 0, "rural_to_urban": 0}
+    for g in ctx.groups():  # leaders stay within their level group (one group without leader_level_match)
+        d = due[due["group"] == g]
+        supply = {(r, a): int(((d["role_idx"] == r) & (d["rural"] == bool(a))).sum()) for r in (0, 1) for a in (0, 1)}
+        room = {(r, a): int(open_posts[(rural == bool(a)) & (group == g), r].sum()) for r in (0, 1) for a in (0, 1)}
+        if sum(supply.values()) == 0:
+            continue
+        for key, n in _most_crossings(ctx, supply, room).items():
+            best[key] += n
+    return best
+
+
+def _most_crossings(ctx, supply: dict, room: dict) -> dict:
+    """Most crossings for due leaders `supply[(role, rural)]` into open posts `room[(role, rural)]`."""
     for all_placed in (True, False):
         m = cp_model.CpModel()
         flow, cross = {}, []
@@ -121,13 +135,12 @@ def most_possible(ctx) -> dict:
         m.maximize(sum(cross))
         solver, status, _ = sat.solve(m, SolveParams(time_limit=5.0, seed=0, workers=1))
         if status in ("optimal", "feasible"):
-            best = {
+            return {
                 "total": int(solver.objective_value),
                 "urban_to_rural": int(sum(solver.value(f) for k, f in flow.items() if k[1] == 0 and k[3] == 1)),
                 "rural_to_urban": int(sum(solver.value(f) for k, f in flow.items() if k[1] == 1 and k[3] == 0)),
             }
-            break
-    return best or {"total": 0, "urban_to_rural": 0, "rural_to_urban": 0}
+    return {"total": 0, "urban_to_rural": 0, "rural_to_urban": 0}
 
 
 def stay_in_area_reason(ctx, p: dict, final_room: np.ndarray, mine) -> str:
@@ -137,8 +150,12 @@ def stay_in_area_reason(ctx, p: dict, final_room: np.ndarray, mine) -> str:
     article = "an" if other == "urban" else "a"
     roles = acceptable_roles(ctx, int(p["role_idx"]))
     role_words = " or ".join(ROLE_WORDS[r] for r in roles)
-    left_anywhere = int(sum(final_room[rural != bool(p["rural"]), r].sum() for r in roles))
+    across = (rural != bool(p["rural"])) & (ctx.group == ctx.group[int(p["s_idx"])])
+    left_anywhere = int(sum(final_room[across, r].sum() for r in roles))
     if left_anywhere == 0:
+        if ctx.pol.leader_level_match:
+            other = f"{other} {ctx.level_words(int(p['s_idx']))}"
+            article = "an" if other[0] in "aeiou" else "a"
         return (f"no {role_words} post at {article} {other} school was left open (those posts went to other due "
                 f"leaders or are held by leaders who stay)")
     mine = mine[mine["rural_to"] != bool(p["rural"])]

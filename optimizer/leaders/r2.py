@@ -2,13 +2,14 @@
 
 Reserve leaders (teachers flagged reserve_leader, not retiring) may take a leader post that may end up
 vacant: one not held by a leader who can only stay. Rural reserve leaders may be promoted too when
-policy.promote_rural_reserve is set. A reserve leader may take a principal post when one is vacant:
-R8 asks every school to end with a principal when a candidate exists, and the reserve leaders are the
-candidates. The objective rewards each filled post (R8) and, on top, each urban reserve leader placed at a
+policy.promote_rural_reserve is set. A promoted reserve leader becomes a vice-principal; only with
+policy.promote_reserve_to_principal may they take a vacant principal post directly (principal posts are
+otherwise filled by principals who move). With policy.leader_level_match a reserve leader is promoted only
+into a school of the level group of their own school. The objective rewards each filled post (R8) and, on top, each urban reserve leader placed at a
 rural school (weights.r2_urban_reserve), so urban reserve leaders come first for rural posts.
 
 Candidates per open post: the K_URBAN nearest urban reserve leaders and the K_ANY nearest eligible ones,
-plus their own school's open post (promotion in place).
+plus their own school's open post (promotion in place), all within one level group.
 """
 
 from __future__ import annotations
@@ -35,15 +36,27 @@ def options(ctx) -> pd.DataFrame:
     cols = ["holder", "s_idx", "role", "source"]
     if res.empty:
         return pd.DataFrame(columns=cols)
-    free = ctx.free
-    pools = np.argwhere(free > 0)  # (s_idx, role)
+    free = ctx.free.copy()
+    for r in (0, 1):
+        if r not in ctx.reserve_roles():
+            free[:, r] = 0  # not a post a reserve leader may take (promote_reserve_to_principal)
+    all_pools = np.argwhere(free > 0)  # (s_idx, role)
     locked = res[res["lock_idx"] >= 0]
-    res_free = res[res["lock_idx"] < 0]
     rows = []
-    # A locked reserve leader can only be promoted at the locked school.
+    # A locked reserve leader can only be promoted at the locked school (the lock wins over the level group).
     for pid, s in zip(locked.index, locked["lock_idx"]):
         for r in np.flatnonzero(free[s] > 0):
             rows.append(pd.DataFrame({"holder": [pid], "s_idx": [s], "role": [r], "source": ["r2_lock"]}))
+    for g in ctx.groups():
+        pools = all_pools[ctx.group[all_pools[:, 0]] == g]
+        res_free = res[(res["lock_idx"] < 0) & (res["group"] == g)]
+        rows += _pool_options(ctx, free, pools, res_free)
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=cols)
+
+
+def _pool_options(ctx, free: np.ndarray, pools: np.ndarray, res_free: pd.DataFrame) -> list[pd.DataFrame]:
+    """Candidate (reserve leader, post) pairs among these open posts and these reserve leaders."""
+    rows = []
     if len(pools) and not res_free.empty:
         if len(pools) * len(res_free) <= ALL_CANDIDATES_UP_TO:
             rows.append(pd.DataFrame({"holder": np.tile(res_free.index.to_numpy(), len(pools)),
@@ -68,7 +81,7 @@ def options(ctx) -> pd.DataFrame:
                 hit = free[own, r] > 0
                 rows.append(pd.DataFrame({"holder": res_free.index.to_numpy()[hit], "s_idx": own[hit], "role": r,
                                           "source": "r2_own"}))
-    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=cols)
+    return rows
 
 
 def costs(ctx) -> np.ndarray:

@@ -3,7 +3,9 @@
 Model: in each township, at least one principal post of a seat school is filled after the plan. A
 township whose seat-school principal stays put needs nothing. For a township at risk (its seat-school
 principals retire, rotate out or are locked away) the principals and reserve leaders of that township
-get the seat-school principal posts as extra candidates.
+get the seat-school principal posts as extra candidates (reserve leaders only with
+policy.promote_reserve_to_principal; with policy.leader_level_match only those of a school of the seat
+school's level group).
 
 After the solve the director is chosen among the township's seat-school principals: one who stays
 first, then the one with the most terms of experience, then by person_id.
@@ -36,10 +38,15 @@ def options(ctx) -> pd.DataFrame:
         if len(seat_s) == 0:
             continue
         p_town = town_of[people["s_idx"].to_numpy()] == town
+        reserve_ok = PRINCIPAL in ctx.reserve_roles()
         cand = people[p_town & (people["lock_idx"] < 0) & ~people["exempt"]
-                      & ((people["kind"] == "reserve") | (people["role_idx"] == PRINCIPAL))]
+                      & (((people["kind"] == "reserve") & reserve_ok)
+                         | ((people["kind"] == "leader") & (people["role_idx"] == PRINCIPAL)))]
+        group = ctx.group
         for pid, own in zip(cand.index, cand["s_idx"]):
             for s in seat_s:
+                if group[s] != group[own]:
+                    continue
                 if s != own or people.at[pid, "kind"] == "reserve":
                     rows.append({"holder": pid, "s_idx": s, "role": PRINCIPAL, "source": "r4"})
             if people.at[pid, "kind"] == "leader" and not people.at[pid, "due"]:

@@ -1,6 +1,10 @@
 """Soft goals of the leader stage, weighted in policy.weights:
 
   move                     few moves beyond those the rules require (due and locked moves are required);
+  keep_reference           minimal change from a reference plan (`plan --lock`, state.reference): for a person
+                           with a reference it replaces `move`: a cost whenever their outcome (role, school)
+                           differs from the reference. The reference post is one of their options when it is a
+                           legal leader post; hard rules still win (the weight is far below RELAX_PENALTY);
   commute_km               short commutes from home (great-circle km, home to school, relative to now);
   preference               ranked preferences: rank 1 earns PREFERENCE_RANKS x weight, rank 5 earns 1 x;
   experienced_weak_school  principals with EXPERIENCED_TERMS terms or more at rural or mountainous schools;
@@ -15,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ...models.travel import haversine_km
-from .context import PRINCIPAL, SCALE
+from .context import PRINCIPAL, ROLE_WORDS, SCALE
 from .r1 import acceptable_roles
 
 PREFERENCE_RANKS = 5  # ranks that earn a reward; deeper ranks are ignored
@@ -42,9 +46,10 @@ def options(ctx) -> pd.DataFrame:
     people = ctx.people.loc[r["holder"].unique()].to_dict("index")
     rows = []
     free = ctx.free
+    group = ctx.group
     for pid, s in zip(r["holder"], r["s_idx"]):
         p = people[pid]
-        if p["exempt"] or p["lock_idx"] >= 0:
+        if p["exempt"] or p["lock_idx"] >= 0 or group[s] != p["group"]:
             continue
         if p["kind"] == "leader":
             if s == p["s_idx"]:
@@ -56,7 +61,7 @@ def options(ctx) -> pd.DataFrame:
             if not p["due"]:
                 rows.append({"holder": pid, "s_idx": p["s_idx"], "role": p["role_idx"], "source": "stay"})
         elif not p["rural"] or ctx.pol.promote_rural_reserve:
-            for role in (0, 1):
+            for role in ctx.reserve_roles():
                 if free[s, role] > 0:
                     rows.append({"holder": pid, "s_idx": s, "role": role, "source": "pref"})
     return pd.DataFrame(rows, columns=cols)
@@ -67,7 +72,87 @@ def move_costs(ctx) -> np.ndarray:
     moves = opt["s_idx"].to_numpy() != opt["s_from"].to_numpy()
     due = opt["holder"].map(ctx.people["due"]).to_numpy(dtype=bool)
     required = due | opt["source"].str.contains("lock").to_numpy()
-    return np.where(moves & ~required, ctx.w.move * SCALE, 0.0)
+    has_ref = opt["holder"].map(ctx.people["has_ref"]).to_numpy(dtype=bool)  # keep_reference replaces it
+    return np.where(moves & ~required & ~has_ref, ctx.w.move * SCALE, 0.0)
+
+
+# ---- keep_reference: minimal change from a reference plan --------------------------------------
+def reference_options(ctx) -> pd.DataFrame:
+    """Each person's reference post (source `ref`) when it is a legal leader post for them; a leader's own
+    post is their `stay` option already."""
+    p = ctx.people[ctx.people["has_ref"] & (ctx.people["ref_role"] >= 0)]
+    rows = [(pid, r["ref_s"], r["ref_role"]) for pid, r in p.to_dict("index").items()
+            if reference_problem(ctx, r) == ""
+            and not (r["kind"] == "leader" and r["ref_s"] == r["s_idx"] and r["ref_role"] == r["role_idx"])]
+    df = pd.DataFrame(rows, columns=["holder", "s_idx", "role"])
+    df["source"] = "ref"
+    return df
+
+
+def reference_problem(ctx, p: dict) -> str:
+    """Why a person's reference (role, school) is not a leader post open to them, in words; "" if it is.
+    `p`: the person's facts (a row of ctx.people as a dict)."""
+    if not p["has_ref"]:
+        return "there is no reference"
+    s, role = int(p["ref_s"]), int(p["ref_role"])
+    if p["kind"] == "reserve" and role < 0:
+        return ""  # staying a teacher: always possible in this stage
+    if p["lock_idx"] >= 0 and s != p["lock_idx"]:
+        return f"the office locked them to {ctx.school_name(int(p['lock_idx']))}, and the lock wins"
+    if role < 0:
+        return (f"a leader keeps a leader role in this plan, and {p['ref_role_name'] or 'no role'} is not a "
+                "principal or vice-principal post")
+    if s < 0:
+        return f"school '{p['ref_school']}' is not a school of the scenario"
+    if ctx.cap[s, role] <= 0:
+        return f"{ctx.school_name(s)} has no {ROLE_WORDS[role]} post (R8)"
+    if ctx.group[s] != p["group"]:
+        return (f"{ctx.school_name(s)} is a {ctx.level_words(s)} school and leaders move only within their school "
+                "level group (leader_level_match)")
+    if p["kind"] == "reserve":
+        if role not in ctx.reserve_roles():
+            return "a reserve leader is promoted to vice-principal only (promote_reserve_to_principal is off)"
+        if p["rural"] and not ctx.pol.promote_rural_reserve:
+            return "rural reserve leaders are not promoted (promote_rural_reserve is off)"
+        return ""
+    roles = acceptable_roles(ctx, int(p["role_idx"])) if p["due"] else [int(p["role_idx"])]
+    if role not in roles:
+        return (f"a {ROLE_WORDS[int(p['role_idx'])]} keeps their role when moving"
+                + (" (allow_principal_to_vice is off)" if p["due"] and p["role_idx"] == PRINCIPAL else ""))
+    if p["due"] and s == p["s_idx"]:
+        return (f"they have served {int(p['terms'])} terms at {ctx.school_name(s)} and must rotate to another "
+                "school (R1)")
+    return ""
+
+
+def reference_costs(ctx) -> np.ndarray:
+    """keep_reference per option: a leader pays it on every option but their reference; a reserve leader
+    promoted in the reference earns it back on the reference post (not being promoted has no variable), one
+    who stays a teacher in the reference pays it on every promotion."""
+    opt = ctx.options
+    people = ctx.people
+    h = opt["holder"]
+    has_ref = h.map(people["has_ref"]).to_numpy(dtype=bool)
+    is_ref = ((opt["s_idx"].to_numpy() == h.map(people["ref_s"]).to_numpy())
+              & (opt["role"].to_numpy() == h.map(people["ref_role"]).to_numpy()))
+    reserve = (opt["kind"] == "reserve").to_numpy()
+    promoted_in_ref = h.map(people["ref_role"]).to_numpy() >= 0
+    w = ctx.w.keep_reference * SCALE
+    cost = np.where(reserve & promoted_in_ref, np.where(is_ref, -w, 0.0), np.where(is_ref, 0.0, w))
+    return np.where(has_ref, cost, 0.0)
+
+
+def reference_changes(ctx, final: pd.DataFrame) -> pd.DataFrame:
+    """People of this stage with a reference whose outcome differs from it: person_id -> ref and outcome.
+
+    `final`: leaders and promoted reserve leaders after the plan (s_idx, role). A reserve leader who stays a
+    teacher matches a reference that keeps them a teacher (their school is the teacher stage's business)."""
+    p = ctx.people[ctx.people["has_ref"]]
+    s_after = final["s_idx"].reindex(p.index).fillna(-1).astype(int).to_numpy()
+    r_after = final["role"].reindex(p.index).fillna(-1).astype(int).to_numpy()
+    ref_s, ref_r = p["ref_s"].to_numpy(), p["ref_role"].to_numpy()
+    same = (r_after == ref_r) & ((r_after < 0) | (s_after == ref_s))
+    return p.loc[~same, ["name", "kind", "ref_role_name", "ref_school"]]
 
 
 def commute_costs(ctx) -> np.ndarray:

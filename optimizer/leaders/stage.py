@@ -28,11 +28,12 @@ FLOW_WARM_START = True
 # ---- options --------------------------------------------------------------------------------
 def collect_options(ctx) -> pd.DataFrame:
     parts = [r1.options(ctx), r1x.options(ctx), locks.options(ctx), r4.options(ctx), soft.options(ctx),
-             r2.options(ctx)]
+             r2.options(ctx), soft.reference_options(ctx)]
     parts = [p[OPTION_COLUMNS] for p in parts if len(p)]
     opt = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=OPTION_COLUMNS)
     opt = opt.astype({"holder": object, "s_idx": int, "role": int, "source": object})
     people = ctx.people
+    opt = opt[allowed(ctx, opt)]
     # Every leader with a choice may also keep their post (R1 forbids it for due leaders unless relaxed).
     ld = people.loc[people.index.intersection(pd.Index(opt["holder"].unique()))]
     ld = ld[ld["kind"] == "leader"]
@@ -70,6 +71,19 @@ def collect_options(ctx) -> pd.DataFrame:
     return opt
 
 
+def allowed(ctx, opt: pd.DataFrame) -> np.ndarray:
+    """The policy switches every option must respect, whichever module proposed it (so the greedy, the flow
+    and CP-SAT all do): with leader_level_match a post in the level group of the holder's school, unless the
+    office locked them there (the lock wins); a reserve leader only into a role of ctx.reserve_roles()."""
+    people = ctx.people
+    holder = opt["holder"]
+    same_group = ctx.group[opt["s_idx"].to_numpy()] == holder.map(people["group"]).to_numpy()
+    locked = opt["source"].str.contains("lock").to_numpy()
+    reserve = holder.map(people["kind"]).to_numpy() == "reserve"
+    role_ok = ~reserve | np.isin(opt["role"].to_numpy(), ctx.reserve_roles())
+    return (same_group | locked) & role_ok
+
+
 def option_costs(ctx) -> dict[str, np.ndarray]:
     """Objective terms per option, by goal (scaled integers; negative = reward)."""
     raw = {
@@ -78,6 +92,7 @@ def option_costs(ctx) -> dict[str, np.ndarray]:
         "r3_young_rural_leader": r3.costs(ctx),
         "leader_post_filled": r8.costs(ctx),
         "move": soft.move_costs(ctx),
+        "keep_reference": soft.reference_costs(ctx),
         "commute_km": soft.commute_costs(ctx),
         "preference": soft.preference_costs(ctx),
         "experienced_weak_school": soft.experienced_costs(ctx),
