@@ -84,7 +84,8 @@ def test_r1_infeasible_names_the_rule_and_both_people_and_relaxes_one():
     state, plan, hard = plan_leaders(sc)
     note = next(n for n in state.notes if n.startswith("Infeasible"))
     assert "R1 cannot hold for 张三 (V1) and 李四 (V2)" in note
-    assert "together need 2 vice-principal posts at other schools and only 1 is open" in note
+    assert ("together need 2 vice-principal posts at other compulsory-education schools and only 1 is open to them "
+            "(leaders move only within their school level group)") in note
     moved = [pid for pid in ("V1", "V2") if row(plan, pid)["to_school"] == "B"]
     stayed = [pid for pid in ("V1", "V2") if row(plan, pid)["to_school"] == "A"]
     assert len(moved) == 1 and len(stayed) == 1
@@ -123,8 +124,8 @@ def test_r1x_due_leader_kept_in_area_is_told_why():
     urban_stayer = [p for p in ("P1", "P2") if row(plan, p)["to_school"] in ("A", "B")]
     assert len(urban_stayer) == 1
     reason = row(plan, urban_stayer[0])["reason"]
-    assert ("within the urban area: no principal post at a rural school was left open (those posts went to other "
-            "due leaders or are held by leaders who stay).") in reason
+    assert ("within the urban area: no principal post at a rural compulsory-education school was left open (those "
+            "posts went to other due leaders or are held by leaders who stay).") in reason
 
 
 # ---- R2 -----------------------------------------------------------------------------------------

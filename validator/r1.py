@@ -4,12 +4,14 @@ only where the policy allows it).
 
 R1x (target, reported, never hard): due leaders crossing the urban-rural line, against a simple count of
 the most the posts could allow: per role and direction, the due leaders of one area against the posts of
-the other area not held after the plan by leaders who were not due and stayed.
+the other area not held after the plan by leaders who were not due and stayed (with leader_level_match,
+counted within each school level group, as leaders move only within theirs; see r8_posts.py).
 """
 
 from __future__ import annotations
 
 from .core import Violation, joined
+from .r8_posts import level_group
 
 _LEADER = ("principal", "vice_principal")
 
@@ -44,6 +46,22 @@ def _r1x(sc, leaders, due) -> list[Violation]:
     crossing = int((moved["from_area"] != moved["to_area"]).sum())
     posts = sc.schools.set_index("school_id")
     stayers = leaders[(leaders["to_school"] == leaders["from_school"]) & ~leaders.index.isin(due.index)]
+    if sc.policy.leader_level_match:
+        groups = level_group(posts["level"])
+        due_group = level_group(due["from_level"])
+        bound = sum(_most_crossings(sc, posts[groups == g], stayers, due[due_group == g]) for g in sorted(set(groups)))
+    else:
+        bound = _most_crossings(sc, posts, stayers, due)
+    if crossing < bound:
+        return [Violation("R1x", "", f"{crossing} due leaders cross the urban-rural line; a simple count of open "
+                                     f"posts allows up to {bound}.",
+                          "rotate more due leaders across the line where a post is open, or tell each who "
+                          "stays within their area why", hard=False)]
+    return []
+
+
+def _most_crossings(sc, posts, stayers, due) -> int:
+    """Most due leaders who could cross into the open posts of `posts` (schools indexed by school_id)."""
     bound = 0
     allow_vice = sc.policy.allow_principal_to_vice
     for area, other in (("urban", "rural"), ("rural", "urban")):
@@ -59,9 +77,4 @@ def _r1x(sc, leaders, due) -> list[Violation]:
         to_v = min(n_v, spare_v)
         extra = min(n_p - to_p, spare_v - to_v) if allow_vice else 0
         bound += to_p + to_v + extra
-    if crossing < bound:
-        return [Violation("R1x", "", f"{crossing} due leaders cross the urban-rural line; a simple count of open "
-                                     f"posts allows up to {bound}.",
-                          "rotate more due leaders across the line where a post is open, or tell each who "
-                          "stays within their area why", hard=False)]
-    return []
+    return bound

@@ -9,6 +9,10 @@ node that must carry at least one unit (R4: a flow lower bound). Such a network 
 flows, so its optimum is the optimum of the CP-SAT model without the envy terms. Envy terms cost >= 0,
 so that optimum is also a valid lower bound for the full model.
 
+The arcs are the stage's options, which already respect the policy switches (stage.allowed: a leader's
+posts lie in the level group of their school with leader_level_match; reserve leaders reach principal posts
+only with promote_reserve_to_principal), so the flow plan does too, in the relaxed network as well.
+
 The stage uses it as CP-SAT's warm start and as a bound constraint on the objective: with no justified-
 envy pair to weigh, CP-SAT confirms the flow plan as optimal at once; with some, it starts from it.
 """

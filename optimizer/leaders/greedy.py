@@ -1,7 +1,12 @@
 """A simple greedy plan for the leader stage: the baseline the CP-SAT model is benchmarked against, and
 its warm start (hint).
 
-1. Leaders who may move but need not (not due) keep their post; locked leaders take the locked post.
+The options it chooses from already respect the policy switches (stage.allowed: leaders stay within their
+school level group with leader_level_match; reserve leaders become principals only with
+promote_reserve_to_principal), so the greedy plan does too.
+
+1. Leaders who may move but need not (not due) keep their post, or take their post in the reference plan
+   (`plan --lock`) where it has room; locked leaders take the locked post.
 2. Due leaders, fewest candidates first, each take their cheapest candidate post that still has room;
    when none has room, one due leader already placed in a candidate post moves on to free it (one-step
    repair). If one is still left without a post, all due leaders fall back to the R1 cyclic shift (r1.py).
@@ -41,7 +46,8 @@ def solve(ctx, total_cost: np.ndarray) -> tuple[np.ndarray, bool]:
     locked_set = set(locked)
     for h in leaders:
         if not due[h] and h not in locked_set:
-            stay = [i for i in groups[h] if is_stay[i]]
+            ref = [i for i in groups[h] if "ref" in source[i].split(";") and room[s_arr[i], r_arr[i]] > 0]
+            stay = ref or [i for i in groups[h] if is_stay[i]]
             if stay:
                 take(stay[0])
     for h in locked:

@@ -63,4 +63,12 @@ def report(ctx, state, occupancy: np.ndarray) -> None:
         return
     detail = (f"leader posts: no school above its principal or vice-principal posts; {n_p} principal and "
               f"{n_v} vice-principal posts left unfilled (no principal or reserve leader in reach)")
+    limits = []
+    if ctx.pol.leader_level_match:
+        limits.append("leaders move only within their school level group (kindergarten; compulsory; senior and "
+                      "vocational)")
+    if not ctx.pol.promote_reserve_to_principal:
+        limits.append("reserve leaders are promoted to vice-principal only")
+    if limits:
+        detail += "; " + "; ".join(limits)
     state.comply("R8", "met", detail)

@@ -228,6 +228,7 @@ def write(ctx, state, chosen, bound, conflict, relaxed, no_plan=False) -> None:
     ld = ctx.leaders()
     np.add.at(current, (ld["s_idx"].to_numpy(), ld["role_idx"].to_numpy()), 1)
     opts_of = ctx.options.groupby("holder", sort=False)
+    changed = soft.reference_changes(ctx, final)
 
     rows = {}
     crossings = {"urban_to_rural": 0, "rural_to_urban": 0}
@@ -322,6 +323,10 @@ def write(ctx, state, chosen, bound, conflict, relaxed, no_plan=False) -> None:
                     rank = _rank(p["preferences"], s_id[s_to])
                     reason = (f"Not due for rotation (R1); moves as {role_word} from {from_name} to {to_name}, "
                               f"their choice no. {rank}.")
+                elif "ref" in src.split(";"):
+                    rules.append("R1")
+                    reason = (f"Not due for rotation (R1); moves as {role_word} from {from_name} to {to_name} as "
+                              f"in the reference plan.")
                 else:
                     rules.append("R8")
                     reason = (f"Not due for rotation; moves as {role_word} from {from_name} to {to_name} to fill "
@@ -330,12 +335,21 @@ def write(ctx, state, chosen, bound, conflict, relaxed, no_plan=False) -> None:
         if town:
             rules.append("R4")
             reason += f" Serves as district director of {town} (R4)."
+        if p["has_ref"]:
+            reason += _reference_sentence(ctx, p, pid in changed)
         rows[pid] = {"role_after": ROLE_NAMES[role_to], "to_school": s_id[s_to], "move": move,
                      "director_of": town, "rules": ";".join(dict.fromkeys(rules)), "reason": reason}
+    for pid in changed.index.difference(final.index):  # reserve leaders promoted in the reference, not here
+        q = people.loc[pid].to_dict()
+        rows[pid] = {"role_after": "teacher", "to_school": s_id[int(q["s_idx"])], "move": "stay", "director_of": "",
+                     "rules": "R2", "reason": "Reserve leader; stays a teacher in this plan."
+                                              + _reference_sentence(ctx, q, True)}
     if rows:
         state.set_many(pd.DataFrame.from_dict(rows, orient="index"))
 
     # ---- KPIs and compliance ------------------------------------------------------------
+    if people["has_ref"].any():
+        _report_reference(ctx, state, changed)
     achieved = crossings["urban_to_rural"] + crossings["rural_to_urban"]
     most = max(bound["total"], achieved)
     state.kpi_extra.update(r1_due=n_due, r1_moved=n_moved, r1_exempt=n_exempt, r1x_crossings=achieved,
@@ -355,6 +369,30 @@ def write(ctx, state, chosen, bound, conflict, relaxed, no_plan=False) -> None:
     n_promoted = int((final.index.map(people["kind"]) == "reserve").sum())
     state.notes.append(f"Leaders: {n_due} due under R1, {n_moved} rotate, {n_exempt} exempt (exempt_reason or lock); "
                        f"{_n(n_promoted, 'reserve leader')} promoted.")
+
+
+def _reference_sentence(ctx, p: dict, changed: bool) -> str:
+    """The reason's last sentence for a person with a reference plan (`plan --lock`)."""
+    if not changed:
+        return " As in the reference plan."
+    role = p["ref_role_name"]
+    was = (f"{ROLE_WORDS[ROLE_NAMES.index(role)]} at {p['ref_school']}" if role in ROLE_NAMES
+           else f"{role or 'no role'}" + (f" at {p['ref_school']}" if p["ref_school"] else ""))
+    problem = soft.reference_problem(ctx, p)
+    why = (f"it is not kept because {problem}" if problem else
+           "keeping it would break a hard rule elsewhere in the plan (its post was needed to keep R1, R4 or R8)")
+    return f" Differs from the reference plan ({was}): {why}."
+
+
+def _report_reference(ctx, state, changed: pd.DataFrame) -> None:
+    """KPI changed_from_reference and a note naming who differs from the reference plan."""
+    people = ctx.people
+    n_ref = int(people["has_ref"].sum())
+    state.kpi_extra["changed_from_reference"] = int(len(changed))
+    names = ", ".join(f"{nm} ({pid})" for pid, nm in zip(changed.index[:20], changed["name"][:20]))
+    more = f" and {len(changed) - 20} more" if len(changed) > 20 else ""
+    state.notes.append(f"Reference plan: {len(changed)} of {n_ref} leaders and reserve leaders differ from it"
+                       + (f" ({names}{more}); each one's reason says why." if len(changed) else "."))
 
 
 def _n(count: int, noun: str) -> str:
