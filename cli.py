@@ -152,8 +152,11 @@ def generate(n_staff, seed, laiwu, plan_year, out):
                    "or a name of scenarios/whatifs/ such as hire_40_bachelor")
 @click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
               help="run history database (default: $ROTAPLAN_DB or ~/.local/share/rotaplan/runs.sqlite)")
+@click.option("--lock", "lock_path", type=click.Path(exists=True), default=None,
+              help="a hand-edited plan (folder or plan.xlsx): keep its legal edits, repair the illegal ones, "
+                   "change as few other decisions as possible")
 @friendly
-def plan(scenario, out, time_limit, seed, workers, log, lang, whatif_path, db):
+def plan(scenario, out, time_limit, seed, workers, log, lang, whatif_path, db, lock_path):
     """Plan who moves where from 1 September for SCENARIO and write the plan folder.
 
     SCENARIO is a scenario folder of CSV files or one .xlsx workbook (default: the built-in
@@ -163,6 +166,8 @@ def plan(scenario, out, time_limit, seed, workers, log, lang, whatif_path, db):
     from .validator import check_plan
 
     whatif = None
+    if lock_path and not scenario:
+        scenario = _plan_scenario(lock_path)  # the scenario the edited plan was made from
     if whatif_path:
         from .scenarios.whatif import WhatIf
 
@@ -174,7 +179,11 @@ def plan(scenario, out, time_limit, seed, workers, log, lang, whatif_path, db):
     params = SolveParams(time_limit=time_limit, seed=seed, workers=workers, log=log)
     t0 = time.perf_counter()
     with console.status("Planning...") as status:
-        result, state = plan_scenario(sc, params, progress=lambda s: status.update(f"Planning: {s}..."))
+        progress = lambda s: status.update(f"Planning: {s}...")  # noqa: E731
+        if lock_path:
+            result, state = _replan(sc, lock_path, params, progress)
+        else:
+            result, state = plan_scenario(sc, params, progress=progress)
     violations = check_plan(sc, result)
     _write_plan(result, sc, scenario, out, params, whatif, lang=lang, violations=violations)
     for line in state.notes:
@@ -182,6 +191,21 @@ def plan(scenario, out, time_limit, seed, workers, log, lang, whatif_path, db):
     _print_plan_summary(result, violations)
     console.print(f"Plan written to {out}/ in {time.perf_counter() - t0:.1f} s.")
     _store_run(db, result, sc, scenario, whatif, params, out, state.notes, time.perf_counter() - t0, violations)
+
+
+def _replan(sc: Scenario, lock_path, params, progress):
+    """`plan --lock`: the edited plan's legal decisions kept, illegal ones repaired, few others changed."""
+    from .optimizer.replan import replan
+    from .validator import check_plan
+
+    edited = Plan.read(lock_path)
+    lock = Path(lock_path)
+    folder = lock if lock.is_dir() else lock.parent
+    original = None
+    if lock.suffix.lower() == ".xlsx" and (folder / "assignments.csv").exists():
+        original = Plan.read(folder)  # the plan as the optimizer wrote it, beside the edited workbook
+    result, state, _ = replan(sc, edited, check_plan(sc, edited), original, params, progress)
+    return result, state
 
 
 def _write_plan(result: Plan, sc: Scenario, scenario_path, out, params, whatif=None, lang: str = "en",

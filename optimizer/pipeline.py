@@ -14,10 +14,15 @@ from .state import PlanState
 from .teachers import stage as teacher_stage
 
 
-def plan_scenario(sc, params: SolveParams | None = None, progress=None) -> tuple[Plan, PlanState]:
-    """Run every stage on a validated scenario and return the plan and the final state."""
+def plan_scenario(sc, params: SolveParams | None = None, progress=None,
+                  reference: dict | None = None) -> tuple[Plan, PlanState]:
+    """Run every stage on a validated scenario and return the plan and the final state.
+
+    `reference` (person_id -> (role_after, to_school)) asks the stages to keep those outcomes where the
+    hard rules allow (minimal-change re-planning)."""
     params = params or SolveParams()
     state = PlanState(sc)
+    state.reference = dict(reference or {})
     steps = [
         ("R12 retirements", lambda: r12.apply(sc, state)),
         ("leaders", lambda: leader_stage.solve(sc, state, params)),

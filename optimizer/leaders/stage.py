@@ -444,14 +444,23 @@ def _comply_r2(ctx, state, final, chosen) -> None:
     occ = np.zeros_like(ctx.cap)
     np.add.at(occ, (final["s_idx"].to_numpy().astype(int), final["role"].to_numpy().astype(int)), 1)
     gap = np.maximum(ctx.cap - occ, 0)
-    rural_left = int(gap[sch["rural"].to_numpy()].sum())
+    rural = sch["rural"].to_numpy()
+    rural_left = int(gap[rural].sum())
+    # Posts a reserve leader may take: their roles (promote_reserve_to_principal), their level group.
+    open_to_reserve = gap[:, ctx.reserve_roles()].sum(axis=1) * rural
     elig = r2.eligible(ctx)
-    urban_waiting = int((~elig["rural"] & ~elig.index.isin(prom.index)).sum())
+    waiting = elig[~elig["rural"] & ~elig.index.isin(prom.index)]
+    urban_waiting = len(waiting)
+    blocked = [g for g in ctx.groups() if open_to_reserve[ctx.group == g].sum() > 0 and (waiting["group"] == g).any()]
+    principal_note = ("" if ctx.pol.promote_reserve_to_principal else
+                      f" ({int(gap[rural, PRINCIPAL].sum())} of them principal posts, which reserve leaders do not "
+                      "take directly: promote_reserve_to_principal is off)")
     detail = (f"{_n(urban_in_rural + rural_in_rural, 'vacant rural leader post')} filled: {urban_in_rural} by urban "
               f"reserve leaders, {rural_in_rural} by rural reserve leaders"
               f"{'' if ctx.pol.promote_rural_reserve else ' (rural reserve leaders not promoted by policy)'}; "
-              f"{_n(rural_left, 'rural leader post')} left vacant; {_n(len(prom), 'reserve leader')} promoted in all")
-    ok = rural_left == 0 or urban_waiting == 0
+              f"{_n(rural_left, 'rural leader post')} left vacant{principal_note if rural_left else ''}; "
+              f"{_n(len(prom), 'reserve leader')} promoted in all")
+    ok = not blocked
     if not ok:
         detail += f"; {urban_waiting} urban reserve leaders were not in reach of the vacant rural posts"
     state.comply("R2", "met" if ok else "not_met", detail)
