@@ -35,7 +35,7 @@ def sweep_once(tasks: list[dict], n_workers: int, db: Path) -> dict:
 
     h = History(db)
     t0 = time.perf_counter()
-    cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None,
+    cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0",
                            silence_logs=logging.ERROR)
     client = Client(cluster)
     # Warm the workers' imports so start-up is not counted as throughput.

@@ -216,7 +216,7 @@ def _how(rows: tuple[dict, ...]) -> str:
         present = ["yes" if r["move"] else "no" for r in rows]
         return "in " + " / ".join(present) + " of the plans (added or removed by a what-if)"
     parts = []
-    for f in OUTCOME:
+    for f in ("move", "to_school", "role_after", "period2_school", "director_of"):
         vals = [r[f] or "-" for r in rows]
         if len(set(vals)) > 1:
             parts.append(f"{_FIELD_WORDS[f]} {' vs '.join(vals)}")

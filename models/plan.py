@@ -97,6 +97,8 @@ def normalise_assignments(a: pd.DataFrame, src: str) -> pd.DataFrame:
             a[c] = ""
         a[c] = a[c].fillna("").astype(str).str.strip()
     a["home_lessons"] = pd.to_numeric(a.get("home_lessons", 0), errors="coerce").fillna(0).astype(int)
+    if "rural_service_years" in a.columns:
+        a["rural_service_years"] = pd.to_numeric(a["rural_service_years"], errors="coerce")
     a.index = pd.RangeIndex(2, len(a) + 2)
     return a
 

@@ -46,7 +46,8 @@ class Weights(BaseModel):
     points_backbone_level: float = _f(2.0, "points per level", "priority points per backbone level above none", ge=0)
     points_year_at_school: float = _f(0.5, "points per year", "priority points per year at the current school", ge=0)
     points_mountainous: float = _f(3.0, "points", "priority points for serving at a mountainous school", ge=0)
-    keep_reference: float = _f(1000.0, "per person", "cost of a leader ending other than in the reference plan (plan --lock)", ge=0)
+    keep_reference: float = _f(1000.0, "per person", "cost of a leader ending other than in the reference plan "
+                               "(plan --lock)", ge=0)
 
 
 class Policy(BaseModel):
@@ -77,8 +78,10 @@ class Policy(BaseModel):
     road_speed_kmh: float = _f(40.0, "km/h", "average road speed when roads are not given", ge=1, le=200)
     allow_principal_to_vice: bool = _f(False, "switch", "a due principal may rotate into a vice-principal post (R1)")
     promote_rural_reserve: bool = _f(True, "switch", "rural reserve leaders may be promoted into rural posts too (R2)")
-    leader_level_match: bool = _f(True, "switch", "leaders move only between schools of the same level group: kindergarten; compulsory (primary, junior, nine_year); senior and vocational")
-    promote_reserve_to_principal: bool = _f(False, "switch", "a promoted reserve leader may become a principal directly, not only a vice-principal (R2)")
+    leader_level_match: bool = _f(True, "switch", "leaders move only between schools of one level group: "
+                                  "kindergarten; compulsory (primary, junior, nine_year); senior and vocational")
+    promote_reserve_to_principal: bool = _f(False, "switch", "a promoted reserve leader may become a principal "
+                                            "directly, not only a vice-principal (R2)")
     weights: Weights = Field(default_factory=Weights)
 
     @classmethod

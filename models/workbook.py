@@ -12,6 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -196,25 +198,39 @@ def localise(df: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def write_plan_workbook(plan, sc, path: Path, lang: str = "en") -> None:
+    """Write plan.xlsx. openpyxl's write-only mode streams the rows, so 100,000 staff stay fast."""
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
-    sheets = plan_sheets(plan, sc, lang)
-    with pd.ExcelWriter(path, engine="openpyxl") as xw:
-        for name, df in sheets.items():
-            sheet = ZH_SHEETS[name] if lang == "zh" else name
-            out = localise(df, lang)
-            out.to_excel(xw, sheet_name=sheet, index=False)
-            ws = xw.sheets[sheet]
-            ws.freeze_panes = "A2"
-            for cell in ws[1]:
-                cell.font = Font(bold=True)
-            if len(out.columns):
-                ws.auto_filter.ref = f"A1:{get_column_letter(len(out.columns))}{max(1, len(out)) + 1}"
-            for i, col in enumerate(out.columns, start=1):
-                sample = [str(col)] + [str(v) for v in out[col].head(200)]
-                # GBK bytes: a Chinese character is about two Latin characters wide in Excel.
-                width = max(len(s.encode("gbk", errors="replace")) for s in sample)
-                ws.column_dimensions[get_column_letter(i)].width = min(60, max(8, width + 2))
+    wb = Workbook(write_only=True)
+    for name, df in plan_sheets(plan, sc, lang).items():
+        out = localise(df, lang)
+        ws = wb.create_sheet(ZH_SHEETS[name] if lang == "zh" else name)
+        ws.freeze_panes = "A2"
+        n_cols = len(out.columns)
+        for i, col in enumerate(out.columns, start=1):
+            sample = [str(col)] + [str(v) for v in out[col].head(200)]
+            # GBK bytes: a Chinese character is about two Latin characters wide in Excel.
+            width = max(len(s.encode("gbk", errors="replace")) for s in sample)
+            ws.column_dimensions[get_column_letter(i)].width = min(60, max(8, width + 2))
+        if n_cols:
+            ws.auto_filter.ref = f"A1:{get_column_letter(n_cols)}{max(1, len(out)) + 1}"
+        header = []
+        for col in out.columns:
+            cell = WriteOnlyCell(ws, value=str(col))
+            cell.font = Font(bold=True)
+            header.append(cell)
+        ws.append(header)
+        cells = out.astype(object).where(out.notna(), None)
+        for row in cells.itertuples(index=False, name=None):
+            ws.append([_plain(v) for v in row])
+    wb.save(path)
+
+
+def _plain(v):
+    """A value openpyxl writes as a number or text (numpy scalars to Python ones)."""
+    if hasattr(v, "item") and not isinstance(v, str):
+        return v.item()
+    return v
 
 
 # ---- reading back (a plan.xlsx possibly edited by hand, English or Chinese) -------------------
@@ -235,23 +251,27 @@ def english(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def read_plan_workbook(path: Path) -> dict[str, pd.DataFrame]:
+READ_SHEETS = ("Assignments", "Itinerant", "KPIs", "Compliance")
+
+
+def read_plan_workbook(path: Path, sheets=READ_SHEETS) -> dict[str, pd.DataFrame]:
     """The sheets of a plan.xlsx by English sheet name, with English headers and values, as text cells.
 
-    Display-only columns (school names, subject, areas) are dropped from Assignments and Itinerant: the
-    codes are what count, so a hand edit of a school code is what the check sees.
+    Only `sheets` are read (Moves and Unfilled are for reading, not for checking). Display-only columns
+    (school names, subject) are dropped: the codes are what count, so a hand edit of a school code is
+    what the check sees.
     """
-    raw = pd.read_excel(path, sheet_name=None, dtype=str, keep_default_na=False)
     out: dict[str, pd.DataFrame] = {}
-    for name, df in raw.items():
-        key = str(name).strip()
-        key = _EN_SHEETS.get(key, key)
-        key = {k.lower(): k for k in ZH_SHEETS}.get(key.lower(), key)
-        if key == "分配":  # an older name of the Assignments sheet
-            key = "Assignments"
-        df = english(df)
-        df = df.drop(columns=[c for c in DISPLAY_ONLY.get(key, ()) if c in df.columns])
-        out[key] = df
+    with pd.ExcelFile(path) as xf:
+        for name in xf.sheet_names:
+            key = _EN_SHEETS.get(str(name).strip(), str(name).strip())
+            key = {k.lower(): k for k in ZH_SHEETS}.get(key.lower(), key)
+            if key == "分配":  # an older name of the Assignments sheet
+                key = "Assignments"
+            if key not in sheets or key in out:
+                continue
+            df = english(xf.parse(name, dtype=str, keep_default_na=False))
+            out[key] = df.drop(columns=[c for c in DISPLAY_ONLY.get(key, ()) if c in df.columns])
     return out
 
 

@@ -51,7 +51,7 @@ GRID_KEYS = ("name", "description", "scenario", "scenarios", "generate", "whatif
              "cp_workers")
 AXES_FIXED = ("hires", "whatif", "seed")
 TERMINAL_COLUMNS = ("run_id", "label", "status", "moves", "uncovered_lessons", "degree_ratio_urban_rural",
-                    "young_rural_leader_share", "worst_gap", "seconds", "peak_rss_mib")
+                    "young_rural_leader_share", "hard_violations", "worst_gap", "seconds", "peak_rss_mib")
 SUMMARY_KPIS = ("moves", "uncovered_lessons", "uncovered_rural_lessons", "degree_ratio_urban_rural",
                 "young_rural_leader_share", "itinerant_teachers", "total_travel_minutes")
 
@@ -305,7 +305,7 @@ def run_task(task: dict) -> dict:
                             "plan_seconds": round(plan_seconds, 3), "hard_violations": hard[:50],
                             "hard_violation_count": len(hard), "axes": task.get("axes", {})}),
         }
-        out.update(ok=True, record=record, assignments=_table(plan.assignments), itinerant=_table(plan.itinerant),
+        out.update(ok=True, record=record, hard_violations=len(hard), assignments=_table(plan.assignments), itinerant=_table(plan.itinerant),
                    compliance=_table(plan.compliance), kpis=_plain(plan.kpis))
     except ScenarioError as exc:
         out["error"] = "; ".join(str(p) for p in exc.problems[:10])
@@ -364,7 +364,7 @@ def execute(tasks: list[dict], on_result, scheduler: str | None = None, n_worker
                                          f"cannot reach the Dask scheduler: {exc}")]) from None
     else:
         n = int(n_workers or os.cpu_count() or 1)
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0",
                                silence_logs=logging.ERROR)
         client = Client(cluster)
     try:
@@ -462,6 +462,7 @@ def run_sweep(sweep: Sweep, history, scheduler: str | None = None, n_workers: in
         solver = (res.get("kpis") or {}).get("solver", {})
         gaps = [s.get("gap") for s in solver.values() if isinstance(s, dict) and s.get("gap") is not None]
         row["worst_gap"] = max(gaps) if gaps else None
+        row["hard_violations"] = res.get("hard_violations")
         row.update({f"axis:{k}": v for k, v in task.get("axes", {}).items()})
         rows.append(row)
         if progress is not None:
@@ -502,10 +503,16 @@ def text_chart(df: pd.DataFrame, x: str = "moves", y: str = "uncovered_lessons",
     x0, x1, y0, y1 = xs.min(), xs.max(), ys.min(), ys.max()
     grid = [[" "] * width for _ in range(height)]
     front = pareto(d, x, y)
+    cells: dict[tuple[int, int], list[str]] = {}
+    on_front: set[tuple[int, int]] = set()
     for (i, r), fx, fy in zip(d.iterrows(), xs, ys):
-        cx = 0 if x1 == x0 else round((fx - x0) / (x1 - x0) * (width - 6))
+        cx = 0 if x1 == x0 else round((fx - x0) / (x1 - x0) * (width - 10))
         cy = 0 if y1 == y0 else round((fy - y0) / (y1 - y0) * (height - 1))
-        mark = ("*" if front[i] else "") + str(int(r["run_id"]))
+        cells.setdefault((cx, cy), []).append(str(int(r["run_id"])))  # runs at one point share a mark
+        if front[i]:
+            on_front.add((cx, cy))
+    for (cx, cy), ids in cells.items():
+        mark = ("*" if (cx, cy) in on_front else "") + ",".join(ids)
         row = grid[height - 1 - cy]
         for k, ch in enumerate(mark[: width - cx]):
             row[cx + k] = ch
@@ -551,7 +558,7 @@ def svg_chart(df: pd.DataFrame, x: str = "moves", y: str = "uncovered_lessons", 
 
 
 def summary_columns(df: pd.DataFrame) -> list[str]:
-    cols = ["run_id", "label", "status", *SUMMARY_KPIS, "worst_gap", "seconds", "peak_rss_mib"]
+    cols = ["run_id", "label", "status", *SUMMARY_KPIS, "hard_violations", "worst_gap", "seconds", "peak_rss_mib"]
     return [c for c in cols if c in df.columns]
 
 
@@ -594,7 +601,8 @@ def render(res: SweepResult, console, x: str = "moves", y: str = "uncovered_less
         return
     t = Table(title=f"Sweep {res.name}: {len(df)} runs in {res.seconds:.1f} s on {res.cluster.get('workers')} workers")
     short = {"uncovered_lessons": "uncovered", "degree_ratio_urban_rural": "degree ratio",
-             "young_rural_leader_share": "young rural leaders", "peak_rss_mib": "peak MiB", "seconds": "s"}
+             "young_rural_leader_share": "young rural leaders", "peak_rss_mib": "peak MiB", "seconds": "s",
+             "hard_violations": "hard violations"}
     cols = [c for c in summary_columns(df) if c in TERMINAL_COLUMNS]
     for c in cols:
         t.add_column(short.get(c, c), overflow="fold")

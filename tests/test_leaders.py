@@ -11,7 +11,7 @@ from builders import build, person, school
 
 from rotaplan.models import Scenario
 from rotaplan.optimizer import pipeline, r12
-from rotaplan.optimizer.leaders import stage
+from rotaplan.optimizer.leaders import context, flow, greedy, stage
 from rotaplan.optimizer.params import SolveParams
 from rotaplan.optimizer.state import PlanState
 from rotaplan.validator import check_plan, r1, r4, r8_posts, r12 as v_r12
@@ -19,9 +19,11 @@ from rotaplan.validator import check_plan, r1, r4, r8_posts, r12 as v_r12
 FAST = SolveParams(time_limit=10, seed=0, workers=1)
 
 
-def plan_leaders(sc, params=FAST):
+def plan_leaders(sc, params=FAST, reference=None):
     state = PlanState(sc)
     r12.apply(sc, state)
+    if reference is not None:
+        state.reference = reference
     stage.solve(sc, state, params)
     plan = pipeline.assemble(sc, state)
     check_plan(sc, plan)  # the whole validator runs on every plan (other stages' rules are not asserted here)
@@ -232,6 +234,150 @@ def test_without_the_envy_goal_the_shorter_commute_wins():
     state, plan, hard = plan_leaders(_envy_district(**{"weights.envy": 0}))
     assert hard == []
     assert row(plan, "LO")["to_school"] == "X" and row(plan, "HI")["to_school"] == "Y"
+
+
+# ---- school level groups (leader_level_match) ------------------------------------------------------
+def _level_district(**policy):
+    # P1 (urban primary, due) ranks the rural kindergarten K first; the rural primary C is also open.
+    # RK, a reserve leader at an urban kindergarten, could only take C's vacant vice-principal post.
+    schools = [school("S", level="junior", is_township_seat=True, vice_principal_posts=0),
+               school("A", vice_principal_posts=0),
+               school("KU", level="kindergarten", vice_principal_posts=0),
+               school("D", area="rural", township="T2", level="junior", is_township_seat=True,
+                      vice_principal_posts=0),
+               school("C", area="rural", township="T2", vice_principal_posts=1),
+               school("K", area="rural", township="T2", level="kindergarten", vice_principal_posts=0)]
+    staff = [principal("PS", "S"), principal("P1", "A", terms=2, preferences="K"), principal("PKU", "KU"),
+             principal("PD", "D"),
+             person("RK", school_id="KU", subject="preschool", reserve_leader=True, birth_date="1990-03-01")]
+    return build(schools, staff, **policy)
+
+
+def test_level_match_keeps_leaders_and_reserve_leaders_within_their_level_group():
+    sc = _level_district()
+    state, plan, hard = plan_leaders(sc)
+    assert hard == [] and [v for v in r8_posts.check(sc, plan)] == []
+    p1 = row(plan, "P1")
+    assert (p1["to_school"], p1["move"], p1["rules"]) == ("C", "rotate", "R1;R1x")  # not the kindergarten K
+    assert (row(plan, "RK")["move"], row(plan, "RK")["role_after"]) == ("stay", "teacher")
+    assert "leaders move only within their school level group" in state.compliance["R8"][1]
+    # every option the greedy, the flow and CP-SAT choose from stays within the level group
+    ctx = context.build(sc, state)
+    opt = stage.collect_options(ctx)
+    assert (ctx.group[opt["s_idx"]] == opt["holder"].map(ctx.people["group"]).to_numpy()).all()
+    ctx.costs = stage.option_costs(ctx)
+    total = sum(ctx.costs.values())
+    for chosen in (greedy.solve(ctx, total)[0], flow.solve(ctx, total)[0]):
+        assert set(opt.loc[chosen, "holder"] + "@" + opt.loc[chosen, "school"]) == {"P1@C"}
+
+
+def test_without_level_match_a_principal_may_go_to_a_kindergarten_and_the_validator_flags_it():
+    state, plan, hard = plan_leaders(_level_district(leader_level_match=False))
+    assert hard == []
+    assert row(plan, "P1")["to_school"] == "K"  # their first choice, across level groups
+    rk = row(plan, "RK")
+    assert (rk["move"], rk["role_after"], rk["to_school"]) == ("promote", "vice_principal", "C")
+    # The same plan under the default policy breaks the level rule twice (hard).
+    out = r8_posts.check(_level_district(), plan)
+    assert [(v.rule, v.person_id, v.hard) for v in out] == [("R8", "P1", True), ("R8", "RK", True)]
+    assert "from A (primary) to K (kindergarten), across school level groups (compulsory to kindergarten)" \
+        in out[0].message
+
+
+def test_level_match_due_leader_with_no_post_in_their_group_is_named():
+    # The only open principal post elsewhere is at a kindergarten: R1 cannot hold, and the note says why.
+    sc = build([school("A", is_township_seat=True, vice_principal_posts=0),
+                school("K", level="kindergarten", vice_principal_posts=0)],
+               [principal("P1", "A", terms=2)])
+    state, plan, _ = plan_leaders(sc)
+    assert any("at other compulsory-education schools and only 0 are open to them (leaders move only within "
+               "their school level group)" in n for n in state.notes)
+    assert row(plan, "P1")["to_school"] == "A" and state.compliance["R1"][0] == "not_met"
+
+
+# ---- reserve leaders to principal (promote_reserve_to_principal) -----------------------------------
+def _vacant_principal_district(**policy):
+    schools = [school("A", is_township_seat=True, vice_principal_posts=0),
+               school("D", area="rural", township="T2", is_township_seat=True, vice_principal_posts=0),
+               school("C", area="rural", township="T2", vice_principal_posts=1)]
+    staff = [principal("PA", "A"), principal("PD", "D"), principal("OLD", "C", birth_date="1960-01-01"),
+             person("RU", school_id="A", reserve_leader=True, birth_date="1990-03-01")]
+    return build(schools, staff, **policy)
+
+
+def test_reserve_leader_becomes_vice_principal_only_by_default():
+    sc = _vacant_principal_district()
+    state, plan, hard = plan_leaders(sc)
+    assert hard == [] and r8_posts.check(sc, plan) == []
+    ru = row(plan, "RU")
+    assert (ru["move"], ru["role_after"], ru["to_school"]) == ("promote", "vice_principal", "C")
+    assert state.kpi_extra["principal_posts_unfilled"] == 1  # C's principal post: no principal can move there
+    assert state.compliance["R2"][0] == "met"
+    assert "1 of them principal posts, which reserve leaders do not take directly" in state.compliance["R2"][1]
+
+
+def test_reserve_leader_straight_to_principal_when_policy_allows_and_validator_flags_it_otherwise():
+    state, plan, hard = plan_leaders(_vacant_principal_district(promote_reserve_to_principal=True))
+    assert hard == []
+    ru = row(plan, "RU")
+    assert (ru["move"], ru["role_after"], ru["to_school"]) == ("promote", "principal", "C")
+    assert state.kpi_extra["principal_posts_unfilled"] == 0
+    out = r8_posts.check(_vacant_principal_district(), plan)
+    assert [(v.rule, v.person_id, v.hard) for v in out] == [("R8", "RU", True)]
+    assert "promoted from teacher straight to principal at C" in out[0].message
+
+
+# ---- minimal change from a reference plan (plan --lock) --------------------------------------------
+def _reference_district():
+    schools = [school("A", is_township_seat=True), school("B", vice_principal_posts=0),
+               school("C", area="rural", township="T2"),
+               school("D", area="rural", township="T2", is_township_seat=True, vice_principal_posts=0),
+               school("E", area="rural", township="T2", vice_principal_posts=0)]
+    staff = [principal("P1", "A", terms=2), principal("P2", "B"), principal("P3", "C", terms=2), principal("P4", "D"),
+             principal("OLD", "E", birth_date="1960-01-01"), vice("V1", "A", terms=2),
+             person("R", school_id="A", reserve_leader=True, birth_date="1990-03-01")]
+    return build(schools, staff)
+
+
+def _outcome(plan) -> dict:
+    a = plan.assignments.set_index("person_id")
+    a = a[a.index != "OLD"]
+    return {pid: (r["role_after"], r["to_school"]) for pid, r in a.iterrows()}
+
+
+def test_reference_plan_that_is_the_optimum_is_kept_exactly():
+    sc = _reference_district()
+    _, best, _ = plan_leaders(sc)
+    state, plan, hard = plan_leaders(sc, reference=_outcome(best))
+    assert hard == [] and _outcome(plan) == _outcome(best)
+    assert state.kpi_extra["changed_from_reference"] == 0
+    assert row(plan, "P1")["reason"].endswith(" As in the reference plan.")
+
+
+def test_reference_plan_keeps_a_legal_edit_and_repairs_one_that_breaks_r1():
+    sc = _reference_district()
+    _, best, _ = plan_leaders(sc)
+    ref = _outcome(best)
+    assert ref["V1"] == ("vice_principal", "C") and ref["R"] == ("vice_principal", "A")
+    vacant = ({"C", "E"} - {ref["P1"][1]}).pop()  # the rural principal post the optimum leaves open
+    # Edit 1 (legal, costs the optimum a move): P2, not due, takes that post.
+    ref["P2"] = ("principal", vacant)
+    # Edit 2 (breaks R1): V1, due, is kept at A; R is left a teacher so A's vice post holds only V1.
+    ref["V1"] = ("vice_principal", "A")
+    ref["R"] = ("teacher", "A")
+    state, plan, hard = plan_leaders(sc, reference=ref)
+    assert hard == []
+    out = _outcome(plan)
+    assert out["P2"] == ("principal", vacant) and row(plan, "P2")["move"] == "transfer"
+    assert out["V1"] == ("vice_principal", "C")  # repaired: R1 wins over the reference
+    assert {pid for pid in out if out[pid] != ref[pid]} == {"V1"}  # nobody else changes
+    assert state.kpi_extra["changed_from_reference"] == 1
+    assert ("Differs from the reference plan (vice-principal at A): it is not kept because they have served 2 terms "
+            "at School A and must rotate to another school (R1).") in row(plan, "V1")["reason"]
+    assert row(plan, "P2")["reason"] == (f"Not due for rotation (R1); moves as principal from School B to School "
+                                         f"{vacant}. As in the reference plan.")
+    assert any(n.startswith("Reference plan: 1 of 6 leaders and reserve leaders differ from it (Person V1 (V1))")
+               for n in state.notes)
 
 
 # ---- reproducibility and the sample district ------------------------------------------------------------

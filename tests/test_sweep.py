@@ -184,3 +184,14 @@ def test_a_sweep_killed_midway_keeps_its_finished_runs(tmp_path):
     for run_id in runs["run_id"]:
         run = h.get(int(run_id))
         assert len(run.plan.assignments) == run.record["staff"]  # every stored run is whole
+
+
+def test_trade_off_front_and_chart():
+    import pandas as pd
+
+    from rotaplan.scenarios.sweep import pareto, text_chart
+
+    df = pd.DataFrame({"run_id": [1, 2, 3, 4], "moves": [78, 80, 114, 80], "uncovered_lessons": [25, 19, 25, 19]})
+    assert list(pareto(df, "moves", "uncovered_lessons")) == [True, True, False, True]
+    chart = text_chart(df, height=6)
+    assert "*1 " in chart and "*2,4" in chart and " 3 " in chart and "*3" not in chart

@@ -134,3 +134,43 @@ def test_r12_retiree_kept_and_young_person_retired_are_hard_findings(district):
     gone = edited(plan, "T1", move="retire", role_after="retired", to_school="")
     out = v_r12.check(sc, gone)
     assert [(v.person_id, v.hard) for v in out] == [("T1", True)] and "retires but is only 47" in out[0].message
+
+
+def _levels(**policy):
+    schools = [school("A", is_township_seat=True, vice_principal_posts=0),
+               school("K", level="kindergarten", principal_posts=1, vice_principal_posts=1)]
+    staff = [person("PA", role="principal", school_id="A", terms_at_school=1),
+             person("R", school_id="A", reserve_leader=True)]
+    sc = build(schools, staff, **policy)
+    state = PlanState(sc)
+    r12.apply(sc, state)
+    stage.solve(sc, state, SolveParams(time_limit=5, seed=0, workers=1))
+    return sc, pipeline.assemble(sc, state)
+
+
+def test_r8_leader_moved_across_level_groups_is_a_hard_finding_unless_locked_or_switched_off():
+    sc, plan = _levels()
+    assert findings(sc, plan, "R8") == []
+    bad = edited(plan, "PA", to_school="K", move="transfer", director_of="")
+    assert findings(sc, bad, "R8") == [("PA", True)]
+    v = r8_posts.check(sc, bad)[0]
+    assert "from A (primary) to K (kindergarten), across school level groups (compulsory to kindergarten)" in v.message
+    # a reserve leader promoted into the kindergarten crosses the groups too
+    assert findings(sc, edited(plan, "R", to_school="K", role_after="vice_principal", move="promote"),
+                    "R8") == [("R", True)]
+    # the office's lock wins; with the switch off the move is allowed
+    locked = sc.copy()
+    locked.staff.loc[locked.staff["person_id"] == "PA", "locked_school"] = "K"
+    assert findings(locked, bad, "R8") == []
+    off, _ = _levels(leader_level_match=False)
+    assert findings(off, bad, "R8") == []
+
+
+def test_r8_reserve_leader_straight_to_principal_is_a_hard_finding_unless_policy_allows():
+    sc, plan = _levels()
+    bad = edited(plan, "R", to_school="K", role_after="principal", move="promote")
+    off, _ = _levels(leader_level_match=False)
+    assert findings(off, bad, "R8") == [("R", True)]
+    assert "promoted from teacher straight to principal at K" in r8_posts.check(off, bad)[0].message
+    allowed, _ = _levels(leader_level_match=False, promote_reserve_to_principal=True)
+    assert findings(allowed, bad, "R8") == []

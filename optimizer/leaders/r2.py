@@ -5,8 +5,9 @@ vacant: one not held by a leader who can only stay. Rural reserve leaders may be
 policy.promote_rural_reserve is set. A promoted reserve leader becomes a vice-principal; only with
 policy.promote_reserve_to_principal may they take a vacant principal post directly (principal posts are
 otherwise filled by principals who move). With policy.leader_level_match a reserve leader is promoted only
-into a school of the level group of their own school. The objective rewards each filled post (R8) and, on top, each urban reserve leader placed at a
-rural school (weights.r2_urban_reserve), so urban reserve leaders come first for rural posts.
+into a school of the level group of their own school. The objective rewards each filled post (R8) and, on
+top, each urban reserve leader placed at a rural school (weights.r2_urban_reserve), so urban reserve leaders
+come first for rural posts.
 
 Candidates per open post: the K_URBAN nearest urban reserve leaders and the K_ANY nearest eligible ones,
 plus their own school's open post (promotion in place), all within one level group.

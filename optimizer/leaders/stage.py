@@ -325,8 +325,8 @@ def write(ctx, state, chosen, bound, conflict, relaxed, no_plan=False) -> None:
                               f"their choice no. {rank}.")
                 elif "ref" in src.split(";"):
                     rules.append("R1")
-                    reason = (f"Not due for rotation (R1); moves as {role_word} from {from_name} to {to_name} as "
-                              f"in the reference plan.")
+                    # the reference sentence below says why: the reference plan moves them
+                    reason = f"Not due for rotation (R1); moves as {role_word} from {from_name} to {to_name}."
                 else:
                     rules.append("R8")
                     reason = (f"Not due for rotation; moves as {role_word} from {from_name} to {to_name} to fill "
@@ -336,7 +336,7 @@ def write(ctx, state, chosen, bound, conflict, relaxed, no_plan=False) -> None:
             rules.append("R4")
             reason += f" Serves as district director of {town} (R4)."
         if p["has_ref"]:
-            reason += _reference_sentence(ctx, p, pid in changed)
+            reason += _reference_sentence(ctx, p, pid in changed.index)
         rows[pid] = {"role_after": ROLE_NAMES[role_to], "to_school": s_id[s_to], "move": move,
                      "director_of": town, "rules": ";".join(dict.fromkeys(rules)), "reason": reason}
     for pid in changed.index.difference(final.index):  # reserve leaders promoted in the reference, not here

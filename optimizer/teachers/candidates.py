@@ -12,7 +12,15 @@ stay small and the model stays small:
   demand has the teacher's subject; preschool teachers only at kindergartens, others never there),
   allowed by R5 (a teacher finishing period 1 goes to the other area) and R6 (a public-funded teacher
   short of rural years does not go rural -> urban outside their own bundle), then pruned to the nearest
-  few of each area, the few schools with the largest lesson gap of the subject, and the ranked ones.
+  few of each area, the few schools with the largest lesson gap of the subject, and the ranked ones;
+* level fit: a teacher's candidates lie in one level group (kindergarten; compulsory = primary, junior,
+  nine_year; senior and vocational): an existing teacher keeps the group of their school (unless R5 leaves
+  only schools of another group), and new hires of a subject are shared among the groups in proportion
+  to the group's weighted lesson gap of that subject (the office recruits for a school level). So the
+  number of teachers, and of bachelor-or-above or backbone teachers, of each group after the plan is
+  fixed: the R9/R10 ratios then depend on the plan only through the rural counts, which lets
+  flow.py prove a tight bound of the exact model (see r9.py);
+* a movable teacher left with no candidate at all stays where they are and counts there (quota, coverage).
 """
 
 from __future__ import annotations
@@ -186,6 +194,39 @@ def build(sc, state) -> TeacherData:
     return data
 
 
+LEVEL_GROUP = {"kindergarten": 0, "primary": 1, "junior": 1, "nine_year": 1, "senior": 2, "vocational": 2}
+
+
+def level_groups(s_level: np.ndarray) -> np.ndarray:
+    """Level group per school: 0 kindergarten, 1 compulsory, 2 senior/vocational, 3+ any other level."""
+    return np.array([LEVEL_GROUP.get(lv, 3) for lv in s_level], dtype=np.int64)
+
+
+def _hire_groups(data: TeacherData, wgap: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Level group offered to each new hire: per subject, hires (by person id) are shared among the groups
+    in proportion to the group's positive weighted lesson gap of the subject (largest remainders)."""
+    out = np.full(len(data.t), -1, dtype=np.int64)
+    new = np.flatnonzero(data.is_new)
+    pid = data.t["person_id"].to_numpy()
+    n_g = int(group.max()) + 1 if len(group) else 1
+    for j in np.unique(data.t_subj[new]):
+        people = new[data.t_subj[new] == j]
+        people = people[np.argsort(pid[people], kind="stable")]
+        need = np.array([np.clip(wgap[(group == g) & data.fit[:, j], j], 0, None).sum() for g in range(n_g)])
+        if need.sum() <= 0:  # no gap anywhere: share by fitting schools
+            need = np.array([float(((group == g) & data.fit[:, j]).sum()) for g in range(n_g)])
+        if need.sum() <= 0:
+            continue
+        # deterministic apportionment sequence: each next hire to the group furthest below its share
+        got = np.zeros(n_g)
+        share = need / need.sum()
+        for i, p in enumerate(people):
+            g = int(np.argmax(share * (i + 1) - got))
+            out[p] = g
+            got[g] += 1
+    return out
+
+
 def gaps(data: TeacherData) -> np.ndarray:
     """Lesson gap per (school, subject) if every current teacher stayed: demand - load x teachers."""
     cur = np.where(data.t_from >= 0, data.t_from, -1)
@@ -212,6 +253,8 @@ def _candidates(data: TeacherData) -> None:
     ref_lon = np.where(has_home, home_lon, np.where(data.t_from >= 0, data.s_lon[frm], np.nanmean(data.s_lon)))
     rows_t: list[np.ndarray] = []
     rows_s: list[np.ndarray] = []
+    group = level_groups(data.s_level)
+    hire_group = _hire_groups(data, wgap, group)
     mov = np.flatnonzero(data.movable)
     for j in np.unique(data.t_subj[mov]):
         people = mov[data.t_subj[mov] == j]
@@ -222,12 +265,13 @@ def _candidates(data: TeacherData) -> None:
             continue
         rural = data.s_rural[schools]
         # largest gaps of this subject, per area
-        top = {}
+        sgroup = group[schools]
+        top = {}  # largest gaps of this subject, per (area, level group)
         for ar in (False, True):
-            cand = schools[rural == ar]
-            g = wgap[cand, j]
-            cand = cand[g > 0]
-            top[ar] = cand[np.argsort(-wgap[cand, j], kind="stable")][: max(GAP_NEW, GAP_P1, GAP_EXCHANGE)]
+            for g in np.unique(sgroup):
+                cand = schools[(rural == ar) & (sgroup == g)]
+                cand = cand[wgap[cand, j] > 0]
+                top[ar, g] = cand[np.argsort(-wgap[cand, j], kind="stable")][: max(GAP_NEW, GAP_P1, GAP_EXCHANGE)]
         for chunk in np.array_split(people, max(1, len(people) // 2000 + 1)):
             if len(chunk) == 0:
                 continue
@@ -237,35 +281,15 @@ def _candidates(data: TeacherData) -> None:
             dist_x = np.where(own, np.inf, dist)  # nearest *other* schools
             p_rural = np.where(data.t_from[chunk] >= 0, data.s_rural[frm[chunk]], False)
             for i, p in enumerate(chunk):
-                picks: list[int] = []
                 d = dist_x[i]
                 same = rural == p_rural[i]
-                if data.is_new[p]:
-                    for ar in (False, True):
-                        picks += _nearest(schools, d, rural == ar, NEAREST_NEW)
-                        picks += list(top[ar][:GAP_NEW])
-                if data.is_p1[p]:
-                    picks += _nearest(schools, d, ~same, NEAREST_P1)
-                    picks += list(top[not p_rural[i]][:GAP_P1])
-                if data.is_exchange[p]:
-                    picks += _nearest(schools, d, ~same, NEAREST_EXCHANGE_OTHER)
-                    picks += _nearest(schools, d, same, NEAREST_EXCHANGE_SAME)
-                    picks += list(top[not p_rural[i]][:GAP_EXCHANGE])
-                if data.is_over[p]:
-                    picks += _nearest(schools, d, same, NEAREST_OVER_QUOTA)
-                    picks += _nearest(schools, d, ~same, NEAREST_OVER_QUOTA)
-                if data.has_pref[p]:
-                    picks += [s for s in data.prefs[p] if fit[s, j]]
-                    picks += _nearest(schools, d, same, NEAREST_PREFERENCE)
-                picks = list(dict.fromkeys(picks))
                 own_s = int(data.t_from[p])
-                if data.is_p1[p]:  # R5: period 2 at a school of the other area
-                    picks = [s for s in picks if data.s_rural[s] != data.s_rural[own_s]]
-                elif own_s >= 0:
-                    picks.append(own_s)  # staying is allowed (quota permitting)
-                if data.r6_bound[p] and own_s >= 0 and data.s_rural[own_s] and not data.is_p1[p]:
-                    # R6: no rural -> urban move outside the teacher's own bundle
-                    picks = [s for s in picks if data.s_rural[s] or s == own_s]
+                want = group[own_s] if own_s >= 0 else hire_group[p]
+                picks = _picks(data, p, j, d, same, rural, schools, sgroup == want, top, want, p_rural[i])
+                if not picks:  # R5 first: period 2 (or a hire's school) in another level group if need be
+                    picks = _picks(data, p, j, d, same, rural, schools, np.ones(len(schools), bool), top, None,
+                                   p_rural[i])
+                    picks = [s for s in picks if group[s] == group[picks[0]]] if picks else picks
                 if not picks:
                     why = ("no fitting school of the other area for period 2 (R5)" if data.is_p1[p]
                            else f"no school takes {data.subjects[j]} teachers")
@@ -273,6 +297,9 @@ def _candidates(data: TeacherData) -> None:
                     continue
                 rows_t.append(np.full(len(picks), p, dtype=np.int64))
                 rows_s.append(np.asarray(picks, dtype=np.int64))
+    # a movable teacher with no candidate stays and counts at their school (quota, coverage, ratios)
+    stuck = np.array([p for p, _ in data.no_candidate if data.t_from[p] >= 0], dtype=np.int64)
+    data.t_fixed_at[stuck] = data.t_from[stuck]
     p_t = np.concatenate(rows_t) if rows_t else np.zeros(0, dtype=np.int64)
     p_s = np.concatenate(rows_s) if rows_s else np.zeros(0, dtype=np.int64)
     order = np.lexsort((p_s, p_t))
@@ -289,6 +316,44 @@ def _candidates(data: TeacherData) -> None:
             rank[k] = pl.index(p_s[k]) + 1
     data.p_rank = rank
     del sc
+
+
+def _picks(data, p, j, d, same, rural, schools, gm, top, want, p_rural) -> list[int]:
+    """Candidate schools of teacher p (subject j) within the level-group mask gm, after R5 and R6."""
+    def tops(ar, k):
+        if want is not None:
+            return list(top.get((ar, want), [])[:k])
+        return [s for g in sorted(g for a, g in top if a == ar) for s in top[ar, g][:k]]
+
+    picks: list[int] = []
+    if data.is_new[p]:
+        for ar in (False, True):
+            picks += _nearest(schools, d, (rural == ar) & gm, NEAREST_NEW)
+            picks += tops(ar, GAP_NEW)
+    if data.is_p1[p]:
+        picks += _nearest(schools, d, ~same & gm, NEAREST_P1)
+        picks += tops(not p_rural, GAP_P1)
+    if data.is_exchange[p]:
+        picks += _nearest(schools, d, ~same & gm, NEAREST_EXCHANGE_OTHER)
+        picks += _nearest(schools, d, same & gm, NEAREST_EXCHANGE_SAME)
+        picks += tops(not p_rural, GAP_EXCHANGE)
+    if data.is_over[p]:
+        picks += _nearest(schools, d, same & gm, NEAREST_OVER_QUOTA)
+        picks += _nearest(schools, d, ~same & gm, NEAREST_OVER_QUOTA)
+    if data.has_pref[p]:
+        ok = set(schools[gm].tolist())
+        picks += [s for s in data.prefs[p] if data.fit[s, j] and s in ok]
+        picks += _nearest(schools, d, same & gm, NEAREST_PREFERENCE)
+    picks = list(dict.fromkeys(picks))
+    own_s = int(data.t_from[p])
+    if data.is_p1[p]:  # R5: period 2 at a school of the other area
+        picks = [s for s in picks if data.s_rural[s] != data.s_rural[own_s]]
+    elif own_s >= 0:
+        picks.append(own_s)  # staying is allowed (quota permitting)
+    if data.r6_bound[p] and own_s >= 0 and data.s_rural[own_s] and not data.is_p1[p]:
+        # R6: no rural -> urban move outside the teacher's own bundle
+        picks = [s for s in picks if data.s_rural[s] or s == own_s]
+    return picks
 
 
 def _nearest(schools: np.ndarray, dist: np.ndarray, mask: np.ndarray, k: int) -> list[int]:

@@ -17,11 +17,12 @@ What stays uncovered goes to the itinerant stage (R7).
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from .ctx import ModelCtx, groups
+from .ctx import SCALE, ModelCtx, groups
 
 SURPLUS_WEIGHT_FACTOR = 0.5  # x weights.move per surplus teacher of a subject
 
@@ -32,35 +33,85 @@ def weight(data) -> np.ndarray:
     return w.coverage * np.where(data.s_rural, w.rural_coverage, 1.0) * np.where(data.s_mount, w.mountain_coverage, 1.0)
 
 
+@dataclass
+class Chains:
+    """The coverage chain of every (school, subject) some movable teacher may join.
+
+    ``gains[off[i]:off[i+1]]`` are the scaled objective gains of the 1st, 2nd, ... teacher placed at key i
+    beyond the fixed ones (non-increasing); teachers beyond them are surplus and cost ``surplus`` each
+    (only where more people could come than there are units: ``has_surplus``).
+    """
+
+    keys: np.ndarray  # s * n_subj + j
+    idxs: list  # pair indices per key
+    people: np.ndarray  # distinct people who may join
+    off: np.ndarray  # offsets into gains (len(keys) + 1)
+    gains: np.ndarray  # scaled int gains
+    has_surplus: np.ndarray
+    surplus: int  # scaled cost per surplus teacher
+    raw: list  # per key: lessons gained by each unit (for readable names)
+
+
+def chains(data) -> Chains:
+    if getattr(data, "_chains", None) is not None:
+        return data._chains
+    fixed = data.fixed_counts()
+    pk = data.p_s * data.n_subj + data.t_subj[data.p_t]
+    keys, idxs = groups(pk)
+    dem = dict(zip(data.d_key.tolist(), data.d_lessons.tolist()))
+    w = weight(data)
+    people = np.array([len(i) for i in idxs], dtype=np.int64)  # one pair per person and school
+    off = [0]
+    gains, raw = [], []
+    for key, n in zip(keys.tolist(), people.tolist()):
+        s, j = divmod(key, data.n_subj)
+        demand = dem.get(key, 0)
+        base = int(fixed[s, j])
+        room = max(math.ceil(demand / data.load) - base, 0)  # teachers still needed there
+        g = [min(data.load, demand - data.load * (base + k)) for k in range(min(room, n))]
+        raw.append(g)
+        gains += [int(round(x * float(w[s]) * SCALE)) for x in g]
+        off.append(len(gains))
+    off = np.array(off, dtype=np.int64)
+    ch = Chains(keys, idxs, people, off, np.array(gains, dtype=np.int64), people > np.diff(off),
+                int(round(data.sc.policy.weights.move * SURPLUS_WEIGHT_FACTOR * SCALE)), raw)
+    data._chains = ch
+    return ch
+
+
+def value(data, choice: np.ndarray) -> tuple[int, int]:
+    """(coverage gain, subject-mix cost) of a placement, scaled, exactly as the model scores it."""
+    ch = chains(data)
+    if len(ch.keys) == 0:
+        return 0, 0
+    chosen = choice[choice >= 0]
+    key = data.p_s[chosen] * data.n_subj + data.t_subj[data.p_t[chosen]]
+    n = np.zeros(len(ch.keys), dtype=np.int64)
+    np.add.at(n, np.searchsorted(ch.keys, key), 1)
+    units = np.minimum(n, np.diff(ch.off))
+    cum = np.concatenate([[0], np.cumsum(ch.gains)])
+    gain = int((cum[ch.off[:-1] + units] - cum[ch.off[:-1]]).sum())
+    return gain, int((n - units).sum()) * ch.surplus
+
+
 def build(ctx: ModelCtx) -> None:
     d = ctx.data
     m = ctx.model
-    fixed = d.fixed_counts()
-    pk = d.p_s * d.n_subj + d.t_subj[d.p_t]
-    keys, idxs = groups(pk)
-    dem = dict(zip(d.d_key.tolist(), d.d_lessons.tolist()))
-    w = weight(d)
-    w_surplus = d.sc.policy.weights.move * SURPLUS_WEIGHT_FACTOR
+    ch = chains(d)
     units, surplus = {}, []
-    for key, idx in zip(keys.tolist(), idxs):
+    for i, (key, idx) in enumerate(zip(ch.keys.tolist(), ch.idxs)):
         s, j = divmod(key, d.n_subj)
-        demand = dem.get(key, 0)
-        base = int(fixed[s, j])
-        room = max(math.ceil(demand / d.load) - base, 0)  # teachers still needed there
-        people = len(np.unique(d.p_t[idx]))
-        gains = [min(d.load, demand - d.load * (base + k)) for k in range(min(room, people))]
         us = []
-        for k, g in enumerate(gains):
-            u = m.new_bool_var(f"covered {d.school_ids[s]} {d.subjects[j]}: teacher {base + k + 1} ({g} lessons)")
+        for k, (g, c) in enumerate(zip(ch.raw[i], ch.gains[ch.off[i]:ch.off[i + 1]].tolist())):
+            u = m.new_bool_var(f"covered {d.school_ids[s]} {d.subjects[j]}: unit {k + 1} ({g} lessons)")
             if us:
                 m.add_implication(u, us[-1])
-            ctx.reward(u.name, u, g * float(w[s]))
+            ctx.reward_scaled(u.name, u, c)
             us.append(u)
-        rest = people - len(us)
-        if rest > 0:
-            sp = m.new_int_var(0, rest, f"surplus {d.subjects[j]} teachers at {d.school_ids[s]}")
+        if ch.has_surplus[i]:
+            sp = m.new_int_var(0, int(ch.people[i]) - len(us), f"surplus {d.subjects[j]} teachers at {d.school_ids[s]}")
             m.add(cp_model_sum(us) + sp == ctx.pair_sum(idx))
-            ctx.penalty(sp.name, sp, w_surplus)
+            ctx.reward_scaled(sp.name, sp, -ch.surplus)
             surplus.append(sp)
         else:
             m.add(cp_model_sum(us) == ctx.pair_sum(idx))

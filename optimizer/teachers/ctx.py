@@ -48,6 +48,12 @@ class ModelCtx:
             self.obj_coefs.append(c)
             self.obj_names.append(name)
 
+    def reward_scaled(self, name: str, var, coef: int) -> None:
+        if coef:
+            self.obj_vars.append(var)
+            self.obj_coefs.append(int(coef))
+            self.obj_names.append(name)
+
     def penalty(self, name: str, var, weight: float) -> None:
         self.reward(name, var, -weight)
 
@@ -79,15 +85,41 @@ class ModelCtx:
         return cp_model.LinearExpr.sum(list(self.x.values[idx]))
 
     def count_var(self, name: str, school_mask: np.ndarray, person_mask: np.ndarray):
-        """Integer variable: teachers with person_mask at schools of school_mask after the plan."""
-        d = self.data
-        fixed = d.t_fixed_at >= 0
-        const = int((fixed & person_mask & school_mask[np.maximum(d.t_fixed_at, 0)]).sum())
-        idx = np.flatnonzero(school_mask[d.p_s] & person_mask[d.p_t])
-        hi = const + len(np.unique(d.p_t[idx]))
-        v = self.model.new_int_var(const, hi, name)
-        self.model.add(v == const + self.pair_sum(idx))
+        """Integer variable: teachers with person_mask at schools of school_mask after the plan.
+
+        Its domain is [people forced there, people who may be there]: tight domains keep the LP
+        relaxation of the R9/R10 products close (see r9.py)."""
+        c = count_form(self.data, school_mask, person_mask)
+        v = self.model.new_int_var(c.lo, c.hi, name)
+        self.model.add(v == c.const + self.pair_sum(c.idx))
         return v
+
+
+@dataclass
+class CountForm:
+    """A count of teachers after the plan as a linear form over pairs: const + sum(x[idx])."""
+
+    const: int  # fixed teachers counted
+    idx: np.ndarray  # pairs that add one
+    lo: int  # const + people all of whose pairs count
+    hi: int  # const + people with some pair that counts
+
+    def value(self, choice: np.ndarray, data) -> int:
+        chosen = np.zeros(len(data.p_t), dtype=bool)
+        chosen[choice[choice >= 0]] = True
+        return self.const + int(chosen[self.idx].sum())
+
+
+def count_form(data, school_mask: np.ndarray, person_mask: np.ndarray) -> CountForm:
+    fixed = data.t_fixed_at >= 0
+    const = int((fixed & person_mask & school_mask[np.maximum(data.t_fixed_at, 0)]).sum())
+    hit = school_mask[data.p_s] & person_mask[data.p_t]
+    idx = np.flatnonzero(hit)
+    n_t = len(data.t)
+    any_hit = np.bincount(data.p_t[idx], minlength=n_t) > 0
+    pairs = np.bincount(data.p_t, minlength=n_t)
+    all_hit = any_hit & (np.bincount(data.p_t[idx], minlength=n_t) == pairs)
+    return CountForm(const, idx, const + int(all_hit.sum()), const + int(any_hit.sum()))
 
 
 def groups(keys: np.ndarray):

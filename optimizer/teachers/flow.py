@@ -1,210 +1,178 @@
-"""A min-cost-flow warm start: the core of the placement solved exactly as a flow, in seconds.
+"""The placement as a min-cost flow, and a proven bound of the exact model by Lagrangian relaxation.
 
-Without R9/R10 products and envy, the placement is a flow problem: each movable teacher sends one unit
-through one candidate pair to the (school, subject) node, then through that school's quota arc to the
-sink. Coverage is concave (the k-th teacher of a subject covers min(load, gap left) lessons), so it is a
-chain of unit arcs with decreasing gains; surplus teachers pay the subject-mix penalty. Pair costs are
-the soft goals (moves, commute, preferences, see soft.py).
+Without the R9/R10 ratios and the R11 shares, the placement is a flow problem: each movable teacher
+sends one unit through one candidate pair to the (school, subject) node, then through that school's
+quota arc to the sink. Coverage is concave (the k-th teacher of a subject covers min(load, gap left)
+lessons), so it is a chain of unit arcs with non-increasing gains; surplus teachers pay the subject-mix
+cost. Pair values are the soft goals (moves, commute, preferences: soft.py). Its optimum is exact.
 
-The targets the flow cannot hold exactly are steered by linear prices, only for the warm start (the
-CP-SAT model holds them exactly): R9/R10 parity by the first-order change of each deficit when a
-teacher joins or leaves a rural compulsory school, R11 by a bonus per exchanged eligible teacher,
-bisected so that the exchange share is just reached. The result is a solution hint for CP-SAT.
+The R9/R10 deficits and R11 shortfalls are penalised, each >= max(0, a linear form of the pairs)
+(r9.py, r10.py, r11.py ``forms``). For multipliers 0 <= lambda_k <= weight_k,
+
+    max F(x) - sum_k w_k D_k(x)  <=  max_x F(x) - sum_k lambda_k form_k(x)      (x in the flow polytope)
+
+and the right side is one min-cost flow with adjusted pair values: every flow solved is a proven upper
+bound of the exact model, and its placement a feasible plan whose exact score (``evaluate``) is a lower
+bound. ``lagrangian`` minimises the bound over lambda by projected subgradient steps (Polyak), keeping
+the best plan and the least bound; the gap between them is what the stage reports.
 """
 
 from __future__ import annotations
 
 import math
+import time
+from dataclasses import dataclass, field
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from . import coverage, r11, soft
+from . import coverage, r9, r10, r11, soft
 from .candidates import TeacherData
-from .ctx import SCALE, groups
+from .ctx import SCALE
 
-BISECTION_STEPS = 6
-
-
-def upper_bound(data: TeacherData) -> int | None:
-    """Proven bound on the model's objective: the flow without R9-R11 and envy penalties (all <= 0)."""
-    if len(data.p_t) == 0:
-        return 0
-    res = _solve(data, soft.pair_coefficients(data).astype(np.int64), value=True)
-    return None if res is None else res[1]
+COST_SCALE = 8  # flow costs in 1/8 of a score unit, so rounded multiplier prices stay within 1/16 a person
+MAX_ROUNDS = 60
 
 
-def warm_start(data: TeacherData) -> np.ndarray | None:
-    """Chosen pair per teacher (-1: not movable), or None when the flow is infeasible (quotas)."""
-    if len(data.p_t) == 0:
-        return np.full(len(data.t), -1, dtype=np.int64)
-    pol = data.sc.policy
-    soft_value = soft.pair_coefficients(data).astype(np.int64)
-    first = _solve(data, soft_value)
-    if first is None:
-        return None
-    prices = _parity_prices(data)
-    # parity prices are first-order and overshoot: damp them to the least share that reaches parity
-    mu_lo, mu_hi, best_mu = 0.0, 1.0, 1.0
-    if deficits(data, first) > 0 and prices.any():
-        for _ in range(BISECTION_STEPS):
-            mid = (mu_lo + mu_hi) / 2
-            c = _solve(data, soft_value + np.round(mid * prices).astype(np.int64))
-            if c is not None and deficits(data, c) == 0:
-                mu_hi = best_mu = mid
-            else:
-                mu_lo = mid
-    else:
-        best_mu = 0.0
-    base = soft_value + np.round(best_mu * prices).astype(np.int64)
-    elig_move = data.is_exchange[data.p_t] & ~data.p_stay
-    bb_move = elig_move & data.backbone[data.p_t]
-    goal = r11.target(int(data.is_exchange.sum()), pol.exchange_share)
-    w = int(round(pol.weights.r11_exchange * SCALE))
-    n_elig_bb = int((data.is_exchange & data.backbone).sum())
-    bb_goal = math.ceil(pol.exchange_backbone_share * goal - 1e-9)
+class FlowNet:
+    """The placement network of one scenario, built once; ``solve(pair_value)`` runs it."""
 
-    def run(lam: int, lam_bb: int):
-        return _solve(data, base + lam * elig_move + lam_bb * bb_move)
+    def __init__(self, data: TeacherData, relaxed_schools=()):
+        self.data = data
+        n_t, n_s = len(data.t), len(data.school_ids)
+        self.people = np.unique(data.p_t)
+        ch = coverage.chains(data)
+        pk = data.p_s * data.n_subj + data.t_subj[data.p_t]
+        p_node = np.full(n_t, -1, dtype=np.int64)
+        p_node[self.people] = np.arange(len(self.people))
+        g0 = len(self.people)
+        s0 = g0 + len(ch.keys)
+        self.sink = s0 + n_s
+        self.pair_tail = p_node[data.p_t]
+        self.pair_head = g0 + np.searchsorted(ch.keys, pk)
+        # coverage unit arcs (gain each) and one surplus arc per key
+        units = np.diff(ch.off)
+        key_i = np.repeat(np.arange(len(ch.keys)), units)
+        s_of_key = ch.keys // data.n_subj
+        sp = np.flatnonzero(ch.has_surplus)
+        self.g_tail = np.concatenate([g0 + key_i, g0 + sp])
+        self.g_head = np.concatenate([s0 + s_of_key[key_i], s0 + s_of_key[sp]])
+        self.g_cap = np.concatenate([np.ones(len(key_i), dtype=np.int64), ch.people[sp] - units[sp]])
+        self.g_cost = np.concatenate([-ch.gains, np.full(len(sp), ch.surplus, dtype=np.int64)])
+        fixed_s = np.bincount(data.t_fixed_at[data.t_fixed_at >= 0], minlength=n_s)
+        quota = np.where(np.isnan(data.s_quota), len(self.people), np.nan_to_num(data.s_quota) - fixed_s)
+        for s in relaxed_schools:
+            quota[s] = len(self.people)
+        self.s_cap = np.clip(quota, 0, len(self.people)).astype(np.int64)
+        self.n_nodes = self.sink + 1
 
-    lo, hi = 0, 2 * w + int(round(pol.weights.move * SCALE))
-    best = run(0, 0)
-    if best is None:
-        return None
-    if goal > 0:
-        moved = _moved(data, best)
-        if moved < goal:
-            top = run(hi, hi if n_elig_bb else 0)
-            if top is not None:
-                best_ok = top
-                for _ in range(BISECTION_STEPS):
-                    mid = (lo + hi) // 2
-                    c = run(mid, mid if n_elig_bb else 0)
-                    if c is not None and _moved(data, c) >= goal:
-                        hi, best_ok = mid, c
-                    else:
-                        lo = mid
-                best = best_ok
-        # backbone share among the exchanged
-        mv, mb = _moved(data, best), _moved(data, best, backbone=True)
-        if n_elig_bb and mb < math.ceil(pol.exchange_backbone_share * mv - 1e-9):
-            c = run(hi, hi + w)
-            if c is not None and _moved(data, c, backbone=True) >= bb_goal:
-                best = c
-    return best
+    def solve(self, pair_value: np.ndarray, scale: int = 1):
+        """(choice per teacher, flow value in 1/scale units) maximising pair values + coverage; None if the
+        quotas cannot hold every movable teacher."""
+        d = self.data
+        f = min_cost_flow.SimpleMinCostFlow()
+        n_s = len(d.school_ids)
+        tails = np.concatenate([self.pair_tail, self.g_tail, self.sink - n_s + np.arange(n_s)])
+        heads = np.concatenate([self.pair_head, self.g_head, np.full(n_s, self.sink)])
+        caps = np.concatenate([np.ones(len(self.pair_tail), dtype=np.int64), self.g_cap, self.s_cap])
+        costs = np.concatenate([-np.asarray(pair_value, dtype=np.int64), self.g_cost * scale,
+                                np.zeros(n_s, dtype=np.int64)])
+        f.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
+        supplies = np.zeros(self.n_nodes, dtype=np.int64)
+        supplies[:len(self.people)] = 1
+        supplies[self.sink] = -len(self.people)
+        f.set_nodes_supplies(np.arange(self.n_nodes), supplies)
+        if f.solve() != f.OPTIMAL:
+            return None
+        flows = f.flows(np.arange(len(self.pair_tail)))
+        choice = np.full(len(d.t), -1, dtype=np.int64)
+        chosen = np.flatnonzero(flows > 0)
+        choice[d.p_t[chosen]] = chosen
+        return choice, -int(f.optimal_cost())
 
 
-def deficits(data, choice) -> int:
-    """Teachers short of R9 parity (three ratios) and of the R10 ratio, summed, for a placement."""
-    school_of = data.t_fixed_at.copy()
-    ok = choice >= 0
-    school_of[ok] = data.p_s[choice[ok]]
-    at = school_of >= 0
-    s = np.maximum(school_of, 0)
-    comp_r = at & (data.compulsory & data.s_rural)[s]
-    comp_u = at & (data.compulsory & ~data.s_rural)[s]
-    kg_r = at & (data.kindergarten & data.s_rural)[s]
-    kg_u = at & (data.kindergarten & ~data.s_rural)[s]
-    ratio = float(data.sc.policy.degree_ratio_max)
-    total = 0
-    for attr, r, u, div in ((data.district_bb, comp_r, comp_u, 1.0), (data.bachelor, comp_r, comp_u, 1.0),
-                            (data.associate, kg_r, kg_u, 1.0), (data.bachelor, comp_r, comp_u, ratio)):
-        if u.sum() == 0 or r.sum() == 0:
-            continue
-        need = attr[u].sum() * r.sum() / (u.sum() * div) - attr[r].sum()
-        total += max(0, math.ceil(need - 1e-9))
-    return total
-
-
-def _moved(data, choice, backbone=False) -> int:
-    e = data.is_exchange & (choice >= 0)
-    if backbone:
-        e &= data.backbone
-    idx = np.flatnonzero(e)
-    return int((~data.p_stay[choice[idx]]).sum())
-
-
-def _parity_prices(data) -> np.ndarray:
-    """Linear price (scaled) of each pair for the R9/R10 deficits, first order around the current state."""
+def evaluate(data: TeacherData, choice: np.ndarray) -> dict:
+    """The exact model objective of a placement (scaled, as CP-SAT scores it), term by term."""
+    chosen = choice[choice >= 0]
+    pairs = int(soft.pair_coefficients(data)[chosen].sum())
+    cov, mix = coverage.value(data, choice)
+    counts = r9.count_values(data, choice)
     w = data.sc.policy.weights
-    comp_r = data.compulsory & data.s_rural
-    comp_u = data.compulsory & ~data.s_rural
-    kg_r = data.kindergarten & data.s_rural
-    kg_u = data.kindergarten & ~data.s_rural
-    cur = data.t_from
-    at = cur >= 0
-    price = np.zeros(len(data.p_t))
-
-    def share(school_mask, attr):
-        m = at & school_mask[np.maximum(cur, 0)]
-        return attr[m].mean() if m.any() else 0.0
-
-    ratio = float(data.sc.policy.degree_ratio_max)
-    for attr, rmask, umask, weight, div in ((data.district_bb, comp_r, comp_u, w.r9_parity, 1.0),
-                                            (data.bachelor, comp_r, comp_u, w.r9_parity, 1.0),
-                                            (data.associate, kg_r, kg_u, w.r9_parity, 1.0),
-                                            (data.bachelor, comp_r, comp_u, w.r10_degree_ratio, ratio)):
-        su, sr = share(umask, attr), share(rmask, attr)
-        if su / div <= sr:
-            continue  # no deficit now: no price
-        a = attr[data.p_t].astype(float)
-        delta = su / div - a  # change of the deficit per teacher joining the rural group
-        into = rmask[data.p_s].astype(float)
-        out_of = np.where(data.t_from[data.p_t] >= 0, rmask[np.maximum(data.t_from[data.p_t], 0)], False)
-        price -= weight * delta * (into - out_of.astype(float))
-    return np.round(price * SCALE).astype(np.int64)
+    d9 = r9.value(data, counts)
+    d10 = r10.value(data, counts)
+    d11 = r11.value(data, choice)
+    w9, w10, w11 = (int(round(x * SCALE)) for x in (w.r9_parity, w.r10_degree_ratio, w.r11_exchange))
+    penalty = w9 * sum(d9.values()) + w10 * d10 + w11 * (d11["short"] + d11["short_bb"])
+    return {"objective": pairs + cov - mix - penalty, "pairs": pairs, "coverage": cov, "subject_mix": mix,
+            "r9": d9, "r10": d10, "r11": d11, "penalty": penalty}
 
 
-def _solve(data, pair_value: np.ndarray, value: bool = False):
-    """Max-value flow placement for the given pair values; None if the quotas cannot hold everyone."""
-    n_t, n_s = len(data.t), len(data.school_ids)
-    people = np.unique(data.p_t)
-    pk = data.p_s * data.n_subj + data.t_subj[data.p_t]
-    keys, idxs = groups(pk)
-    # node numbering: people, (school, subject) groups, schools, sink
-    p_node = np.full(n_t, -1, dtype=np.int64)
-    p_node[people] = np.arange(len(people))
-    g0 = len(people)
-    g_node = {k: g0 + i for i, k in enumerate(keys.tolist())}
-    s0 = g0 + len(keys)
-    sink = s0 + n_s
-    f = min_cost_flow.SimpleMinCostFlow()
-    tails, heads, caps, costs = [p_node[data.p_t]], [np.array([g_node[k] for k in pk.tolist()])], \
-        [np.ones(len(pk), dtype=np.int64)], [-pair_value.astype(np.int64)]
-    fixed = data.fixed_counts()
-    dem = dict(zip(data.d_key.tolist(), data.d_lessons.tolist()))
-    wcov = coverage.weight(data)
-    w_surplus = int(round(data.sc.policy.weights.move * coverage.SURPLUS_WEIGHT_FACTOR * SCALE))
-    gt, gh, gc, gk = [], [], [], []
-    for key, idx in zip(keys.tolist(), idxs):
-        s, j = divmod(key, data.n_subj)
-        demand = dem.get(key, 0)
-        b = int(fixed[s, j])
-        room = max(math.ceil(demand / data.load) - b, 0)
-        n = len(idx)
-        for k in range(min(room, n)):
-            g = min(data.load, demand - data.load * (b + k))
-            gt.append(g_node[key]), gh.append(s0 + s), gc.append(1), gk.append(-int(round(g * wcov[s] * SCALE)))
-        if n > room:
-            gt.append(g_node[key]), gh.append(s0 + s), gc.append(n - room), gk.append(w_surplus)
-    tails.append(np.array(gt, dtype=np.int64)), heads.append(np.array(gh, dtype=np.int64))
-    caps.append(np.array(gc, dtype=np.int64)), costs.append(np.array(gk, dtype=np.int64))
-    fixed_s = np.bincount(data.t_fixed_at[data.t_fixed_at >= 0], minlength=n_s)
-    room_s = np.where(np.isnan(data.s_quota), len(people), np.nan_to_num(data.s_quota) - fixed_s)
-    room_s = np.clip(room_s, 0, len(people)).astype(np.int64)
-    tails.append(s0 + np.arange(n_s)), heads.append(np.full(n_s, sink)), caps.append(room_s)
-    costs.append(np.zeros(n_s, dtype=np.int64))
-    t_all, h_all = np.concatenate(tails), np.concatenate(heads)
-    c_all, k_all = np.concatenate(caps), np.concatenate(costs)
-    f.add_arcs_with_capacity_and_unit_cost(t_all, h_all, c_all, k_all)
-    supplies = np.zeros(sink + 1, dtype=np.int64)
-    supplies[:len(people)] = 1
-    supplies[sink] = -len(people)
-    f.set_nodes_supplies(np.arange(sink + 1), supplies)
-    if f.solve() != f.OPTIMAL:
-        return None
-    flows = f.flows(np.arange(len(pk)))
-    choice = np.full(n_t, -1, dtype=np.int64)
-    chosen = np.flatnonzero(flows > 0)
-    choice[data.p_t[chosen]] = chosen
-    return (choice, -int(f.optimal_cost())) if value else choice
+@dataclass
+class Dual:
+    choice: np.ndarray | None = None  # best plan found
+    objective: float | None = None  # its exact score
+    bound: float | None = None  # least proven upper bound
+    rounds: int = 0
+    multipliers: dict = field(default_factory=dict)
+    history: list = field(default_factory=list)
+    infeasible: bool = False
+
+
+def lagrangian(data: TeacherData, net: FlowNet, deadline: float, tol: float = 1e-4, consider=None) -> Dual:
+    """Projected-subgradient minimisation of the Lagrangian bound; every flow gives a plan too.
+
+    ``consider(choice)`` may improve each plan (e.g. local repairs) before it is scored."""
+    out = Dual()
+    if len(data.p_t) == 0:
+        ch = np.full(len(data.t), -1, dtype=np.int64)
+        e = evaluate(data, ch)
+        out.choice, out.objective, out.bound = ch, e["objective"], e["objective"]
+        return out
+    base = soft.pair_coefficients(data).astype(np.int64) * COST_SCALE
+    forms = r9.forms(data) + r10.forms(data) + r11.forms(data)
+    weights = np.array([f.weight for f in forms], dtype=float)
+    lam = 0.5 * weights
+    slack = 0.5 * len(net.people) / COST_SCALE  # rounding of the priced pair values, at most 1/2 unit each
+    theta, stall = 1.0, 0
+    for rnd in range(MAX_ROUNDS):
+        if time.perf_counter() > deadline and out.choice is not None:
+            break
+        adj = np.zeros(len(data.p_t))
+        for f, l in zip(forms, lam):
+            if l:
+                np.add.at(adj, f.idx, -l * f.coef)
+        res = net.solve(base + np.round(adj * COST_SCALE).astype(np.int64), COST_SCALE)
+        if res is None:
+            out.infeasible = True
+            return out
+        choice, v = res
+        bound = v / COST_SCALE + slack - float(sum(l * f.a0 for f, l in zip(forms, lam)))
+        if consider is not None:
+            choice = consider(choice)
+        e = evaluate(data, choice)
+        chosen = np.zeros(len(data.p_t), dtype=bool)
+        chosen[choice[choice >= 0]] = True
+        g = np.array([f.at(chosen) for f in forms])
+        improved = out.bound is None or bound < out.bound - 1e-9
+        if improved:
+            out.bound = math.floor(bound + 1e-9)  # the model's objective is an integer
+            out.multipliers = {f.name: round(float(l) / SCALE, 3) for f, l in zip(forms, lam)}
+        if out.objective is None or e["objective"] > out.objective:
+            out.choice, out.objective = choice, e["objective"]
+        out.rounds = rnd + 1
+        out.history.append((round(bound), e["objective"]))
+        stall = 0 if improved else stall + 1
+        if stall >= 3:
+            theta, stall = theta / 2, 0
+        if out.bound - out.objective <= tol * max(1.0, abs(out.objective)) or not forms:
+            break
+        # projected subgradient step towards the least bound (Polyak, target = best plan)
+        step_dir = np.where(((lam <= 0) & (g < 0)) | ((lam >= weights) & (g > 0)), 0.0, g)
+        norm = float(step_dir @ step_dir)
+        if norm <= 1e-12:
+            break
+        t = theta * max(bound - out.objective, 1.0) / norm
+        lam = np.clip(lam + t * step_dir, 0.0, weights)
+    out.objective = float(out.objective)
+    out.bound = float(out.bound)  # >= objective: a plan never beats a proven bound (tests check it)
+    return out

@@ -10,16 +10,31 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from .ctx import ModelCtx
-from .r9 import counts, deficit
+from .ctx import SCALE, ModelCtx
+from .r9 import Form, counts, deficit, exact_deficit, lower_form
+
+
+def ratio(data) -> Fraction:
+    return Fraction(data.sc.policy.degree_ratio_max).limit_denominator(1000)
+
+
+def value(data, counts: dict) -> int:
+    """Exact R10 deficit (rural bachelor+ teachers short of the ratio) of a placement's counts."""
+    return exact_deficit(counts["rural_bachelor"], counts["rural_total"], counts["urban_bachelor"],
+                         counts["urban_total"], ratio(data))
+
+
+def forms(data) -> list[Form]:
+    w = int(round(data.sc.policy.weights.r10_degree_ratio * SCALE))
+    f = lower_form(data, "R10 rural bachelor+ teachers short of the degree ratio", w, "bachelor", "total", ratio(data))
+    return [f] if f is not None else []
 
 
 def build(ctx: ModelCtx) -> None:
     c = counts(ctx)
     pol = ctx.data.sc.policy
-    ratio = Fraction(pol.degree_ratio_max).limit_denominator(1000)
     name = "R10 rural bachelor+ teachers short of the degree ratio"
-    d = deficit(ctx, name, c["rural_bachelor"], c["rural_total"], c["urban_bachelor"], c["urban_total"], ratio)
+    d = deficit(ctx, name, c["rural_bachelor"], c["rural_total"], c["urban_bachelor"], c["urban_total"], ratio(ctx.data))
     ctx.penalty(name, d, pol.weights.r10_degree_ratio)
     ctx.terms["R10"] = d
 

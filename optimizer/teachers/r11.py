@@ -16,11 +16,59 @@ from fractions import Fraction
 
 import numpy as np
 
-from .ctx import ModelCtx
+from .ctx import SCALE, ModelCtx
 
 
 def target(n_eligible: int, share: float) -> int:
     return math.ceil(share * n_eligible - 1e-9)
+
+
+def _parts(d):
+    """Eligible teachers with candidates (moved unless they take their stay pair) and the stay pairs."""
+    elig = d.is_exchange
+    has_pairs = np.bincount(d.p_t, minlength=len(d.t)) > 0
+    movers = elig & has_pairs
+    stay_idx = np.flatnonzero(elig[d.p_t] & d.p_stay)
+    stay_bb = stay_idx[d.backbone[d.p_t[stay_idx]]]
+    return movers, stay_idx, stay_bb
+
+
+def value(d, choice: np.ndarray) -> dict:
+    """Exact R11 shortfalls of a placement (as the model computes them)."""
+    pol = d.sc.policy
+    n_elig = int(d.is_exchange.sum())
+    if n_elig == 0:
+        return {"short": 0, "short_bb": 0, "moved": 0, "moved_bb": 0}
+    movers, stay_idx, stay_bb = _parts(d)
+    chosen = np.zeros(len(d.p_t), dtype=bool)
+    chosen[choice[choice >= 0]] = True
+    moved = int(movers.sum()) - int(chosen[stay_idx].sum())
+    moved_bb = int((movers & d.backbone).sum()) - int(chosen[stay_bb].sum())
+    share = Fraction(pol.exchange_backbone_share).limit_denominator(1000)
+    need = share.numerator * moved - share.denominator * moved_bb
+    return {"short": max(0, target(n_elig, pol.exchange_share) - moved),
+            "short_bb": max(0, -(-need // share.denominator)), "moved": moved, "moved_bb": moved_bb}
+
+
+def forms(d) -> list:
+    """Linear forms of both shortfalls (exact up to rounding) for the Lagrangian bound of flow.py."""
+    from .r9 import Form
+
+    pol = d.sc.policy
+    n_elig = int(d.is_exchange.sum())
+    if n_elig == 0:
+        return []
+    movers, stay_idx, stay_bb = _parts(d)
+    w = int(round(pol.weights.r11_exchange * SCALE))
+    share = float(Fraction(pol.exchange_backbone_share).limit_denominator(1000))
+    n_m, n_mb = int(movers.sum()), int((movers & d.backbone).sum())
+    # short >= goal - moved = goal - n_m + sum(stay);  short_bb >= share moved - moved_bb
+    a = Form("R11 teachers short of the exchange share", w, float(target(n_elig, pol.exchange_share) - n_m),
+             stay_idx, np.ones(len(stay_idx)))
+    idx = np.concatenate([stay_idx, stay_bb])
+    coef = np.concatenate([np.full(len(stay_idx), -share), np.ones(len(stay_bb))])
+    b = Form("R11 backbone teachers short of the backbone share", w, share * n_m - n_mb, idx, coef)
+    return [a, b]
 
 
 def build(ctx: ModelCtx) -> None:
@@ -32,11 +80,10 @@ def build(ctx: ModelCtx) -> None:
     if n_elig == 0:
         ctx.terms["R11"] = {}
         return
-    stay_idx = np.flatnonzero(elig[d.p_t] & d.p_stay)
-    stay_bb = stay_idx[d.backbone[d.p_t[stay_idx]]]
-    n_bb = int((elig & d.backbone).sum())
-    moved = m.new_int_var(0, n_elig, "R11 exchanged teachers")
-    m.add(moved == n_elig - ctx.pair_sum(stay_idx))
+    movers, stay_idx, stay_bb = _parts(d)
+    n_m, n_bb = int(movers.sum()), int((movers & d.backbone).sum())
+    moved = m.new_int_var(0, n_m, "R11 exchanged teachers")
+    m.add(moved == n_m - ctx.pair_sum(stay_idx))
     moved_bb = m.new_int_var(0, n_bb, "R11 exchanged backbone teachers")
     m.add(moved_bb == n_bb - ctx.pair_sum(stay_bb))
     goal = target(n_elig, pol.exchange_share)

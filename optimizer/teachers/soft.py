@@ -28,10 +28,14 @@ def pair_coefficients(data) -> np.ndarray:
     return np.round(value * SCALE).astype(np.int64)
 
 
-def build(ctx: ModelCtx) -> None:
+def build(ctx: ModelCtx, envy: bool = False) -> None:
+    """Pair coefficients of the soft goals. Justified envy is not in the optimised objective by default:
+    stage.py removes it after the solve with exchanges that keep every rule and do not lower the score
+    (``repair_envy``), so the objective stays one whose bound flow.py can prove."""
     d = ctx.data
     ctx.x_coef += pair_coefficients(d)
-    _envy(ctx)
+    if envy:
+        _envy(ctx)
 
 
 def _envy(ctx: ModelCtx) -> None:
@@ -95,3 +99,101 @@ def envy_pairs(data, school_of: np.ndarray) -> int:
                 continue
             total += int(np.searchsorted(by_key[k], data.points[p], side="left"))
     return total
+
+
+def _school_of(data, choice: np.ndarray) -> np.ndarray:
+    school_of = data.t_fixed_at.copy()
+    ok = choice >= 0
+    school_of[ok] = data.p_s[choice[ok]]
+    return school_of
+
+
+def envy_list(data, school_of: np.ndarray) -> list[tuple[float, int, int, int]]:
+    """Justified-envy pairs (points gap, p, q, school): p ranked school s above their outcome, could be
+    given s, and q with fewer points moved into s to teach the same subject. Largest gaps first."""
+    moved_in = (school_of >= 0) & (school_of != data.t_from)
+    key = np.where(moved_in, school_of * data.n_subj + data.t_subj, -1)
+    rows = np.flatnonzero(moved_in)
+    keys, idxs = groups(key[moved_in])
+    by_key = {k: rows[idx] for k, idx in zip(keys.tolist(), idxs)}
+    start = np.searchsorted(data.p_t, np.arange(len(data.t)), side="left")
+    end = np.searchsorted(data.p_t, np.arange(len(data.t)), side="right")
+    out = []
+    for p in np.flatnonzero(data.has_pref):
+        admissible = set(data.p_s[start[p]:end[p]].tolist())
+        ranked = data.prefs[p]
+        mine = ranked.index(school_of[p]) if school_of[p] in ranked else len(ranked)
+        for s in ranked[:mine]:
+            if s not in admissible:
+                continue
+            for q in by_key.get(s * data.n_subj + int(data.t_subj[p]), ()):
+                if data.points[q] < data.points[p]:
+                    out.append((float(data.points[p] - data.points[q]), int(p), int(q), int(s)))
+    out.sort(key=lambda e: (-e[0], e[1], e[2]))
+    return out
+
+
+def repair_envy(data, choice: np.ndarray, deadline: float, price: float | None = None) -> tuple[np.ndarray, int]:
+    """Remove justified envy after the solve: for an envy pair (p, q, s), p takes q's seat at s and q
+    takes p's place (a swap), or returns to their own school, or goes to another of their candidate
+    schools -- only when every placement stays legal (candidate pairs respect fit, R5, R6; quotas are
+    kept) and the exact model score does not drop; each accepted change lowers the number of envy pairs.
+    Returns the new placement and the number of changes made."""
+    from .flow import evaluate  # flow imports this module
+
+    if len(data.p_t) == 0 or not data.has_pref.any():
+        return choice, 0
+    import time
+
+    n_s = len(data.school_ids)
+    pair_key = data.p_t * n_s + data.p_s  # sorted (pairs are sorted by teacher, then school)
+    start = np.searchsorted(data.p_t, np.arange(len(data.t)), side="left")
+    end = np.searchsorted(data.p_t, np.arange(len(data.t)), side="right")
+    quota = np.where(np.isnan(data.s_quota), np.inf, data.s_quota)
+
+    def pair(p, s):
+        k = int(np.searchsorted(pair_key, p * n_s + s))
+        return k if k < len(pair_key) and pair_key[k] == p * n_s + s else -1
+
+    if price is None:
+        price = 0.0
+    cur = choice.copy()
+    school_of = _school_of(data, cur)
+    score = evaluate(data, cur)["objective"]
+    envy = envy_list(data, school_of)
+    changes = 0
+    while envy and time.perf_counter() < deadline:
+        count = np.bincount(school_of[school_of >= 0], minlength=n_s)
+        done = False
+        for _, p, q, s in envy:
+            if time.perf_counter() > deadline:
+                break
+            kp = pair(p, s)
+            if kp < 0 or cur[q] < 0:
+                continue
+            options = [pair(q, int(school_of[p]))] if cur[p] >= 0 else []  # swap seats
+            options += [k for k in range(start[q], end[q]) if data.p_s[k] != s and k not in options]
+            for kq in options:
+                if kq < 0:
+                    continue
+                trial = cur.copy()
+                trial[p], trial[q] = kp, kq
+                so = _school_of(data, trial)
+                n_new = np.bincount(so[so >= 0], minlength=n_s)
+                if np.any((n_new > quota) & (n_new > count)):
+                    continue  # would push a school above its quota
+                sc = evaluate(data, trial)["objective"]
+                if sc + price * len(envy) < score:
+                    continue  # cannot pay for itself even if every envy pair went
+                e2 = envy_list(data, so)
+                if len(e2) >= len(envy) or sc + price * (len(envy) - len(e2)) < score:
+                    continue
+                cur, school_of, score, envy = trial, so, sc, e2
+                changes += 1
+                done = True
+                break
+            if done:
+                break
+        if not done:
+            break
+    return cur, changes

@@ -1,14 +1,18 @@
 """The teacher stage: where each movable teacher works from 1 September (R5, R6, R8, coverage, R9-R11).
 
-Runs after R12 and the leader stage. Steps:
-1. candidates.py: who is movable and to which few schools (fit, R5, R6, distance, gaps, preferences);
-2. flow.py: the core placement as a min-cost flow (greedy.py, a clerk's placement, if the flow
-   cannot hold the quotas), completed and given to CP-SAT as a solution hint;
-3. the model: one boolean per candidate pair, exactly one per movable teacher; R8 quotas (hard);
-   coverage, R9, R10, R11 and the soft goals in one maximised score;
-4. solve within the time limit; if infeasible, explain by rule and by school/person with assumption
-   literals and relax the named quotas; if no solution is found in time, fall back to the warm start;
-5. write every teacher's row, home_lessons for everyone, compliance for R5, R6, R8, R9, R10, R11.
+Runs after R12 and the leader stage, within ``params.time_limit`` for the whole stage. Steps:
+1. candidates.py: who is movable and to which few schools (fit, level group, R5, R6, distance, gaps,
+   preferences);
+2. flow.py: the exact model (R8 quotas hard; coverage, R9, R10, R11 and the soft goals in one maximised
+   score) solved by Lagrangian relaxation over a min-cost flow: every round is a plan, scored exactly,
+   and a proven upper bound; the best plan and the least bound give the reported gap;
+3. if time is left and the model is small enough, CP-SAT (the same exact model, one module per rule, R9/R10
+   with cross-multiplied products) starts from that plan and may improve it; its bound is kept if lower;
+4. if the quotas cannot hold the new hires, period-2 and locked teachers, CP-SAT with assumption literals
+   names the conflicting quotas (R8:<school>), which are relaxed and reported;
+5. justified envy is removed afterwards by exchanges that keep every rule and do not lower the score
+   (soft.repair_envy); envy pairs before and after are reported;
+6. write every teacher's row, home_lessons for everyone, compliance for R5, R6, R8, R9, R10, R11.
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ from . import candidates, coverage, flow, greedy, r5, r6, r8, r9, r10, r11, soft
 from .ctx import ModelCtx
 
 MAX_RELAX_ROUNDS = 3
+CP_SAT_MAX_PAIRS = 40_000  # above this CP-SAT cannot even load the model usefully within the limit
+CP_SAT_MIN_SECONDS = 3.0  # CP-SAT only runs with at least this long left
+DUAL_SHARE = 0.6  # share of the optimisation time given to the Lagrangian rounds when CP-SAT follows
 
 
 def build_model(data, relaxed=(), explain=False) -> ModelCtx:
@@ -45,104 +52,113 @@ def build_model(data, relaxed=(), explain=False) -> ModelCtx:
     return ctx
 
 
-def complete_hint(ctx: ModelCtx, hint: np.ndarray, params) -> float | None:
-    """Hint the clerk's placement; complete it to every auxiliary variable so CP-SAT starts from it.
-
-    CP-SAT ignores an incomplete hint it cannot repair quickly, so the auxiliary variables (coverage
-    units, counts, products, deficits, envy) are filled by a short solve with the pair variables fixed
-    to the hint. Returns the hint's objective, or None when it cannot be completed (then only the pairs
-    are hinted).
-    """
-    d = ctx.data
-    m = ctx.model
-    for k, v in enumerate(ctx.x.values):
-        m.add_hint(v, bool(hint[d.p_t[k]] == k))
-    solver = sat.make_solver(params.__class__(time_limit=min(10.0, max(1.0, params.time_limit / 3)), seed=params.seed,
-                                              workers=1), None)
-    solver.parameters.fix_variables_to_their_hinted_value = True
-    status = solver.solve(m)
-    if status not in (sat.cp_model.OPTIMAL, sat.cp_model.FEASIBLE):
-        return None
-    values = list(solver.response_proto.solution)
-    m.clear_hints()
-    for i, v in enumerate(values):
-        m.add_hint(m.get_int_var_from_proto_index(i), v)
-    return float(solver.objective_value)
-
-
-def explain_infeasible(data, relaxed, params) -> list[str]:
+def explain_infeasible(data, relaxed, params, time_limit: float) -> list[str]:
     """Names of hard constraints (``R8:<school>``) that together make the placement infeasible."""
     ctx = build_model(data, relaxed, explain=True)
     ctx.model.add_assumptions(ctx.assumption_lits)
-    solver, status, _ = sat.solve(ctx.model, params.__class__(time_limit=min(params.time_limit, 20.0),
-                                                               seed=params.seed, workers=1, log=params.log))
+    solver, status, _ = sat.solve(ctx.model, params.__class__(time_limit=max(1.0, time_limit), seed=params.seed,
+                                                               workers=1, log=params.log))
     if status != "infeasible":
         return []
     core = solver.sufficient_assumptions_for_infeasibility()
     return sorted(ctx.assumptions[i] for i in core if i in ctx.assumptions)
 
 
+def write_reserve(data) -> float:
+    """Seconds kept at the end of the limit for the envy repair and writing the rows (measured: about
+    25 us per teacher on the 2-core machine, plus a second)."""
+    return 1.0 + 2.5e-5 * len(data.t)
+
+
+def cp_sat_polish(data, choice, relaxed, params, seconds: float, stats: dict):
+    """CP-SAT on the exact model from the given plan; (choice, objective, bound) or None."""
+    t = time.perf_counter()
+    ctx = build_model(data, relaxed)
+    for k, v in enumerate(ctx.x.values):
+        ctx.model.add_hint(v, bool(choice[data.p_t[k]] == k))
+    left = seconds - (time.perf_counter() - t)
+    stats["cp_sat_build_seconds"] = round(time.perf_counter() - t, 3)
+    if left < 1.0:
+        return None
+    solver, status, st = sat.solve(ctx.model, params, left)
+    stats.update(cp_sat_status=status, cp_sat_seconds=st["solve_seconds"], cp_sat_objective=st.get("objective"),
+                 cp_sat_bound=st.get("bound"), variables=len(ctx.model.proto.variables))
+    if status not in ("optimal", "feasible"):
+        return None
+    val = solver.boolean_values(ctx.x).to_numpy()
+    out = np.full(len(data.t), -1, dtype=np.int64)
+    chosen = np.flatnonzero(val)
+    out[data.p_t[chosen]] = chosen
+    return out, float(st["objective"]), float(st["bound"])
+
+
 def solve(sc, state, params) -> None:
     t0 = time.perf_counter()
     state.a = state.a.copy()  # own, writable columns (pandas copy-on-write may hand read-only ones)
     data = candidates.build(sc, state)
-    hint = flow.warm_start(data)
-    warm = "flow"
-    if hint is None:
-        hint, warm = greedy.clerk(data), "clerk"
-    t_warm = time.perf_counter() - t0
+    deadline = t0 + params.time_limit - write_reserve(data)
     relaxed = {f"R8:{data.school_ids[s]}" for s in r8.over_by_locks(data)}
     for name in sorted(relaxed):
         state.notes.append(f"teachers: quota {name} relaxed: locked and staying teachers alone exceed it")
-    stats: dict = {}
-    choice, hinted = None, None
+    use_cp_sat = 0 < len(data.p_t) <= CP_SAT_MAX_PAIRS
+    stats: dict = {"pairs": int(len(data.p_t)), "movable": int(data.movable.sum()), "teachers": int(len(data.t)),
+                   "num_workers": params.workers, "seed": params.seed, "time_limit": params.time_limit}
+    t_opt = time.perf_counter()
+    stats["build_seconds"] = round(t_opt - t0, 3)
+    choice, dual = None, None
     for _ in range(MAX_RELAX_ROUNDS + 1):
-        ctx = build_model(data, relaxed)
-        hinted = complete_hint(ctx, hint, params)
-        build_s = time.perf_counter() - t0
-        remaining = max(1.0, params.time_limit - build_s)
-        solver, status, stats = sat.solve(ctx.model, params, remaining)
-        stats["build_seconds"] = round(build_s, 3)
-        stats.update(warm_start=warm, warm_start_seconds=round(t_warm, 3), hint_complete=hinted is not None)
-        stats.update(variables=len(ctx.model.proto.variables), pairs=int(len(data.p_t)),
-                     movable=int(data.movable.sum()), teachers=int(len(data.t)))
-        if status in ("optimal", "feasible") and stats.get("objective") is not None:
-            ub = flow.upper_bound(data) if not relaxed else None
-            if ub is not None and ub < stats["bound"]:
-                stats["cp_sat_bound"] = stats["bound"]
-                stats["bound"] = float(ub)  # the flow relaxation, solved exactly, is tighter
-                stats["gap"] = sat.gap(stats["objective"], stats["bound"])
-        if status in ("optimal", "feasible"):
-            val = solver.boolean_values(ctx.x).to_numpy()
-            choice = np.full(len(data.t), -1, dtype=np.int64)
-            chosen = np.flatnonzero(val)
-            choice[data.p_t[chosen]] = chosen
+        s_idx = {i for i, sid in enumerate(data.school_ids) if f"R8:{sid}" in relaxed}
+        net = flow.FlowNet(data, s_idx)
+        left = deadline - time.perf_counter()
+        dual_deadline = time.perf_counter() + (DUAL_SHARE * left if use_cp_sat else left)
+        dual = flow.lagrangian(data, net, dual_deadline)
+        if not dual.infeasible:
+            choice = dual.choice
             break
-        if status == "infeasible":
-            core = explain_infeasible(data, relaxed, params)
-            if not core:
-                state.notes.append("teachers: the placement is infeasible and no conflicting quota was found; "
-                                   "the clerk's placement is used instead")
-                break
-            state.notes.append("teachers: infeasible: the staff quotas (R8) of " + ", ".join(core)
-                               + " cannot hold the new hires, period-2 teachers and locked teachers; relaxed")
-            relaxed |= set(core)
-            continue
-        state.notes.append(f"teachers: CP-SAT found no plan in {remaining:.0f} s (status {status}); "
-                           f"falling back to the {warm} warm-start placement")
-        break
-    if choice is None:
-        choice = hint
-        stats["fallback"] = warm
-        if hinted is not None:  # the warm start's own objective and the flow bound
-            ub = flow.upper_bound(data)
-            stats.update(objective=hinted, bound=None if ub is None else float(ub),
-                         gap=None if ub is None else sat.gap(hinted, ub))
+        core = explain_infeasible(data, relaxed, params, min(20.0, max(1.0, deadline - time.perf_counter())))
+        if not core:
+            state.notes.append("teachers: the placement is infeasible and no conflicting quota was found; "
+                               "the clerk's placement is used instead")
+            break
+        state.notes.append("teachers: infeasible: the staff quotas (R8) of " + ", ".join(core)
+                           + " cannot hold the new hires, period-2 teachers and locked teachers; relaxed")
+        relaxed |= set(core)
+    if choice is None:  # no flow plan: the clerk's placement (quotas may be broken, reported by R8)
+        choice = greedy.clerk(data)
+        stats.update(status="unknown", fallback="clerk", objective=float(flow.evaluate(data, choice)["objective"]),
+                     bound=None, gap=None)
+    else:
+        stats.update(status="feasible", objective=dual.objective, bound=dual.bound, method="lagrangian flow",
+                     dual_rounds=dual.rounds, multipliers=dual.multipliers,
+                     dual_seconds=round(time.perf_counter() - t_opt, 3))
+        left = deadline - time.perf_counter()
+        if use_cp_sat and left >= CP_SAT_MIN_SECONDS and stats["bound"] - stats["objective"] > 0.5:
+            res = cp_sat_polish(data, choice, relaxed, params, left, stats)
+            if res is not None:
+                c2, obj2, bound2 = res
+                if obj2 > stats["objective"]:
+                    choice, stats["objective"] = c2, obj2
+                    stats["method"] = "lagrangian flow + CP-SAT"
+                stats["bound"] = min(stats["bound"], bound2)
+        stats["gap"] = sat.gap(stats["objective"], stats["bound"])
+        stats["status"] = "optimal" if stats["bound"] - stats["objective"] < 1.0 else "feasible"
+    stats["solve_seconds"] = round(time.perf_counter() - t_opt, 3)
+    terms = flow.evaluate(data, choice)
+    stats["terms"] = {k: terms[k] for k in ("pairs", "coverage", "subject_mix", "penalty")}
+    school_of = placement(data, choice)
+    envy_before = soft.envy_pairs(data, school_of)
+    choice, swaps = soft.repair_envy(data, choice, t0 + params.time_limit - 0.5 * write_reserve(data))
+    school_of = placement(data, choice)
+    if swaps:
+        stats["objective"] = float(flow.evaluate(data, choice)["objective"])  # never lower: repairs keep the score
+        if stats.get("bound") is not None:
+            stats["gap"] = sat.gap(stats["objective"], stats["bound"])
+    stats["envy_pairs_before_repair"] = envy_before
+    stats["envy_repair_swaps"] = swaps
     stats["relaxed"] = sorted(relaxed)
+    write(sc, state, data, school_of, relaxed)
     stats["seconds"] = round(time.perf_counter() - t0, 3)
     state.solver["teachers"] = stats
-    school_of = placement(data, choice)
-    write(sc, state, data, school_of, relaxed)
 
 
 def placement(data, choice: np.ndarray) -> np.ndarray:
