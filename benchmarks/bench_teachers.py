@@ -19,26 +19,13 @@ import subprocess
 import sys
 import time
 
-try:  # colleagues' stages may be mid-edit; the teacher stage does not need them
-    import rotaplan.optimizer  # noqa: F401
-except ImportError:
-    import types
-
-    for _n in list(sys.modules):
-        if _n.startswith("rotaplan.optimizer"):
-            del sys.modules[_n]
-    for _pkg in ("leaders", "itinerant"):
-        _m = types.ModuleType(f"rotaplan.optimizer.{_pkg}.stage")
-        _m.solve = lambda sc, state, params: None
-        sys.modules[_m.__name__] = _m
-
-from rotaplan.models import Scenario  # noqa: E402
-from rotaplan.optimizer import r12  # noqa: E402
-from rotaplan.optimizer.params import SolveParams  # noqa: E402
-from rotaplan.optimizer.pipeline import assemble  # noqa: E402
-from rotaplan.optimizer.state import PlanState  # noqa: E402
-from rotaplan.optimizer.teachers import candidates, greedy, stage  # noqa: E402
-from rotaplan.scenarios.generate import generate  # noqa: E402
+from rotaplan.models import Scenario
+from rotaplan.optimizer import r12
+from rotaplan.optimizer.params import SolveParams
+from rotaplan.optimizer.pipeline import assemble
+from rotaplan.optimizer.state import PlanState
+from rotaplan.optimizer.teachers import candidates, greedy, stage
+from rotaplan.scenarios.generate import generate
 
 # KPI -> (direction, label): "min" lower is better
 KPIS = {
@@ -60,7 +47,6 @@ def scenario(staff: int, seed: int, laiwu: bool = False) -> Scenario:
 
 def fresh(sc) -> PlanState:
     state = PlanState(sc)
-    state.a = state.a.copy()
     r12.apply(sc, state)
     return state
 

@@ -403,6 +403,11 @@ def generate(staff: int = 5000, seed: int = 0, *, laiwu: bool = False, plan_year
     yas = np.where(long_stay, _randint(rng, 6, np.minimum(30, career)), _randint(rng, 0, np.minimum(5, career)))
     yas = np.minimum(yas, career)
     terms = np.where(is_lead, rng.choice([1, 2, 3, 4], size=m, p=[.6, .25, .1, .05]), 0)
+    # Leaders rotate within their level group (kindergarten / compulsory / senior+vocational): where a
+    # district has a single school of a group, its leaders have nowhere to go, so none are due there.
+    s_group = np.select([s_level == K, (s_level == S) | (s_level == V)], [0, 2], 1)
+    lone = np.bincount(s_group, minlength=3) < 2
+    terms = np.where(is_lead & lone[s_group[sidx]], np.minimum(terms, 1), terms)
     lead_yas = (terms - 1) * TERM_YEARS + rng.integers(1, 4, m)
     yas = np.where(is_lead, np.minimum(lead_yas, career), yas)
     yas = np.where(young, p1_years, yas)

@@ -1,6 +1,7 @@
 """R8 (hard), teachers: no school holds more teachers (role_after teacher) than its staff_quota; a teacher
 placed at a school (moved or new) fits it: preschool teachers only at kindergartens, others never there,
-and the school's demand has the teacher's subject."""
+and the school's demand has the teacher's subject. A move to the person's locked_school is the office's own
+decision and is accepted (as for leader posts, r8_posts.py): the lock places them there whatever the fit."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ def check(sc, plan) -> list[Violation]:
             out.append(Violation("R8", sid, f"{k} teachers after the plan, above the staff quota of {int(q)}.",
                                  f"move {int(k - q)} teacher(s) to schools with free seats"))
     demand = set(zip(sc.demand["school_id"], sc.demand["subject"]))
-    placed = teach[teach["to_school"] != teach["from_school"]]
+    placed = teach[(teach["to_school"] != teach["from_school"])
+                   & (teach["to_school"] != teach["locked_school"].fillna(""))]
     for pid, r in placed.iterrows():
         kg = r["to_level"] == "kindergarten"
         pre = r["subject"] == "preschool"

@@ -51,7 +51,17 @@ def report(data, school_of: np.ndarray, relaxed_schools: list[str], state) -> No
     over = [(data.school_ids[s], int(n[s]), int(q[s])) for s in np.flatnonzero(~np.isnan(q) & (n > np.nan_to_num(q)))]
     vac = int(data.vacancies.sum())
     ok = school_of >= 0
-    misfit = np.flatnonzero(ok & (school_of != data.t_from) & ~data.fit[np.maximum(school_of, 0), data.t_subj])
+    misfit_all = ok & (school_of != data.t_from) & ~data.fit[np.maximum(school_of, 0), data.t_subj]
+    by_lock = misfit_all & (data.t_lock >= 0) & (school_of == data.t_lock)
+    misfit = np.flatnonzero(misfit_all & ~by_lock)
+    locked_note = ""
+    if by_lock.any():
+        who = ", ".join(f"{data.t.at[p, 'person_id']} ({data.subjects[data.t_subj[p]]} at {data.school_ids[school_of[p]]})"
+                        for p in np.flatnonzero(by_lock)[:10])
+        locked_note = (f"; {int(by_lock.sum())} teachers placed by the office's lock (locked_school) at a school "
+                       f"whose demand lacks their subject, accepted as the office's decision (no home lessons "
+                       f"there): {who}")
+        state.notes.append("teachers: " + locked_note[2:])
     if len(misfit):
         who = ", ".join(f"{data.t.at[p, 'person_id']} ({data.subjects[data.t_subj[p]]})" for p in misfit[:10])
         state.comply("R8", "not_met", f"no school's demand has the subject of {who}: placed without a subject fit")
@@ -64,7 +74,8 @@ def report(data, school_of: np.ndarray, relaxed_schools: list[str], state) -> No
         status, detail = "not_met", f"teachers above staff_quota at {listed}{more};{why}"
     else:
         status, detail = "met", (f"no school above its teacher staff_quota; {vac} teacher seats freed by "
-                                 f"retirements and promotions; every teacher placed where the subject is taught")
+                                 f"retirements and promotions; every teacher placed where the subject is taught"
+                                 f"{locked_note}")
     prev = state.compliance.get("R8")
     if prev:
         pstat, pdet = prev

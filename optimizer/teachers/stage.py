@@ -94,7 +94,6 @@ def cp_sat_polish(data, choice, relaxed, params, seconds: float, stats: dict):
 
 def solve(sc, state, params) -> None:
     t0 = time.perf_counter()
-    state.a = state.a.copy()  # own, writable columns (pandas copy-on-write may hand read-only ones)
     data = candidates.build(sc, state)
     deadline = t0 + params.time_limit - write_reserve(data)
     relaxed = {f"R8:{data.school_ids[s]}" for s in r8.over_by_locks(data)}
