@@ -1,7 +1,16 @@
 """Teacher stage (R5, R6, R8, coverage, R9, R10, R11, soft goals) on tiny scenarios with known answers."""
 
+import time
+
+import numpy as np
 from builders import build, person, school
 from teacher_helpers import row, run_teachers
+
+from rotaplan.optimizer import r12
+from rotaplan.optimizer.params import SolveParams
+from rotaplan.optimizer.state import PlanState
+from rotaplan.optimizer.teachers import candidates, flow, stage
+from rotaplan.validator import check_plan
 
 
 def U(sid, **kw):
@@ -115,6 +124,43 @@ def test_r8_subject_fit_preschool_only_at_kindergarten():
     assert (row(state, "N")["to_school"], row(state, "N")["period2_school"]) == ("K", "K2")
 
 
+def test_r8_lock_to_a_school_without_the_subject_is_the_offices_decision():
+    # regression (100,000-staff generated district): the office locked a moral teacher to a school whose
+    # demand has no moral lessons; the plan honours the lock and says so instead of reporting a misfit
+    sc = sc_of([U("U", is_township_seat=True), R("R", is_township_seat=True)],
+               [person("L", school_id="U", subject="moral", locked_school="R"), person("A", school_id="U")],
+               [("U", "moral", 16), ("U", "math", 16), ("R", "math", 16)])
+    state, plan = run_teachers(sc)  # asserts the validator finds no hard violation
+    r = row(state, "L")
+    assert (r["to_school"], r["home_lessons"]) == ("R", 0)
+    status, detail = state.compliance["R8"]
+    assert status == "met" and "L (moral at R)" in detail
+
+
+def test_r8_teacher_who_cannot_move_still_holds_a_seat():
+    # F should cross to the rural area for period 2 but no rural school teaches music: F stays at U and
+    # holds U's only seat, so the new music teacher goes to U2 (the quota of U is never exceeded)
+    sc = sc_of([U("U", is_township_seat=True, staff_quota=1), U("U2", staff_quota=2), R("R", is_township_seat=True)],
+               [person("F", school_id="U", subject="music", contract_period=1, period_years=3),
+                person("N", school_id="", subject="music", contract_period=0, period_years=0)],
+               [("U", "music", 32), ("U2", "music", 16), ("R", "math", 16)])
+    state, plan = run_teachers(sc, check=False)
+    assert (row(state, "F")["to_school"], row(state, "N")["to_school"]) == ("U", "U2")
+    assert not [v for v in check_plan(sc, plan) if v.rule == "R8" and v.hard]
+    assert state.compliance["R5"][0] == "not_met"  # said in words: no rural school teaches music
+
+
+def test_level_fit_senior_teacher_stays_in_senior_schools():
+    # the primary school lacks math badly, but a senior-school teacher is only offered senior schools
+    sc = sc_of([U("P", is_township_seat=True), U("S1", level="senior"), U("S2", level="senior"),
+                R("R", is_township_seat=True)],
+               [person("T", school_id="S1", years_at_school=9), person("T2", school_id="S1", years_at_school=1)],
+               [("P", "math", 64), ("S1", "math", 16), ("S2", "math", 16), ("R", "math", 16)],
+               exchange_share=1.0)
+    state, _ = run_teachers(sc)
+    assert row(state, "T")["to_school"] in ("S1", "S2")
+
+
 # ---- coverage ----------------------------------------------------------------------------
 def test_home_lessons_split_full_loads_first_and_zero_for_leaders():
     sc = sc_of([U("U", is_township_seat=True)],
@@ -187,3 +233,47 @@ def test_same_seed_same_plan():
     a1 = run_teachers(sc)[0].a
     a2 = run_teachers(sc)[0].a
     assert a1.equals(a2)
+
+
+# ---- the proven bound --------------------------------------------------------------------
+def _parity_case():
+    staff = [person(f"U{i}", school_id="U" if i % 3 else "U2", years_at_school=7 + i % 4,
+                    backbone="district" if i % 4 == 0 else "none") for i in range(10)]
+    staff += [person(f"R{i}", school_id="R" if i % 2 else "R2", years_at_school=6 + i % 5,
+                     degree="associate" if i % 3 else "bachelor") for i in range(8)]
+    staff += [person("N1", school_id="", contract_period=0, period_years=0),
+              person("N2", school_id="", contract_period=0, period_years=0, degree="associate"),
+              person("P", school_id="U", years_at_school=2, preferences="R;U2", rural_service_years=3)]
+    return sc_of([U("U", is_township_seat=True, staff_quota=7), U("U2", staff_quota=5),
+                  R("R", is_township_seat=True, staff_quota=6), R("R2", staff_quota=5)], staff,
+                 [("U", "math", 96), ("U2", "math", 64), ("R", "math", 80), ("R2", "math", 64)], exchange_share=0.3)
+
+
+def test_lagrangian_bound_is_proven_and_scores_match_cp_sat():
+    sc = _parity_case()
+    state = PlanState(sc)
+    r12.apply(sc, state)
+    data = candidates.build(sc, state)
+    dual = flow.lagrangian(data, flow.FlowNet(data), time.perf_counter() + 5)
+    assert dual.bound >= dual.objective
+    # CP-SAT proves the optimum of the same exact model: it lies between the flow plan and the bound,
+    # and the exact scorer gives CP-SAT's own objective for CP-SAT's plan
+    ctx = stage.build_model(data)
+    from rotaplan.optimizer import sat
+    solver, status, st = sat.solve(ctx.model, SolveParams(time_limit=10, workers=1, seed=0))
+    assert status == "optimal"
+    assert dual.objective <= st["objective"] <= dual.bound
+    choice = np.full(len(data.t), -1)
+    chosen = np.flatnonzero(solver.boolean_values(ctx.x).to_numpy())
+    choice[data.p_t[chosen]] = chosen
+    assert flow.evaluate(data, choice)["objective"] == st["objective"]
+
+
+def test_stage_reports_gap_and_keeps_its_time_limit():
+    sc = _parity_case()
+    t = time.perf_counter()
+    state, plan = run_teachers(sc, time_limit=3.0)
+    st = state.solver["teachers"]
+    assert time.perf_counter() - t < 3.0 + 1.0
+    assert st["seconds"] <= 3.0 + 0.5 and st["bound"] >= st["objective"] and st["gap"] < 0.01
+    assert {"envy_pairs_before_repair", "solve_seconds", "build_seconds"} <= set(st)
