@@ -94,7 +94,7 @@ class District:
     def teachers_after(self) -> pd.DataFrame:
         a = self.a
         t = a[(a["role_after"] == "teacher") & (a["move"] != "retire")]
-        return t.assign(subject=t["person_id"].map(self.subject).fillna(""))
+        return t.assign(subject=t["person_id"].map(self.subject).astype(object).fillna(""))
 
     @cached_property
     def covered_after(self) -> pd.Series:

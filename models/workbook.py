@@ -89,20 +89,20 @@ def moves_table(plan, sc) -> pd.DataFrame:
     """People whose school or role changes from 1 September (retirements are not moves)."""
     a = plan.assignments
     s = _school_facts(sc)
-    subject = a["person_id"].map(sc.staff.set_index("person_id")["subject"]).fillna("")
+    subject = a["person_id"].map(sc.staff.set_index("person_id")["subject"]).astype(object).fillna("")
     changed = ((a["from_school"] != a["to_school"]) | (a["role_before"] != a["role_after"])) & (a["move"] != "retire")
     m = a[changed]
     out = pd.DataFrame({
         "person_id": m["person_id"], "name": m["name"], "subject": subject[changed],
         "role_before": m["role_before"], "role_after": m["role_after"],
-        "from_school": m["from_school"], "from_school_name": m["from_school"].map(s["name"]).fillna(""),
-        "from_township": m["from_school"].map(s["township"]).fillna(""),
-        "from_area": m["from_school"].map(s["area"]).fillna(""),
-        "to_school": m["to_school"], "to_school_name": m["to_school"].map(s["name"]).fillna(""),
-        "to_township": m["to_school"].map(s["township"]).fillna(""),
-        "to_area": m["to_school"].map(s["area"]).fillna(""),
+        "from_school": m["from_school"], "from_school_name": m["from_school"].map(s["name"]).astype(object).fillna(""),
+        "from_township": m["from_school"].map(s["township"]).astype(object).fillna(""),
+        "from_area": m["from_school"].map(s["area"]).astype(object).fillna(""),
+        "to_school": m["to_school"], "to_school_name": m["to_school"].map(s["name"]).astype(object).fillna(""),
+        "to_township": m["to_school"].map(s["township"]).astype(object).fillna(""),
+        "to_area": m["to_school"].map(s["area"]).astype(object).fillna(""),
         "move": m["move"], "period2_school": m["period2_school"],
-        "period2_school_name": m["period2_school"].map(s["name"]).fillna(""),
+        "period2_school_name": m["period2_school"].map(s["name"]).astype(object).fillna(""),
         "director_of": m["director_of"], "rules": m["rules"], "reason": m["reason"],
     })
     order = {k: i for i, k in enumerate(("rotate", "promote", "place_new", "bundle_second", "exchange", "transfer"))}
@@ -115,9 +115,9 @@ def assignments_table(plan, sc) -> pd.DataFrame:
     """Everyone, the plan contract's columns first, then school names and subject for reading."""
     a = plan.assignments.copy()
     s = _school_facts(sc)
-    a["subject"] = a["person_id"].map(sc.staff.set_index("person_id")["subject"]).fillna("")
-    a["from_school_name"] = a["from_school"].map(s["name"]).fillna("")
-    a["to_school_name"] = a["to_school"].map(s["name"]).fillna("")
+    a["subject"] = a["person_id"].map(sc.staff.set_index("person_id")["subject"]).astype(object).fillna("")
+    a["from_school_name"] = a["from_school"].map(s["name"]).astype(object).fillna("")
+    a["to_school_name"] = a["to_school"].map(s["name"]).astype(object).fillna("")
     return a.reset_index(drop=True)
 
 
@@ -126,8 +126,8 @@ def itinerant_table(plan, sc) -> pd.DataFrame:
     if it.empty:
         return it.reindex(columns=[*it.columns, "name", "school_name"])
     s = _school_facts(sc)
-    it["name"] = it["person_id"].map(plan.assignments.set_index("person_id")["name"]).fillna("")
-    it["school_name"] = it["school_id"].map(s["name"]).fillna("")
+    it["name"] = it["person_id"].map(plan.assignments.set_index("person_id")["name"]).astype(object).fillna("")
+    it["school_name"] = it["school_id"].map(s["name"]).astype(object).fillna("")
     return it.sort_values(["person_id", "day", "seq"], kind="stable").reset_index(drop=True)
 
 
@@ -149,7 +149,7 @@ def unfilled_table(plan, sc) -> pd.DataFrame:
     a = plan.assignments
     rows = []
     d = sc.demand.groupby(["school_id", "subject"])["weekly_lessons"].sum()
-    subj = a["person_id"].map(sc.staff.set_index("person_id")["subject"]).fillna("")
+    subj = a["person_id"].map(sc.staff.set_index("person_id")["subject"]).astype(object).fillna("")
     home = (a.assign(subject=subj, lessons=pd.to_numeric(a["home_lessons"], errors="coerce").fillna(0))
             .groupby(["to_school", "subject"])["lessons"].sum().rename_axis(["school_id", "subject"]))
     cov = home.reindex(d.index, fill_value=0)

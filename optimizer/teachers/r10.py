@@ -1,9 +1,10 @@
 """R10 (target): urban bachelor+ share / rural bachelor+ share <= degree_ratio_max among compulsory teachers.
 
-Exact, with the count variables of R9: 100 x urban_bachelor x rural_total
-<= round(100 x degree_ratio_max) x (rural_bachelor + d) x urban_total, with products of integer
-variables; the deficit d (rural bachelor-or-above teachers missing) is penalised with
-``weights.r10_degree_ratio`` per teacher.
+Exact, with the count variables of R9 and rho = degree_ratio_max as a fraction num / den: the deficit d is
+the number of swaps (a rural teacher below bachelor for an urban bachelor-or-above one) that would bring
+the ratio within rho, the smallest d >= 0 with  den x (un - d) x R <= num x (rn + d) x U; with the group
+totals constant (candidates.py) this keeps two products of integer variables, rn x R and d x R (r9.py
+``deficit``). Penalised with ``weights.r10_degree_ratio`` per teacher; d = 0 exactly when R10 is met.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from .ctx import SCALE, ModelCtx
-from .r9 import Form, counts, deficit, exact_deficit, lower_form
+from .r9 import Form, deficit, exact_deficit, lower_form
 
 
 def ratio(data) -> Fraction:
@@ -31,10 +32,9 @@ def forms(data) -> list[Form]:
 
 
 def build(ctx: ModelCtx) -> None:
-    c = counts(ctx)
     pol = ctx.data.sc.policy
     name = "R10 rural bachelor+ teachers short of the degree ratio"
-    d = deficit(ctx, name, c["rural_bachelor"], c["rural_total"], c["urban_bachelor"], c["urban_total"], ratio(ctx.data))
+    d = deficit(ctx, name, "bachelor", "total", ratio(ctx.data))
     ctx.penalty(name, d, pol.weights.r10_degree_ratio)
     ctx.terms["R10"] = d
 

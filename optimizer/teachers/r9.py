@@ -5,21 +5,19 @@ Among teachers (role teacher) at compulsory schools (primary, junior, nine_year)
   * bachelor-or-above share: rural >= urban;
 and among kindergarten teachers the associate-or-above share: rural >= urban.
 
-Each share is count / total with both counts integer variables of the plan (fixed teachers plus the
-candidate pairs). "rural share >= urban share" is  rural_count x urban_total >= urban_count x rural_total,
-two products of integer variables (AddMultiplicationEquality), so the model holds the ratio exactly,
-not a proxy. A deficit variable d counts the rural teachers with the attribute that are missing:
-(rural_count + d) x urban_total >= urban_count x rural_total; the smallest such d is penalised with
-``weights.r9_parity`` per teacher, so the plan moves towards parity and d = 0 means the target is met.
+With R, U the rural and urban teachers of the group and rn, un those with the attribute, "rural share
+>= urban share" is the cross-multiplied  rn x U >= un x R. The deficit penalised (``weights.r9_parity``
+per teacher) is the number of swaps of a rural teacher without the attribute for an urban one with it
+that would reach parity: the smallest integer d >= 0 with (rn + d) x U >= (un - d) x R, i.e.
 
-A proven bound (flow.py, Lagrangian): candidates.py keeps every teacher in one level group, so the
-group totals G = rural + urban teachers and Gn = rural + urban teachers with the attribute are constants
-of the plan. Then, with R = rural teachers, rn = those with the attribute, U = G - R, un = Gn - rn and the
-ratio rho, the exact deficit is d = ceil(max(0, (un R - rho rn U) / (rho U))) and
-    un R - rho rn U = Gn R - rho G rn + (rho - 1) rn R  >=  Gn R - rho G rn + (rho - 1)(rn_lo R + R_lo rn - rn_lo R_lo)
-(McCormick, exact for rho = 1), so d >= max(0, linear(x) / (rho U_hi)) with U_hi = G - R_lo: a linear
-lower bound of the deficit that the Lagrangian relaxation prices. ``forms`` returns these lower bounds;
-``value`` the exact deficits of a placement, as the CP-SAT model computes them.
+    d x (R + U) >= un x R - rn x U          (R10 uses the same with its ratio rho: see ``exact_deficit``).
+
+d = 0 exactly when the target is met; nothing is approximated. candidates.py keeps every teacher in one
+level group, so the group totals G = R + U and Gn = rn + un are constants of the plan; then
+un R - rn U = Gn R - G rn and the constraint is linear:  G d >= Gn R - G rn. The model checks that
+the totals are constant and otherwise keeps the products of integer variables (AddMultiplicationEquality).
+Linear, it is priced exactly by the Lagrangian bound of flow.py (``forms``); ``value`` gives the exact
+deficits of a placement, as the CP-SAT model computes them.
 """
 
 from __future__ import annotations
@@ -66,12 +64,13 @@ RATIOS = (("backbone", "backbone", "total"), ("bachelor", "bachelor", "total"),
 
 
 def exact_deficit(rn: int, r_tot: int, un: int, u_tot: int, ratio: Fraction = Fraction(1)) -> int:
-    """Smallest d >= 0 with ratio x (rn + d) x u_tot >= un x r_tot (the model's deficit)."""
+    """Smallest integer d >= 0 with ratio x (rn + d) x u_tot >= (un - d) x r_tot (swaps short of the target)."""
     num, den = ratio.numerator, ratio.denominator
     need = den * un * r_tot - num * rn * u_tot
-    if u_tot == 0 or need <= 0:
+    per = den * r_tot + num * u_tot
+    if need <= 0 or per == 0:
         return 0
-    return -(-need // (num * u_tot))
+    return -(-need // per)
 
 
 def count_values(data, choice: np.ndarray) -> dict:
@@ -89,25 +88,30 @@ def value(data, counts: dict) -> dict:
             for key, n, t in RATIOS}
 
 
-def lower_form(data, name: str, weight: int, n: str, tot: str, ratio: Fraction = Fraction(1)) -> Form | None:
-    """Linear lower bound of a deficit (see module docstring); None if the group totals are not fixed."""
+def group_totals(data, n: str, tot: str) -> tuple[int | None, int | None]:
+    """(G, Gn): teachers of the group and those with the attribute after the plan, if constants."""
     m = masks(data)
-    fr = {k: count_form(data, *m[k]) for k in (f"rural_{n}", f"rural_{tot}", f"urban_{n}", f"urban_{tot}")}
-    r_n, r_t, u_n, u_t = fr[f"rural_{n}"], fr[f"rural_{tot}"], fr[f"urban_{n}"], fr[f"urban_{tot}"]
-    # totals of the group are constants when every teacher who may be in it surely is
     g_all = count_form(data, m[f"rural_{tot}"][0] | m[f"urban_{tot}"][0], m[f"rural_{tot}"][1])
     gn_all = count_form(data, m[f"rural_{n}"][0] | m[f"urban_{n}"][0], m[f"rural_{n}"][1])
-    if g_all.lo != g_all.hi or gn_all.lo != gn_all.hi:
+    return (g_all.hi if g_all.lo == g_all.hi else None, gn_all.hi if gn_all.lo == gn_all.hi else None)
+
+
+def lower_form(data, name: str, weight: int, n: str, tot: str, ratio: Fraction = Fraction(1)) -> Form | None:
+    """Linear lower bound of a deficit; exact (up to rounding up) for ratio 1. None if the totals vary.
+
+    d >= (un R - rho rn U) / (R + rho U); with constant totals the numerator is
+    Gn R - rho G rn + (rho - 1) rn R >= Gn R - rho G rn + (rho - 1)(rn_lo R + R_lo rn - rn_lo R_lo)
+    (McCormick; rn >= rn_lo, R >= R_lo) and the denominator rho G - (rho - 1) R <= rho G - (rho - 1) R_lo."""
+    big_g, big_gn = group_totals(data, n, tot)
+    if big_g is None or big_gn is None or big_g == 0:
         return None
-    big_g, big_gn = g_all.hi, gn_all.hi
+    m = masks(data)
+    r_n, r_t = count_form(data, *m[f"rural_{n}"]), count_form(data, *m[f"rural_{tot}"])
     rho = float(ratio)
-    u_hi = big_g - r_t.lo
-    if u_hi <= 0:
-        return None
-    scale = rho * u_hi
-    c_r = (big_gn + (rho - 1) * r_n.lo) / scale
-    c_n = ((rho - 1) * r_t.lo - rho * big_g) / scale
-    a0 = c_r * r_t.const + c_n * r_n.const - (rho - 1) * r_n.lo * r_t.lo / scale
+    den = rho * big_g - (rho - 1) * r_t.lo
+    c_r = (big_gn + (rho - 1) * r_n.lo) / den
+    c_n = ((rho - 1) * r_t.lo - rho * big_g) / den
+    a0 = c_r * r_t.const + c_n * r_n.const - (rho - 1) * r_n.lo * r_t.lo / den
     idx = np.concatenate([r_t.idx, r_n.idx])
     coef = np.concatenate([np.full(len(r_t.idx), c_r), np.full(len(r_n.idx), c_n)])
     return Form(name, weight, a0, idx, coef)
@@ -140,30 +144,41 @@ def counts(ctx: ModelCtx) -> dict:
     return out
 
 
-def deficit(ctx: ModelCtx, name: str, rural_n, rural_tot, urban_n, urban_tot, ratio: Fraction = Fraction(1)):
-    """Smallest d >= 0 with ratio x (rural_n + d) x urban_tot >= urban_n x rural_tot (exact products)."""
+def deficit(ctx: ModelCtx, name: str, n: str, tot: str, ratio: Fraction = Fraction(1)):
+    """Smallest d >= 0 with ratio x (rn + d) x U >= (un - d) x R, exactly (see module docstring)."""
     m = ctx.model
+    c = counts(ctx)
+    rn, r_tot, un, u_tot = c[f"rural_{n}"], c[f"rural_{tot}"], c[f"urban_{n}"], c[f"urban_{tot}"]
+    num, den = ratio.numerator, ratio.denominator
     ub = ctx.upper
-    hi_r, hi_u = ub(rural_tot), ub(urban_tot)
-    d = m.new_int_var(0, hi_r, name)
-    a = m.new_int_var(0, ub(rural_n) + hi_r, f"{name}: rural count + deficit")
-    m.add(a == rural_n + d)
-    left = m.new_int_var(0, ub(a) * hi_u, f"{name}: left product")
-    right = m.new_int_var(0, ub(urban_n) * hi_r, f"{name}: right product")
-    m.add_multiplication_equality(left, [a, urban_tot])
-    m.add_multiplication_equality(right, [urban_n, rural_tot])
-    m.add(ratio.numerator * left >= ratio.denominator * right)
+    d = m.new_int_var(0, max(ub(rn), ub(un), ub(r_tot)), name)
+    big_g, big_gn = group_totals(ctx.data, n, tot)
+
+    def product(a, b, what):
+        v = m.new_int_var(0, ub(a) * ub(b), f"{name}: {what}")
+        m.add_multiplication_equality(v, [a, b])
+        return v
+
+    if big_g is not None and big_gn is not None:
+        # U = G - R, un = Gn - rn:  den Gn R - num G rn + (num - den) rn R <= num G d + (den - num) d R
+        if num == den:
+            m.add(big_g * d >= big_gn * r_tot - big_g * rn)
+        else:
+            m.add(den * big_gn * r_tot - num * big_g * rn + (num - den) * product(rn, r_tot, "rn x R")
+                  <= num * big_g * d + (den - num) * product(d, r_tot, "d x R"))
+    else:  # totals vary: the four products as they stand
+        m.add(den * product(un, r_tot, "un x R") - num * product(rn, u_tot, "rn x U")
+              <= den * product(d, r_tot, "d x R") + num * product(d, u_tot, "d x U"))
     return d
 
 
 def build(ctx: ModelCtx) -> None:
-    c = counts(ctx)
     w = ctx.data.sc.policy.weights.r9_parity
     terms = {}
     for key, n, tot in (("backbone", "backbone", "total"), ("bachelor", "bachelor", "total"),
                         ("kindergarten", "kg_associate", "kg_total")):
         name = f"R9 {key} rural teachers short of parity"
-        terms[key] = deficit(ctx, name, c[f"rural_{n}"], c[f"rural_{tot}"], c[f"urban_{n}"], c[f"urban_{tot}"])
+        terms[key] = deficit(ctx, name, n, tot)
         ctx.penalty(name, terms[key], w)
     ctx.terms["R9"] = terms
 
