@@ -7,6 +7,8 @@ quality against the simple greedy baseline (optimizer/leaders/greedy.py).
 
 Each (size, workers) runs in its own process; peak memory is that process's VmHWM (generation included).
 `--pure` switches off the min-cost-flow warm start and bound, to measure CP-SAT on its own.
+Also: posts left unfilled, vice-principals promoted to principal (promote_vice_to_principal), and the level
+groups that needed unpruned candidates to keep the hard rules (stage.feasible_candidates).
 Quality: the option-level objective (all goals but envy, policy units, lower is better) of the plan, of the
 min-cost flow and of the greedy baseline, and due leaders crossing the urban-rural line against the most
 possible.
@@ -65,6 +67,9 @@ def run_one(size: str, time_limit: float, workers: int, pure: bool) -> dict:
         "greedy_cost": st["greedy_option_cost"], "greedy_ok": st["greedy_keeps_hard_rules"],
         "due": kx["r1_due"], "moved": kx["r1_moved"], "crossings": kx["r1x_crossings"],
         "most_possible": kx["r1x_most_possible"], "unfilled": kx["leader_posts_unfilled"],
+        "principal_unfilled": kx["principal_posts_unfilled"], "vice_up": kx.get("vice_promoted_to_principal", 0),
+        "unpruned": st.get("unpruned_level_groups", []),
+        "infeasible": any(n.startswith("Infeasible") for n in state.notes),
         "hard_violations": len(hard), "peak_rss_mb": round(peak_rss_mib(), 1),
     }
 
@@ -97,7 +102,9 @@ def main() -> None:
                   f"option cost: plan {r['plan_cost']}, flow {r['flow_cost']}, greedy {r['greedy_cost']} "
                   f"({worse:+.1%} of the plan's){'' if r['greedy_ok'] else ' greedy breaks a hard rule'} | "
                   f"R1 {r['moved']}/{r['due']} due rotate, R1x {r['crossings']} of at most {r['most_possible']}, "
-                  f"{r['unfilled']} posts unfilled | hard violations {r['hard_violations']} | "
+                  f"{r['unfilled']} posts unfilled ({r['principal_unfilled']} principal), "
+                  f"{r['vice_up']} vice-principals promoted | unpruned groups {r['unpruned'] or 'none'}"
+                  f"{', INFEASIBLE reported' if r['infeasible'] else ''} | hard violations {r['hard_violations']} | "
                   f"peak {r['peak_rss_mb']} MB", flush=True)
 
 

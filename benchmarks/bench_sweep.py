@@ -43,7 +43,13 @@ def sweep_once(tasks: list[dict], n_workers: int, db: Path) -> dict:
     startup = time.perf_counter() - t0
     results = []
     t1 = time.perf_counter()
-    run_on(client, tasks, lambda task, res: (store(h, task, res), results.append(res)))
+    heavy = ("assignments", "itinerant", "compliance", "kpis")
+
+    def keep(task, res):
+        store(h, task, res)
+        results.append({k: v for k, v in res.items() if k not in heavy})  # the client keeps only figures
+
+    run_on(client, tasks, keep)
     wall = time.perf_counter() - t1
     client.close()
     cluster.close()

@@ -5,19 +5,26 @@
    exchanges by years at school, backbone first up to the share) on the sample district and on
    generated districts, KPI by KPI.
 2. Scale: the teacher stage on 5,000, 20,000 and 100,000 staff: seconds, gap, peak memory (each size in
-   its own process, peak RSS from resource.getrusage).
+   its own process, peak RSS from /proc VmHWM).
+3. Trade-off (moves vs parity) on the sample: the plan's moves and R9/R10 deficits as the move weight
+   grows, parity weighted heavily -- the fewest moves that still reach parity, against the clerk's.
 
-    .venv/bin/python benchmarks/bench_teachers.py [quality|scale|all] [--workers 2]
+The stage runs after R12 only (no leader stage), so the figures are the teacher stage's own.
+
+    .venv/bin/python benchmarks/bench_teachers.py [quality|scale|tradeoff|all] [--workers 2]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from common import peak_rss_mib  # noqa: E402
 
 from rotaplan.models import Scenario
 from rotaplan.optimizer import r12
@@ -38,6 +45,8 @@ KPIS = {
     "envy_pairs": "min",
     "moves": "min",
 }
+# not KPIs of the contract, shown to explain the moves
+EXTRA = ("moves_forced", "moves_exchange", "moves_to_ranked_school", "moves_other")
 
 
 def scenario(staff: int, seed: int, laiwu: bool = False) -> Scenario:
@@ -56,6 +65,17 @@ def optimizer_plan(sc, params):
     t = time.perf_counter()
     stage.solve(sc, state, params)
     return assemble(sc, state), state, time.perf_counter() - t
+
+
+def move_kinds(state) -> dict:
+    """Moves split by cause: forced by R5 (new hires, period-2), R11 exchanges, to a ranked school, other."""
+    a = state.a
+    moved = (a["to_school"] != a["from_school"]) & (a["move"] != "retire")
+    forced = moved & a["move"].isin(["place_new", "bundle_second"])
+    exch = moved & (a["move"] == "exchange")
+    ranked = moved & ~forced & ~exch & a["reason"].str.contains("preference rank", regex=False)
+    return {"moves_forced": int(forced.sum()), "moves_exchange": int(exch.sum()),
+            "moves_to_ranked_school": int(ranked.sum()), "moves_other": int((moved & ~forced & ~exch & ~ranked).sum())}
 
 
 def clerk_plan(sc):
@@ -92,6 +112,12 @@ def compare(name, sc, params) -> bool:
         print(f"{'compliance ' + rule:40s} {'':>10s} {c:>10s} {o:>10s}")
         if c == "met" and o != "met":
             ok_all = False
+    ck, ok_ = move_kinds(cstate), move_kinds(ostate)
+    for k in EXTRA:
+        print(f"{k:40s} {'':>10s} {ck[k]:>10d} {ok_[k]:>10d}")
+    st = ostate.solver["teachers"]
+    print(f"{'envy pairs before repair (optimizer)':40s} {'':>10s} {'':>10s} {st.get('envy_pairs_before_repair')!s:>10s}"
+          f"  ({st.get('envy_repair_swaps')} repair swaps)")
     print(f"-> optimizer at least as good on every KPI: {ok_all}; strictly better on coverage or parity: {strictly}")
     return ok_all and strictly
 
@@ -103,6 +129,38 @@ def quality(workers: int) -> None:
         compare(f"generated district seed {seed}", scenario(staff, seed), params)
 
 
+def tradeoff(workers: int) -> None:
+    """Moves against parity on the sample: move weight raised, parity weighted 1000 per teacher."""
+    from rotaplan.optimizer.teachers import flow, soft
+
+    d0 = generate(5000, seed=0, laiwu=True)
+    print(f"\n{'move w':>7s} {'pref w':>7s} {'moves':>6s} {'R9 short (bb/bach/kg)':>22s} {'R10 short':>9s} "
+          f"{'exchanged':>9s} {'uncovered':>9s} {'envy':>5s}")
+    for move, pref, parity in ((10, 6, None), (10, 0, None), (25, 0, 1000), (40, 0, 1000), (80, 0, 1000),
+                               (160, 0, 1000)):
+        pol = d0["policy"] if isinstance(d0["policy"], dict) else d0["policy"].model_dump()
+        pol = dict(pol)
+        w = dict(pol.get("weights") or {})
+        w.update(move=move, preference=pref)
+        if parity:
+            w.update(r9_parity=parity, r10_degree_ratio=parity)
+        pol["weights"] = w
+        sc = Scenario.from_frames({k: v for k, v in d0.items() if k != "policy"}, policy=pol, check=False)
+        state = fresh(sc)
+        data = candidates.build(sc, state)
+        dual = flow.lagrangian(data, flow.FlowNet(data), time.perf_counter() + 10)
+        so = stage.placement(data, dual.choice)
+        e = flow.evaluate(data, dual.choice)
+        from rotaplan.optimizer.teachers import coverage
+        unc = coverage.uncovered(data, so)[0]
+        r9 = e["r9"]
+        print(f"{move:>7d} {pref:>7d} {int((so != data.t_from).sum()):>6d} "
+              f"{str((r9['backbone'], r9['bachelor'], r9['kindergarten'])):>22s} {e['r10']:>9d} "
+              f"{e['r11']['moved']:>9d} {unc:>9d} {len(soft.envy_list(data, so)):>5d}")
+    _, cstate = clerk_plan(scenario(5000, 0, laiwu=True))
+    print(f"clerk: {move_kinds(cstate)}")
+
+
 def one_size(staff: int, time_limit: float, workers: int) -> dict:
     sc = scenario(staff, 0)
     state = fresh(sc)
@@ -110,15 +168,18 @@ def one_size(staff: int, time_limit: float, workers: int) -> dict:
     stage.solve(sc, state, SolveParams(time_limit=time_limit, workers=workers, seed=0))
     secs = time.perf_counter() - t
     st = state.solver["teachers"]
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024  # GiB (ru_maxrss is KiB)
-    return {"staff": len(sc.staff), "seconds": round(secs, 1), "status": st["status"], "gap": st.get("gap"),
+    peak = peak_rss_mib() / 1024
+    return {"staff": len(sc.staff), "seconds": round(secs, 1), "solve_seconds": st.get("solve_seconds"),
+            "build_seconds": st.get("build_seconds"), "rounds": st.get("dual_rounds"),
+            "status": st["status"], "gap": st.get("gap"),
             "objective": st.get("objective"), "bound": st.get("bound"), "fallback": st.get("fallback"),
             "pairs": st.get("pairs"), "movable": st.get("movable"), "peak_gib": round(peak, 2),
             "compliance": {r: state.compliance[r][0] for r in ("R5", "R6", "R8", "R9", "R10", "R11")}}
 
 
 def scale(workers: int) -> None:
-    print(f"\n{'staff':>8s} {'limit':>6s} {'seconds':>8s} {'status':>9s} {'gap':>8s} {'peak GiB':>9s}  notes")
+    print(f"\n{'staff':>8s} {'limit':>6s} {'seconds':>8s} {'build':>6s} {'solve':>6s} {'status':>9s} {'gap':>8s} "
+          f"{'peak GiB':>9s}  notes")
     for staff, limit in ((5000, 15.0), (20000, 60.0), (100000, 120.0)):
         out = subprocess.run([sys.executable, __file__, "one", str(staff), str(limit), "--workers", str(workers)],
                              capture_output=True, text=True)
@@ -128,13 +189,14 @@ def scale(workers: int) -> None:
             print(f"{staff:>8d} failed: {out.stderr[-500:]}")
             continue
         gap = "-" if r["gap"] is None else f"{r['gap']:.2%}"
-        print(f"{r['staff']:>8d} {limit:>6.0f} {r['seconds']:>8.1f} {r['status']:>9s} {gap:>8s} {r['peak_gib']:>9.2f}  "
-              f"pairs {r['pairs']}, movable {r['movable']}, fallback {r['fallback']}, {r['compliance']}")
+        print(f"{r['staff']:>8d} {limit:>6.0f} {r['seconds']:>8.1f} {r['build_seconds']:>6.1f} {r['solve_seconds']:>6.1f} "
+              f"{r['status']:>9s} {gap:>8s} {r['peak_gib']:>9.2f}  pairs {r['pairs']}, movable {r['movable']}, "
+              f"rounds {r['rounds']}, fallback {r['fallback']}, {r['compliance']}")
 
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
-    ap.add_argument("what", nargs="?", default="all", choices=["quality", "scale", "all", "one"])
+    ap.add_argument("what", nargs="?", default="all", choices=["quality", "scale", "tradeoff", "all", "one"])
     ap.add_argument("args", nargs="*")
     ap.add_argument("--workers", type=int, default=2)
     a = ap.parse_args()
@@ -143,5 +205,7 @@ if __name__ == "__main__":
     else:
         if a.what in ("quality", "all"):
             quality(a.workers)
+        if a.what in ("tradeoff", "all"):
+            tradeoff(a.workers)
         if a.what in ("scale", "all"):
             scale(a.workers)

@@ -82,6 +82,8 @@ class Policy(BaseModel):
                                   "kindergarten; compulsory (primary, junior, nine_year); senior and vocational")
     promote_reserve_to_principal: bool = _f(False, "switch", "a promoted reserve leader may become a principal "
                                             "directly, not only a vice-principal (R2)")
+    promote_vice_to_principal: bool = _f(True, "switch", "a vice-principal may be promoted to a vacant principal "
+                                         "post, at their own or another school of the same level group (R8)")
     weights: Weights = Field(default_factory=Weights)
 
     @classmethod

@@ -99,9 +99,11 @@ def test_r1_infeasible_names_the_rule_and_both_people_and_relaxes_one():
 
 
 def test_r1_principal_rotates_into_a_vice_post_only_when_policy_allows():
-    schools = [school("A", is_township_seat=True, vice_principal_posts=0), school("B", vice_principal_posts=1),
-               school("C", is_township_seat=False, vice_principal_posts=0)]
-    staff = [principal("P1", "A", terms=2), principal("P2", "B"), principal("P3", "C")]
+    schools = [school("A", vice_principal_posts=0), school("B", vice_principal_posts=1),
+               school("C", is_township_seat=True, vice_principal_posts=0)]
+    # P2 and P3 are exempt, so no swap can free their principal posts.
+    staff = [principal("P1", "A", terms=2), principal("P2", "B", exempt_reason="illness"),
+             principal("P3", "C", exempt_reason="pregnancy")]
     # Without the switch P1 has no principal post elsewhere: infeasible, named.
     state, plan, _ = plan_leaders(build(schools, staff))
     assert any("R1 cannot hold for Person P1 (P1)" in n for n in state.notes)
@@ -111,6 +113,54 @@ def test_r1_principal_rotates_into_a_vice_post_only_when_policy_allows():
     assert hard == [] and state.compliance["R1"][0] == "met"
     assert (row(plan, "P1")["to_school"], row(plan, "P1")["role_after"]) == ("B", "vice_principal")
     assert "lets a principal rotate into a vice-principal post" in row(plan, "P1")["reason"]
+
+
+# ---- R1 and candidate pruning: a swap with a leader who is not due -----------------------------------
+def _kindergartens(exempt_other: str = ""):
+    # Two kindergartens; K1's principal is due, K2's is not. No kindergarten principal post is open.
+    return build([school("A", is_township_seat=True, vice_principal_posts=0),
+                  school("K1", level="kindergarten", vice_principal_posts=0),
+                  school("K2", level="kindergarten", area="rural", township="T2", vice_principal_posts=0, lat=36.25),
+                  school("S2", area="rural", township="T2", is_township_seat=True, vice_principal_posts=0)],
+                 [principal("PA", "A"), principal("PK1", "K1", terms=2, name="毛建"),
+                  principal("PK2", "K2", terms=1, name="王芳", exempt_reason=exempt_other), principal("PS2", "S2")])
+
+
+def test_r1_due_principal_swaps_with_a_principal_who_is_not_due():
+    state, plan, hard = plan_leaders(_kindergartens())
+    assert hard == [] and not any(n.startswith("Infeasible") for n in state.notes)
+    k1, k2 = row(plan, "PK1"), row(plan, "PK2")
+    assert (k1["to_school"], k1["move"], k1["rules"]) == ("K2", "rotate", "R1;R1x")
+    assert (k2["to_school"], k2["move"], k2["rules"]) == ("K1", "transfer", "R1")
+    assert k2["reason"] == ("Not due for rotation (R1); moves as principal from School K2 to School K1 so that 毛建 "
+                            "(PK1), who must rotate under R1, can take the post at School K2 (too few other posts of "
+                            "their level group were open).")
+    assert state.compliance["R1"][0] == "met"
+    assert state.solver["leaders"]["unpruned_level_groups"] == []  # the swap candidates sufficed
+
+
+def test_r1_unpruned_fallback_finds_the_swap_when_pruning_misses_it(monkeypatch):
+    from rotaplan.optimizer.leaders import r1 as leaders_r1
+
+    monkeypatch.setattr(leaders_r1, "K_SWAP", 0)  # no swap candidates: the pruned model has no plan
+    state, plan, hard = plan_leaders(_kindergartens())
+    assert hard == [] and not any(n.startswith("Infeasible") for n in state.notes)
+    assert (row(plan, "PK1")["to_school"], row(plan, "PK2")["to_school"]) == ("K2", "K1")
+    assert state.solver["leaders"]["unpruned_level_groups"] == ["kindergarten"]
+
+
+def test_r1_genuinely_infeasible_kindergarten_principal_is_explained():
+    # K2's principal is exempt: no post at another kindergarten can ever open for 毛建.
+    state, plan, hard = plan_leaders(_kindergartens(exempt_other="serious illness"))
+    note = next(n for n in state.notes if n.startswith("Infeasible"))
+    assert note == ("Infeasible: R1 cannot hold for 毛建 (PK1): this leader needs 1 principal post at other "
+                    "kindergarten schools and only 0 are open to them (leaders move only within their school level "
+                    "group).")
+    assert row(plan, "PK1")["to_school"] == "K1" and row(plan, "PK2")["to_school"] == "K2"
+    assert "R1 was relaxed because" in row(plan, "PK1")["reason"]
+    assert state.compliance["R1"][0] == "not_met"
+    assert [(v.rule, v.person_id) for v in hard] == [("R1", "PK1")]
+    assert state.solver["leaders"]["unpruned_level_groups"] == ["kindergarten"]  # judged on every candidate
 
 
 def test_r1x_due_leader_kept_in_area_is_told_why():
@@ -198,10 +248,25 @@ def test_r4_principal_moves_to_the_seat_school_whose_principal_retires():
     assert any("N (N): 1 principal post" in n for n in state.notes)
 
 
-def test_r4_infeasible_lock_takes_the_only_seat_principal_away():
+def test_r4_lock_takes_the_seat_principal_away_and_a_principal_of_another_township_steps_in():
+    # Candidate pruning offers T2's seat post only to T2's own principals; the unpruned fallback finds PX.
     sc = build([school("A", is_township_seat=True), school("X", principal_posts=2),
                 school("S", area="rural", township="T2", is_township_seat=True)],
                [principal("P1", "A"), principal("PX", "X"), principal("PS", "S", name="王五", locked_school="X")])
+    state, plan, hard = plan_leaders(sc)
+    assert hard == [] and not any(n.startswith("Infeasible") for n in state.notes)
+    px = row(plan, "PX")
+    assert (px["to_school"], px["move"], px["director_of"], px["rules"]) == ("S", "transfer", "T2", "R4")
+    assert "so that township T2 has a district director (R4)" in px["reason"]
+    assert (row(plan, "PS")["to_school"], row(plan, "P1")["to_school"]) == ("X", "A")
+    assert state.compliance["R4"][0] == "met"
+
+
+def test_r4_infeasible_lock_takes_the_only_seat_principal_away():
+    sc = build([school("A", is_township_seat=True), school("X", principal_posts=2),
+                school("S", area="rural", township="T2", is_township_seat=True)],
+               [principal("P1", "A"), principal("PX", "X", exempt_reason="illness"),
+                principal("PS", "S", name="王五", locked_school="X")])
     state, plan, hard = plan_leaders(sc)
     note = next(n for n in state.notes if n.startswith("Infeasible"))
     assert "R4 cannot hold for township T2" in note and "lock of 王五 (PS) to School X cannot be honoured" in note
@@ -268,7 +333,8 @@ def test_level_match_keeps_leaders_and_reserve_leaders_within_their_level_group(
     ctx.costs = stage.option_costs(ctx)
     total = sum(ctx.costs.values())
     for chosen in (greedy.solve(ctx, total)[0], flow.solve(ctx, total)[0]):
-        assert set(opt.loc[chosen, "holder"] + "@" + opt.loc[chosen, "school"]) == {"P1@C"}
+        moved = chosen & ~opt["is_stay"].to_numpy()
+        assert set(opt.loc[moved, "holder"] + "@" + opt.loc[moved, "school"]) == {"P1@C"}
 
 
 def test_without_level_match_a_principal_may_go_to_a_kindergarten_and_the_validator_flags_it():
@@ -327,6 +393,68 @@ def test_reserve_leader_straight_to_principal_when_policy_allows_and_validator_f
     assert "promoted from teacher straight to principal at C" in out[0].message
 
 
+# ---- vice-principals to vacant principal posts (promote_vice_to_principal) -----------------------------
+def _vice_district(**policy):
+    # C's principal retires; VC, C's vice-principal (not due), may head C; RU, an urban reserve leader, may
+    # then take C's vice-principal post.
+    schools = [school("A", is_township_seat=True, vice_principal_posts=0),
+               school("C", area="rural", township="T2", is_township_seat=True, vice_principal_posts=1),
+               school("D", area="rural", township="T2", is_township_seat=True, vice_principal_posts=0)]
+    staff = [principal("PA", "A"), principal("OLD", "C", birth_date="1960-01-01"), vice("VC", "C", name="李华"),
+             principal("PD", "D"), person("RU", school_id="A", reserve_leader=True, birth_date="1990-03-01")]
+    return build(schools, staff, **policy)
+
+
+def test_vice_principal_promoted_to_the_vacant_principal_post_and_reserve_leader_takes_theirs():
+    sc = _vice_district()
+    state, plan, hard = plan_leaders(sc)
+    assert hard == [] and r8_posts.check(sc, plan) == []
+    vc, ru = row(plan, "VC"), row(plan, "RU")
+    assert (vc["move"], vc["role_after"], vc["to_school"], vc["rules"]) == ("promote", "principal", "C", "R8")
+    assert vc["reason"] == ("Vice-principal at School C; promoted to principal at their own school, School C, a "
+                            "principal post left vacant by the retirement of Person OLD (R8).")
+    assert (ru["move"], ru["role_after"], ru["to_school"]) == ("promote", "vice_principal", "C")
+    assert "a rural leader post left vacant when 李华 is promoted to principal" in ru["reason"]
+    assert state.kpi_extra["principal_posts_unfilled"] == 0 and state.kpi_extra["leader_posts_unfilled"] == 0
+    assert state.kpi_extra["vice_promoted_to_principal"] == 1
+    assert "1 vice-principal promoted to open principal posts" in state.compliance["R8"][1]
+    # The same plan breaks R8 (hard) where the policy does not promote vice-principals.
+    out = r8_posts.check(_vice_district(promote_vice_to_principal=False), plan)
+    assert [(v.rule, v.person_id, v.hard) for v in out] == [("R8", "VC", True)]
+
+
+def test_without_the_switch_the_vice_principal_stays_and_the_principal_post_stays_vacant():
+    state, plan, hard = plan_leaders(_vice_district(promote_vice_to_principal=False))
+    assert hard == []
+    assert (row(plan, "VC")["move"], row(plan, "VC")["role_after"]) == ("stay", "vice_principal")
+    assert (row(plan, "RU")["move"], row(plan, "RU")["role_after"]) == ("stay", "teacher")
+    assert state.kpi_extra["principal_posts_unfilled"] == 1
+    assert "vice-principals are not promoted to principal (promote_vice_to_principal is off)" in \
+        state.compliance["R8"][1]
+
+
+def _due_vice_district(**policy):
+    # VA (due) has no vice-principal post at another school; B's principal post falls vacant (retirement).
+    schools = [school("A", is_township_seat=True, vice_principal_posts=1), school("B", vice_principal_posts=0)]
+    staff = [principal("PA", "A"), vice("VA", "A", terms=2, name="赵敏"),
+             principal("OLD", "B", birth_date="1960-01-01")]
+    return build(schools, staff, **policy)
+
+
+def test_due_vice_principal_rotates_by_promotion_only_when_policy_allows():
+    sc = _due_vice_district()
+    state, plan, hard = plan_leaders(sc)
+    assert hard == [] and state.compliance["R1"][0] == "met"
+    va = row(plan, "VA")
+    assert (va["move"], va["role_after"], va["to_school"], va["rules"]) == ("promote", "principal", "B", "R1;R8")
+    assert va["reason"].startswith("Served 2 terms at School A as vice-principal (due under R1); promoted to "
+                                   "principal at School B, a principal post left vacant by the retirement of "
+                                   "Person OLD")
+    state, plan, _ = plan_leaders(_due_vice_district(promote_vice_to_principal=False))
+    assert any(n.startswith("Infeasible: R1 cannot hold for 赵敏 (VA)") for n in state.notes)
+    assert row(plan, "VA")["to_school"] == "A" and state.compliance["R1"][0] == "not_met"
+
+
 # ---- minimal change from a reference plan (plan --lock) --------------------------------------------
 def _reference_district():
     schools = [school("A", is_township_seat=True), school("B", vice_principal_posts=0),
@@ -336,7 +464,8 @@ def _reference_district():
     staff = [principal("P1", "A", terms=2), principal("P2", "B"), principal("P3", "C", terms=2), principal("P4", "D"),
              principal("OLD", "E", birth_date="1960-01-01"), vice("V1", "A", terms=2),
              person("R", school_id="A", reserve_leader=True, birth_date="1990-03-01")]
-    return build(schools, staff)
+    # V1 stays a vice-principal here (this district is about the reference plan, not about promotions)
+    return build(schools, staff, promote_vice_to_principal=False)
 
 
 def _outcome(plan) -> dict:

@@ -174,3 +174,27 @@ def test_r8_reserve_leader_straight_to_principal_is_a_hard_finding_unless_policy
     assert "promoted from teacher straight to principal at K" in r8_posts.check(off, bad)[0].message
     allowed, _ = _levels(leader_level_match=False, promote_reserve_to_principal=True)
     assert findings(allowed, bad, "R8") == []
+
+
+def _due_vice(**policy):
+    schools = [school("A", is_township_seat=True, vice_principal_posts=1), school("B", vice_principal_posts=0)]
+    staff = [person("PA", role="principal", school_id="A", terms_at_school=1),
+             person("VA", role="vice_principal", school_id="A", terms_at_school=2),
+             person("OLD", role="principal", school_id="B", birth_date="1960-01-01")]
+    sc = build(schools, staff, **policy)
+    state = PlanState(sc)
+    r12.apply(sc, state)
+    stage.solve(sc, state, SolveParams(time_limit=5, seed=0, workers=1))
+    return sc, pipeline.assemble(sc, state)
+
+
+def test_vice_principal_to_principal_is_legal_with_the_switch_and_a_hard_finding_without():
+    sc, plan = _due_vice()  # promote_vice_to_principal is on by default: VA (due) heads B
+    a = plan.assignments.set_index("person_id")
+    assert (a.loc["VA", "role_after"], a.loc["VA", "to_school"], a.loc["VA", "move"]) == ("principal", "B", "promote")
+    for rule in RULES:
+        assert findings(sc, plan, rule) == [], rule
+    off, _ = _due_vice(promote_vice_to_principal=False)
+    assert findings(off, plan, "R8") == [("VA", True)]
+    assert "promoted from vice-principal to principal at B" in r8_posts.check(off, plan)[0].message
+    assert findings(off, plan, "R1") == [("VA", True)]  # a due vice-principal rotates as vice-principal then

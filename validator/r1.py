@@ -1,6 +1,7 @@
 """R1 (hard): a leader with rotation_terms or more terms at one school, no exempt_reason and no
 locked_school, moves to a leader post at another school, keeping the role (principal -> vice-principal
-only where the policy allows it).
+only where the policy allows it, allow_principal_to_vice; vice-principal -> principal, a promotion into an open
+principal post, only where it allows that, promote_vice_to_principal).
 
 R1x (target, reported, never hard): due leaders crossing the urban-rural line, against a simple count of
 the most the posts could allow: per role and direction, the due leaders of one area against the posts of
@@ -16,8 +17,10 @@ from .r8_posts import level_group
 _LEADER = ("principal", "vice_principal")
 
 
-def _allowed_roles(role: str, allow_vice: bool) -> set[str]:
-    return {"principal", "vice_principal"} if role == "principal" and allow_vice else {role}
+def _allowed_roles(role: str, allow_vice: bool, vice_up: bool) -> set[str]:
+    if role == "principal" and allow_vice or role == "vice_principal" and vice_up:
+        return {"principal", "vice_principal"}
+    return {role}
 
 
 def check(sc, plan) -> list[Violation]:
@@ -32,11 +35,13 @@ def check(sc, plan) -> list[Violation]:
         if r["to_school"] == r["from_school"]:
             out.append(Violation("R1", pid, f"{served} but stays at the same school.",
                                  "move them to a leader post at another school, or record an exempt_reason"))
-        elif r["role_after"] not in _allowed_roles(r["role"], pol.allow_principal_to_vice):
+        elif r["role_after"] not in _allowed_roles(r["role"], pol.allow_principal_to_vice,
+                                                   pol.promote_vice_to_principal):
             out.append(Violation("R1", pid, f"{served} but leaves as {r['role_after'] or 'nothing'}, not as "
                                             f"{r['role']}.",
                                  "keep the leader role when rotating (principal to vice-principal only if "
-                                 "allow_principal_to_vice is set)"))
+                                 "allow_principal_to_vice is set, vice-principal to principal only if "
+                                 "promote_vice_to_principal is set)"))
     out.extend(_r1x(sc, j, due))
     return out
 

@@ -5,7 +5,9 @@ vice-principals than vice_principal_posts; and the posts are filled only by peop
     the level group of the school they come from: kindergarten; compulsory (primary, junior, nine_year);
     senior and vocational. A move to the person's locked_school is the office's own decision and is accepted;
   * without promote_reserve_to_principal, a teacher promoted to a leader post becomes a vice-principal,
-    not a principal.
+    not a principal;
+  * without promote_vice_to_principal, a vice-principal does not become a principal (with it, a vice-principal
+    may be promoted to a principal post at their own or another school of the same level group).
 """
 
 from __future__ import annotations
@@ -65,4 +67,10 @@ def _who_fills(sc, plan) -> list[Violation]:
                                             "with promote_reserve_to_principal off a reserve leader becomes a "
                                             "vice-principal first.",
                                  "promote them to a vice-principal post, or switch promote_reserve_to_principal on"))
+    if not pol.promote_vice_to_principal:
+        up = lead[(lead["role"] == "vice_principal") & (lead["role_after"] == "principal")]
+        for pid, r in up.iterrows():
+            out.append(Violation("R8", pid, f"is promoted from vice-principal to principal at {r['to_school']}; "
+                                            "with promote_vice_to_principal off vice-principals are not promoted.",
+                                 "keep them a vice-principal, or switch promote_vice_to_principal on"))
     return out

@@ -39,6 +39,14 @@ class LeaderContext:
     options: pd.DataFrame | None = None  # filled by the rule modules, see stage.collect_options
     costs: dict | None = None  # goal -> scaled cost per option (stage.option_costs)
     options_fixed: np.ndarray | None = None  # (n_schools, 2) leaders left without options (they stay)
+    # (n_schools, 2) posts held by leaders who are not due but may leave them (a vice-principal with a promotion
+    # option, r8.vice_options): reserve leaders are proposed for them too (r2.py)
+    may_free: np.ndarray | None = None
+    # level groups whose candidates are not pruned (every leader may take every post of the group): the stage
+    # falls back to them where the pruned candidates leave no plan keeping the hard rules (stage.solve)
+    full_groups: set = field(default_factory=set)
+    notes: list = field(default_factory=list)  # lines for state.notes about how candidates were chosen
+    relaxed_cache: tuple | None = None  # (options, relaxed flow plan) for the explanations (r1.placeable)
     _names: list | None = None
 
     @property
@@ -148,6 +156,9 @@ def build(sc, state) -> LeaderContext:
         "points": points,
     })
     people["due"] = people["due_by_terms"] & ~people["exempt"] & (people["locked"] == "")
+    # Not due, not exempt, not locked: stays unless a swap (so that a due leader can rotate, r1.swap_options), a
+    # promotion (r8.vice_options) or R4 needs them to move; such a move costs weights.move.
+    people["movable"] = (people["kind"] == "leader") & ~people["due"] & ~people["exempt"] & (people["locked"] == "")
     people.index = pd.Index(people["person_id"].to_numpy(), name="pid")
     _add_reference(people, getattr(state, "reference", None) or {}, sidx)
 
@@ -162,7 +173,7 @@ def build(sc, state) -> LeaderContext:
     gone = st[is_leader & retired]
     for sid, role, name in zip(gone["school_id"], gone["role"], gone["name"]):
         retired_from.setdefault((sidx[sid], ROLE_INDEX[role]), []).append(name)
-    return LeaderContext(sc, schools, sidx, cap, fixed, people, retired_from)
+    return LeaderContext(sc, schools, sidx, cap, fixed, people, retired_from, may_free=np.zeros_like(cap))
 
 
 def _add_reference(people: pd.DataFrame, reference: dict, sidx: dict) -> None:

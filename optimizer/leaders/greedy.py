@@ -8,9 +8,12 @@ promote_reserve_to_principal), so the greedy plan does too.
 1. Leaders who may move but need not (not due) keep their post, or take their post in the reference plan
    (`plan --lock`) where it has room; locked leaders take the locked post.
 2. Due leaders, fewest candidates first, each take their cheapest candidate post that still has room;
-   when none has room, one due leader already placed in a candidate post moves on to free it (one-step
-   repair). If one is still left without a post, all due leaders fall back to the R1 cyclic shift (r1.py).
-3. Open posts are filled by reserve leaders: seat-school principal posts of townships without a director
+   when none has room, a leader already placed in a candidate post (a due leader placed before, or a leader
+   who is not due and holds it: a swap) moves on to free it (one-step repair). If one is still left without a
+   post, all due leaders fall back to the R1 cyclic shift (r1.py).
+3. Principal posts still open go to vice-principals who may be promoted (promote_vice_to_principal), cheapest
+   first.
+4. Open posts are filled by reserve leaders: seat-school principal posts of townships without a director
    first, then principal posts, then the rest; each takes the cheapest candidate not yet promoted.
 """
 
@@ -57,18 +60,17 @@ def solve(ctx, total_cost: np.ndarray) -> tuple[np.ndarray, bool]:
         else:
             take([i for i in groups[h] if is_stay[i]][0])
     due_h = sorted((h for h in leaders if due[h]), key=lambda h: (len(groups[h]), h))
-    placed: dict = {}  # pool -> due leaders' chosen options there (for the one-step repair)
     failed = False
+    movable = {h for h in leaders if h not in locked_set}
     for h in due_h:
         cand = [i for i in groups[h] if not is_stay[i] and room[s_arr[i], r_arr[i]] > 0]
         if not cand:
-            cand = _repair(h, groups, holders, is_stay, room, s_arr, r_arr, placed, total_cost, chosen)
+            cand = _repair(h, groups, holders, is_stay, room, s_arr, r_arr, movable, total_cost, chosen)
         if not cand:
             failed = True
             continue
         i = min(cand, key=lambda i: (total_cost[i], i))
         take(i)
-        placed.setdefault((s_arr[i], r_arr[i]), []).append(i)
     if failed:  # fall back to the cyclic shift for every due leader
         for h in due_h:
             for i in groups[h]:
@@ -82,6 +84,19 @@ def solve(ctx, total_cost: np.ndarray) -> tuple[np.ndarray, bool]:
                 take(shift[0])
             else:
                 failed = True
+    # Vice-principals into principal posts still open (their own school first: cheapest).
+    vice_rows = np.flatnonzero(np.array(["vice_" in x for x in source], dtype=bool)) if n else np.zeros(0, int)
+    role_of = people["role_idx"].to_dict()
+    for i in vice_rows[np.argsort(total_cost[vice_rows], kind="stable")]:
+        h = holders[i]
+        if room[s_arr[i], r_arr[i]] <= 0 or total_cost[i] >= 0 or due[h] or h in locked_set:
+            continue
+        cur = [j for j in groups[h] if chosen[j]]
+        if len(cur) != 1 or not is_stay[cur[0]] or role_of[h] == PRINCIPAL:
+            continue
+        chosen[cur[0]] = False
+        room[s_arr[cur[0]], r_arr[cur[0]]] += 1
+        take(i)
     # Reserve leaders into open posts.
     res_rows = np.flatnonzero(kind == "reserve")
     promoted: set = set()
@@ -98,23 +113,25 @@ def solve(ctx, total_cost: np.ndarray) -> tuple[np.ndarray, bool]:
     return chosen, ok
 
 
-def _repair(h, groups, holder_of, is_stay, room, s_arr, r_arr, placed, total_cost, chosen) -> list:
-    """One-step repair: move a due leader already placed in one of h's full candidate posts on to a post
-    that still has room, which frees that post for h. Returns h's option that became open (or [])."""
+def _repair(h, groups, holder_of, is_stay, room, s_arr, r_arr, movable, total_cost, chosen) -> list:
+    """One-step repair: move a leader already placed in one of h's full candidate posts (a due leader placed
+    before, or one who is not due and holds it) on to another of their options that still has room, which frees
+    that post for h. Returns h's option that became open (or [])."""
     for i in groups[h]:
         if is_stay[i]:
             continue
-        for j in list(placed.get((s_arr[i], r_arr[i]), [])):
+        there = np.flatnonzero(chosen & (s_arr == s_arr[i]) & (r_arr == r_arr[i]))
+        for j in there:
+            if holder_of[j] not in movable:
+                continue
             alt = [k for k in groups[holder_of[j]] if not is_stay[k] and k != j and room[s_arr[k], r_arr[k]] > 0]
             if not alt:
                 continue
             k = min(alt, key=lambda k: (total_cost[k], k))
             chosen[j] = False
             room[s_arr[j], r_arr[j]] += 1
-            placed[(s_arr[j], r_arr[j])].remove(j)
             chosen[k] = True
             room[s_arr[k], r_arr[k]] -= 1
-            placed.setdefault((s_arr[k], r_arr[k]), []).append(k)
             return [i]
     return []
 

@@ -9,6 +9,9 @@ into a school of the level group of their own school. The objective rewards each
 top, each urban reserve leader placed at a rural school (weights.r2_urban_reserve), so urban reserve leaders
 come first for rural posts.
 
+A vice-principal post left by a vice-principal promoted to principal (policy.promote_vice_to_principal, r8.py)
+counts as open here.
+
 Candidates per open post: the K_URBAN nearest urban reserve leaders and the K_ANY nearest eligible ones,
 plus their own school's open post (promotion in place), all within one level group.
 """
@@ -37,7 +40,8 @@ def options(ctx) -> pd.DataFrame:
     cols = ["holder", "s_idx", "role", "source"]
     if res.empty:
         return pd.DataFrame(columns=cols)
-    free = ctx.free.copy()
+    # open posts, and vice-principal posts a promoted vice-principal may leave (r8.vice_options)
+    free = ctx.free + (ctx.may_free if ctx.may_free is not None else 0)
     for r in (0, 1):
         if r not in ctx.reserve_roles():
             free[:, r] = 0  # not a post a reserve leader may take (promote_reserve_to_principal)

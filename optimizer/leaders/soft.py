@@ -116,6 +116,8 @@ def reference_problem(ctx, p: dict) -> str:
             return "rural reserve leaders are not promoted (promote_rural_reserve is off)"
         return ""
     roles = acceptable_roles(ctx, int(p["role_idx"])) if p["due"] else [int(p["role_idx"])]
+    if p["role_idx"] != PRINCIPAL and ctx.pol.promote_vice_to_principal and not p["exempt"]:
+        roles = [*roles, PRINCIPAL]  # a vice-principal may be promoted to a principal post (r8.vice_options)
     if role not in roles:
         return (f"a {ROLE_WORDS[int(p['role_idx'])]} keeps their role when moving"
                 + (" (allow_principal_to_vice is off)" if p["due"] and p["role_idx"] == PRINCIPAL else ""))

@@ -1,7 +1,10 @@
-"""The leader stage: which principals and vice-principals move where, and which reserve leaders are
-promoted (R1, R1x, R2, R3, R4, R8 leader posts; R12 already applied).
+"""The leader stage: which principals and vice-principals move where, which vice-principals are promoted to
+open principal posts and which reserve leaders are promoted (R1, R1x, R2, R3, R4, R8 leader posts; R12 already
+applied).
 
-Steps: facts (context) -> options proposed by the rule modules (pruned candidate posts) -> greedy plan
+Steps: facts (context) -> options proposed by the rule modules (pruned candidate posts) -> feasibility guard
+(feasible_candidates: where the pruned options leave no plan keeping the hard rules, the level groups concerned
+get unpruned options, so pruning never causes an infeasibility) -> greedy plan
 (the benchmark baseline) and min-cost-flow plan (exact without the envy goal: CP-SAT's warm start and
 bound, see flow.py) -> CP-SAT (strict) -> if infeasible: explain the conflict in words (explain.py) and
 solve again with the hard rules relaxable at a high price -> write every leader's and promoted reserve
@@ -15,7 +18,7 @@ import pandas as pd
 
 from .. import sat
 from . import context, explain, flow, greedy, locks, r1, r1x, r2, r3, r4, r8, soft
-from .context import PRINCIPAL, ROLE_NAMES, ROLE_WORDS
+from .context import PRINCIPAL, ROLE_NAMES, ROLE_WORDS, VICE
 from .model import LeaderModel
 
 OPTION_COLUMNS = ["holder", "s_idx", "role", "source"]
@@ -27,8 +30,17 @@ FLOW_WARM_START = True
 
 # ---- options --------------------------------------------------------------------------------
 def collect_options(ctx) -> pd.DataFrame:
-    parts = [r1.options(ctx), r1x.options(ctx), locks.options(ctx), r4.options(ctx), soft.options(ctx),
-             r2.options(ctx), soft.reference_options(ctx)]
+    """Every option the rule modules propose (pruned), plus the unpruned ones of ctx.full_groups."""
+    parts = [r1.options(ctx), r1.swap_options(ctx), r1x.options(ctx), locks.options(ctx), r4.options(ctx),
+             soft.options(ctx), r8.vice_options(ctx), r2.options(ctx), soft.reference_options(ctx)]
+    if ctx.full_groups:
+        full, too_large = r1.unpruned_options(ctx, ctx.full_groups)
+        parts.append(full)
+        if too_large:
+            words = ", ".join(_group_words(ctx, g) for g in too_large)
+            ctx.notes = [f"Leaders: the {words} level group is too large for every leader to be offered every "
+                         "post; wide swap candidates were added instead, so an infeasibility reported there is "
+                         "judged on pruned candidates."]
     parts = [p[OPTION_COLUMNS] for p in parts if len(p)]
     opt = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=OPTION_COLUMNS)
     opt = opt.astype({"holder": object, "s_idx": int, "role": int, "source": object})
@@ -119,6 +131,54 @@ def build_model(ctx, mode: str, lower_bound: int | None = None) -> LeaderModel:
     return m
 
 
+def feasible_candidates(ctx) -> tuple[np.ndarray | None, int | None]:
+    """Make sure candidate pruning never causes an infeasibility: while the min-cost flow (exact for the hard
+    rules) finds no plan, give the level groups where the relaxed flow breaks a hard rule their unpruned
+    candidates (r1.unpruned_options) and try again. Returns the strict flow's (plan, cost), (None, None) when
+    even the unpruned candidates of those groups leave no plan (a genuine infeasibility, then explained)."""
+    while True:
+        total = sum(ctx.costs.values())
+        plan, cost = flow.solve(ctx, total)
+        if plan is not None:
+            return plan, cost
+        relaxed_plan, _ = flow.solve(ctx, total, relaxed=True)
+        groups = (set(ctx.groups()) if relaxed_plan is None else broken_groups(ctx, relaxed_plan)) - ctx.full_groups
+        if not groups:
+            return None, None
+        ctx.full_groups |= groups
+        collect_options(ctx)
+        ctx.costs = option_costs(ctx)
+
+
+def broken_groups(ctx, chosen: np.ndarray) -> set:
+    """Level groups where a (relaxed) plan breaks a hard rule: R1 (a due leader stays), a lock, R4 (the groups of
+    the township's seat schools)."""
+    opt = ctx.options
+    people = ctx.people
+    group = ctx.group
+    sel = opt[chosen]
+    out = set()
+    due_stay = sel[sel["is_stay"] & sel["holder"].map(people["due"]).astype(bool)]
+    out |= set(due_stay["holder"].map(people["group"]).tolist())
+    lock_idx = sel["holder"].map(people["lock_idx"])
+    broken_lock = sel[(sel["kind"] == "leader") & (lock_idx >= 0) & ~sel["source"].str.contains("lock")]
+    out |= set(broken_lock["holder"].map(people["group"]).tolist())
+    out |= {int(group[s]) for s in broken_lock["holder"].map(people["lock_idx"])}
+    sch = ctx.schools
+    seat, town = sch["seat"].to_numpy(), sch["township"].to_numpy()
+    has = set(town[seat & (ctx.options_fixed[:, PRINCIPAL] > 0)])
+    heads = sel[(sel["role"] == PRINCIPAL).to_numpy() & seat[sel["s_idx"].to_numpy()]]
+    has |= set(town[heads["s_idx"].to_numpy()])
+    for t in set(town) - has:
+        out |= set(group[(town == t) & seat & (ctx.cap[:, PRINCIPAL] > 0)].tolist())
+    return {int(g) for g in out}
+
+
+def _group_words(ctx, g: int) -> str:
+    lg = ctx.schools.loc[ctx.group == g, "level_group"]
+    return context.LEVEL_GROUP_WORDS.get(lg.iloc[0], str(lg.iloc[0])) if len(lg) else str(g)
+
+
 # ---- solve ----------------------------------------------------------------------------------
 def solve(sc, state, params) -> None:
     ctx = context.build(sc, state)
@@ -131,9 +191,12 @@ def solve(sc, state, params) -> None:
         write(ctx, state, np.zeros(0, dtype=bool), bound, [], [])
         return
     ctx.costs = option_costs(ctx)
+    flow_plan, flow_cost = feasible_candidates(ctx)
+    state.notes.extend(ctx.notes)
     total = sum(ctx.costs.values())
+    if not FLOW_WARM_START:
+        flow_plan, flow_cost = None, None
     greedy_plan, greedy_ok = greedy.solve(ctx, total)
-    flow_plan, flow_cost = flow.solve(ctx, total) if FLOW_WARM_START else (None, None)
     hint = flow_plan if flow_plan is not None else greedy_plan
 
     m = build_model(ctx, "strict", lower_bound=flow_cost)
@@ -169,6 +232,7 @@ def solve(sc, state, params) -> None:
         state.notes.append(f"Leaders: CP-SAT status {status} within {params.time_limit:g} s and the greedy plan "
                            "breaks a hard rule; no leader moves. Raise --time-limit.")
     stats["variables"] = int(len(ctx.options))
+    stats["unpruned_level_groups"] = [_group_words(ctx, g) for g in sorted(ctx.full_groups)]
     stats["greedy_option_cost"] = round(float(total[greedy_plan].sum()) / context.SCALE, 2)
     stats["flow_option_cost"] = None if flow_cost is None else round(flow_cost / context.SCALE, 2)
     stats["greedy_keeps_hard_rules"] = bool(greedy_ok)
@@ -219,11 +283,17 @@ def write(ctx, state, chosen, bound, conflict, relaxed, no_plan=False) -> None:
     f_src = final["source"].astype(str).to_numpy()
     f_stays = final["stays"].to_numpy()
     # who left which post (for the reasons given to those who fill it)
-    left = {}
-    for pid, stays in zip(final.index, f_stays):
+    left, promoted_up, arrived = {}, {}, {}
+    for pid, stays, s_to, role_to in zip(final.index, f_stays, f_s, f_r):
         p = P[pid]
-        if p["kind"] == "leader" and not stays:
+        if p["kind"] != "leader":
+            continue
+        if p["role_idx"] == VICE and role_to == PRINCIPAL:
+            promoted_up.setdefault((int(p["s_idx"]), VICE), []).append(p["name"])
+        elif not stays:
             left.setdefault((int(p["s_idx"]), int(p["role_idx"])), []).append(p["name"])
+        if p["due"] and not stays:
+            arrived.setdefault((int(s_to), int(role_to)), []).append(f"{p['name']} ({pid})")
     current = np.zeros_like(ctx.cap)
     ld = ctx.leaders()
     np.add.at(current, (ld["s_idx"].to_numpy(), ld["role_idx"].to_numpy()), 1)
@@ -242,7 +312,7 @@ def write(ctx, state, chosen, bound, conflict, relaxed, no_plan=False) -> None:
         if p["kind"] == "reserve":
             move = "promote"
             area_from = "rural" if p["rural"] else "urban"
-            cause = _vacancy_cause(ctx, s_to, role_to, left, current)
+            cause = _vacancy_cause(ctx, s_to, role_to, left, current, promoted_up)
             if s_rural[s_to]:
                 rules.append("R2")
                 lead_in = ("urban reserve leaders come first for rural posts" if not p["rural"]
@@ -255,6 +325,28 @@ def write(ctx, state, chosen, bound, conflict, relaxed, no_plan=False) -> None:
             rules.append("R8")
             if s_rural[s_to] and p["young"]:
                 rules.append("R3")
+        elif p["role_idx"] == VICE and role_to == PRINCIPAL:  # promote_vice_to_principal (r8.vice_options)
+            move = "promote"
+            cause = _vacancy_cause(ctx, s_to, role_to, left, current, promoted_up)
+            where = f"at {to_name}" if moves else f"at their own school, {to_name}"
+            if p["due"]:
+                n_due += 1
+                n_moved += 1
+                rules.append("R1")
+                lead = (f"Served {p['terms']} terms at {from_name} as vice-principal (due under R1); promoted to "
+                        f"principal {where}")
+            else:
+                lead = f"Vice-principal at {from_name}; promoted to principal {where}"
+            rules.append("R8")
+            tail = ""
+            if p["due"] and s_rural[s_to] != p["rural"]:
+                rules.append("R1x")
+                crossings["rural_to_urban" if p["rural"] else "urban_to_rural"] += 1
+                tail = f", crossing from {'rural to urban' if p['rural'] else 'urban to rural'} (R1x)"
+            if s_rural[s_to] and not p["rural"] and p["young"]:
+                rules.append("R3")
+                tail += f"; aged {int(p['age'])}, they also raise the young rural leader share (R3)"
+            reason = f"{lead}, a principal post {cause} (R8){tail}."
         elif p["due_by_terms"] and p["exempt"]:
             n_due += 1
             n_exempt += 1
@@ -314,7 +406,8 @@ def write(ctx, state, chosen, bound, conflict, relaxed, no_plan=False) -> None:
                               f"than the {pol.rotation_terms} that make rotation due (R1); stays as {role_word}.")
             else:
                 move = "transfer"
-                if "r4" in src and role_to == PRINCIPAL and s_seat[s_to]:
+                if (role_to == PRINCIPAL and s_seat[s_to]
+                        and ("r4" in src or "r1_full" in src and director_of.get(pid) == s_town[s_to])):
                     rules.append("R4")
                     reason = (f"Not due for rotation; moves as principal from {from_name} to the seat school "
                               f"{to_name} so that township {s_town[s_to]} has a district director (R4).")
@@ -323,6 +416,13 @@ def write(ctx, state, chosen, bound, conflict, relaxed, no_plan=False) -> None:
                     rank = _rank(p["preferences"], s_id[s_to])
                     reason = (f"Not due for rotation (R1); moves as {role_word} from {from_name} to {to_name}, "
                               f"their choice no. {rank}.")
+                elif ("r1_swap" in src or "r1_full" in src) and arrived.get((int(p["s_idx"]), int(p["role_idx"]))):
+                    rules.append("R1")
+                    names = arrived[(int(p["s_idx"]), int(p["role_idx"]))]
+                    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+                    reason = (f"Not due for rotation (R1); moves as {role_word} from {from_name} to {to_name} so "
+                              f"that {who}, who must rotate under R1, can take the post at {from_name} (too few "
+                              "other posts of their level group were open).")
                 elif "ref" in src.split(";"):
                     rules.append("R1")
                     # the reference sentence below says why: the reference plan moves them
@@ -365,7 +465,10 @@ def write(ctx, state, chosen, bound, conflict, relaxed, no_plan=False) -> None:
     _comply_r2(ctx, state, final, chosen)
     r3.report(sc, state)
     _comply_r4(ctx, state, directors, relaxed)
-    r8.report(ctx, state, occupancy)
+    vice_up = int(((final.index.map(people["kind"]) == "leader")
+                   & (final.index.map(people["role_idx"]).to_numpy() == VICE)
+                   & (final["role"].to_numpy() == PRINCIPAL)).sum())
+    r8.report(ctx, state, occupancy, vice_up)
     n_promoted = int((final.index.map(people["kind"]) == "reserve").sum())
     state.notes.append(f"Leaders: {n_due} due under R1, {n_moved} rotate, {n_exempt} exempt (exempt_reason or lock); "
                        f"{_n(n_promoted, 'reserve leader')} promoted.")
@@ -404,7 +507,7 @@ def _rank(prefs: str, sid: str) -> int:
     return ids.index(sid) + 1 if sid in ids else 0
 
 
-def _vacancy_cause(ctx, s: int, r: int, left: dict, current: np.ndarray) -> str:
+def _vacancy_cause(ctx, s: int, r: int, left: dict, current: np.ndarray, promoted_up: dict | None = None) -> str:
     parts = []
     gone = ctx.retired_from.get((s, r), [])
     if gone:
@@ -412,6 +515,10 @@ def _vacancy_cause(ctx, s: int, r: int, left: dict, current: np.ndarray) -> str:
     moved = left.get((s, r), [])
     if moved:
         parts.append("left vacant when " + ", ".join(moved) + (" moves" if len(moved) == 1 else " move") + " on")
+    up = (promoted_up or {}).get((s, r), [])
+    if up:
+        parts.append("left vacant when " + ", ".join(up) + (" is" if len(up) == 1 else " are") + " promoted to "
+                     "principal")
     if current[s, r] + len(gone) < ctx.cap[s, r]:
         parts.append("that was unfilled")
     return " and ".join(parts) if parts else "that is open"

@@ -66,9 +66,16 @@ class FlowNet:
         self.s_cap = np.clip(quota, 0, len(self.people)).astype(np.int64)
         self.n_nodes = self.sink + 1
 
+    def least(self, idx: np.ndarray) -> int | None:
+        """Fewest pairs of ``idx`` any placement within the quotas must use (a min-cost flow)."""
+        value = np.zeros(len(self.data.p_t), dtype=np.int64)
+        value[idx] = -1
+        res = self.solve(value, 0)
+        return None if res is None else -res[1]
+
     def solve(self, pair_value: np.ndarray, scale: int = 1):
-        """(choice per teacher, flow value in 1/scale units) maximising pair values + coverage; None if the
-        quotas cannot hold every movable teacher."""
+        """(choice per teacher, flow value in 1/scale units) maximising pair values + coverage (scale 0:
+        pair values only); None if the quotas cannot hold every movable teacher."""
         d = self.data
         f = min_cost_flow.SimpleMinCostFlow()
         n_s = len(d.school_ids)
@@ -129,14 +136,16 @@ def lagrangian(data: TeacherData, net: FlowNet, deadline: float, tol: float = 1e
         out.choice, out.objective, out.bound = ch, e["objective"], e["objective"]
         return out
     base = soft.pair_coefficients(data).astype(np.int64) * COST_SCALE
-    forms = r9.forms(data) + r10.forms(data) + r11.forms(data)
+    forms = r9.forms(data) + r10.forms(data, net.least) + r11.forms(data)
     weights = np.array([f.weight for f in forms], dtype=float)
     lam = 0.5 * weights
     slack = 0.5 * len(net.people) / COST_SCALE  # rounding of the priced pair values, at most 1/2 unit each
-    theta, stall = 1.0, 0
+    theta, stall, last = 1.0, 0, 0.0
     for rnd in range(MAX_ROUNDS):
-        if time.perf_counter() > deadline and out.choice is not None:
-            break
+        t_round = time.perf_counter()
+        if t_round + last > deadline and out.choice is not None:
+            break  # the next round would end after the deadline
+
         adj = np.zeros(len(data.p_t))
         for f, l in zip(forms, lam):
             if l:
@@ -162,6 +171,7 @@ def lagrangian(data: TeacherData, net: FlowNet, deadline: float, tol: float = 1e
         out.rounds = rnd + 1
         out.history.append((round(bound), e["objective"]))
         stall = 0 if improved else stall + 1
+        last = time.perf_counter() - t_round
         if stall >= 3:
             theta, stall = theta / 2, 0
         if out.bound - out.objective <= tol * max(1.0, abs(out.objective)) or not forms:
@@ -176,3 +186,74 @@ def lagrangian(data: TeacherData, net: FlowNet, deadline: float, tol: float = 1e
     out.objective = float(out.objective)
     out.bound = float(out.bound)  # >= objective: a plan never beats a proven bound (tests check it)
     return out
+
+
+class Scorer:
+    """The exact score of a placement, updated in O(1) per changed teacher (for local repairs)."""
+
+    def __init__(self, data: TeacherData, choice: np.ndarray):
+        self.data = data
+        self.choice = choice.copy()
+        self.coef = soft.pair_coefficients(data)
+        self.ch = coverage.chains(data)
+        pk = data.p_s * data.n_subj + data.t_subj[data.p_t]
+        self.pair_key = np.searchsorted(self.ch.keys, pk)
+        self.cum = np.concatenate([[0], np.cumsum(self.ch.gains)])
+        self.n = np.zeros(len(self.ch.keys), dtype=np.int64)
+        chosen = choice[choice >= 0]
+        np.add.at(self.n, self.pair_key[chosen], 1)
+        self.counts = r9.count_values(data, choice)
+        self.masks = r9.masks(data)
+        r = r11.value(data, choice)
+        self.moved, self.moved_bb = r["moved"], r["moved_bb"]
+        self.score = evaluate(data, choice)["objective"]
+
+    def _cov(self, key: int, n: int) -> int:
+        units = min(n, int(self.ch.off[key + 1] - self.ch.off[key]))
+        return int(self.cum[self.ch.off[key] + units] - self.cum[self.ch.off[key]]) - (n - units) * self.ch.surplus
+
+    def _penalty(self, counts, moved, moved_bb) -> int:
+        d, pol = self.data, self.data.sc.policy
+        w = pol.weights
+        from fractions import Fraction
+        share = Fraction(pol.exchange_backbone_share).limit_denominator(1000)
+        need = share.numerator * moved - share.denominator * moved_bb
+        short = max(0, r11.target(int(d.is_exchange.sum()), pol.exchange_share) - moved) if d.is_exchange.any() else 0
+        short_bb = max(0, -(-need // share.denominator)) if d.is_exchange.any() else 0
+        return (int(round(w.r9_parity * SCALE)) * sum(r9.value(d, counts).values())
+                + int(round(w.r10_degree_ratio * SCALE)) * r10.value(d, counts)
+                + int(round(w.r11_exchange * SCALE)) * (short + short_bb))
+
+    def trial(self, moves: dict) -> tuple[int, tuple]:
+        """Score if each teacher p in ``moves`` took pair moves[p]; and the state to ``commit``."""
+        d = self.data
+        delta = 0
+        dn: dict = {}
+        counts = dict(self.counts)
+        moved, moved_bb = self.moved, self.moved_bb
+        for p, k in moves.items():
+            old = int(self.choice[p])
+            delta += int(self.coef[k]) - int(self.coef[old])
+            dn[self.pair_key[old]] = dn.get(self.pair_key[old], 0) - 1
+            dn[self.pair_key[k]] = dn.get(self.pair_key[k], 0) + 1
+            for name, (sm, pm) in self.masks.items():
+                if pm[p]:
+                    counts[name] += int(sm[d.p_s[k]]) - int(sm[d.p_s[old]])
+            if d.is_exchange[p]:
+                step = int(d.p_stay[old]) - int(d.p_stay[k])
+                moved += step
+                moved_bb += step * int(d.backbone[p])
+        for key, c in dn.items():
+            if c:
+                delta += self._cov(int(key), int(self.n[key] + c)) - self._cov(int(key), int(self.n[key]))
+        old_pen = self._penalty(self.counts, self.moved, self.moved_bb)
+        new_pen = self._penalty(counts, moved, moved_bb)
+        return self.score + delta - (new_pen - old_pen), (moves, dn, counts, moved, moved_bb)
+
+    def commit(self, new_score: int, state: tuple) -> None:
+        moves, dn, counts, moved, moved_bb = state
+        for p, k in moves.items():
+            self.choice[p] = k
+        for key, c in dn.items():
+            self.n[key] += c
+        self.counts, self.moved, self.moved_bb, self.score = counts, moved, moved_bb, new_score

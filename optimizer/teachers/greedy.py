@@ -1,4 +1,5 @@
-"""A careful clerk's placement, done by hand: the warm start of the model and the benchmark baseline.
+"""A careful clerk's placement, done by hand: the benchmark baseline, and the plan of last resort when
+the flow finds no placement within the quotas.
 
 The clerk works down lists, one teacher at a time, never revisiting a decision:
 

@@ -25,9 +25,12 @@ def value(data, counts: dict) -> int:
                          counts["urban_total"], ratio(data))
 
 
-def forms(data) -> list[Form]:
+def forms(data, least=None) -> list[Form]:
+    """The Lagrangian's lower bound of the deficit; ``least(pairs)`` (flow.py) tightens the McCormick
+    corner to the fewest rural (bachelor+) teachers any plan within the quotas has."""
     w = int(round(data.sc.policy.weights.r10_degree_ratio * SCALE))
-    f = lower_form(data, "R10 rural bachelor+ teachers short of the degree ratio", w, "bachelor", "total", ratio(data))
+    f = lower_form(data, "R10 rural bachelor+ teachers short of the degree ratio", w, "bachelor", "total", ratio(data),
+                   least)
     return [f] if f is not None else []
 
 

@@ -96,7 +96,8 @@ def group_totals(data, n: str, tot: str) -> tuple[int | None, int | None]:
     return (g_all.hi if g_all.lo == g_all.hi else None, gn_all.hi if gn_all.lo == gn_all.hi else None)
 
 
-def lower_form(data, name: str, weight: int, n: str, tot: str, ratio: Fraction = Fraction(1)) -> Form | None:
+def lower_form(data, name: str, weight: int, n: str, tot: str, ratio: Fraction = Fraction(1),
+               least=None) -> Form | None:
     """Linear lower bound of a deficit; exact (up to rounding up) for ratio 1. None if the totals vary.
 
     d >= (un R - rho rn U) / (R + rho U); with constant totals the numerator is
@@ -108,6 +109,11 @@ def lower_form(data, name: str, weight: int, n: str, tot: str, ratio: Fraction =
     m = masks(data)
     r_n, r_t = count_form(data, *m[f"rural_{n}"]), count_form(data, *m[f"rural_{tot}"])
     rho = float(ratio)
+    if rho != 1 and least is not None:  # the McCormick corner as tight as the quotas allow
+        for c in (r_n, r_t):
+            k = least(c.idx)
+            if k is not None:
+                c.lo = max(c.lo, c.const + k)
     den = rho * big_g - (rho - 1) * r_t.lo
     c_r = (big_gn + (rho - 1) * r_n.lo) / den
     c_n = ((rho - 1) * r_t.lo - rho * big_g) / den

@@ -8,7 +8,10 @@
   ranked higher, and q moved into s with the same subject and fewer priority points
   (points = rural years x points_rural_year + backbone level x points_backbone_level
   + years at school x points_year_at_school + points_mountainous if serving at a mountainous school);
-  only schools p could have been given count (candidate schools that fit p and respect R5/R6);
+  only schools p could have been given count (candidate schools that fit p and respect R5/R6). Envy is
+  not in the optimised score (its pair products would hide the bound): ``repair_envy`` removes it after
+  the solve by exchanges that keep every rule and the score, and the stage reports the pairs before and
+  after (``_envy`` still builds the CP-SAT terms for ``build(ctx, envy=True)``);
 * subject mix kept sound: see coverage.py (surplus teachers of a subject cost ``move`` / 2 each).
 """
 
@@ -133,62 +136,59 @@ def envy_list(data, school_of: np.ndarray) -> list[tuple[float, int, int, int]]:
     return out
 
 
-def repair_envy(data, choice: np.ndarray, deadline: float, price: float | None = None) -> tuple[np.ndarray, int]:
-    """Remove justified envy after the solve: for an envy pair (p, q, s), p takes q's seat at s and q
-    takes p's place (a swap), or returns to their own school, or goes to another of their candidate
-    schools -- only when every placement stays legal (candidate pairs respect fit, R5, R6; quotas are
-    kept) and the exact model score does not drop; each accepted change lowers the number of envy pairs.
+def repair_envy(data, choice: np.ndarray, deadline: float, price: float = 0.0) -> tuple[np.ndarray, int]:
+    """Remove justified envy after the solve: for an envy pair (p, q, s), p takes q's seat at s and q takes
+    p's place (a swap) or returns to their own school -- only when both placements stay legal (candidate
+    pairs respect fit, level, R5, R6; quotas are kept) and the exact model score does not drop (by more
+    than ``price`` per envy pair removed); each accepted change lowers the number of envy pairs.
     Returns the new placement and the number of changes made."""
-    from .flow import evaluate  # flow imports this module
+    import time
+
+    from .flow import Scorer  # flow imports this module
 
     if len(data.p_t) == 0 or not data.has_pref.any():
         return choice, 0
-    import time
-
     n_s = len(data.school_ids)
     pair_key = data.p_t * n_s + data.p_s  # sorted (pairs are sorted by teacher, then school)
-    start = np.searchsorted(data.p_t, np.arange(len(data.t)), side="left")
-    end = np.searchsorted(data.p_t, np.arange(len(data.t)), side="right")
     quota = np.where(np.isnan(data.s_quota), np.inf, data.s_quota)
 
     def pair(p, s):
         k = int(np.searchsorted(pair_key, p * n_s + s))
         return k if k < len(pair_key) and pair_key[k] == p * n_s + s else -1
 
-    if price is None:
-        price = 0.0
-    cur = choice.copy()
-    school_of = _school_of(data, cur)
-    score = evaluate(data, cur)["objective"]
+    scorer = Scorer(data, choice)
+    school_of = _school_of(data, scorer.choice)
+    count = np.bincount(school_of[school_of >= 0], minlength=n_s)
     envy = envy_list(data, school_of)
-    changes = 0
+    changes, tried = 0, set()
     while envy and time.perf_counter() < deadline:
-        count = np.bincount(school_of[school_of >= 0], minlength=n_s)
         done = False
         for _, p, q, s in envy:
-            if time.perf_counter() > deadline:
-                break
-            kp = pair(p, s)
-            if kp < 0 or cur[q] < 0:
+            if (p, q) in tried or time.perf_counter() > deadline:
                 continue
-            options = [pair(q, int(school_of[p]))] if cur[p] >= 0 else []  # swap seats
-            options += [k for k in range(start[q], end[q]) if data.p_s[k] != s and k not in options]
-            for kq in options:
-                if kq < 0:
+            tried.add((p, q))
+            kp = pair(p, s)
+            if kp < 0 or scorer.choice[q] < 0 or scorer.choice[p] < 0:
+                continue
+            for kq in (pair(q, int(school_of[p])), pair(q, int(data.t_from[q])) if data.t_from[q] >= 0 else -1):
+                if kq < 0 or data.p_s[kq] == s:
                     continue
-                trial = cur.copy()
+                s2 = int(data.p_s[kq])
+                if s2 != school_of[p] and count[s2] + 1 > quota[s2]:
+                    continue  # q would push that school above its quota
+                new, st = scorer.trial({p: kp, q: kq})
+                if new < scorer.score - price:
+                    continue
+                trial = scorer.choice.copy()
                 trial[p], trial[q] = kp, kq
                 so = _school_of(data, trial)
-                n_new = np.bincount(so[so >= 0], minlength=n_s)
-                if np.any((n_new > quota) & (n_new > count)):
-                    continue  # would push a school above its quota
-                sc = evaluate(data, trial)["objective"]
-                if sc + price * len(envy) < score:
-                    continue  # cannot pay for itself even if every envy pair went
                 e2 = envy_list(data, so)
-                if len(e2) >= len(envy) or sc + price * (len(envy) - len(e2)) < score:
+                if len(e2) >= len(envy) or new + price * (len(envy) - len(e2)) < scorer.score:
                     continue
-                cur, school_of, score, envy = trial, so, sc, e2
+                count[school_of[p]] -= 1
+                count[s2] += 1
+                scorer.commit(new, st)
+                school_of, envy = so, e2
                 changes += 1
                 done = True
                 break
@@ -196,4 +196,4 @@ def repair_envy(data, choice: np.ndarray, deadline: float, price: float | None =
                 break
         if not done:
             break
-    return cur, changes
+    return scorer.choice, changes
