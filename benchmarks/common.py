@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import resource
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from rotaplan.procinfo import peak_rss_mib  # noqa: F401 - re-exported for the scripts
 
 CACHE = Path(tempfile.gettempdir()) / "rotaplan-bench"
 
@@ -21,20 +22,6 @@ def scenario_folder(staff: int, seed: int = 0) -> Path:
         d = generate(staff=staff, seed=seed)
         Scenario.from_frames({k: v for k, v in d.items() if k != "policy"}, policy=d["policy"]).write(path)
     return path
-
-
-def peak_rss_mib() -> float:
-    """Peak resident memory of this process so far, MiB.
-
-    VmHWM of /proc/self/status: unlike ru_maxrss it is not inherited from the parent across exec.
-    """
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def timed(fn):

@@ -46,6 +46,7 @@ import yaml
 from ..models.errors import Problem, ScenarioError
 from ..models.policy import Policy
 from .whatif import HireGroup, WhatIf
+from ..procinfo import peak_rss_mib
 
 GRID_KEYS = ("name", "description", "scenario", "scenarios", "generate", "whatif", "grid", "time_limit", "seed",
              "cp_workers")
@@ -301,7 +302,7 @@ def run_task(task: dict) -> dict:
             "solver": _json(plan.kpis.get("solver", {})),
             "kpis": _json({k: v for k, v in plan.kpis.items() if k != "solver"}),
             "notes": _json(list(state.notes)), "plan_dir": "", "error": "",
-            "extra": _json({"worker": out["worker"], "peak_rss_mib": round(_peak_rss_mib(), 1),
+            "extra": _json({"worker": out["worker"], "peak_rss_mib": round(peak_rss_mib(), 1),
                             "plan_seconds": round(plan_seconds, 3), "hard_violations": hard[:50],
                             "hard_violation_count": len(hard), "axes": task.get("axes", {})}),
         }
@@ -313,7 +314,7 @@ def run_task(task: dict) -> dict:
         out["error"] = f"{type(exc).__name__}: {exc}"
         out["traceback"] = traceback.format_exc(limit=8)
     out["seconds"] = round(time.perf_counter() - t0, 3)
-    out["peak_rss_mib"] = round(_peak_rss_mib(), 1)
+    out["peak_rss_mib"] = round(peak_rss_mib(), 1)
     return out
 
 
@@ -332,18 +333,6 @@ def _json(o) -> str:
     import json
 
     return json.dumps(o, ensure_ascii=False, default=lambda v: v.item() if hasattr(v, "item") else str(v))
-
-
-def _peak_rss_mib() -> float:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 # ---- running on Dask ----------------------------------------------------------------------------
