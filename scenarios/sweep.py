@@ -45,8 +45,8 @@ import yaml
 
 from ..models.errors import Problem, ScenarioError
 from ..models.policy import Policy
-from .whatif import HireGroup, WhatIf
 from ..procinfo import peak_rss_mib
+from .whatif import HireGroup, WhatIf
 
 GRID_KEYS = ("name", "description", "scenario", "scenarios", "generate", "whatif", "grid", "time_limit", "seed",
              "cp_workers")
