@@ -568,11 +568,15 @@ def generate(staff: int = 5000, seed: int = 0, *, laiwu: bool = False, plan_year
                                ~np.concatenate([pf, h_pf]))
     chosen = rng.choice(lock_cand, size=min(n_locks, len(lock_cand)), replace=False)
     free_slack = slack.copy()
+    # (school, subject) pairs that will have demand: a lock must send a teacher where the subject is taught
+    taught = set((sidx[~is_lead] * len(SUBJECTS) + subj[~is_lead]).tolist())
     for i, p_i in enumerate(chosen.tolist()):
         own = int(a_school[p_i])
         target = own
         if i % 3 == 2:  # every third lock moves the person to another fitting school with room
-            cand = [s for s in stage_cand[int(a_stage[p_i])] if s != own and free_slack[s] >= 1]
+            code = int(a_subj[p_i])
+            cand = [s for s in stage_cand[int(a_stage[p_i])]
+                    if s != own and free_slack[s] >= 1 and s * len(SUBJECTS) + code in taught]
             if cand:
                 target = cand[int(rng.integers(0, len(cand)))]
                 free_slack[target] -= 1
