@@ -16,6 +16,7 @@ from functools import cached_property
 
 import pandas as pd
 
+from .priority import priority_points
 from .schema import BACKBONE_RANK, LEADER_ROLES
 
 ROLE_WORDS = {"principal": "principal", "vice_principal": "vice-principal", "teacher": "teacher",
@@ -78,13 +79,8 @@ class District:
     # ---- facts -------------------------------------------------------------------------------
     @cached_property
     def points(self) -> pd.Series:
-        """Priority points of every person (the office's bareme, weights.points_*)."""
-        st, w = self.st, self.w
-        mount = st["school_id"].map(self.sch["mountainous"]).fillna(False).astype(bool)
-        return (st["rural_service_years"].fillna(0) * w.points_rural_year
-                + st["backbone"].map(BACKBONE_RANK).fillna(0) * w.points_backbone_level
-                + st["years_at_school"].fillna(0) * w.points_year_at_school
-                + mount * w.points_mountainous).round(2)
+        """Priority points of every person (the office's bareme, weights.points_*: models/priority.py)."""
+        return priority_points(self.sc).round(2)
 
     @cached_property
     def demand(self) -> pd.Series:

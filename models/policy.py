@@ -46,7 +46,7 @@ class Weights(BaseModel):
     points_backbone_level: float = _f(2.0, "points per level", "priority points per backbone level above none", ge=0)
     points_year_at_school: float = _f(0.5, "points per year", "priority points per year at the current school", ge=0)
     points_mountainous: float = _f(3.0, "points", "priority points for serving at a mountainous school", ge=0)
-    keep_reference: float = _f(1000.0, "per person", "cost of a leader ending other than in the reference plan "
+    keep_reference: float = _f(1000.0, "per person", "cost of a person ending other than in the reference plan "
                                "(plan --lock)", ge=0)
 
 

@@ -88,3 +88,61 @@ def test_cli_plan_lock_on_an_edited_plan_folder(tmp_path):
     assert r.exit_code == 0, r.output
     assert "hand-made decision(s) kept" in r.output
     assert "The validator found no hard-rule violation." in r.output
+
+
+# ---- the teacher stage keeps a reference plan (minimal change) ------------------------------------
+def exchange_district():
+    """Four math schools with room; TX (8 years at U1) is exchange-eligible, TP finishes contract period 1 at
+    rural R1 and must serve period 2 in the urban area (R5)."""
+    schools = [school(s, area=area, staff_quota=4, lat=lat, lon=lon, is_township_seat=s == "U1")
+               for s, area, lat, lon in (("U1", "urban", 36.20, 117.60), ("U2", "urban", 36.21, 117.61),
+                                         ("R1", "rural", 36.26, 117.66), ("R2", "rural", 36.30, 117.70))]
+    staff = [person(f"P{s}", role="principal", school_id=s, terms_at_school=1) for s in ("U1", "U2", "R1", "R2")]
+    staff += [
+        person("TX", school_id="U1", years_at_school=8),
+        person("TU1", school_id="U1"),
+        person("TU2", school_id="U2"),
+        person("TR1", school_id="R1"),
+        person("TR2", school_id="R2"),
+        person("TP", school_id="R1", contract_period=1, period_years=3),
+    ]
+    demand = [(s, "math", 48) for s in ("U1", "U2", "R1", "R2")]
+    return build(schools, staff, demand, young_backbone_training_count=0)
+
+
+def reference_of(plan, **changes):
+    ref = {p: (r, s) for p, r, s in zip(plan.assignments["person_id"], plan.assignments["role_after"],
+                                        plan.assignments["to_school"])}
+    for pid, school_id in changes.items():
+        ref[pid] = ("teacher", school_id)
+    return ref
+
+
+def test_teacher_stage_follows_a_legal_reference_that_is_not_a_lock():
+    sc = exchange_district()
+    original, _ = plan_scenario(sc, FAST)
+    a0 = original.assignments.set_index("person_id")
+    assert a0.at["TX", "move"] == "exchange"  # R11 moves the only eligible teacher
+    other = next(s for s in ("R2", "R1", "U2") if s != a0.at["TX", "to_school"])
+    plan, state = plan_scenario(sc, FAST, reference=reference_of(original, TX=other))
+    a = plan.assignments.set_index("person_id")
+    assert not [v for v in check_plan(sc, plan) if v.hard]
+    assert a.at["TX", "to_school"] == other
+    assert "as in the reference plan" in a.at["TX", "reason"].lower()
+    assert state.kpi_extra["teachers_changed_from_reference"] == 0
+    assert (a["to_school"].drop("TX") == a0["to_school"].drop("TX")).all()
+
+
+def test_teacher_reference_breaking_r5_is_repaired_and_nobody_else_changes():
+    sc = exchange_district()
+    original, _ = plan_scenario(sc, FAST)
+    a0 = original.assignments.set_index("person_id")
+    assert a0.at["TP", "move"] == "bundle_second"
+    plan, state = plan_scenario(sc, FAST, reference=reference_of(original, TP="R1"))  # kept rural: breaks R5
+    a = plan.assignments.set_index("person_id")
+    assert not [v for v in check_plan(sc, plan) if v.hard]
+    assert a.at["TP", "to_school"] in ("U1", "U2")  # repaired: period 2 in the urban area
+    assert "Differs from the reference plan (R1)" in a.at["TP", "reason"] and "(R5)" in a.at["TP", "reason"]
+    assert state.kpi_extra["teachers_changed_from_reference"] == 1
+    assert (a["to_school"].drop("TP") == a0["to_school"].drop("TP")).all()
+    assert any("Reference plan: 1 of" in n and "TP" in n for n in state.notes)

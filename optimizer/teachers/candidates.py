@@ -20,7 +20,12 @@ stay small and the model stays small:
   number of teachers, and of bachelor-or-above or backbone teachers, of each group after the plan is
   fixed: the R9/R10 ratios then depend on the plan only through the rural counts, which lets
   flow.py prove a tight bound of the exact model (see r9.py);
-* a movable teacher left with no candidate at all stays where they are and counts there (quota, coverage).
+* a movable teacher left with no candidate at all stays where they are and counts there (quota, coverage);
+* reference plan (`plan --lock`, ``state.reference``: person_id -> (role_after, to_school)): a teacher whose
+  reference keeps them a teacher at a school other than their current one becomes movable, and the
+  reference school joins their candidates when it is legal for them (``reference_problem``: the school
+  fits their subject, lies in their level group, and R5/R6 allow it). soft.py then charges
+  ``weights.keep_reference`` on every outcome other than the reference school, instead of ``move``.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ...models.priority import priority_points
 from ...models.schema import BACKBONE_RANK, COMPULSORY_LEVELS, DEGREE_RANK
 from ...models.travel import haversine_km
 
@@ -79,6 +85,8 @@ class TeacherData:
     district_bb: np.ndarray  # district level or above (R9)
     backbone: np.ndarray  # any backbone level (R11)
     points: np.ndarray  # priority points (no-justified-envy goal)
+    t_ref: np.ndarray  # reference school index (plan --lock), -1 if none or not a school
+    has_ref: np.ndarray  # the reference keeps the person a teacher (their school is this stage's business)
     prefs: list  # per teacher: list of school indices in rank order
     # demand per (school, subject): key = s * n_subj + j
     d_key: np.ndarray
@@ -89,6 +97,7 @@ class TeacherData:
     p_stay: np.ndarray = field(default=None)
     p_km: np.ndarray = field(default=None)  # home-to-school km (nan: home unknown)
     p_rank: np.ndarray = field(default=None)  # preference rank (0 = not ranked)
+    ref_problem: dict = field(default_factory=dict)  # teacher row -> why their reference school is not open
     vacancies: np.ndarray = field(default=None)  # per school: teacher seats freed by R12 and promotions
     no_candidate: list = field(default_factory=list)  # (teacher row, why) with no admissible school
 
@@ -155,17 +164,19 @@ def build(sc, state) -> TeacherData:
     over_school = np.where(np.isnan(s_quota), False, here > np.nan_to_num(s_quota, nan=1e18))
     is_over = ~is_new & over_school[np.maximum(t_from, 0)]
     has_pref = t["preferences"].to_numpy() != ""
-    movable = (is_new | is_p1 | is_exchange | is_over | has_pref) & (t_lock < 0)
+    reference = getattr(state, "reference", None) or {}
+    ref = [reference.get(pid) for pid in t["person_id"]]
+    has_ref = np.array([r is not None and r[0] == "teacher" for r in ref], dtype=bool)
+    t_ref = np.array([s_of.get(r[1], -1) if h else -1 for r, h in zip(ref, has_ref)], dtype=np.int64)
+    ref_elsewhere = has_ref & (t_ref >= 0) & (t_ref != t_from)
+    movable = (is_new | is_p1 | is_exchange | is_over | has_pref | ref_elsewhere) & (t_lock < 0)
     t_fixed_at = np.where(t_lock >= 0, t_lock, np.where(movable, -1, t_from))
 
     rsy = t["rural_service_years"].to_numpy(dtype=float)
     r6_bound = t["public_funded"].to_numpy(dtype=bool) & (rsy < pol.public_funded_rural_years)
     deg = t["degree"].map(DEGREE_RANK).to_numpy()
     bbr = t["backbone"].map(BACKBONE_RANK).fillna(0).to_numpy()
-    w = pol.weights
-    from_mount = np.where(t_from >= 0, s_mount[np.maximum(t_from, 0)], False)
-    points = (rsy * w.points_rural_year + bbr * w.points_backbone_level
-              + t["years_at_school"].to_numpy() * w.points_year_at_school + from_mount * w.points_mountainous)
+    points = priority_points(sc).to_numpy()[teach]  # models/priority.py, shared with the explanations
     prefs = [[s_of[x] for x in p.split(";") if x.strip() in s_of] if p else [] for p in t["preferences"]]
     prefs = [list(dict.fromkeys(p)) for p in prefs]
 
@@ -184,6 +195,7 @@ def build(sc, state) -> TeacherData:
         is_over=is_over & movable, has_pref=has_pref & movable, r6_bound=r6_bound,
         bachelor=deg >= DEGREE_RANK["bachelor"], associate=deg >= DEGREE_RANK["associate"],
         district_bb=bbr >= BACKBONE_RANK["district"], backbone=bbr > 0, points=points, prefs=prefs,
+        t_ref=t_ref, has_ref=has_ref,
         d_key=d_key[order], d_lessons=d["weekly_lessons"].to_numpy(dtype=np.int64)[order],
     )
     # Vacancies: teacher seats freed by retirements (R12) and by teachers who became leaders.
@@ -206,7 +218,11 @@ def _hire_groups(data: TeacherData, wgap: np.ndarray, group: np.ndarray) -> np.n
     """Level group offered to each new hire: per subject, hires (by person id) are shared among the groups
     in proportion to the group's positive weighted lesson gap of the subject (largest remainders)."""
     out = np.full(len(data.t), -1, dtype=np.int64)
-    new = np.flatnonzero(data.is_new)
+    # a new hire whose reference school fits them is offered that school's group
+    ref_ok = data.is_new & (data.t_ref >= 0)
+    ref_ok[ref_ok] = data.fit[data.t_ref[ref_ok], data.t_subj[ref_ok]]
+    out[ref_ok] = group[data.t_ref[ref_ok]]
+    new = np.flatnonzero(data.is_new & ~ref_ok)
     pid = data.t["person_id"].to_numpy()
     n_g = int(group.max()) + 1 if len(group) else 1
     for j in np.unique(data.t_subj[new]):
@@ -290,6 +306,13 @@ def _candidates(data: TeacherData) -> None:
                     picks = _picks(data, p, j, d, same, rural, schools, np.ones(len(schools), bool), top, None,
                                    p_rural[i])
                     picks = [s for s in picks if group[s] == group[picks[0]]] if picks else picks
+                if data.has_ref[p]:
+                    g = group[picks[0]] if picks else want
+                    why = reference_problem(data, p, g, group)
+                    if why:
+                        data.ref_problem[int(p)] = why
+                    elif data.t_ref[p] not in picks:
+                        picks.append(int(data.t_ref[p]))
                 if not picks:
                     why = ("no fitting school of the other area for period 2 (R5)" if data.is_p1[p]
                            else f"no school takes {data.subjects[j]} teachers")
@@ -316,6 +339,26 @@ def _candidates(data: TeacherData) -> None:
             rank[k] = pl.index(p_s[k]) + 1
     data.p_rank = rank
     del sc
+
+
+def reference_problem(data, p: int, want_group: int, group: np.ndarray) -> str:
+    """Why teacher p's reference school is not a school open to them, in words; "" if it is."""
+    s, own, j = int(data.t_ref[p]), int(data.t_from[p]), int(data.t_subj[p])
+    if s < 0:
+        return "the reference school is not a school of the scenario"
+    name = data.school_ids[s]
+    if not data.fit[s, j]:
+        return f"{name} does not teach {data.subjects[j]} (R8 subject fit)"
+    if want_group is not None and want_group >= 0 and group[s] != want_group:
+        return f"{name} is a {data.s_level[s]} school, outside the teacher's school level group"
+    if data.is_p1[p] and data.s_rural[s] == data.s_rural[own]:
+        area = "rural" if data.s_rural[own] else "urban"
+        return (f"they finish contract period 1 at {data.school_ids[own]} and must serve period 2 at a school "
+                f"of the other area, not {area} {name} (R5)")
+    if data.r6_bound[p] and own >= 0 and data.s_rural[own] and not data.is_p1[p] and not data.s_rural[s]:
+        return (f"they are public-funded and short of {data.sc.policy.public_funded_rural_years:g} rural years, "
+                f"so they may not move from rural {data.school_ids[own]} to urban {name} (R6)")
+    return ""
 
 
 def _picks(data, p, j, d, same, rural, schools, gm, top, want, p_rural) -> list[int]:

@@ -3,7 +3,7 @@ the flow finds no placement within the quotas.
 
 The clerk works down lists, one teacher at a time, never revisiting a decision:
 
-1. everyone who may stay stays for now;
+1. everyone who may stay stays for now (a teacher with a reference plan takes its school if open to them);
 2. a school over quota sends out its movable teachers with the fewest years there;
 3. teachers finishing period 1 (by person id) go to the other area's school with the largest lesson
    gap of their subject that has a free seat (R5);
@@ -46,6 +46,10 @@ def clerk(data: TeacherData) -> np.ndarray:
     # New hires and leavers are not at their school yet in `gap`: new hires were never counted.
 
     def stay_pair(p):
+        if data.has_ref[p]:  # a reference plan (plan --lock): its school first
+            for k in range(start[p], end[p]):
+                if data.p_s[k] == data.t_ref[p]:
+                    return k
         for k in range(start[p], end[p]):
             if data.p_stay[k]:
                 return k

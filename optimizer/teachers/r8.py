@@ -80,5 +80,7 @@ def report(data, school_of: np.ndarray, relaxed_schools: list[str], state) -> No
     if prev:
         pstat, pdet = prev
         status = "not_met" if "not_met" in (pstat, status) else "met"
-        detail = f"leader posts: {pdet}; teachers: {detail}"
+        # The leader stage's detail already opens with "leader posts: ".
+        lead = pdet if pdet.startswith("leader posts:") else f"leader posts: {pdet}"
+        detail = f"{lead}; teachers: {detail}"
     state.comply("R8", status, detail)

@@ -2,12 +2,14 @@
 
 * few moves: ``move`` per move of a teacher the rules do not require to move (new hires and teachers
   finishing period 1 must move, so their placement costs nothing);
+* minimal change from a reference plan (`plan --lock`, ``data.has_ref``): for a teacher with a reference,
+  ``keep_reference`` replaces ``move``: it is paid on every outcome other than the reference school
+  (staying counts as a change when the reference is elsewhere), whatever the rules require of them;
 * short commutes: ``commute_km`` per km from home to the school (teachers with a known home);
 * ranked preferences: ``preference`` x (number ranked + 1 - rank) for getting a ranked school;
 * no justified envy: ``envy`` per pair (p, q) where p ranked school s, did not get s or a school p
   ranked higher, and q moved into s with the same subject and fewer priority points
-  (points = rural years x points_rural_year + backbone level x points_backbone_level
-  + years at school x points_year_at_school + points_mountainous if serving at a mountainous school);
+  (priority points: models/priority.py, the one formula the explanations use too);
   only schools p could have been given count (candidate schools that fit p and respect R5/R6). Envy is
   not in the optimised score (its pair products would hide the bound): ``repair_envy`` removes it after
   the solve by exchanges that keep every rule and the score, and the stage reports the pairs before and
@@ -27,7 +29,9 @@ def pair_coefficients(data) -> np.ndarray:
     voluntary = ~(data.is_new | data.is_p1)[data.p_t] & ~data.p_stay
     n_ranked = np.array([len(p) for p in data.prefs])[data.p_t]
     pref = np.where(data.p_rank > 0, n_ranked + 1 - data.p_rank, 0)
-    value = (-w.move * voluntary - w.commute_km * np.nan_to_num(data.p_km, nan=0.0) + w.preference * pref)
+    has_ref = data.has_ref[data.p_t]
+    move = np.where(has_ref, w.keep_reference * (data.p_s != data.t_ref[data.p_t]), w.move * voluntary)
+    value = (-move - w.commute_km * np.nan_to_num(data.p_km, nan=0.0) + w.preference * pref)
     return np.round(value * SCALE).astype(np.int64)
 
 

@@ -263,6 +263,8 @@ def write(sc, state, data, school_of: np.ndarray, relaxed) -> None:
                 rules.append("R8")
                 reason = f"Stays at {ids[f]}: the schools ranked had no free seat for {subj[p]} or teachers " \
                          f"with more priority points."
+        if data.has_ref[p]:
+            reason = _reference_sentence(data, p, s, f, reason, move)
         if pf[p] and s >= 0:
             if data.r6_bound[p]:
                 rules.append("R6")
@@ -284,6 +286,7 @@ def write(sc, state, data, school_of: np.ndarray, relaxed) -> None:
     unc, unc_rural = coverage.uncovered(data, school_of)
     state.kpi_extra["home_uncovered_lessons"] = unc
     state.kpi_extra["home_uncovered_rural_lessons"] = unc_rural
+    _report_reference(data, school_of, state)
     r5.report(data, school_of, p2, data.no_candidate, state)
     r6.report(data, school_of, state)
     r8.report(data, school_of, sorted(n.split(":", 1)[1] for n in relaxed), state)
@@ -291,6 +294,34 @@ def write(sc, state, data, school_of: np.ndarray, relaxed) -> None:
     r9.report(before, after, state)
     r10.report(before, after, pol.degree_ratio_max, state)
     r11.report(data, school_of, state)
+
+
+def _reference_sentence(data, p: int, s: int, f: int, reason: str, move: str) -> str:
+    """The reason of a teacher with a reference plan (`plan --lock`), ending with whether it is kept."""
+    ids = data.school_ids
+    ref = int(data.t_ref[p])
+    if s == ref and s >= 0:
+        if move == "transfer" and data.t_lock[p] < 0 and not data.is_over[p]:
+            return f"Moves to {ids[s]}, as in the reference plan."
+        return (reason + " " if reason else "") + "As in the reference plan."
+    was = ids[ref] if ref >= 0 else "a school not in the scenario"
+    why = data.ref_problem.get(int(p)) or (
+        "the office's lock (locked_school) places them elsewhere" if data.t_lock[p] >= 0 else
+        "keeping it would break a hard rule or a staff quota elsewhere in the plan (R5, R6 or R8)")
+    return (reason + " " if reason else "") + f"Differs from the reference plan ({was}): it is not kept because {why}."
+
+
+def _report_reference(data, school_of: np.ndarray, state) -> None:
+    """KPI teachers_changed_from_reference and a note naming the teachers who differ from the reference plan."""
+    if not data.has_ref.any():
+        return
+    changed = np.flatnonzero(data.has_ref & (school_of != data.t_ref))
+    state.kpi_extra["teachers_changed_from_reference"] = int(len(changed))
+    pid = data.t["person_id"].to_numpy()
+    names = ", ".join(pid[changed[:20]])
+    more = f" and {len(changed) - 20} more" if len(changed) > 20 else ""
+    state.notes.append(f"Reference plan: {len(changed)} of {int(data.has_ref.sum())} teachers differ from it"
+                       + (f" ({names}{more}); each one's reason says why." if len(changed) else "."))
 
 
 def ratio_figures(sc, state) -> tuple[dict, dict]:
