@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import importlib
-
+from . import contract, coverage, r1, r3, r4, r5, r6, r7, r8_posts, r8_quota, r9, r10, r11, r12
 from .core import Violation
 
 # Each module has check(scenario, plan) -> list[Violation].
-RULE_MODULES = ["contract", "r1", "r3", "r4", "r5", "r6", "r7", "r8_posts", "r8_quota", "r9", "r10", "r11",
-                "r12", "coverage"]
+RULE_MODULES = [contract, r1, r3, r4, r5, r6, r7, r8_posts, r8_quota, r9, r10, r11, r12, coverage]
 
 
 def check_plan(sc, plan) -> list[Violation]:
     """Every violation of the plan against the scenario, hard rules first."""
     found: list[Violation] = []
-    for name in RULE_MODULES:
-        try:
-            mod = importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"{__name__}.{name}":
-                continue
-            raise
+    for mod in RULE_MODULES:
         found.extend(mod.check(sc, plan))
     return sorted(found, key=lambda v: (not v.hard, v.rule, v.person_id))
 
