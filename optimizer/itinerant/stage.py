@@ -296,7 +296,10 @@ def _report(sc, state, params, sol, agg, gap, n_instances, build_s, total_s) -> 
         "teachers": t_obj, "teachers_bound": t_bound, "teachers_gap": round(gaps[1], 6),
         "travel_minutes": round(m_obj / 100, 2), "travel_minutes_bound": round(m_bound / 100, 2),
         "travel_gap": round(gaps[2], 6),
-        "solve_seconds": round(agg["solve_seconds"], 3), "build_seconds": round(build_s, 3),
+        # Wall-clock seconds after the build; subproblems run in parallel, so their CP-SAT times are
+        # reported apart as a sum that may exceed the wall clock.
+        "solve_seconds": round(total_s - build_s, 3), "cp_sat_seconds_summed": round(agg["solve_seconds"], 3),
+        "build_seconds": round(build_s, 3),
         "stage_seconds": round(total_s, 3), "subproblems": n_instances, "cp_sat_solves": agg["solves"],
         "teachers_considered": agg["teachers_considered"], "tours": agg["tours"], "variables": agg["variables"],
         "seed": params.seed, "num_workers": params.workers, "time_limit": params.time_limit,
