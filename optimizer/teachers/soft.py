@@ -85,27 +85,8 @@ def _envy(ctx: ModelCtx) -> None:
 
 
 def envy_pairs(data, school_of: np.ndarray) -> int:
-    """Justified-envy pairs of a placement (the same definition as the model's)."""
-    moved_in = (school_of >= 0) & (school_of != data.t_from)
-    key = np.where(moved_in, school_of * data.n_subj + data.t_subj, -1)
-    keys, idxs = groups(key[moved_in])
-    rows = np.flatnonzero(moved_in)
-    by_key = {k: np.sort(data.points[rows[idx]]) for k, idx in zip(keys.tolist(), idxs)}
-    start = np.searchsorted(data.p_t, np.arange(len(data.t)), side="left")
-    end = np.searchsorted(data.p_t, np.arange(len(data.t)), side="right")
-    total = 0
-    for p in np.flatnonzero(data.has_pref):
-        admissible = set(data.p_s[start[p]:end[p]].tolist())
-        ranked = data.prefs[p]
-        mine = ranked.index(school_of[p]) if school_of[p] in ranked else len(ranked)
-        for s in ranked[:mine]:
-            if s not in admissible:
-                continue
-            k = s * data.n_subj + int(data.t_subj[p])
-            if k not in by_key:
-                continue
-            total += int(np.searchsorted(by_key[k], data.points[p], side="left"))
-    return total
+    """Number of justified-envy pairs of a placement (the same definition as the model's)."""
+    return len(envy_list(data, school_of))
 
 
 def _school_of(data, choice: np.ndarray) -> np.ndarray:
