@@ -140,3 +140,33 @@ def test_builtin_sample_plan_passes_the_validator():
     assert k["after"]["degree_ratio_urban_rural"] < k["before"]["degree_ratio_urban_rural"]
     assert k["after"]["uncovered_rural_lessons"] < k["before"]["uncovered_rural_lessons"]
     assert k["after"]["r1x_crossings"] == k["after"]["r1x_most_possible"]
+
+
+def test_validator_r13_flags_an_urban_pick_over_a_rural_one_and_a_short_count():
+    sc = town()
+    plan, _ = plan_scenario(sc, FAST)
+    from rotaplan.validator import r13
+
+    assert r13.check(sc, plan) == []
+    a = plan.assignments
+    i_y1 = a.index[a["person_id"] == "Y1"][0]
+    i_y2 = a.index[a["person_id"] == "Y2"][0]
+    a.loc[i_y1, "rules"] = ""  # rural Y1 dropped, urban Y2 picked instead
+    a.loc[i_y2, "rules"] = "R13"
+    msgs = [v.message for v in r13.check(sc, plan)]
+    assert msgs == ["1 urban teachers selected while 1 young rural teachers were not."]
+    a.loc[i_y2, "rules"] = ""
+    assert any("selected for backbone training; the target is 2" in v.message for v in r13.check(sc, plan))
+
+
+def test_validator_r2_flags_a_promoted_teacher_who_is_no_reserve_leader():
+    sc = town()
+    plan, _ = plan_scenario(sc, FAST)
+    from rotaplan.validator import r2
+
+    assert r2.check(sc, plan) == []
+    a = plan.assignments
+    i = a.index[a["person_id"] == "Y3"][0]
+    a.loc[i, ["role_after", "move"]] = ["vice_principal", "promote"]
+    (v,) = r2.check(sc, plan)
+    assert v.rule == "R2" and v.person_id == "Y3" and not v.hard

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from . import contract, coverage, r1, r3, r4, r5, r6, r7, r8_posts, r8_quota, r9, r10, r11, r12
+from . import contract, coverage, r1, r2, r3, r4, r5, r6, r7, r8_posts, r8_quota, r9, r10, r11, r12, r13
 from .core import Violation
 
 # Each module has check(scenario, plan) -> list[Violation].
-RULE_MODULES = [contract, r1, r3, r4, r5, r6, r7, r8_posts, r8_quota, r9, r10, r11, r12, coverage]
+RULE_MODULES = [contract, r1, r2, r3, r4, r5, r6, r7, r8_posts, r8_quota, r9, r10, r11, r12, r13, coverage]
 
 
 def check_plan(sc, plan) -> list[Violation]:
