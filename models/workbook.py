@@ -270,7 +270,7 @@ def read_plan_workbook(path: Path, sheets=READ_SHEETS) -> dict[str, pd.DataFrame
                 key = "Assignments"
             if key not in sheets or key in out:
                 continue
-            df = english(xf.parse(name, dtype=str, keep_default_na=False))
+            df = english(pd.read_excel(xf, sheet_name=name, dtype=str, keep_default_na=False))
             out[key] = df.drop(columns=[c for c in DISPLAY_ONLY.get(key, ()) if c in df.columns])
     return out
 
