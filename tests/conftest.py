@@ -6,6 +6,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from builders import build, person, school  # noqa: E402
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _private_run_history(tmp_path_factory):
@@ -17,3 +19,13 @@ def _private_run_history(tmp_path_factory):
         os.environ.pop("ROTAPLAN_DB", None)
     else:
         os.environ["ROTAPLAN_DB"] = old
+
+
+@pytest.fixture()
+def tiny():
+    """Two townships, an urban and a rural seat school, a principal each, two teachers and a new hire."""
+    return build([school("U1", is_township_seat=True), school("R1", area="rural", township="T2", is_township_seat=True)],
+                 [person("L1", role="principal", school_id="U1"), person("L2", role="principal", school_id="R1"),
+                  person("T1", school_id="U1", years_at_school=8), person("T2", school_id="R1"),
+                  person("H1", school_id="", contract_period=0)],
+                 [("U1", "math", 16), ("R1", "math", 16)])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from builders import build, person, school
 from click.testing import CliRunner
 from test_history import hand_plan
 
@@ -14,15 +13,6 @@ from rotaplan.models import ScenarioError
 from rotaplan.models.compare import compare, to_html
 from rotaplan.models.history import History
 from rotaplan.scenarios.whatif import WhatIf
-
-
-@pytest.fixture()
-def tiny():
-    return build([school("U1", is_township_seat=True), school("R1", area="rural", township="T2", is_township_seat=True)],
-                 [person("L1", role="principal", school_id="U1"), person("L2", role="principal", school_id="R1"),
-                  person("T1", school_id="U1", years_at_school=8), person("T2", school_id="R1"),
-                  person("H1", school_id="", contract_period=0)],
-                 [("U1", "math", 16), ("R1", "math", 16)])
 
 
 @pytest.fixture()

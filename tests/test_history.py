@@ -7,7 +7,7 @@ import sqlite3
 
 import pandas as pd
 import pytest
-from builders import build, person, school
+from builders import build
 from click.testing import CliRunner
 
 from rotaplan.cli import main
@@ -17,15 +17,6 @@ from rotaplan.models.kpis import before_after
 from rotaplan.models.plan import ASSIGNMENT_COLUMNS, COMPLIANCE_COLUMNS, ITINERANT_COLUMNS, RULE_IDS
 from rotaplan.optimizer import SolveParams
 from rotaplan.scenarios.whatif import WhatIf
-
-
-@pytest.fixture()
-def tiny():
-    return build([school("U1", is_township_seat=True), school("R1", area="rural", township="T2", is_township_seat=True)],
-                 [person("L1", role="principal", school_id="U1"), person("L2", role="principal", school_id="R1"),
-                  person("T1", school_id="U1", years_at_school=8), person("T2", school_id="R1"),
-                  person("H1", school_id="", contract_period=0)],
-                 [("U1", "math", 16), ("R1", "math", 16)])
 
 
 def hand_plan(sc, moves: dict[str, tuple[str, str]]) -> Plan:
