@@ -9,12 +9,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .errors import Problem, ScenarioError
 from .policy import Policy
-from .schema import DEMAND, NODES, POLICY_SHEET, ROADS, SCHOOLS, STAFF, TABLE_BY_NAME, TABLES, Table
+from .schema import DEMAND, NODES, POLICY_SHEET, ROADS, SCHOOLS, STAFF, TABLES, Table
 from .tables import format_table, parse_table
 from .travel import Travel
 
@@ -322,10 +321,3 @@ def atomic_write_file(path: Path, fill) -> None:
         tmp.unlink(missing_ok=True)
         raise
 
-
-def table_of(name: str) -> Table:
-    return TABLE_BY_NAME[name]
-
-
-def as_bool_array(s: pd.Series) -> np.ndarray:
-    return s.to_numpy(dtype=bool)
