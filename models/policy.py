@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import Problem, ScenarioError
+from .yamlfile import read_mapping
 
 
 def _f(default, unit: str, desc: str, ge=None, le=None):
@@ -118,13 +119,7 @@ class Policy(BaseModel):
     @classmethod
     def from_file(cls, path: str | Path) -> "Policy":
         path = Path(path)
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-        except yaml.YAMLError as exc:
-            raise ScenarioError([Problem(path.name, None, None, None, f"not valid YAML: {exc}")]) from None
-        if not isinstance(data, dict):
-            raise ScenarioError([Problem(path.name, None, None, None, "must be a mapping of key: value")])
-        return cls.from_mapping(data, path.name)
+        return cls.from_mapping(read_mapping(path, "a policy file"), path.name)
 
     def to_mapping(self) -> dict[str, Any]:
         return self.model_dump()

@@ -45,6 +45,7 @@ import yaml
 
 from ..models.errors import Problem, ScenarioError
 from ..models.policy import Policy
+from ..models.yamlfile import read_mapping
 from ..procinfo import peak_rss_mib
 from .whatif import HireGroup, WhatIf
 
@@ -72,12 +73,7 @@ def read_grid(path: str | Path, time_limit: float | None = None, cp_workers: int
     path = Path(path)
     if not path.exists():
         raise ScenarioError([Problem(str(path), None, None, None, "no such grid file")])
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-    except yaml.YAMLError as exc:
-        raise ScenarioError([Problem(path.name, None, None, None, f"not valid YAML: {exc}")]) from None
-    if not isinstance(data, dict):
-        raise ScenarioError([Problem(path.name, None, None, None, "a grid must be a mapping of key: value")])
+    data = read_mapping(path, "a grid")
     return expand(data, source=path.name, folder=path.parent, default_name=path.stem, time_limit=time_limit,
                   cp_workers=cp_workers, seed=seed)
 

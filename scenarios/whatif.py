@@ -36,6 +36,7 @@ from ..models.errors import Problem, ScenarioError
 from ..models.policy import Policy
 from ..models.scenario import Scenario
 from ..models.schema import DEGREE_RANK, SUBJECT_ZH
+from ..models.yamlfile import read_mapping
 
 HERE = Path(__file__).resolve().parent / "whatifs"
 # A closed school's pupils may go to a school of the same level, or of these levels.
@@ -124,15 +125,7 @@ class WhatIf(BaseModel):
     def read(cls, path: str | Path) -> "WhatIf":
         """Read a what-if YAML file; a bare name finds scenarios/whatifs/NAME.yaml."""
         path = find(path)
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-        except yaml.YAMLError as exc:
-            raise ScenarioError([Problem(path.name, None, None, None, f"not valid YAML: {exc}")]) from None
-        if data is None:
-            data = {}
-        if not isinstance(data, dict):
-            raise ScenarioError([Problem(path.name, None, None, None, "a what-if must be a mapping of key: value")])
-        wi = cls.from_mapping(data, path.name)
+        wi = cls.from_mapping(read_mapping(path, "a what-if"), path.name)
         updates: dict[str, Any] = {}
         if not wi.name:
             updates["name"] = path.stem

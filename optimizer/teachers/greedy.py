@@ -104,18 +104,11 @@ def clerk(data: TeacherData) -> np.ndarray:
             k = best(p, exclude_stay=True)
             if k >= 0:
                 take(p, k)
-    # 3. teachers finishing period 1, by person id
+    # 3. teachers finishing period 1, by person id; 4. then new hires by exam rank (degree, then person id)
     p1 = sorted(np.flatnonzero(data.is_p1), key=lambda p: pid[p])
-    for p in p1:
-        k = best(p)
-        if k < 0:
-            k = best(p, need_room=False)
-        if k >= 0:
-            take(p, k)
-    # 4. new hires by exam rank (degree, then person id)
     deg = data.t["degree"].map(DEGREE_RANK).to_numpy()
     new = sorted(np.flatnonzero(data.is_new), key=lambda p: (-deg[p], pid[p]))
-    for p in new:
+    for p in p1 + new:
         k = best(p)
         if k < 0:
             k = best(p, need_room=False)
