@@ -210,7 +210,7 @@ def _replan(sc: Scenario, lock_path, params, progress):
 
 def _write_plan(result: Plan, sc: Scenario, scenario_path, out, params, whatif=None, lang: str = "en",
                 violations=None) -> None:
-    from .models.report import write_report
+    from .reports.report import write_report
     from .models.workbook import write_plan_workbook
 
     meta = {"scenario": str(Path(scenario_path).resolve()) if scenario_path else "builtin:laiwu",
@@ -228,7 +228,7 @@ def _write_plan(result: Plan, sc: Scenario, scenario_path, out, params, whatif=N
 def _store_run(db, result: Plan, sc: Scenario, scenario_path, whatif, params, out, notes, seconds,
                violations) -> None:
     """Keep the run in the run history; a history that cannot be written only warns."""
-    from .models.history import History
+    from .runs.history import History
 
     hard = [str(v) for v in violations if v.hard]
     try:
@@ -313,7 +313,7 @@ def _plan_scenario(plan_path) -> str | None:
 @friendly
 def routes(person, plan_path, scenario):
     """Print PERSON's itinerant-teaching week from PLAN (default folder: plan): days, stops, lessons, minutes."""
-    from .optimizer.itinerant.report import week_text
+    from .reports.routes import week_text
 
     if not Path(plan_path).exists():
         raise ScenarioError([Problem(str(plan_path), None, None, None,
@@ -335,7 +335,7 @@ def explain(person, plan_path, scenario):
     Prints the rule ids, the data used about the person, the parameters and weights that mattered,
     and for each school they ranked higher what blocked it (a hard rule, a full quota, or someone
     with more priority points, named)."""
-    from .models.explain import explain as explain_person
+    from .reports.explain import explain as explain_person
 
     if not Path(plan_path).exists():
         raise ScenarioError([Problem(str(plan_path), None, None, None,
@@ -357,7 +357,7 @@ _DB_OPTION = click.option("--db", "db", type=click.Path(dir_okay=False), default
 @friendly
 def runs(db, sweep_name, limit):
     """List the stored runs of the run history, newest last."""
-    from .models.history import History
+    from .runs.history import History
 
     h = History(db)
     df = h.runs(sweep=sweep_name, limit=limit)
@@ -384,7 +384,7 @@ def runs(db, sweep_name, limit):
 @friendly
 def show(run, db):
     """Reprint the summary of stored RUN (a run id, or `last`): what it ran on, solver, KPIs, compliance."""
-    from .models.history import History
+    from .runs.history import History
 
     r = History(db).get(run)
     rec = r.record
@@ -427,8 +427,8 @@ def compare(refs, db, html_path, people):
     """Compare plans side by side: run ids of the run history (`rotaplan runs`) or plan folders.
 
     Prints KPIs, compliance, move counts and the people whose outcome differs, and writes an HTML page."""
-    from .models.compare import compare as build, render, to_html
-    from .models.history import History
+    from .reports.compare import compare as build, render, to_html
+    from .runs.history import History
 
     needs_db = any(not Path(r).exists() for r in refs)
     cmp = build(list(refs), History(db) if needs_db else None)
@@ -453,8 +453,8 @@ def compare(refs, db, html_path, people):
 @friendly
 def sweep(grid, db, scheduler, n_workers, cp_workers, time_limit, html_path):
     """Run a GRID of what-ifs and/or scenarios in parallel on Dask; every run goes into the run history."""
-    from .models.history import History
-    from .scenarios.sweep import read_grid, render, run_sweep, to_html
+    from .runs.history import History
+    from .runs.sweep import read_grid, render, run_sweep, to_html
 
     sw = read_grid(grid, time_limit=time_limit, cp_workers=cp_workers)
     h = History(db)

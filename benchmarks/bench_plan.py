@@ -25,7 +25,7 @@ from common import peak_rss_mib, scenario_folder  # noqa: E402
 def one(n: int, time_limit: float, workers: int) -> dict:
     from rotaplan.cli import _write_plan
     from rotaplan.models import Scenario
-    from rotaplan.models.history import History
+    from rotaplan.runs.history import History
     from rotaplan.optimizer import SolveParams, plan_scenario
     from rotaplan.validator import check_plan
 

@@ -30,8 +30,8 @@ def sweep_once(tasks: list[dict], n_workers: int, db: Path) -> dict:
 
     from dask.distributed import Client, LocalCluster
 
-    from rotaplan.models.history import History
-    from rotaplan.scenarios.sweep import run_on, store
+    from rotaplan.runs.history import History
+    from rotaplan.runs.sweep import run_on, store
 
     h = History(db)
     t0 = time.perf_counter()
@@ -39,7 +39,7 @@ def sweep_once(tasks: list[dict], n_workers: int, db: Path) -> dict:
                            silence_logs=logging.ERROR)
     client = Client(cluster)
     # Warm the workers' imports so start-up is not counted as throughput.
-    client.run(lambda: __import__("rotaplan.scenarios.sweep") and __import__("rotaplan.optimizer") and None)
+    client.run(lambda: __import__("rotaplan.runs.sweep") and __import__("rotaplan.optimizer") and None)
     startup = time.perf_counter() - t0
     results = []
     t1 = time.perf_counter()
@@ -74,7 +74,7 @@ def report(r: dict, label: str) -> None:
 
 
 def throughput(a) -> None:
-    from rotaplan.scenarios.sweep import expand
+    from rotaplan.runs.sweep import expand
 
     sw = expand({"name": "throughput", "generate": {"counties": a.runs, "staff": a.staff, "seed": 100}},
                 time_limit=a.time_limit, cp_workers=1)
@@ -88,7 +88,7 @@ def throughput(a) -> None:
 
 
 def province(a) -> None:
-    from rotaplan.scenarios.sweep import expand
+    from rotaplan.runs.sweep import expand
 
     sw = expand({"name": "province", "generate": {"counties": a.counties, "staff": a.staff, "seed": 0}},
                 time_limit=a.time_limit, cp_workers=1)

@@ -1,5 +1,5 @@
 """Priority points (the office's bareme) behind the no-justified-envy goal: one formula for the optimizer
-(teacher stage) and the explanations (models/explain.py), so both always agree.
+(teacher stage) and the explanations (reports/explain.py), so both always agree.
 
     points = rural_service_years x weights.points_rural_year
            + backbone level (BACKBONE_RANK: none 0, school 1, district 2, city 3, province 4)

@@ -10,8 +10,8 @@ from test_history import hand_plan
 
 from rotaplan.cli import main
 from rotaplan.models import ScenarioError
-from rotaplan.models.compare import compare, to_html
-from rotaplan.models.history import History
+from rotaplan.reports.compare import compare, to_html
+from rotaplan.runs.history import History
 from rotaplan.scenarios.whatif import WhatIf
 
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from test_workbook import hand_plan, tiny_district
 
 from rotaplan.cli import main
-from rotaplan.models.explain import explain
+from rotaplan.reports.explain import explain
 from rotaplan.optimizer.pipeline import assemble
 from rotaplan.optimizer.state import PlanState
 

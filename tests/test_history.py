@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from rotaplan.cli import main
 from rotaplan.models import Plan, ScenarioError
-from rotaplan.models.history import History, default_path, fingerprint
+from rotaplan.runs.history import History, default_path, fingerprint
 from rotaplan.models.kpis import before_after
 from rotaplan.models.plan import ASSIGNMENT_COLUMNS, COMPLIANCE_COLUMNS, ITINERANT_COLUMNS, RULE_IDS
 from rotaplan.optimizer import SolveParams

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from rotaplan.models.plan import Plan
 from rotaplan.optimizer.itinerant import stage
-from rotaplan.optimizer.itinerant.report import week_text
+from rotaplan.reports.routes import week_text
 from rotaplan.optimizer.params import SolveParams
 from rotaplan.optimizer.pipeline import assemble
 from rotaplan.optimizer.state import PlanState

@@ -17,7 +17,7 @@ from test_workbook import convert, hand_plan, needs_libreoffice, tiny_district
 
 from rotaplan.cli import main
 
-from rotaplan.models.report import Projection, kpi_panels, moves_by_township, r11_figures, report_html, write_report
+from rotaplan.reports.report import Projection, kpi_panels, moves_by_township, r11_figures, report_html, write_report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 # Skipped where Chromium is absent, but never in CI (.ci/run installs it and sets ROTAPLAN_CI).

@@ -18,8 +18,8 @@ from click.testing import CliRunner
 
 from rotaplan.cli import main
 from rotaplan.models import ScenarioError
-from rotaplan.models.history import History
-from rotaplan.scenarios.sweep import expand, read_grid, run_sweep, run_task
+from rotaplan.runs.history import History
+from rotaplan.runs.sweep import expand, read_grid, run_sweep, run_task
 
 GRID = {"name": "t", "generate": {"counties": 2, "staff": 500, "seed": 3},
         "grid": {"policy.exchange_share": [0.1, 0.2], "hires": [0, 10]}, "time_limit": 1, "cp_workers": 1}
@@ -189,7 +189,7 @@ def test_a_sweep_killed_midway_keeps_its_finished_runs(tmp_path):
 def test_trade_off_front_and_chart():
     import pandas as pd
 
-    from rotaplan.scenarios.sweep import pareto, text_chart
+    from rotaplan.runs.sweep import pareto, text_chart
 
     df = pd.DataFrame({"run_id": [1, 2, 3, 4], "moves": [78, 80, 114, 80], "uncovered_lessons": [25, 19, 25, 19]})
     assert list(pareto(df, "moves", "uncovered_lessons")) == [True, True, False, True]

@@ -47,7 +47,7 @@ from ..models.errors import Problem, ScenarioError
 from ..models.policy import Policy
 from ..models.yamlfile import read_mapping
 from ..procinfo import peak_rss_mib
-from .whatif import HireGroup, WhatIf
+from ..scenarios.whatif import HireGroup, WhatIf
 
 GRID_KEYS = ("name", "description", "scenario", "scenarios", "generate", "whatif", "grid", "time_limit", "seed",
              "cp_workers")
@@ -262,13 +262,13 @@ def run_task(task: dict) -> dict:
     out = {"index": task["index"], "label": task["label"], "ok": False, "worker": f"{socket.gethostname()}:{os.getpid()}"}
     try:
         from ..models import Scenario
-        from ..models.history import fingerprint
+        from .history import fingerprint
         from ..optimizer import SolveParams, plan_scenario
         from ..validator import check_plan
 
         sc_spec = task["scenario"]
         if isinstance(sc_spec, dict) and "generate" in sc_spec:
-            from .generate import generate
+            from ..scenarios.generate import generate
 
             g = sc_spec["generate"]
             d = generate(staff=int(g["staff"]), seed=int(g["seed"]))
@@ -549,7 +549,7 @@ def summary_columns(df: pd.DataFrame) -> list[str]:
 
 def to_html(res: SweepResult, x: str = "moves", y: str = "uncovered_lessons") -> str:
     """A self-contained HTML report of the sweep: the summary table and the trade-off chart."""
-    from ..models.compare import _CSS, _fmt
+    from ..reports.compare import _CSS, _fmt
 
     e = html.escape
     df = res.rows
@@ -578,7 +578,7 @@ def to_html(res: SweepResult, x: str = "moves", y: str = "uncovered_lessons") ->
 def render(res: SweepResult, console, x: str = "moves", y: str = "uncovered_lessons") -> None:
     from rich.table import Table
 
-    from ..models.compare import _fmt
+    from ..reports.compare import _fmt
 
     df = res.rows
     if df.empty:

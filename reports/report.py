@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .schema import LEADER_ROLES
+from ..models.schema import LEADER_ROLES
 
 COLORS = {"before": "#9aa5b1", "after": "#1f6feb", "target": "#d1242f",
           "urban_to_rural": "#e36209", "rural_to_urban": "#8250df", "same_area": "#57606a", "new_hire": "#2da44e",

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import Problem, ScenarioError
-from .plan import ASSIGNMENT_COLUMNS, COMPLIANCE_COLUMNS, ITINERANT_COLUMNS, Plan
+from ..models.errors import Problem, ScenarioError
+from ..models.plan import ASSIGNMENT_COLUMNS, COMPLIANCE_COLUMNS, ITINERANT_COLUMNS, Plan
 
 SCHEMA_VERSION = 1
 _SCHEMA = """

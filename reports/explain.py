@@ -16,8 +16,8 @@ from functools import cached_property
 
 import pandas as pd
 
-from .priority import priority_points
-from .schema import BACKBONE_RANK, LEADER_ROLES
+from ..models.priority import priority_points
+from ..models.schema import BACKBONE_RANK, LEADER_ROLES
 
 ROLE_WORDS = {"principal": "principal", "vice_principal": "vice-principal", "teacher": "teacher",
               "retired": "retired"}

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import Problem, ScenarioError
-from .plan import MOVES, RULE_IDS, Plan
+from ..models.errors import Problem, ScenarioError
+from ..models.plan import MOVES, RULE_IDS, Plan
 
 OUTCOME = ["role_after", "to_school", "move", "period2_school", "director_of"]
 # Lower is better for these figures; higher is better for the shares. Used only to colour the HTML.
