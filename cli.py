@@ -450,10 +450,9 @@ def compare(refs, db, html_path, people):
     """Compare plans side by side: run ids of the run history (`rotaplan runs`) or plan folders.
 
     Prints KPIs, compliance, move counts and the people whose outcome differs, and writes an HTML page."""
+    from .models.outputs import owned_output_file
     from .reports.compare import compare as build, render, to_html
     from .runs.history import History
-
-    from .models.outputs import owned_output_file
 
     owned_output_file(html_path, "compare", option="--html")
     needs_db = any(not Path(r).exists() for r in refs)

@@ -479,7 +479,15 @@ def _clean_stale(target: Path) -> None:
                 pass
             continue
         marker = read_marker(e)
-        if marker is None or _alive(marker):  # not ours, or its writer may still be at work
+        if marker is None:  # killed before its marker was in place: empty, or only the marker being written
+            try:
+                if {x.name for x in e.iterdir()} <= {f"{MARKER}.tmp"}:
+                    (e / f"{MARKER}.tmp").unlink(missing_ok=True)
+                    e.rmdir()
+            except OSError:
+                pass
+            continue
+        if _alive(marker):  # its writer may still be at work
             continue
         if rest.startswith(OLD) and not os.path.lexists(target) and marker.get("state") == "complete":
             os.rename(e, target)

@@ -24,6 +24,7 @@ from pathlib import Path
 from ..models import BUILTIN, Plan, Scenario
 from ..models.outputs import owned_output_dir
 from ..optimizer import SolveParams
+from ..scenarios.whatif import WhatIf
 
 OK, DRAFT, INFEASIBLE = "ok", "draft", "infeasible"
 
@@ -34,7 +35,7 @@ class PlanRequest:
 
     scenario: str | None = None  # folder or workbook; None: the what-if's base, else the built-in sample
     generated: dict | None = None  # {"staff": N, "seed": S}: a generated district instead of a file (sweeps)
-    whatif: object | None = None  # a scenarios.whatif.WhatIf applied to the scenario
+    whatif: WhatIf | None = None  # applied to the scenario
     lock: str | None = None  # a hand-edited plan (folder or plan.xlsx) to re-plan around
     out: str | None = None  # the plan folder to write; None: not written (sweep runs live in the history)
     params: SolveParams = field(default_factory=SolveParams)
@@ -50,7 +51,7 @@ class PlanRequest:
     @property
     def scenario_path(self) -> str | None:
         """The scenario file or folder used: the given one, else the what-if's base (None: built-in)."""
-        return self.scenario or getattr(self.whatif, "base", None) or None
+        return self.scenario or (self.whatif.base if self.whatif is not None else None) or None
 
     @property
     def scenario_text(self) -> str:
@@ -180,6 +181,7 @@ def write_plan(out: PlanOutcome) -> dict[str, Path]:
     from ..reports.report import report_html
 
     req, sc, plan = out.request, out.scenario, out.plan
+    assert req.out is not None, "write_plan needs an output folder"
     folder = Path(req.out).expanduser().resolve()
     meta = plan_meta(req, sc, folder, out.status)
     banner = draft_banner(out.hard) if out.status == DRAFT else ""

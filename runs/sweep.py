@@ -272,7 +272,8 @@ def run_task(task: dict) -> dict:
         generated = sc_spec["generate"] if isinstance(sc_spec, dict) and "generate" in sc_spec else None
         wi = None
         if task.get("whatif"):
-            wi = WhatIf.from_mapping({k: v for k, v in task["whatif"].items() if k != "base"}, task.get("source", "grid"))
+            wi = WhatIf.from_mapping({k: v for k, v in task["whatif"].items() if k != "base"},
+                                     task.get("source", "grid"))
         req = PlanRequest(scenario=None if generated else sc_spec, generated=generated, whatif=wi,
                           params=SolveParams(**task["params"]), store=False, label=task["label"],
                           sweep=task["sweep"], name=task["scenario_label"])
