@@ -22,10 +22,8 @@ console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
 
-EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_BUG = 0, 1, 2, 3, 70
-EXIT_CODES = """Exit codes: 0 ok; 1 `check` found hard-rule violations; 2 bad input (a scenario, plan, option or
-path rotaplan cannot use, with every problem listed); 3 infeasible (no plan keeps every hard rule: nothing
-is written unless --allow-violations writes a draft); 70 a bug in rotaplan (please report it)."""
+# The exit codes of README.md and `rotaplan --help`.
+EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 70, 130
 
 
 def friendly(fn):
@@ -52,6 +50,9 @@ def friendly(fn):
             sys.exit(EXIT_INPUT)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except KeyboardInterrupt:  # Ctrl-C: outputs are swapped in whole or not at all, so nothing is half written
+            err_console.print("interrupted: nothing was half written.")
+            sys.exit(EXIT_INTERRUPTED)
         except Exception:  # noqa: BLE001 - a programming bug: show it, do not disguise it
             traceback.print_exc()
             err_console.print("[bold red]This is a bug in rotaplan, not a problem with your data.[/] Please report "
@@ -451,7 +452,8 @@ def compare(refs, db, html_path, people):
 
     Prints KPIs, compliance, move counts and the people whose outcome differs, and writes an HTML page."""
     from .models.outputs import owned_output_file
-    from .reports.compare import compare as build, render, to_html
+    from .reports.compare import compare as build
+    from .reports.compare import render, to_html
     from .runs.history import History
 
     owned_output_file(html_path, "compare", option="--html")

@@ -90,7 +90,7 @@ def _check(path: str | Path, kind: str, is_dir: bool, protect: Protected, option
     cwd = Path.cwd().resolve()
     if real == cwd or cwd.is_relative_to(real):
         raise refuse("it is the folder you are working in" if real == cwd else
-                     "it holds the folder you are working in, whose files rotaplan did not write")
+                     "it holds the folder you are working in")
     for what, q in protect:
         if not q:
             continue

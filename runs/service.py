@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..models import BUILTIN, Plan, Scenario
+from ..models import BUILTIN, Plan, Scenario, ScenarioError
 from ..models.outputs import owned_output_dir
 from ..optimizer import SolveParams
 from ..scenarios.whatif import WhatIf
@@ -257,7 +258,7 @@ def store_run(out: PlanOutcome, history=None) -> int | None:
     try:
         h = history if history is not None else History(out.request.db)
         out.run_id = h.add_record(out.record, out.plan if out.status != INFEASIBLE else None)
-    except Exception as exc:  # noqa: BLE001 - the plan is written; the history is a convenience
+    except (ScenarioError, sqlite3.Error, OSError) as exc:  # the plan is written; the history is a convenience
         out.history_error = str(exc)
     return out.run_id
 
