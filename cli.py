@@ -7,38 +7,57 @@ import json
 import os
 import sys
 import time
+import traceback
 from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from .models import BUILTIN, Plan, Problem, Scenario, ScenarioError
+from .models import Plan, Problem, Scenario, ScenarioError
+from .models.outputs import OutputError, describe_os_error, write_text_output
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
 
+# The exit codes of README.md and `rotaplan --help`.
+EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 70, 130
+
+
 def friendly(fn):
-    """Bad input exits 2 with the problems listed, never a traceback."""
+    """Bad input and unusable paths exit 2 with a clear message and no traceback; a bug in rotaplan shows its
+    traceback, asks to be reported and exits 70, never dressed up as an input error."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
+        except OutputError as exc:
+            err_console.print(f"[bold red]error:[/] {escape(exc.message)}", soft_wrap=True)
+            sys.exit(EXIT_INPUT)
         except ScenarioError as exc:
             err_console.print(f"[bold red]{len(exc.problems)} problem(s) in the input:[/]")
             for p in exc.problems[:200]:
                 err_console.print(f"  - {p}", markup=False)
             if len(exc.problems) > 200:
                 err_console.print(f"  ... and {len(exc.problems) - 200} more")
-            sys.exit(2)
-        except (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError) as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", markup=True)
-            sys.exit(2)
-        except KeyError as exc:
-            err_console.print(f"[bold red]error:[/] not found: {exc.args[0] if exc.args else exc}")
-            sys.exit(2)
+            sys.exit(EXIT_INPUT)
+        except OSError as exc:  # a path that cannot be read or written: the user can fix it
+            err_console.print(f"[bold red]error:[/] {escape(describe_os_error(exc))}. Check the path and its "
+                              "permissions, or choose another one.", soft_wrap=True)
+            sys.exit(EXIT_INPUT)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except KeyboardInterrupt:  # Ctrl-C: outputs are swapped in whole or not at all, so nothing is half written
+            err_console.print("interrupted: nothing was half written.")
+            sys.exit(EXIT_INTERRUPTED)
+        except Exception:  # noqa: BLE001 - a programming bug: show it, do not disguise it
+            traceback.print_exc()
+            err_console.print("[bold red]This is a bug in rotaplan, not a problem with your data.[/] Please report "
+                              "it with the command you ran and the traceback above.", soft_wrap=True)
+            sys.exit(EXIT_BUG)
 
     return wrapper
 
@@ -62,7 +81,16 @@ def main():
 
     Reads the personnel office's data (CSV folder or Excel workbook, English or Chinese headers),
     checks it, and writes a plan that can be read, checked, explained and compared.
-    Rule ids (R1...R13) are those of the district policy; see docs/.
+    Rule ids (R1...R17) are those of the district policy; see docs/.
+
+    \b
+    Outputs go only to a new path, or over an output rotaplan wrote before and nobody changed
+    since; your own files are never replaced.
+
+    \b
+    Exit codes: 0 ok; 1 `check` found hard-rule violations; 2 bad input (a scenario, plan, option
+    or path rotaplan cannot use); 3 infeasible (no plan keeps every hard rule; nothing is written
+    unless --allow-violations writes a draft); 70 a bug in rotaplan (please report it).
     """
 
 
@@ -121,10 +149,14 @@ def _fmt(v) -> str:
 @click.argument("out", type=click.Path())
 @friendly
 def generate(n_staff, seed, laiwu, plan_year, out):
-    """Generate a synthetic district scenario into OUT (a folder, or a workbook if OUT ends in .xlsx)."""
+    """Generate a synthetic district scenario into OUT (a folder, or a workbook if OUT ends in .xlsx).
+
+    OUT must be new, or a scenario that rotaplan generated there before and nobody changed since."""
+    from .models.outputs import owned_output_dir, owned_output_file
     from .scenarios.generate import generate as gen
 
     t0 = time.perf_counter()
+    (owned_output_file if Path(out).suffix.lower() == ".xlsx" else owned_output_dir)(out, "scenario", option="")
     with console.status(f"Generating about {n_staff} staff..."):
         frames = gen(staff=n_staff, seed=seed, laiwu=laiwu, plan_year=plan_year)
         sc = Scenario.from_frames({k: v for k, v in frames.items() if k != "policy"},
@@ -138,7 +170,8 @@ def generate(n_staff, seed, laiwu, plan_year, out):
 @main.command()
 @click.argument("scenario", required=False, type=click.Path())
 @click.option("--out", "out", type=click.Path(), default="plan", show_default=True,
-              help="plan folder to write (assignments.csv, itinerant.csv, kpis.json, compliance.csv, plan.xlsx)")
+              help="plan folder to write (assignments.csv, itinerant.csv, kpis.json, compliance.csv, plan.xlsx, "
+                   "report.html, meta.json): a new folder, or a plan folder rotaplan wrote and nobody changed since")
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
               help="CP-SAT time limit in seconds, per stage")
 @click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed")
@@ -155,15 +188,20 @@ def generate(n_staff, seed, laiwu, plan_year, out):
 @click.option("--lock", "lock_path", type=click.Path(exists=True), default=None,
               help="a hand-edited plan (folder or plan.xlsx): keep its legal edits, repair the illegal ones, "
                    "change as few other decisions as possible")
+@click.option("--allow-violations", is_flag=True,
+              help="when no plan keeps every hard rule, write the best one anyway as a DRAFT (marked in meta.json, "
+                   "report.html and the run history); the exit code is 3 all the same")
 @friendly
-def plan(scenario, out, time_limit, seed, workers, log, lang, whatif_path, db, lock_path):
+def plan(scenario, out, time_limit, seed, workers, log, lang, whatif_path, db, lock_path, allow_violations):
     """Plan who moves where from 1 September for SCENARIO and write the plan folder.
 
     SCENARIO is a scenario folder of CSV files or one .xlsx workbook (default: the built-in
     Laiwu sample district). Prints solver figures, KPIs before/after/target and compliance.
+    A plan that breaks a hard rule is not written: the violations are listed by rule and person
+    and the exit code is 3 (see --allow-violations).
     """
-    from .optimizer import SolveParams, plan_scenario
-    from .validator import check_plan
+    from .optimizer import SolveParams
+    from .runs.service import DRAFT, INFEASIBLE, PlanRequest, check_output, load_scenario, plan_run
 
     whatif = None
     if lock_path and not scenario:
@@ -172,75 +210,53 @@ def plan(scenario, out, time_limit, seed, workers, log, lang, whatif_path, db, l
         from .scenarios.whatif import WhatIf
 
         whatif = WhatIf.read(whatif_path)
-        sc = whatif.apply(load(scenario or whatif.base))
-        scenario = scenario or whatif.base
-    else:
-        sc = load(scenario)
-    params = SolveParams(time_limit=time_limit, seed=seed, workers=workers, log=log)
-    t0 = time.perf_counter()
+    req = PlanRequest(scenario=scenario, whatif=whatif, lock=lock_path, out=out, lang=lang, db=db,
+                      params=SolveParams(time_limit=time_limit, seed=seed, workers=workers, log=log),
+                      allow_violations=allow_violations)
+    check_output(req)  # an unusable --out fails now, not after minutes of planning
+    with console.status("Reading and validating the scenario..."):
+        sc = load_scenario(req)
+    print_warnings(sc)
     with console.status("Planning...") as status:
-        progress = lambda s: status.update(f"Planning: {s}...")  # noqa: E731
-        if lock_path:
-            result, state = _replan(sc, lock_path, params, progress)
-        else:
-            result, state = plan_scenario(sc, params, progress=progress)
-    violations = check_plan(sc, result)
-    _write_plan(result, sc, scenario, out, params, whatif, lang=lang, violations=violations)
-    for line in state.notes:
+        outcome = plan_run(req, sc, progress=lambda s: status.update(f"Planning: {s}..."))
+    for line in outcome.notes:
         console.print(line, markup=False)
-    _print_plan_summary(result, violations)
-    console.print(f"Plan written to {out}/ in {time.perf_counter() - t0:.1f} s.")
-    _store_run(db, result, sc, scenario, whatif, params, out, state.notes, time.perf_counter() - t0, violations)
+    if outcome.status == INFEASIBLE:
+        _print_infeasible(outcome)
+    else:
+        _print_plan_summary(outcome.plan, outcome.violations)
+        where = outcome.paths["plan"]
+        if outcome.status == DRAFT:
+            console.print(f"[bold red]DRAFT, not a plan:[/] it breaks {len(outcome.hard)} hard rule instance(s). "
+                          f"Written to {where}/ as a draft (meta.json \"draft\": true, a banner in report.html) "
+                          f"in {outcome.seconds:.1f} s.", soft_wrap=True)
+        else:
+            console.print(f"Plan written to {where}/ in {outcome.seconds:.1f} s.")
+    if outcome.run_id is not None:
+        console.print(f"Stored as run {outcome.run_id} ({outcome.status}) in the run history "
+                      f"(`rotaplan show {outcome.run_id}`).")
+    elif outcome.history_error:
+        err_console.print(f"[yellow]warning:[/] the run was not stored in the run history: "
+                          f"{escape(outcome.history_error)}")
+    sys.exit(EXIT_OK if outcome.status not in (DRAFT, INFEASIBLE) else EXIT_INFEASIBLE)
 
 
-def _replan(sc: Scenario, lock_path, params, progress):
-    """`plan --lock`: the edited plan's legal decisions kept, illegal ones repaired, few others changed."""
-    from .optimizer.replan import replan
-    from .validator import check_plan
+def _print_infeasible(outcome) -> None:
+    """No plan: which hard rules the best plan found still breaks, for whom, and what to do."""
+    from .runs.service import violations_by_rule
 
-    edited = Plan.read(lock_path)
-    lock = Path(lock_path)
-    folder = lock if lock.is_dir() else lock.parent
-    original = None
-    if lock.suffix.lower() == ".xlsx" and (folder / "assignments.csv").exists():
-        original = Plan.read(folder)  # the plan as the optimizer wrote it, beside the edited workbook
-    result, state, _ = replan(sc, edited, check_plan(sc, edited), original, params, progress)
-    return result, state
-
-
-def _write_plan(result: Plan, sc: Scenario, scenario_path, out, params, whatif=None, lang: str = "en",
-                violations=None) -> None:
-    from .reports.report import write_report
-    from .models.workbook import write_plan_workbook
-
-    meta = {"scenario": str(Path(scenario_path).resolve()) if scenario_path else "builtin:laiwu",
-            "seed": params.seed, "workers": params.workers, "time_limit": params.time_limit, "lang": lang}
-    extra = {"plan.xlsx": lambda p: write_plan_workbook(result, sc, p, lang=lang),
-             "report.html": lambda p: write_report(result, sc, p, violations)}
-    if whatif is not None:  # the changed scenario goes with the plan, so `check` and `routes` find it
-        meta.update(base_scenario=meta["scenario"], whatif=whatif.name,
-                    scenario=str(Path(out).resolve() / "scenario"))
-        extra["scenario"] = lambda p: sc.write(p)
-    extra["meta.json"] = lambda p: p.write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
-    result.write(out, extra_files=extra)
-
-
-def _store_run(db, result: Plan, sc: Scenario, scenario_path, whatif, params, out, notes, seconds,
-               violations) -> None:
-    """Keep the run in the run history; a history that cannot be written only warns."""
-    from .runs.history import History
-
-    hard = [str(v) for v in violations if v.hard]
-    try:
-        run_id = History(db).add(plan=result, sc=sc, whatif=whatif, params=params, seconds=round(seconds, 2),
-                                 scenario=str(Path(scenario_path).resolve()) if scenario_path else "builtin:laiwu",
-                                 plan_dir=str(Path(out).resolve()), notes=notes,
-                                 label=whatif.name if whatif is not None else "",
-                                 extra={"hard_violations": hard[:200], "hard_violation_count": len(hard)})
-    except Exception as exc:  # noqa: BLE001 - the plan is written; the history is a convenience
-        err_console.print(f"[yellow]warning:[/] the run was not stored in the run history: {exc}")
-        return
-    console.print(f"Stored as run {run_id} in the run history (`rotaplan show {run_id}`).")
+    hard = outcome.hard
+    err_console.print(f"[bold red]Infeasible:[/] no plan keeps every hard rule. The best plan found breaks "
+                      f"{len(hard)} hard-rule instance(s), so no plan was written.", soft_wrap=True)
+    for rule, n in violations_by_rule(hard):
+        err_console.print(f"[bold]{rule}[/]: {n} violation(s)")
+        shown = [v for v in hard if v.rule == rule]
+        for v in shown[:20]:
+            err_console.print(f"  - {v}", markup=False, soft_wrap=True)
+        if len(shown) > 20:
+            err_console.print(f"  ... and {len(shown) - 20} more")
+    err_console.print("Change the scenario or what-if (quotas, hires, locks) so the hard rules can hold, or write "
+                      "the best plan as a marked draft with --allow-violations.", soft_wrap=True)
 
 
 def _print_plan_summary(result: Plan, violations) -> None:
@@ -373,7 +389,8 @@ def runs(db, sweep_name, limit):
         cells = [_fmt(r[c]) if not (isinstance(r[c], float) and r[c] != r[c]) else "-" for c in cols]
         if r["status"] != "ok":
             cells[2] = f"[red]{r['status']}[/]"
-            cells[7] = (r["error"] or "")[:60]
+        if r["status"] in ("failed", "infeasible"):  # no plan: say why where its figures would be
+            cells[7] = escape((r["error"] or "")[:60])
         t.add_row(*cells)
     console.print(t)
 
@@ -395,13 +412,20 @@ def show(run, db):
             console.print(f"  {key}: {rec[key]}", markup=False)
     if rec["whatif"]:
         console.print("  what-if:\n    " + rec["whatif"].strip().replace("\n", "\n    "), markup=False)
-    if rec["status"] != "ok":
-        console.print(f"[red]This run failed:[/] {rec['error']}")
+    if rec["status"] == "failed":
+        console.print(f"[red]This run failed:[/] {escape(rec['error'])}")
         return
     for line in json.loads(rec["notes"] or "[]"):
         console.print(line, markup=False)
     extra = json.loads(rec["extra"] or "{}")
     stored = [_StoredViolation(v) for v in extra.get("hard_violations", [])]
+    if rec["status"] == "infeasible":
+        console.print(f"[red]This run found no plan that keeps every hard rule[/] ({escape(rec['error'])}):")
+        for v in stored[:50]:
+            console.print(f"  - {v}", markup=False)
+        return
+    if rec["status"] == "draft":
+        console.print("[bold red]DRAFT, not a plan:[/] written with --allow-violations; it breaks hard rules.")
     _print_plan_summary(r.plan, stored)
 
 
@@ -419,7 +443,7 @@ class _StoredViolation:
 @click.argument("refs", metavar="RUN_A RUN_B [...]", nargs=-1, required=True)
 @_DB_OPTION
 @click.option("--html", "html_path", type=click.Path(dir_okay=False), default="compare.html", show_default=True,
-              help="HTML page to write")
+              help="HTML page to write: a new file, or a page rotaplan wrote and nobody changed since")
 @click.option("--people", type=click.IntRange(0), default=30, show_default=True,
               help="people with a different outcome to list in the terminal (the HTML lists them all)")
 @friendly
@@ -427,13 +451,16 @@ def compare(refs, db, html_path, people):
     """Compare plans side by side: run ids of the run history (`rotaplan runs`) or plan folders.
 
     Prints KPIs, compliance, move counts and the people whose outcome differs, and writes an HTML page."""
-    from .reports.compare import compare as build, render, to_html
+    from .models.outputs import owned_output_file
+    from .reports.compare import compare as build
+    from .reports.compare import render, to_html
     from .runs.history import History
 
+    owned_output_file(html_path, "compare", option="--html")
     needs_db = any(not Path(r).exists() for r in refs)
     cmp = build(list(refs), History(db) if needs_db else None)
     render(cmp, console, max_people=people)
-    Path(html_path).write_text(to_html(cmp), encoding="utf-8")
+    write_text_output(html_path, to_html(cmp), "compare", option="--html")
     console.print(f"Comparison written to {html_path}.")
 
 
@@ -452,20 +479,26 @@ def compare(refs, db, html_path, people):
               help="HTML report to write (summary table and trade-off chart)")
 @friendly
 def sweep(grid, db, scheduler, n_workers, cp_workers, time_limit, html_path):
-    """Run a GRID of what-ifs and/or scenarios in parallel on Dask; every run goes into the run history."""
+    """Run a GRID of what-ifs and/or scenarios in parallel on Dask; every run goes into the run history.
+
+    Exit 0 when every run gave a plan, 3 when some gave none (infeasible or failed: see the table)."""
+    from .models.outputs import owned_output_file
     from .runs.history import History
     from .runs.sweep import read_grid, render, run_sweep, to_html
 
     sw = read_grid(grid, time_limit=time_limit, cp_workers=cp_workers)
+    owned_output_file(html_path, "sweep", protect=[("grid file", grid)], option="--html")
     h = History(db)
     where = scheduler or f"a local cluster of {n_workers or os.cpu_count()} worker processes"
     console.print(f"Sweep {sw.name}: {len(sw.tasks)} runs on {where}; storing in {h.path}.")
     res = run_sweep(sw, h, scheduler=scheduler, n_workers=n_workers, console=console)
     render(res, console)
-    Path(html_path).write_text(to_html(res), encoding="utf-8")
-    failed = int((res.rows["status"] != "ok").sum()) if len(res.rows) else 0
-    console.print(f"{len(res.rows)} runs stored in {h.path} ({failed} failed). Report written to {html_path}.")
-    sys.exit(1 if failed else 0)
+    write_text_output(html_path, to_html(res), "sweep", protect=[("grid file", grid)], option="--html")
+    status = list(res.rows["status"]) if len(res.rows) else []
+    failed, infeasible = status.count("failed"), status.count("infeasible")
+    console.print(f"{len(res.rows)} runs stored in {h.path} ({failed} failed"
+                  + (f", {infeasible} infeasible" if infeasible else "") + f"). Report written to {html_path}.")
+    sys.exit(EXIT_INFEASIBLE if failed or infeasible else EXIT_OK)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -23,10 +23,9 @@ from common import peak_rss_mib, scenario_folder  # noqa: E402
 
 
 def one(n: int, time_limit: float, workers: int) -> dict:
-    from rotaplan.cli import _write_plan
     from rotaplan.models import Scenario
-    from rotaplan.runs.history import History
     from rotaplan.optimizer import SolveParams, plan_scenario
+    from rotaplan.runs.service import DRAFT, OK, PlanOutcome, PlanRequest, run_record, store_run, write_plan
     from rotaplan.validator import check_plan
 
     folder = scenario_folder(n)
@@ -45,12 +44,17 @@ def one(n: int, time_limit: float, workers: int) -> dict:
     t1 = time.perf_counter()
     violations = check_plan(sc, plan)
     t["validator"] = time.perf_counter() - t1
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp:  # the run service's write and store steps, timed apart
+        req = PlanRequest(scenario=str(folder), out=str(Path(tmp) / "plan"), params=params,
+                          db=str(Path(tmp) / "runs.sqlite"), allow_violations=True)
+        out = PlanOutcome(req, sc, plan, violations, list(state.notes),
+                          DRAFT if any(v.hard for v in violations) else OK, 0.0, end - tp)
         t2 = time.perf_counter()
-        _write_plan(plan, sc, str(folder), Path(tmp) / "plan", params)
+        out.paths = write_plan(out)
         t["write plan + xlsx"] = time.perf_counter() - t2
         t3 = time.perf_counter()
-        History(Path(tmp) / "runs.sqlite").add(plan=plan, sc=sc, params=params, scenario=str(folder))
+        out.record = run_record(out)
+        store_run(out)
         t["store in history"] = time.perf_counter() - t3
     total = time.perf_counter() - t0
     solver = {k: {"status": v.get("status"), "gap": v.get("gap"), "seconds": v.get("solve_seconds")}

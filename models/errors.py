@@ -32,3 +32,6 @@ class ScenarioError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = [p for p in problems if p.severity == "error"] or list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+InputError = ScenarioError  # the project's input error: any user mistake (data, option, reference), exit 2

@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import Problem, ScenarioError
-from .scenario import atomic_write_dir, read_csv_text
+from .outputs import Protected, atomic_write_dir
+from .scenario import read_csv_text
 
 ASSIGNMENT_COLUMNS = [
     "person_id", "name", "role_before", "role_after", "from_school", "to_school", "move",
@@ -31,9 +32,10 @@ class Plan:
     compliance: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COMPLIANCE_COLUMNS))
     source: str = "plan"
 
-    def write(self, folder: str | Path, extra_files: dict | None = None) -> Path:
-        """Write the plan folder (CSV + kpis.json + plan.xlsx) atomically."""
-        folder = Path(folder)
+    def write(self, folder: str | Path, extra_files: dict | None = None, protect: Protected = (),
+              option: str = "--out") -> Path:
+        """Write the plan folder (CSV + kpis.json + the extra files, e.g. plan.xlsx) atomically, only into a
+        new folder or over a plan folder rotaplan wrote and nobody changed since (models/outputs.py)."""
 
         def fill(tmp: Path):
             self.assignments.to_csv(tmp / "assignments.csv", index=False, encoding="utf-8")
@@ -44,8 +46,7 @@ class Plan:
             for name, writer in (extra_files or {}).items():
                 writer(tmp / name)
 
-        atomic_write_dir(folder, fill)
-        return folder
+        return atomic_write_dir(folder, fill, "plan", protect, option)
 
     @classmethod
     def read(cls, path: str | Path) -> "Plan":

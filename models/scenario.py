@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -12,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import Problem, ScenarioError
+from .outputs import Protected, atomic_write_dir, atomic_write_file  # noqa: F401 - atomic_* re-exported
 from .policy import Policy
 from .schema import DEMAND, NODES, POLICY_SHEET, ROADS, SCHOOLS, STAFF, TABLES, Table
 from .tables import format_table, parse_table
@@ -58,7 +56,7 @@ class Scenario:
     def person(self, person_id: str) -> pd.Series:
         hit = self.staff[self.staff["person_id"] == person_id]
         if hit.empty:
-            raise KeyError(person_id)
+            raise ScenarioError([Problem(self.source("staff"), None, "person_id", person_id, "no such person")])
         return hit.iloc[0]
 
     def copy(self) -> "Scenario":
@@ -94,29 +92,32 @@ class Scenario:
         return sc
 
     # ---- writing ------------------------------------------------------------------------
-    def write(self, path: str | Path) -> Path:
+    def write(self, path: str | Path, protect: Protected = (), option: str = "") -> Path:
         """Write as a folder of CSV + policy.yaml, or as one workbook when path ends in .xlsx.
 
-        Written atomically: a temporary sibling is filled, then renamed into place.
+        Only into a new path or over a scenario rotaplan wrote there before and nobody changed since
+        (models/outputs.py), atomically: a temporary sibling is filled, then renamed into place.
         """
         path = Path(path)
-        frames = self.text_tables()
         if path.suffix.lower() == ".xlsx":
-            def fill(tmp: Path):
-                with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
-                    for name, df in frames.items():
-                        df.to_excel(xw, sheet_name=name, index=False)
-                    pol = _flatten_policy(self.policy)
-                    pd.DataFrame({"key": list(pol), "value": list(pol.values())}).to_excel(
-                        xw, sheet_name="policy", index=False)
-            atomic_write_file(path, fill)
-        else:
-            def fill_dir(tmp: Path):
-                for name, df in frames.items():
-                    df.to_csv(tmp / f"{name}.csv", index=False, encoding="utf-8")
-                (tmp / "policy.yaml").write_text(self.policy.to_yaml(), encoding="utf-8")
-            atomic_write_dir(path, fill_dir)
-        return path
+            return atomic_write_file(path, self.write_workbook, "scenario", protect, option)
+        return atomic_write_dir(path, self.write_files, "scenario", protect, option or "")
+
+    def write_files(self, folder: Path) -> None:
+        """The CSV files and policy.yaml into an existing folder (e.g. a plan's temporary folder)."""
+        folder = Path(folder)
+        folder.mkdir(exist_ok=True)
+        for name, df in self.text_tables().items():
+            df.to_csv(folder / f"{name}.csv", index=False, encoding="utf-8")
+        (folder / "policy.yaml").write_text(self.policy.to_yaml(), encoding="utf-8")
+
+    def write_workbook(self, path: Path) -> None:
+        """One workbook: a sheet per table and a policy sheet of key, value."""
+        with pd.ExcelWriter(path, engine="openpyxl") as xw:
+            for name, df in self.text_tables().items():
+                df.to_excel(xw, sheet_name=name, index=False)
+            pol = _flatten_policy(self.policy)
+            pd.DataFrame({"key": list(pol), "value": list(pol.values())}).to_excel(xw, sheet_name="policy", index=False)
 
     def text_tables(self) -> dict[str, pd.DataFrame]:
         frames = {"schools": format_table(self.schools, SCHOOLS), "staff": format_table(self.staff, STAFF),
@@ -275,49 +276,3 @@ def _read_workbook(path: Path) -> Scenario:
         raise ScenarioError(problems)
     return Scenario(tables["schools"], tables["staff"], tables["demand"], policy, tables.get("roads"),
                     tables.get("nodes"), path.stem, sources)
-
-
-# ---- atomic output ----------------------------------------------------------------------
-def atomic_write_dir(path: Path, fill) -> None:
-    """Fill a temporary sibling folder, then swap it into place; the old folder survives a failure."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
-    os.chmod(tmp, 0o777 & ~_umask())
-    try:
-        fill(tmp)
-        if path.exists():
-            old = path.with_name(f".{path.name}.old")
-            if old.exists():
-                shutil.rmtree(old)
-            os.replace(path, old)
-            os.replace(tmp, path)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, path)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def atomic_write_file(path: Path, fill) -> None:
-    """Write a file through a temporary sibling and rename it into place."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        fill(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-

@@ -67,9 +67,9 @@ def load_side(ref: str, history=None) -> Side:
                                      "neither a plan folder nor a run id (`rotaplan runs` lists the run ids)")])
     run = history.get(ref)
     r = run.record
-    if r["status"] != "ok":
+    if r["status"] not in ("ok", "draft"):
         raise ScenarioError([Problem(str(history.path), None, "run", run.run_id,
-                                     f"run {run.run_id} failed ({r['error'][:200]}); it has no plan to compare")])
+                                     f"run {run.run_id} {r['status']} ({r['error'][:200]}); it has no plan to compare")])
     info = {"source": f"run {run.run_id} ({r['created']})", "scenario": r["scenario_name"] or r["scenario"],
             "what-if": r["whatif_name"], "seed": r["seed"], "fingerprint": r["fingerprint"][:12],
             "run": run.run_id}

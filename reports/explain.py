@@ -16,6 +16,7 @@ from functools import cached_property
 
 import pandas as pd
 
+from ..models.errors import Problem, ScenarioError
 from ..models.priority import priority_points
 from ..models.schema import BACKBONE_RANK, LEADER_ROLES
 
@@ -163,10 +164,10 @@ class District:
 
 
 def explain(sc, plan, person_id: str, district: District | None = None) -> Explanation:
-    """Explain one person's decision. Raises KeyError if the person is not in the plan."""
+    """Explain one person's decision. Raises ScenarioError if the person is not in the plan."""
     d = district or District(sc, plan)
     if person_id not in d.a.index or person_id not in d.st.index:
-        raise KeyError(f"{person_id} is not a person of this plan and scenario")
+        raise ScenarioError([Problem(plan.source, None, "person_id", person_id, "no such person in this plan")])
     return _Explainer(d, person_id).run()
 
 

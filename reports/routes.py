@@ -7,6 +7,8 @@ import unicodedata
 
 import pandas as pd
 
+from ..models.errors import Problem, ScenarioError
+
 
 def _width(text: str) -> int:
     """Columns a terminal gives `text` (Chinese characters take two)."""
@@ -16,16 +18,16 @@ def _width(text: str) -> int:
 def week_text(plan, sc, person_id: str) -> str:
     """Days, stops, lessons and travel minutes of one teacher's itinerant week.
 
-    Raises KeyError when the person is not in the plan or has no itinerant stops.
+    Raises ScenarioError when the person is not in the plan or has no itinerant stops.
     """
     a = plan.assignments
     hit = a[a["person_id"] == person_id]
     if hit.empty:
-        raise KeyError(f"{person_id} is not a person of this plan")
+        raise ScenarioError([Problem(plan.source, None, "person_id", person_id, "no such person in this plan")])
     it = plan.itinerant
     rows = it[it["person_id"].astype(str) == person_id] if len(it) else it
     if rows is None or len(rows) == 0:
-        raise KeyError(f"{person_id} has no itinerant stops in this plan")
+        raise ScenarioError([Problem(plan.source, None, "person_id", person_id, "no itinerant stops in this plan")])
     r = hit.iloc[0]
     home = str(r["to_school"])
     name = dict(zip(sc.schools["school_id"], sc.schools["name"]))

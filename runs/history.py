@@ -32,7 +32,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     run_id        INTEGER PRIMARY KEY AUTOINCREMENT,
     created       TEXT    NOT NULL,
-    status        TEXT    NOT NULL,          -- ok | failed
+    status        TEXT    NOT NULL,          -- ok | draft | infeasible | failed
     label         TEXT    NOT NULL DEFAULT '',
     sweep         TEXT    NOT NULL DEFAULT '',
     scenario      TEXT    NOT NULL DEFAULT '',  -- path, 'builtin:laiwu' or 'generated:...'

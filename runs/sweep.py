@@ -22,7 +22,8 @@ core), or an existing one (`--scheduler tcp://HOST:8786`). Only plain data cross
 a task receives the scenario's path (or the generator's arguments), the what-if as a mapping and the
 solver settings, and returns plain dicts (OR-Tools objects do not pickle). Each task sets CP-SAT
 `num_workers` to `cp_workers`, so n workers x cp_workers threads do not oversubscribe the cores. A failing
-task is reported and stored as a failed run; the rest go on. Every finished run is committed to the run
+task is reported and stored as a failed run, and a run whose best plan breaks a hard rule as an infeasible
+one (with its violations, without a plan: runs/service.py); the rest go on. Every finished run is committed to the run
 history as it arrives, so a sweep killed midway keeps what it finished.
 """
 
@@ -31,6 +32,7 @@ from __future__ import annotations
 import difflib
 import html
 import itertools
+import json
 import logging
 import os
 import socket
@@ -257,53 +259,36 @@ def _short(v) -> str:
 
 # ---- one task (runs inside a worker process) --------------------------------------------------
 def run_task(task: dict) -> dict:
-    """Plan one run of a sweep. Plain dict in, plain dict out; never raises."""
+    """Plan one run of a sweep through the run service (runs/service.py). Plain dict in, plain dict out;
+    never raises. A run whose best plan breaks a hard rule is `infeasible`: stored without a plan."""
     t0 = time.perf_counter()
-    out = {"index": task["index"], "label": task["label"], "ok": False, "worker": f"{socket.gethostname()}:{os.getpid()}"}
+    out = {"index": task["index"], "label": task["label"], "ok": False, "status": "failed",
+           "worker": f"{socket.gethostname()}:{os.getpid()}"}
     try:
-        from ..models import Scenario
-        from .history import fingerprint
-        from ..optimizer import SolveParams, plan_scenario
-        from ..validator import check_plan
+        from ..optimizer import SolveParams
+        from .service import INFEASIBLE, PlanRequest, plan_run
 
         sc_spec = task["scenario"]
-        if isinstance(sc_spec, dict) and "generate" in sc_spec:
-            from ..scenarios.generate import generate
-
-            g = sc_spec["generate"]
-            d = generate(staff=int(g["staff"]), seed=int(g["seed"]))
-            sc = Scenario.from_frames({k: v for k, v in d.items() if k != "policy"}, policy=d["policy"],
-                                      name=task["scenario_label"], check=True)
-            scenario_text = f"generated:staff={g['staff']},seed={g['seed']}"
-        else:
-            sc = Scenario.read(sc_spec)
-            scenario_text = str(sc_spec) if sc_spec else "builtin:laiwu"
+        generated = sc_spec["generate"] if isinstance(sc_spec, dict) and "generate" in sc_spec else None
         wi = None
         if task.get("whatif"):
-            wi = WhatIf.from_mapping({k: v for k, v in task["whatif"].items() if k != "base"}, task.get("source", "grid"))
-            sc = wi.apply(sc)
-        params = SolveParams(**task["params"])
-        t_plan = time.perf_counter()
-        plan, state = plan_scenario(sc, params)
-        plan_seconds = time.perf_counter() - t_plan
-        violations = check_plan(sc, plan)
-        hard = [str(v) for v in violations if v.hard]
-        record = {
-            "created": time.strftime("%Y-%m-%d %H:%M:%S"), "status": "ok", "label": task["label"],
-            "sweep": task["sweep"], "scenario": scenario_text, "scenario_name": sc.name,
-            "fingerprint": fingerprint(sc), "whatif_name": wi.name if wi else "",
-            "whatif": wi.to_yaml() if wi else "", "policy": sc.policy.to_yaml(),
-            "seed": params.seed, "workers": params.workers, "time_limit": params.time_limit,
-            "seconds": round(time.perf_counter() - t0, 3), "staff": len(sc.staff), "schools": len(sc.schools),
-            "solver": _json(plan.kpis.get("solver", {})),
-            "kpis": _json({k: v for k, v in plan.kpis.items() if k != "solver"}),
-            "notes": _json(list(state.notes)), "plan_dir": "", "error": "",
-            "extra": _json({"worker": out["worker"], "peak_rss_mib": round(peak_rss_mib(), 1),
-                            "plan_seconds": round(plan_seconds, 3), "hard_violations": hard[:50],
-                            "hard_violation_count": len(hard), "axes": task.get("axes", {})}),
-        }
-        out.update(ok=True, record=record, hard_violations=len(hard), assignments=_table(plan.assignments), itinerant=_table(plan.itinerant),
-                   compliance=_table(plan.compliance), kpis=_plain(plan.kpis))
+            wi = WhatIf.from_mapping({k: v for k, v in task["whatif"].items() if k != "base"},
+                                     task.get("source", "grid"))
+        req = PlanRequest(scenario=None if generated else sc_spec, generated=generated, whatif=wi,
+                          params=SolveParams(**task["params"]), store=False, label=task["label"],
+                          sweep=task["sweep"], name=task["scenario_label"])
+        res = plan_run(req)
+        res.seconds = time.perf_counter() - t0
+        record = dict(res.record, seconds=round(res.seconds, 3))
+        extra = json.loads(record["extra"])
+        extra.update(worker=out["worker"], peak_rss_mib=round(peak_rss_mib(), 1), axes=task.get("axes", {}))
+        record["extra"] = _json(extra)
+        plan = res.plan
+        out.update(ok=res.status != INFEASIBLE, status=res.status, record=record, hard_violations=len(res.hard),
+                   error=record["error"], kpis=_plain(plan.kpis))
+        if out["ok"]:
+            out.update(assignments=_table(plan.assignments), itinerant=_table(plan.itinerant),
+                       compliance=_table(plan.compliance))
     except ScenarioError as exc:
         out["error"] = "; ".join(str(p) for p in exc.problems[:10])
     except Exception as exc:  # noqa: BLE001 - one failing run must not stop the sweep
@@ -320,14 +305,10 @@ def _table(df: pd.DataFrame) -> dict:
 
 
 def _plain(o):
-    import json
-
     return json.loads(json.dumps(o, default=lambda v: v.item() if hasattr(v, "item") else str(v)))
 
 
 def _json(o) -> str:
-    import json
-
     return json.dumps(o, ensure_ascii=False, default=lambda v: v.item() if hasattr(v, "item") else str(v))
 
 
@@ -410,6 +391,8 @@ def store(history, task: dict, res: dict) -> int:
         plan = Plan(pd.DataFrame(res["assignments"]), pd.DataFrame(res["itinerant"]), res["kpis"],
                     pd.DataFrame(res["compliance"]))
         return history.add_record(res["record"], plan)
+    if res.get("record"):  # infeasible: the record, with its violations, and no plan
+        return history.add_record(res["record"])
     return history.add_record(failed_record(task, res))
 
 
@@ -438,7 +421,7 @@ def run_sweep(sweep: Sweep, history, scheduler: str | None = None, n_workers: in
 
     def on_result(task, res):
         run_id = store(history, task, res)
-        row = {"run_id": run_id, "label": task["label"], "status": "ok" if res.get("ok") else "failed",
+        row = {"run_id": run_id, "label": task["label"], "status": res.get("status", "failed"),
                "seconds": res.get("seconds"), "worker": res.get("worker", ""),
                "peak_rss_mib": res.get("peak_rss_mib"), "error": res.get("error", "")}
         after = (res.get("kpis") or {}).get("after", {})
@@ -451,10 +434,11 @@ def run_sweep(sweep: Sweep, history, scheduler: str | None = None, n_workers: in
         row.update({f"axis:{k}": v for k, v in task.get("axes", {}).items()})
         rows.append(row)
         if progress is not None:
-            last = f"run {run_id} {task['label']}" if res.get("ok") else f"[red]FAILED[/] {task['label']}: {res.get('error', '')[:80]}"
+            last = (f"run {run_id} {task['label']}" if res.get("ok") else
+                    f"[red]{row['status'].upper()}[/] {task['label']}: {res.get('error', '')[:80]}")
             progress.update(bar, advance=1, last=last)
             if not res.get("ok"):
-                progress.console.print(f"[red]run {run_id} failed[/] ({task['label']}): {res.get('error')}",
+                progress.console.print(f"[red]run {run_id} {row['status']}[/] ({task['label']}): {res.get('error')}",
                                        markup=True, highlight=False)
 
     try:
@@ -559,17 +543,18 @@ def to_html(res: SweepResult, x: str = "moves", y: str = "uncovered_lessons") ->
         cls = "" if r.get("status") == "ok" else ' class="not_met"'
         table.append(f"<tr{cls}>" + "".join(f"<td>{e(_fmt(r.get(c)))}</td>" for c in cols) + "</tr>")
     table.append("</table>")
-    failed = df[df["status"] != "ok"] if len(df) else df
+    failed = df[df["status"] != "ok"] if len(df) else df  # failed or infeasible: no plan
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
              f"<title>rotaplan sweep {e(res.name)}</title><style>{_CSS}</style></head><body>",
              f"<h1>Sweep {e(res.name)}</h1>",
-             f"<p>{len(df)} runs ({len(failed)} failed) in {res.seconds:.1f} s on {res.cluster.get('workers', '?')} "
-             f"Dask workers ({e(str(res.cluster.get('address', '')))}).</p>",
+             f"<p>{len(df)} runs ({len(failed)} without a plan) in {res.seconds:.1f} s on "
+             f"{res.cluster.get('workers', '?')} Dask workers ({e(str(res.cluster.get('address', '')))}).</p>",
              "<h2>Trade-off</h2>", svg_chart(df, x, y) if len(df) else "",
              "<h2>Runs</h2>", "\n".join(table)]
     if len(failed):
-        parts += ["<h2>Failed runs</h2><ul>"] + [f"<li>run {int(r.run_id)} ({e(r.label)}): {e(str(r.error))}</li>"
-                                                for r in failed.itertuples()] + ["</ul>"]
+        parts += ["<h2>Runs without a plan</h2><ul>"]
+        parts += [f"<li>run {int(r.run_id)} ({e(r.label)}), {e(r.status)}: {e(str(r.error))}</li>"
+                  for r in failed.itertuples()] + ["</ul>"]
     parts.append("<p><small>Compare runs side by side with <code>rotaplan compare RUN_A RUN_B</code>.</small></p>")
     parts.append("</body></html>")
     return "\n".join(parts)
@@ -599,5 +584,5 @@ def render(res: SweepResult, console, x: str = "moves", y: str = "uncovered_less
     console.print(t)
     failed = df[df["status"] != "ok"]
     for r in failed.itertuples():
-        console.print(f"run {int(r.run_id)} failed ({r.label}): {r.error}", markup=False, highlight=False)
+        console.print(f"run {int(r.run_id)} {r.status} ({r.label}): {r.error}", markup=False, highlight=False)
     console.print(text_chart(df, x, y), markup=False, highlight=False)

@@ -8,6 +8,7 @@ from builders import build, person, school
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from rotaplan.models.errors import ScenarioError
 from rotaplan.models.plan import Plan
 from rotaplan.optimizer.itinerant import stage
 from rotaplan.reports.routes import week_text
@@ -211,9 +212,9 @@ def test_week_text_shows_days_stops_lessons_minutes():
     text = week_text(plan, sc, "p1")
     assert "Hill School (B)" in text and "River School (C)" in text
     assert "47.0 travel minutes" in text and "back" in text
-    with pytest.raises(KeyError):
+    with pytest.raises(ScenarioError, match="no such person"):
         week_text(plan, sc, "nobody")
-    with pytest.raises(KeyError):
+    with pytest.raises(ScenarioError, match="no itinerant stops"):
         week_text(plan, sc, "p2")
 
 

@@ -77,29 +77,36 @@ def test_a_failing_task_returns_its_error_instead_of_raising():
 
 
 def test_local_cluster_of_two_workers_runs_the_grid(tmp_path):
-    """8 runs on generated 500-staff districts on a local cluster of 2 processes; a 9th run fails and the
-    rest go on; every run is in the run history with its assignments."""
-    sw = read_grid(write_grid(tmp_path, GRID))
+    """8 runs on generated 500-staff districts on a local cluster of 2 processes; a 9th run fails and a
+    10th has no plan within the staff quotas (10 more hires than county 4's schools have seats for): both are
+    stored as what they are and the rest go on; every run with a plan is in the run history with its
+    assignments."""
+    sw = read_grid(write_grid(tmp_path, dict(GRID, grid={"policy.exchange_share": [0.1, 0.2], "hires": [0, 2]})))
     bad = dict(sw.tasks[0], index=8, label="bad exemption", whatif={"exempt": {"NOBODY": "illness"}})
-    sw.tasks.append(bad)
+    crowded = dict(sw.tasks[4], index=9, label="county-004: 10 hires", whatif={"hires": [{"count": 10}]})
+    sw.tasks += [bad, crowded]
     h = History(tmp_path / "h.sqlite")
     res = run_sweep(sw, h, n_workers=2)
     assert res.cluster["workers"] == 2
     rows = res.rows
-    assert len(rows) == 9
-    failed = rows[rows["status"] != "ok"]
+    assert len(rows) == 10
+    failed = rows[rows["status"] == "failed"]
     assert list(failed["label"]) == ["bad exemption"], rows[["label", "error"]].to_string()
     assert "unknown person_id 'NOBODY'" in failed.iloc[0]["error"]
+    infeasible = rows[rows["status"] == "infeasible"]
+    assert list(infeasible["label"]) == ["county-004: 10 hires"], rows[["label", "error"]].to_string()
+    assert "hard-rule violation(s), R8" in infeasible.iloc[0]["error"]
+    assert h.get(int(infeasible.iloc[0]["run_id"])).plan.assignments.empty  # stored, but not as a plan
     ok = rows[rows["status"] == "ok"]
     assert ok["worker"].nunique() == 2  # both processes worked
     stored = h.runs(sweep="t")
-    assert len(stored) == 9 and (stored["status"] == "ok").sum() == 8
+    assert len(stored) == 10 and (stored["status"] == "ok").sum() == 8
     run = h.get(int(ok.iloc[0]["run_id"]))
     assert len(run.plan.assignments) == run.record["staff"]
     assert run.record["workers"] == 1 and run.record["time_limit"] == 1.0
-    # 10 hires show up in the runs that asked for them
-    hires = h.get(int(ok[ok["label"].str.endswith("hires=10")].iloc[0]["run_id"]))
-    assert hires.plan.assignments["person_id"].str.startswith("W1-").sum() == 10
+    # 2 hires show up in the runs that asked for them
+    hires = h.get(int(ok[ok["label"].str.endswith("hires=2")].iloc[0]["run_id"]))
+    assert hires.plan.assignments["person_id"].str.startswith("W1-").sum() == 2
 
 
 def _free_port() -> int:

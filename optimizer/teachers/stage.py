@@ -116,15 +116,15 @@ def solve(sc, state, params) -> None:
             break
         core = explain_infeasible(data, relaxed, params, min(20.0, max(1.0, deadline - time.perf_counter())))
         if not core:
-            state.notes.append("teachers: the placement is infeasible and no conflicting quota was found; "
-                               "the clerk's placement is used instead")
+            state.notes.append("teachers: no placement keeps every hard rule (no conflicting quota was found); "
+                               "the clerk's placement below breaks them and is not a plan")
             break
         state.notes.append("teachers: infeasible: the staff quotas (R8) of " + ", ".join(core)
                            + " cannot hold the new hires, period-2 teachers and locked teachers; relaxed")
         relaxed |= set(core)
     if choice is None:  # no flow plan: the clerk's placement (quotas may be broken, reported by R8)
         choice = greedy.clerk(data)
-        stats.update(status="unknown", fallback="clerk", objective=float(flow.evaluate(data, choice)["objective"]),
+        stats.update(status="infeasible", fallback="clerk", objective=float(flow.evaluate(data, choice)["objective"]),
                      bound=None, gap=None)
     else:
         stats.update(status="feasible", objective=dual.objective, bound=dual.bound, method="lagrangian flow",
