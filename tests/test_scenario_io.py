@@ -175,9 +175,9 @@ def test_bad_enumeration_date_and_numbers(folder):
     assert "staff.csv, row 3, column gender (value 'X'): expected one of M (男) / F (女)" in msgs
     assert "staff.csv, row 4, column birth_date (value '1990-13')" in msgs
     assert "staff.csv, row 5, column birth_date (value 'yesterday')" in msgs
-    assert "staff.csv, row 3, column years_at_school (value '-2'): expected a whole number >= 0" in msgs
+    assert "staff.csv, row 3, column years_at_school (value '-2'): out of range: expected a whole number from 0 to 60" in msgs
     assert "staff.csv, row 4, column years_at_school (value 'three')" in msgs
-    assert "schools.csv, row 3, column lat (value '136.2'): expected a number between -90 and 90" in msgs
+    assert "schools.csv, row 3, column lat (value '136.2'): out of range: expected a number between -90 and 90" in msgs
 
 
 def test_more_leaders_than_posts(folder):
