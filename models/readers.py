@@ -87,6 +87,7 @@ def _build(source: str, records: list[list[object]], known: set[str], sheet: str
     """Records (row 1 first) -> a raw table, keeping every row's Excel number."""
     h = _find_header_row(records, known)
     header = list(records[h]) if records else []
+    written = len(header)  # a CSV row longer than its header row is shifted by a stray separator
     while header and not _text(header[-1]):
         header.pop()
     width = len(header)
@@ -100,15 +101,15 @@ def _build(source: str, records: list[list[object]], known: set[str], sheet: str
     rows, index = [], []
     for i in range(h + 1, len(records)):
         rec = list(records[i])
-        if len(rec) > width:
-            spill = [v for v in rec[width:] if _text(v)]
-            if spill and sep:  # in a sheet, cells right of the header are remarks; in a CSV, a shifted row
-                fix = (f"a value probably contains a {_SEPARATORS[sep]}: put that value in double quotes, "
-                       f"or {SAVE_AS_CSV}")
-                problems.append(Problem(source, i + 1, None, "; ".join(_text(v) for v in spill[:3]),
-                                        f"this row has {len(rec)} cells but the header row has {width} columns; "
-                                        + fix))
-            rec = rec[:width]
+        if sep and len(rec) > written and any(_text(v) for v in rec):
+            extra = [_text(v) for v in rec[width:] if _text(v)]
+            problems.append(Problem(
+                source, i + 1, None, "; ".join(extra[:3]) or None,
+                f"this row has {len(rec)} cells but the header row has {written}: a value probably contains a "
+                f"{_SEPARATORS[sep]}, which shifts the cells after it; put that value in double quotes, or "
+                f"{SAVE_AS_CSV}"))
+            rec = []  # its cells are not where their headers say; reported once, not column by column
+        rec = rec[:width]
         rows.append(rec + [None] * (width - len(rec)))
         index.append(i + 1)
     frame = pd.DataFrame(rows, columns=letters, index=pd.Index(index, dtype="int64"), dtype=object)

@@ -318,14 +318,15 @@ def _policy_from_sheet(raw: RawTable) -> Policy:
             problems.append(Problem(raw.source, int(row), k, v,
                                     f"policy key given twice: already at row {where[k][0]}; keep one"))
         mapping[k] = v
-        where[k] = (int(row), cols["value"])
+        where[k] = (int(row), cols["key"], cols["value"])
     try:
         policy = Policy.from_mapping(mapping, raw.source)
     except ScenarioError as exc:
         for p in exc.problems:
             key = p.column if p.column in where else (p.column or "").split(".")[0]
             if key in where:
-                row, letter = where[key]
+                row, key_letter, value_letter = where[key]
+                letter = key_letter if p.message.startswith("unknown policy key") else value_letter
                 p = dataclasses.replace(p, row=row, cell=raw.cell(row, letter))
             problems.append(p)
         raise ScenarioError(problems) from None

@@ -62,6 +62,28 @@ def _cell_text(v: object) -> str:
     return str(v).strip()
 
 
+def _normal_text(v: object) -> str:
+    """Cell text with full-width digits, letters and signs made half-width (Ｓ００１ -> S001)."""
+    t = _cell_text(v)
+    return t if t.isascii() else unicodedata.normalize("NFKC", t).strip()
+
+
+def _map_unique(s: pd.Series, f) -> pd.Series:
+    """`s.map(f)`, computing f once per distinct value (a column repeats few values)."""
+    values = s.to_numpy(dtype=object)
+    lookup: dict = {}
+    out = []
+    for v in values:
+        try:
+            t = lookup[v]
+        except KeyError:
+            t = lookup[v] = f(v)
+        except TypeError:  # unhashable: compute
+            t = f(v)
+        out.append(t)
+    return pd.Series(out, index=s.index, dtype=object)
+
+
 @dataclass
 class Layout:
     """Where a parsed table's columns sit in the user's file: for problems that name a cell."""
@@ -158,11 +180,10 @@ def parse_raw(raw: RawTable, table: Table) -> tuple[pd.DataFrame, list[Problem],
         letter = letters.get(c.name)
         if letter is None:
             continue
-        col = frame[letter].map(_cell_text).astype(object)
-        if c.name not in _FREE_TEXT:
-            col = col.map(lambda v: unicodedata.normalize("NFKC", v).strip() if v and not v.isascii() else v)
+        col = _map_unique(frame[letter], _cell_text if c.name in _FREE_TEXT else _normal_text)
         bad = {r: why for (r, lt), why in raw.bad.items() if lt == letter}
-        for r, v in col[col.map(is_excel_error)].items():
+        hashed = col[col.str.startswith("#")]
+        for r, v in hashed[hashed.map(is_excel_error)].items():
             bad[int(r)] = (f"the cell shows the Excel error {v}: its formula failed; fix the formula or type the "
                            "value")
         for r, why in sorted(bad.items()):
@@ -175,7 +196,7 @@ def parse_raw(raw: RawTable, table: Table) -> tuple[pd.DataFrame, list[Problem],
     extra_text = {}
     for letter, h in extras.items():
         name = h if h and h not in text.columns and h not in extra_text else f"{h or 'column'} ({letter})"
-        extra_text[name] = frame[letter].map(_cell_text).astype(object)
+        extra_text[name] = _map_unique(frame[letter], _cell_text)
     # Drop rows that are entirely empty (blank lines, Excel's trailing blank rows); the others keep their number.
     filled = pd.Series(False, index=frame.index)
     for s in (*(text[c] for c in text.columns), *extra_text.values()):
@@ -227,7 +248,7 @@ def _parse_column(c: Column, s: pd.Series, raw: pd.Series, add, skip: set[int]) 
     if c.required and c.kind != "bool":
         for row in s.index[empty]:
             if int(row) not in skip:
-                add(row, None, f"a value is required here: {c.accepted()}")
+                add(row, None, "a value is required here" + ("" if c.kind == "text" else f": {c.accepted()}"))
     if c.kind == "text":
         if c.name == "subject":
             uniq = {v: subject_code(v) for v in s.unique()}
@@ -285,7 +306,7 @@ def _parse_dates(c: Column, s: pd.Series, raw: pd.Series, bad) -> pd.Series:
     year = pd.to_numeric(parts[0], errors="coerce")
     month = pd.to_numeric(parts[1], errors="coerce")
     day = pd.to_numeric(parts[2], errors="coerce").fillna(1)
-    ok = year.between(1900, 2100) & month.between(1, 12) & day.between(1, 31)
+    ok = year.notna() & month.between(1, 12) & day.between(1, 31)
     parsed = pd.to_datetime(
         pd.DataFrame({"year": year.where(ok, 2000), "month": month.where(ok, 1), "day": day.where(ok, 1)}),
         errors="coerce",

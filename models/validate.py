@@ -136,8 +136,11 @@ def closest_subject(value: str, known: list[str]) -> str | None:
     return best if score >= 0.5 else None
 
 
-def _subject_name(code: str) -> str:
-    return f"{SUBJECT_ZH[code]} ({code})" if code in SUBJECT_ZH else code
+def _subject_name(code: str, like: str = "") -> str:
+    """A subject in both languages, in the language of `like` (what the user typed) first."""
+    if code not in SUBJECT_ZH:
+        return code
+    return f"{code} ({SUBJECT_ZH[code]})" if like.isascii() else f"{SUBJECT_ZH[code]} ({code})"
 
 
 def subject_warnings(staff: pd.DataFrame, demand: pd.DataFrame, p_src: str, d_src: str) -> list[Problem]:
@@ -149,10 +152,10 @@ def subject_warnings(staff: pd.DataFrame, demand: pd.DataFrame, p_src: str, d_sr
         rows = list(grp.index)
         guess = closest_subject(subj, taught) or closest_subject(subj, list(SUBJECT_ZH))
         if subj in SUBJECT_ZH:
-            what = f"{_subject_name(subj)} is taught nowhere in {d_src}"
+            what = f"{_subject_name(subj, subj)} is taught nowhere in {d_src}"
         else:
             what = f"'{subj}' is not a known subject and is taught nowhere in {d_src}"
-        hint = f"; did you mean {_subject_name(guess)}?" if guess and guess != subj else \
+        hint = f"; did you mean {_subject_name(guess, subj)}?" if guess and guess != subj else \
             f"; add its lessons to {d_src} or correct the subject"
         also = f" (rows {_row_list(rows)})" if len(rows) > 1 else ""
         out.append(Problem(p_src, int(rows[0]), "subject", subj,
@@ -161,8 +164,9 @@ def subject_warnings(staff: pd.DataFrame, demand: pd.DataFrame, p_src: str, d_sr
     for subj, grp in demand[~demand["subject"].isin(list(SUBJECT_ZH)) & ~demand["subject"].isin(teaching)].groupby(
             "subject", sort=False):
         guess = closest_subject(subj, list(SUBJECT_ZH))
-        hint = f"; did you mean {_subject_name(guess)}?" if guess else ""
+        hint = f"; did you mean {_subject_name(guess, subj)}?" if guess else ""
+        also = f" (rows {_row_list(grp.index)})" if len(grp) > 1 else ""
         out.append(Problem(d_src, int(grp.index[0]), "subject", subj,
-                           f"'{subj}' is not a known subject and no teacher teaches it (rows {_row_list(grp.index)}), "
-                           f"so its lessons stay uncovered{hint}", severity="warning"))
+                           f"'{subj}' is not a known subject and no teacher teaches it{also}, so its lessons stay "
+                           f"uncovered{hint}", severity="warning"))
     return out
