@@ -201,7 +201,7 @@ def parse_raw(raw: RawTable, table: Table) -> tuple[pd.DataFrame, list[Problem],
     filled = pd.Series(False, index=frame.index)
     for s in (*(text[c] for c in text.columns), *extra_text.values()):
         filled |= s != ""
-    for c, rows in bad_rows.items():
+    for rows in bad_rows.values():
         filled |= frame.index.isin(list(rows))
     text = text[filled]
     out = pd.DataFrame(index=text.index)

@@ -562,7 +562,8 @@ CATALOGUE = [
     Fault("unquoted-comma", "csv-en", 2, _ragged_row),
     # values: enumerations (allowed values in English and Chinese), numbers, dates
     Fault("gender-X", "csv-en", 2, _cell("staff", "gender", "X", "M (男) / F (女)")),
-    Fault("area-城郊", "xlsx-zh", 2, _cell("schools", "area", "城郊", "urban (城区) / rural (乡村)", row=_first_school)),
+    Fault("area-城郊", "xlsx-zh", 2,
+          _cell("schools", "area", "城郊", "urban (城区) / rural (乡村)", row=_first_school)),
     Fault("level-高职", "csv-zh", 2, _cell("schools", "level", "高职", "vocational (中职)", row=_first_school)),
     Fault("degree-phd", "xlsx-en", 2, _cell("staff", "degree", "phd", "doctorate (博士)")),
     Fault("role-主任", "csv-zh", 2, _cell("staff", "role", "主任", "principal (校长)")),
