@@ -232,12 +232,13 @@ def _read_folder(folder: Path) -> Scenario:
         tables[t.name], found, layouts[t.name] = parse_raw(raw, t)
         problems += found
     policy = Policy()
-    pf = folder / "policy.yaml"
-    if not pf.exists():
-        pf = folder / f"{POLICY_SHEET[1]}.yaml"
-    if pf.exists():
+    found_policy = [folder / f"{stem}.yaml" for stem in POLICY_SHEET if (folder / f"{stem}.yaml").exists()]
+    if len(found_policy) > 1:
+        problems.append(Problem(f"{folder.name}/", None, None, None,
+                                f"files {' and '.join(f.name for f in found_policy)} both hold the policy; keep one"))
+    elif found_policy:
         try:
-            policy = Policy.from_file(pf)
+            policy = Policy.from_file(found_policy[0])
         except ScenarioError as exc:
             problems += exc.problems
     errors, warnings = _split(problems)
@@ -274,6 +275,10 @@ def _read_workbook(path: Path) -> Scenario:
                 policy = _policy_from_sheet(wb.read(title, set(_POLICY_HEADERS)))
             except ScenarioError as exc:
                 problems += exc.problems
+            if (path.parent / "policy.yaml").exists():
+                problems.append(Problem(f"{path.name}, sheet {title}", None, None, None,
+                                        "the policy sheet is used; policy.yaml beside the workbook is not read",
+                                        severity="warning"))
         elif (path.parent / "policy.yaml").exists():
             try:
                 policy = Policy.from_file(path.parent / "policy.yaml")

@@ -222,6 +222,12 @@ def parse_raw(raw: RawTable, table: Table) -> tuple[pd.DataFrame, list[Problem],
         out[c.name] = _parse_column(c, text[c.name], raw_col, report(c), bad_rows.get(c.name, set()))
     for name, s in extra_text.items():
         out[name] = s[filled]
+    for c in table.columns:  # a column that is there but empty throughout is as silent as an absent one
+        if c.needed_by and c.name in text.columns and len(text) and (text[c.name] == "").all():
+            problems.append(Problem(raw.source, raw.header_row, c.name, None,
+                                    f"the column is empty in every row, so {c.default_text()} is used for everyone; "
+                                    f"{c.needed_by} reads it", severity="warning",
+                                    header=raw.headers[letters[c.name]]))
     return out, problems, layout
 
 

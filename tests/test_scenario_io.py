@@ -170,6 +170,13 @@ def test_missing_optional_columns_are_one_warning_with_their_defaults(folder):
     assert sc.staff["itinerant_ok"].all()
 
 
+def test_a_needed_column_empty_throughout_is_a_warning(folder):
+    edit_csv(folder, "staff.csv", lambda d: d.assign(terms_at_school=""))
+    (w,) = [str(w) for w in Scenario.read(folder).warnings if "every row" in str(w)]
+    assert w.startswith("staff.csv, row 1, column terms_at_school: the column is empty in every row, so 0 is used")
+    assert "R1" in w
+
+
 def test_which_columns_a_file_must_have():
     """Required: every rule that reads the column would silently count zero without it (DOMAIN.md)."""
     from rotaplan.models.schema import SCHOOLS, STAFF
@@ -429,3 +436,16 @@ def test_closest_subject_in_english_and_chinese(typed, code):
 def test_the_builtin_sample_has_no_column_or_subject_warnings():
     sc = Scenario.read()
     assert [w.column for w in sc.warnings] == ["home_lat/home_lon"]
+
+
+def test_two_policy_files_are_an_error_a_sheet_and_a_file_a_warning(folder, tmp_path):
+    (folder / "政策参数.yaml").write_text("plan_year: 2027\n", encoding="utf-8")
+    (msg,) = messages(folder)
+    assert "policy.yaml and 政策参数.yaml both hold the policy" in msg
+    book = tmp_path / "book"
+    book.mkdir()
+    tiny().write(book / "sc.xlsx")
+    (book / "policy.yaml").write_text("plan_year: 2030\n", encoding="utf-8")
+    sc = Scenario.read(book / "sc.xlsx")
+    assert sc.policy.plan_year == 2027
+    assert any("policy.yaml beside the workbook is not read" in str(w) for w in sc.warnings)
