@@ -13,8 +13,10 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from openpyxl.utils import get_column_letter
@@ -67,7 +69,7 @@ def _norm(h: object) -> str:
     return re.sub(r"\s+", "", str(h)).lower()
 
 
-def _find_header_row(records: list[list[object]], known: set[str]) -> int:
+def _find_header_row(records: Sequence[Sequence[object]], known: Set[str]) -> int:
     """Index of the header record: the first of the first rows naming two known columns, else the first non-empty."""
     first = next((i for i, r in enumerate(records) if any(_text(v) for v in r)), 0)
     if known:
@@ -81,7 +83,7 @@ def _text(v: object) -> str:
     return "" if v is None else str(v).strip()
 
 
-def _build(source: str, records: list[list[object]], known: set[str], sheet: str | None,
+def _build(source: str, records: Sequence[Sequence[object]], known: Set[str], sheet: str | None,
            problems: list[Problem], bad: dict[tuple[int, str], str] | None = None,
            sep: str | None = None) -> RawTable:
     """Records (row 1 first) -> a raw table, keeping every row's Excel number."""
@@ -188,7 +190,7 @@ def sniff_separator(text: str) -> str:
     return ","
 
 
-def read_csv(path: Path, known: set[str] = frozenset(), name: str | None = None) -> RawTable:
+def read_csv(path: Path, known: Set[str] = frozenset(), name: str | None = None) -> RawTable:
     """Read a CSV (or Excel "Unicode text") file into a raw table; blank lines keep their row numbers."""
     name = name or path.name
     try:
@@ -245,7 +247,7 @@ class Workbook:
             raise ScenarioError([Problem(self.name, None, None, None,
                                          f"cannot open the workbook ({type(exc).__name__}: {exc}); {SAVE_AS_XLSX}")]) \
                 from None
-        self._formulas = None
+        self._formulas: Any = None  # the formula view, opened only when a sheet has formulas
         self.states = {ws.title: ws.sheet_state for ws in self._values.worksheets}
 
     def close(self) -> None:
@@ -294,15 +296,16 @@ class Workbook:
             return set()
         if self._formulas is None:
             self._formulas = openpyxl.load_workbook(self.path, read_only=True, data_only=False)
+        formulas = self._formulas
         found = set()
         last = max(r for r, _ in wanted)
-        for r, row in enumerate(self._formulas[title].iter_rows(max_row=last), start=1):
+        for r, row in enumerate(formulas[title].iter_rows(max_row=last), start=1):
             for c, cell in enumerate(row, start=1):
                 if (r, c) in wanted and cell.value is not None and cell.data_type == "f":
                     found.add((r, c))
         return found
 
-    def read(self, title: str, known: set[str] = frozenset()) -> RawTable:
+    def read(self, title: str, known: Set[str] = frozenset()) -> RawTable:
         """A sheet as a raw table; uncalculated formulas and error values are marked bad with their cell."""
         from openpyxl.cell.read_only import EmptyCell
 

@@ -306,7 +306,7 @@ def _policy_from_sheet(raw: RawTable) -> Policy:
                                      "the policy sheet needs two columns: key (参数), value (值)")])
     problems: list[Problem] = []
     mapping: dict[str, object] = {}
-    where: dict[str, tuple[int, str]] = {}
+    where: dict[str, tuple[int, str, str]] = {}
     for row, k, v in zip(raw.frame.index, raw.frame[cols["key"]], raw.frame[cols["value"]]):
         if k is None or str(k).strip() == "":
             continue
