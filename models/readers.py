@@ -54,7 +54,7 @@ class RawTable:
         return f"{self.sheet}!{letter}{row}"
 
     @classmethod
-    def from_frame(cls, df: pd.DataFrame, source: str) -> "RawTable":
+    def from_frame(cls, df: pd.DataFrame, source: str) -> RawTable:
         """A raw table from a plain frame whose first row is row 2 (the generator's, a test's)."""
         letters = [get_column_letter(i + 1) for i in range(len(df.columns))]
         frame = pd.DataFrame(df.to_numpy(dtype=object), columns=letters, index=pd.RangeIndex(2, len(df) + 2))
@@ -255,7 +255,7 @@ class Workbook:
         if self._formulas is not None:
             self._formulas.close()
 
-    def __enter__(self) -> "Workbook":
+    def __enter__(self) -> Workbook:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -65,7 +65,7 @@ class Scenario:
             raise KeyError(person_id)
         return hit.iloc[0]
 
-    def copy(self) -> "Scenario":
+    def copy(self) -> Scenario:
         return Scenario(
             self.schools.copy(), self.staff.copy(), self.demand.copy(), self.policy,
             None if self.roads is None else self.roads.copy(),
@@ -75,7 +75,7 @@ class Scenario:
 
     # ---- reading ------------------------------------------------------------------------
     @classmethod
-    def read(cls, path: str | Path | None = None, check: bool = True) -> "Scenario":
+    def read(cls, path: str | Path | None = None, check: bool = True) -> Scenario:
         """Read a scenario folder or workbook (default: the built-in sample) and validate it.
 
         Errors (every one found, each naming file or sheet, row, column and cell) raise ScenarioError;
@@ -152,7 +152,7 @@ class Scenario:
 
     @classmethod
     def from_frames(cls, frames: dict, policy: Policy | dict | None = None, name: str = "generated",
-                    check: bool = False) -> "Scenario":
+                    check: bool = False) -> Scenario:
         """Build a scenario from plain frames (e.g. the generator's) through the same parser as files."""
         problems: list[Problem] = []
         tables, layouts = {}, {}

@@ -7,6 +7,7 @@ Chinese value is declared exactly once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 # Enumerations: canonical English value -> accepted Chinese value(s).
 AREA = {"urban": ("城区", "城镇", "城市"), "rural": ("乡村", "农村")}
@@ -81,7 +82,7 @@ class Column:
     alias: str
     kind: str  # text | int | float | bool | date | enum | ids
     required: bool = True
-    default: object = None
+    default: Any = None
     enum: dict | None = None
     min: float | None = None
     max: float | None = None
@@ -110,7 +111,7 @@ class Column:
     def accepted(self) -> str:
         """What a user may write in this column, for error messages."""
         if self.kind == "enum":
-            return " / ".join(f"{k} ({v[0]})" if v and v[0] else k for k, v in self.enum.items())
+            return " / ".join(f"{k} ({v[0]})" if v and v[0] else k for k, v in (self.enum or {}).items())
         if self.kind == "bool":
             return "true/false, 1/0, yes/no, 是/否"
         if self.kind == "date":

@@ -287,7 +287,7 @@ def _parse_column(c: Column, s: pd.Series, raw: pd.Series, add, skip: set[int]) 
         val = val.where(~empty, bool(c.default) if c.default is not None else False)
         return val.fillna(False).astype(bool)
     if c.kind == "enum":
-        lookup = enum_lookup(c.enum)
+        lookup = enum_lookup(c.enum or {})
         val = s.str.lower().map(lookup)
         bad(val.isna() & ~empty, f"expected one of {c.accepted()}")
         if c.default is not None:

@@ -343,7 +343,7 @@ def test_plan_folders_read_their_csv_through_the_same_reader(tmp_path):
     from rotaplan.models.scenario import read_csv_text
 
     f = tmp_path / "assignments.csv"
-    f.write_bytes(codecs.BOM_UTF8 + "person_id;move\n\nP1;stay\nP2;rotate\n".encode())
+    f.write_bytes(codecs.BOM_UTF8 + b"person_id;move\n\nP1;stay\nP2;rotate\n")
     df = read_csv_text(f)
     assert list(df.columns) == ["person_id", "move"] and list(df.index) == [3, 4]
     assert list(df["move"]) == ["stay", "rotate"]

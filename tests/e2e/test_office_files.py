@@ -37,7 +37,7 @@ def _zh_value(table: str, col: str, v: str) -> str:
     c = TABLE_BY_NAME[table].column(col)
     if v == "":
         return v
-    if c.kind == "enum":
+    if c.kind == "enum" and c.enum:
         zh = c.enum[v]
         return zh[0] if zh and zh[0] else v
     if c.kind == "bool":
