@@ -9,10 +9,12 @@ from dataclasses import dataclass
 class Problem:
     source: str  # file or sheet, e.g. "staff.csv" or "plan.xlsx, sheet staff"
     row: int | None  # row number as Excel shows it (header is row 1)
-    column: str | None
+    column: str | None  # the contract's column name (e.g. terms_at_school)
     value: object
     message: str  # what is wrong and what would be right
     severity: str = "error"  # error | warning
+    header: str | None = None  # the column's header as the file spells it, where it differs (本校连续任期数)
+    cell: str | None = None  # the cell as Excel names it: "教职工!K12" in a workbook, "K12" in a CSV
 
     def __str__(self) -> str:
         where = self.source
@@ -20,10 +22,13 @@ class Problem:
             where += f", row {self.row}"
         if self.column:
             where += f", column {self.column}"
+            if self.header and self.header != self.column:
+                where += f" ({self.header})"
         val = ""
         if self.value is not None and str(self.value) != "":
             val = f" (value {str(self.value)!r})"
-        return f"{where}{val}: {self.message}"
+        cell = f", cell {self.cell}" if self.cell else ""
+        return f"{where}{val}{cell}: {self.message}"
 
 
 class ScenarioError(Exception):

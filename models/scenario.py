@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -11,11 +12,13 @@ import pandas as pd
 from .errors import Problem, ScenarioError
 from .outputs import Protected, atomic_write_dir, atomic_write_file  # noqa: F401 - atomic_* re-exported
 from .policy import Policy
-from .schema import DEMAND, NODES, POLICY_SHEET, ROADS, SCHOOLS, STAFF, TABLES, Table
-from .tables import format_table, parse_table
+from .readers import SAVE_AS_CSV, SAVE_AS_XLSX, RawTable, Workbook, read_csv, read_csv_frame
+from .schema import DEMAND, NODES, POLICY_SHEET, ROADS, SCHOOLS, STAFF, TABLES
+from .tables import Layout, format_table, known_headers, parse_raw
 from .travel import Travel
 
 BUILTIN = Path(__file__).resolve().parent.parent / "scenarios" / "laiwu"
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")  # .txt: what Excel's "Unicode Text" writes
 
 
 @dataclass
@@ -31,6 +34,7 @@ class Scenario:
     name: str = "scenario"
     sources: dict[str, str] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    layouts: dict[str, Layout] = field(default_factory=dict)  # where each table's columns sit in the files
 
     # ---- derived facts (data only, no rules) -------------------------------------------
     def source(self, table: str) -> str:
@@ -59,37 +63,56 @@ class Scenario:
             raise ScenarioError([Problem(self.source("staff"), None, "person_id", person_id, "no such person")])
         return hit.iloc[0]
 
-    def copy(self) -> "Scenario":
+    def copy(self) -> Scenario:
         return Scenario(
             self.schools.copy(), self.staff.copy(), self.demand.copy(), self.policy,
             None if self.roads is None else self.roads.copy(),
             None if self.nodes is None else self.nodes.copy(),
-            self.name, dict(self.sources), list(self.warnings),
+            self.name, dict(self.sources), list(self.warnings), dict(self.layouts),
         )
 
     # ---- reading ------------------------------------------------------------------------
     @classmethod
-    def read(cls, path: str | Path | None = None, check: bool = True) -> "Scenario":
-        """Read a scenario folder or workbook (default: the built-in sample) and validate it."""
+    def read(cls, path: str | Path | None = None, check: bool = True) -> Scenario:
+        """Read a scenario folder or workbook (default: the built-in sample) and validate it.
+
+        Errors (every one found, each naming file or sheet, row, column and cell) raise ScenarioError;
+        warnings are kept in `warnings`.
+        """
         path = Path(path) if path else BUILTIN
         if not path.exists():
             raise ScenarioError([Problem(str(path), None, None, None, "no such file or folder")])
+        suffix = path.suffix.lower()
         if path.is_dir():
             sc = _read_folder(path)
-        elif path.suffix.lower() in (".xlsx", ".xlsm"):
+        elif suffix in (".xlsx", ".xlsm"):
             sc = _read_workbook(path)
+        elif suffix in (".xls", ".et", ".ods", ".numbers", ".wps"):
+            raise ScenarioError([Problem(path.name, None, None, None,
+                                         f"rotaplan reads .xlsx workbooks, not {suffix}; {SAVE_AS_XLSX}")])
+        elif suffix in CSV_SUFFIXES:
+            raise ScenarioError([Problem(path.name, None, None, None,
+                                         "one table is not a scenario: give the folder that holds schools.csv, "
+                                         f"staff.csv and demand.csv ({path.parent}), or one .xlsx workbook")])
         else:
             raise ScenarioError([Problem(str(path), None, None, None,
                                          "a scenario is a folder of CSV files or one .xlsx workbook")])
         if check:
             from .validate import check_scenario
 
-            found = check_scenario(sc)
+            found = [sc.locate(p) for p in check_scenario(sc)]
             errors = [p for p in found if p.severity == "error"]
             sc.warnings.extend(p for p in found if p.severity == "warning")
             if errors:
                 raise ScenarioError(errors)
         return sc
+
+    def locate(self, p: Problem) -> Problem:
+        """A problem about a table's column, with the file's header spelling and the cell filled in."""
+        for layout in self.layouts.values():
+            if layout.source == p.source:
+                return layout.locate(p)
+        return p
 
     # ---- writing ------------------------------------------------------------------------
     def write(self, path: str | Path, protect: Protected = (), option: str = "") -> Path:
@@ -130,29 +153,30 @@ class Scenario:
 
     @classmethod
     def from_frames(cls, frames: dict, policy: Policy | dict | None = None, name: str = "generated",
-                    check: bool = False) -> "Scenario":
+                    check: bool = False) -> Scenario:
         """Build a scenario from plain frames (e.g. the generator's) through the same parser as files."""
         problems: list[Problem] = []
-        tables = {}
+        tables, layouts = {}, {}
         for t in TABLES:
             df = frames.get(t.name)
             if df is None:
                 continue
             raw = format_table(df.reset_index(drop=True), t).astype(object)
-            tables[t.name], found = parse_table(raw, t, t.file)
+            tables[t.name], found, layouts[t.name] = parse_raw(RawTable.from_frame(raw, t.file), t)
             problems += found
-        if problems:
-            raise ScenarioError(problems)
+        errors, warnings = _split(problems)
+        if errors:
+            raise ScenarioError(errors)
         pol = policy if isinstance(policy, Policy) else Policy.from_mapping(policy or {})
         sc = cls(tables["schools"], tables["staff"], tables["demand"], pol, tables.get("roads"),
-                 tables.get("nodes"), name, {t: f"{t}.csv" for t in tables})
+                 tables.get("nodes"), name, {t: f"{t}.csv" for t in tables}, warnings, layouts)
         if check:
             from .validate import check_scenario
 
-            found = check_scenario(sc)
+            found = [sc.locate(p) for p in check_scenario(sc)]
             if any(p.severity == "error" for p in found):
                 raise ScenarioError(found)
-            sc.warnings = [p for p in found if p.severity == "warning"]
+            sc.warnings += [p for p in found if p.severity == "warning"]
         return sc
 
 
@@ -164,115 +188,154 @@ def _flatten_policy(policy: Policy) -> dict:
 
 
 def read_csv_text(path: Path) -> pd.DataFrame:
-    """Read a CSV as text cells, accepting UTF-8 (with or without BOM) and GB18030/GBK."""
-    data = path.read_bytes()
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ScenarioError([Problem(path.name, None, None, None,
-                                     "cannot read the text: save it as UTF-8 or GB18030 (GBK) CSV")])
-    import io
+    """Read a CSV as text cells in any encoding and separator Excel writes; index = row number as Excel shows it."""
+    return read_csv_frame(path)
 
-    try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise ScenarioError([Problem(path.name, None, None, None, f"not a readable CSV table: {exc}")]) from None
+
+def _split(problems: list[Problem]) -> tuple[list[Problem], list[Problem]]:
+    return [p for p in problems if p.severity == "error"], [p for p in problems if p.severity != "error"]
 
 
 def _read_folder(folder: Path) -> Scenario:
     problems: list[Problem] = []
     tables: dict[str, pd.DataFrame] = {}
     sources: dict[str, str] = {}
+    layouts: dict[str, Layout] = {}
+    files = sorted(f for f in folder.iterdir() if f.suffix.lower() in CSV_SUFFIXES and f.is_file()
+                   and not f.name.startswith(("~$", ".")))
+    books = sorted(f.name for f in folder.iterdir() if f.suffix.lower() in (".xlsx", ".xlsm", ".xls")
+                   and not f.name.startswith(("~$", ".")))
     for t in TABLES:
-        f = _find_file(folder, t)
-        if f is None:
-            if t.required:
-                problems.append(Problem(f"{folder.name}/{t.file}", None, None, None,
-                                        f"missing: a scenario folder needs {t.file} (or {t.alias}.csv)"))
+        hits = [f for f in files if f.stem.strip().lower() in (t.name, t.alias)]
+        if len(hits) > 1:
+            problems.append(Problem(f"{folder.name}/", None, None, None,
+                                    f"files {' and '.join(f.name for f in hits)} both hold the {t.name} table; "
+                                    "keep one: delete, move or rename the other"))
             continue
+        if not hits:
+            if t.required:
+                hint = ""
+                same = [b for b in books if Path(b).stem.strip().lower() in (t.name, t.alias)]
+                if same:
+                    hint = f"; {same[0]} is a workbook: {SAVE_AS_CSV}"
+                elif books:
+                    hint = f"; the folder holds {', '.join(books)}: give that workbook instead of the folder"
+                problems.append(Problem(f"{folder.name}/{t.file}", None, None, None,
+                                        f"missing: a scenario folder needs {t.file} (or {t.alias}.csv){hint}"))
+            continue
+        f = hits[0]
         sources[t.name] = f.name
         try:
-            raw = read_csv_text(f)
+            raw = read_csv(f, known_headers(t))
         except ScenarioError as exc:
             problems += exc.problems
             continue
-        tables[t.name], found = parse_table(raw, t, f.name)
+        tables[t.name], found, layouts[t.name] = parse_raw(raw, t)
         problems += found
     policy = Policy()
-    pf = folder / "policy.yaml"
-    if not pf.exists():
-        pf = folder / f"{POLICY_SHEET[1]}.yaml"
-    if pf.exists():
+    found_policy = [folder / f"{stem}.yaml" for stem in POLICY_SHEET if (folder / f"{stem}.yaml").exists()]
+    if len(found_policy) > 1:
+        problems.append(Problem(f"{folder.name}/", None, None, None,
+                                f"files {' and '.join(f.name for f in found_policy)} both hold the policy; keep one"))
+    elif found_policy:
         try:
-            policy = Policy.from_file(pf)
+            policy = Policy.from_file(found_policy[0])
         except ScenarioError as exc:
             problems += exc.problems
-    if problems:
-        raise ScenarioError(problems)
+    errors, warnings = _split(problems)
+    if errors:
+        raise ScenarioError(errors)
     return Scenario(tables["schools"], tables["staff"], tables["demand"], policy, tables.get("roads"),
-                    tables.get("nodes"), folder.name, sources)
-
-
-def _find_file(folder: Path, t: Table) -> Path | None:
-    for stem in (t.name, t.alias):
-        p = folder / f"{stem}.csv"
-        if p.exists():
-            return p
-    return None
+                    tables.get("nodes"), folder.name, sources, warnings, layouts)
 
 
 def _read_workbook(path: Path) -> Scenario:
-    try:
-        sheets = pd.read_excel(path, sheet_name=None, dtype=object, engine="openpyxl")
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ScenarioError([Problem(path.name, None, None, None, f"cannot open the workbook: {exc}")]) from None
-    by_name = {str(k).strip().lower(): k for k in sheets}
     problems: list[Problem] = []
     tables: dict[str, pd.DataFrame] = {}
     sources: dict[str, str] = {}
-    for t in TABLES:
-        key = by_name.get(t.name) or by_name.get(t.alias)
-        if key is None:
-            if t.required:
-                problems.append(Problem(path.name, None, None, None,
-                                        f"missing sheet '{t.name}' ({t.alias})"))
-            continue
-        src = f"{path.name}, sheet {key}"
-        sources[t.name] = src
-        tables[t.name], found = parse_table(sheets[key], t, src)
-        problems += found
+    layouts: dict[str, Layout] = {}
     policy = Policy()
-    key = by_name.get(POLICY_SHEET[0]) or by_name.get(POLICY_SHEET[1])
-    if key is not None:
-        sheet = sheets[key]
-        src = f"{path.name}, sheet {key}"
-        cols = [str(c).strip().lower() for c in sheet.columns]
-        kcol = next((i for i, c in enumerate(cols) if c in ("key", "参数")), None)
-        vcol = next((i for i, c in enumerate(cols) if c in ("value", "值")), None)
-        if kcol is None or vcol is None:
-            problems.append(Problem(src, 1, None, None, "the policy sheet needs two columns: key (参数), value (值)"))
-        else:
-            mapping = {}
-            for k, v in zip(sheet.iloc[:, kcol], sheet.iloc[:, vcol]):
-                if pd.isna(k) or str(k).strip() == "":
-                    continue
-                if isinstance(v, float) and v.is_integer():
-                    v = int(v)
-                mapping[str(k).strip()] = v
+    with Workbook(path) as wb:
+        for t in TABLES:
+            title, found = wb.find((t.name, t.alias), t.name)
+            problems += found
+            if title is None:
+                if t.required and not found:
+                    problems.append(Problem(path.name, None, None, None,
+                                            f"missing sheet '{t.name}' ({t.alias}); the workbook has sheets "
+                                            + ", ".join(f"'{s}'" for s in wb.states)))
+                continue
+            raw = wb.read(title, known_headers(t))
+            sources[t.name] = raw.source
+            tables[t.name], found, layouts[t.name] = parse_raw(raw, t)
+            problems += found
+        title, found = wb.find(POLICY_SHEET, "policy")
+        problems += found
+        if title is not None:
             try:
-                policy = Policy.from_mapping(mapping, src)
+                policy = _policy_from_sheet(wb.read(title, set(_POLICY_HEADERS)))
             except ScenarioError as exc:
                 problems += exc.problems
-    elif (path.parent / "policy.yaml").exists():
-        try:
-            policy = Policy.from_file(path.parent / "policy.yaml")
-        except ScenarioError as exc:
-            problems += exc.problems
+            if (path.parent / "policy.yaml").exists():
+                problems.append(Problem(f"{path.name}, sheet {title}", None, None, None,
+                                        "the policy sheet is used; policy.yaml beside the workbook is not read",
+                                        severity="warning"))
+        elif (path.parent / "policy.yaml").exists():
+            try:
+                policy = Policy.from_file(path.parent / "policy.yaml")
+            except ScenarioError as exc:
+                problems += exc.problems
+    errors, warnings = _split(problems)
+    if errors:
+        raise ScenarioError(errors)
+    return Scenario(tables["schools"], tables["staff"], tables["demand"], policy, tables.get("roads"),
+                    tables.get("nodes"), path.stem, sources, warnings, layouts)
+
+
+_POLICY_HEADERS = {"key": "key", "参数": "key", "value": "value", "值": "value"}
+
+
+def _policy_from_sheet(raw: RawTable) -> Policy:
+    """The two-column policy sheet (key 参数, value 值) as a Policy; problems name the key's row and cell."""
+    cols = {}
+    for letter, h in raw.headers.items():
+        role = _POLICY_HEADERS.get(h.strip().lower())
+        if role and role not in cols:
+            cols[role] = letter
+    if len(cols) < 2:
+        raise ScenarioError([Problem(raw.source, raw.header_row, None, None,
+                                     "the policy sheet needs two columns: key (参数), value (值)")])
+    problems: list[Problem] = []
+    mapping: dict[str, object] = {}
+    where: dict[str, tuple[int, str, str]] = {}
+    for row, k, v in zip(raw.frame.index, raw.frame[cols["key"]], raw.frame[cols["value"]]):
+        if k is None or str(k).strip() == "":
+            continue
+        k = str(k).strip()
+        why = raw.bad.get((int(row), cols["value"]))
+        if why:
+            problems.append(Problem(raw.source, int(row), k, None, why, cell=raw.cell(int(row), cols["value"])))
+            continue
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        if isinstance(v, str):
+            v = v.strip()
+        if k in mapping:
+            problems.append(Problem(raw.source, int(row), k, v,
+                                    f"policy key given twice: already at row {where[k][0]}; keep one"))
+        mapping[k] = v
+        where[k] = (int(row), cols["key"], cols["value"])
+    try:
+        policy = Policy.from_mapping(mapping, raw.source)
+    except ScenarioError as exc:
+        for p in exc.problems:
+            key = p.column if p.column in where else (p.column or "").split(".")[0]
+            if key in where:
+                row, key_letter, value_letter = where[key]
+                letter = key_letter if p.message.startswith("unknown policy key") else value_letter
+                p = dataclasses.replace(p, row=row, cell=raw.cell(row, letter))
+            problems.append(p)
+        raise ScenarioError(problems) from None
     if problems:
         raise ScenarioError(problems)
-    return Scenario(tables["schools"], tables["staff"], tables["demand"], policy, tables.get("roads"),
-                    tables.get("nodes"), path.stem, sources)
+    return policy

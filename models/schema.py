@@ -7,6 +7,7 @@ Chinese value is declared exactly once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 # Enumerations: canonical English value -> accepted Chinese value(s).
 AREA = {"urban": ("城区", "城镇", "城市"), "rural": ("乡村", "农村")}
@@ -54,8 +55,12 @@ SUBJECT_ZH = {
     "labor": "劳动",
     "psychology": "心理健康",
 }
-BOOL_TRUE = ("true", "1", "yes", "y", "是", "t")
-BOOL_FALSE = ("false", "0", "no", "n", "否", "f", "")
+# Ticks and crosses are how many office sheets mark yes/no.
+BOOL_TRUE = ("true", "1", "yes", "y", "是", "t", "√", "✓", "✔")
+BOOL_FALSE = ("false", "0", "no", "n", "否", "f", "", "×", "✗", "✘")
+# What Excel (and WPS, LibreOffice) show in a cell whose formula failed; exported to CSV as this text.
+EXCEL_ERRORS = ("#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+                "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!")
 
 COMPULSORY_LEVELS = ("primary", "junior", "nine_year")
 LEADER_ROLES = ("principal", "vice_principal")
@@ -65,25 +70,55 @@ BACKBONE_RANK = {"none": 0, "school": 1, "district": 2, "city": 3, "province": 4
 
 @dataclass(frozen=True)
 class Column:
+    """One column of the contract.
+
+    `required`: the header must name it and every row needs a value. `needed_by`: the header must name it
+    because a rule reads it (its absence would make that rule count zero: nobody due, eligible or protected),
+    but a cell may be empty (then `default`). Neither: optional; when absent, `default` is used and a warning
+    says so (`absent` says what the default means).
+    """
+
     name: str
     alias: str
     kind: str  # text | int | float | bool | date | enum | ids
     required: bool = True
-    default: object = None
+    default: Any = None
     enum: dict | None = None
     min: float | None = None
     max: float | None = None
     extra_aliases: tuple[str, ...] = ()
+    needed_by: str = ""
+    absent: str = ""
+
+    @property
+    def in_header(self) -> bool:
+        """Whether a file without this column is an error."""
+        return self.required or bool(self.needed_by)
+
+    def default_text(self) -> str:
+        """The default used for an absent optional column, in words."""
+        if self.absent:
+            return self.absent
+        if self.kind == "bool":
+            return "true (是)" if self.default else "false (否)"
+        if self.kind == "enum" and self.default is not None:
+            zh = self.enum[self.default][0] if self.enum and self.enum.get(self.default) else ""
+            return f"{self.default} ({zh})" if zh else str(self.default)
+        if self.default is None or self.default == "":
+            return "empty"
+        return str(self.default)
 
     def accepted(self) -> str:
         """What a user may write in this column, for error messages."""
         if self.kind == "enum":
-            return " / ".join(f"{k} ({v[0]})" if v and v[0] else k for k, v in self.enum.items())
+            return " / ".join(f"{k} ({v[0]})" if v and v[0] else k for k, v in (self.enum or {}).items())
         if self.kind == "bool":
             return "true/false, 1/0, yes/no, 是/否"
         if self.kind == "date":
             return "a date YYYY-MM-DD or YYYY-MM"
         if self.kind == "int":
+            if self.min is not None and self.max is not None:
+                return f"a whole number from {self.min:g} to {self.max:g}"
             lo = "" if self.min is None else f" >= {self.min:g}"
             return f"a whole number{lo}"
         if self.kind == "float":
@@ -131,9 +166,10 @@ SCHOOLS = Table(
         C("mountainous", "是否山区", "bool", required=False, default=False),
         C("lat", "纬度", "float", min=-90, max=90),
         C("lon", "经度", "float", min=-180, max=180),
-        C("principal_posts", "校长职数", "int", required=False, default=1, min=0),
-        C("vice_principal_posts", "副校长职数", "int", required=False, default=1, min=0),
-        C("staff_quota", "编制数", "int", required=False, default=None, min=0),
+        C("principal_posts", "校长职数", "int", required=False, default=1, min=0, max=10),
+        C("vice_principal_posts", "副校长职数", "int", required=False, default=1, min=0, max=20),
+        C("staff_quota", "编制数", "int", required=False, default=None, min=0, max=100000,
+          absent="no quota (R8 is not checked against 编制)"),
     ),
     key=("school_id",),
 )
@@ -146,23 +182,36 @@ STAFF = Table(
         C("gender", "性别", "enum", enum=GENDER),
         C("birth_date", "出生日期", "date"),
         C("role", "岗位", "enum", enum=ROLE),
-        C("school_id", "现任学校代码", "text", required=False, default=""),
-        C("subject", "学科", "text", required=False, default=""),
+        C("school_id", "现任学校代码", "text", required=False, default="",
+          needed_by="every rule (the current school; empty only for a new hire to place)"),
+        C("subject", "学科", "text", required=False, default="",
+          needed_by="R7 and R8 (a teacher is placed only where their subject is taught)"),
         C("degree", "学历", "enum", enum=DEGREE),
-        C("backbone", "骨干级别", "enum", required=False, default="none", enum=BACKBONE),
-        C("years_at_school", "本校连续任职年限", "int", required=False, default=0, min=0),
-        C("terms_at_school", "本校连续任期数", "int", required=False, default=0, min=0),
-        C("contract_period", "聘期序号", "int", required=False, default=0, min=0),
-        C("period_years", "本聘期已满年数", "int", required=False, default=0, min=0),
-        C("rural_service_years", "农村服务年限", "float", required=False, default=0.0, min=0),
-        C("public_funded", "是否公费师范生", "bool", required=False, default=False),
-        C("reserve_leader", "是否后备干部", "bool", required=False, default=False),
+        C("backbone", "骨干级别", "enum", required=False, default="none", enum=BACKBONE,
+          needed_by="R9, R11 and R13 (backbone shares, backbone exchanges, training)"),
+        C("years_at_school", "本校连续任职年限", "int", required=False, default=0, min=0, max=60,
+          needed_by="R11 (who has served long enough at an urban school to be eligible for exchange)"),
+        C("terms_at_school", "本校连续任期数", "int", required=False, default=0, min=0, max=20,
+          needed_by="R1 (which leaders have completed their terms and are due to rotate)"),
+        C("contract_period", "聘期序号", "int", required=False, default=0, min=0, max=30,
+          needed_by="R5 (bundled hiring: who is in contract period 1)"),
+        C("period_years", "本聘期已满年数", "int", required=False, default=0, min=0, max=60,
+          needed_by="R5 (who finishes contract period 1 this year)"),
+        C("rural_service_years", "农村服务年限", "float", required=False, default=0.0, min=0, max=60,
+          needed_by="R6 (public-funded teachers' accumulated rural years)"),
+        C("public_funded", "是否公费师范生", "bool", required=False, default=False,
+          needed_by="R6 (public-funded teachers are not moved to town before their rural years)"),
+        C("reserve_leader", "是否后备干部", "bool", required=False, default=False,
+          needed_by="R2 (reserve leaders for vacant rural leader posts)"),
         C("itinerant_ok", "是否可走教", "bool", required=False, default=True),
-        C("exempt_reason", "免交流原因", "text", required=False, default=""),
-        C("home_lat", "住址纬度", "float", required=False, default=None, min=-90, max=90),
-        C("home_lon", "住址经度", "float", required=False, default=None, min=-180, max=180),
-        C("preferences", "志愿学校", "ids", required=False, default=""),
-        C("locked_school", "锁定学校", "text", required=False, default=""),
+        C("exempt_reason", "免交流原因", "text", required=False, default="",
+          absent="empty (nobody is exempt from R1 or R11)"),
+        C("home_lat", "住址纬度", "float", required=False, default=None, min=-90, max=90,
+          absent="unknown (commutes are not counted)"),
+        C("home_lon", "住址经度", "float", required=False, default=None, min=-180, max=180,
+          absent="unknown (commutes are not counted)"),
+        C("preferences", "志愿学校", "ids", required=False, default="", absent="empty (no ranked wishes)"),
+        C("locked_school", "锁定学校", "text", required=False, default="", absent="empty (no one is locked)"),
     ),
     key=("person_id",),
 )
@@ -172,7 +221,7 @@ DEMAND = Table(
     (
         C("school_id", "学校代码", "text"),
         C("subject", "学科", "text"),
-        C("weekly_lessons", "周课时", "int", min=0),
+        C("weekly_lessons", "周课时", "int", min=0, max=10000),
     ),
     key=("school_id", "subject"),
 )

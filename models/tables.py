@@ -1,26 +1,35 @@
 """Turn a raw table (CSV text or Excel cells) into a typed table per the schema, collecting problems.
 
-The DataFrame index of every parsed table is the row number as Excel shows it (header = row 1),
-so any later check can name the row a user will find.
+The DataFrame index of every parsed table is the row number as Excel shows it (header = row 1, blank lines
+counted), so any later check can name the row a user will find; the table's `Layout` names the column
+letters and the headers as the file spells them, so a problem can also name the cell.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import difflib
 import re
+import unicodedata
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from .errors import Problem
+from .readers import RawTable, is_excel_error
 from .schema import BOOL_FALSE, BOOL_TRUE, Column, Table, enum_lookup, subject_code
 
 _DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日?)?月?$")
+_COMPACT_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})?$")  # 19850302, 198503: common in HR exports
 _BOOL = {**{v: True for v in BOOL_TRUE}, **{v: False for v in BOOL_FALSE}}
+_FREE_TEXT = ("name", "township", "exempt_reason")  # kept exactly as typed; other cells are NFKC-normalised
 
 
 def _norm_header(h: object) -> str:
-    return re.sub(r"\s+", "", str(h)).lower()
+    """Header spelling for matching: no spaces, lower case, half-width, no required-marker '*'."""
+    return unicodedata.normalize("NFKC", re.sub(r"\s+", "", str(h))).lower().strip("*")
 
 
 def header_map(table: Table) -> dict[str, str]:
@@ -32,8 +41,13 @@ def header_map(table: Table) -> dict[str, str]:
     return out
 
 
+def known_headers(table: Table) -> set[str]:
+    """Normalised spellings that mark a row as this table's header row."""
+    return set(header_map(table))
+
+
 def _cell_text(v: object) -> str:
-    if v is None:
+    if v is None or v is pd.NA or v is pd.NaT:
         return ""
     if isinstance(v, float):
         if np.isnan(v):
@@ -48,47 +62,173 @@ def _cell_text(v: object) -> str:
     return str(v).strip()
 
 
-def parse_table(raw: pd.DataFrame, table: Table, source: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """Parse one raw table. `raw` holds strings (CSV) or Excel cell values; its first row is row 2."""
-    problems: list[Problem] = []
+def _normal_text(v: object) -> str:
+    """Cell text with full-width digits, letters and signs made half-width (Ｓ００１ -> S001)."""
+    t = _cell_text(v)
+    return t if t.isascii() else unicodedata.normalize("NFKC", t).strip()
+
+
+def _map_unique(s: pd.Series, f) -> pd.Series:
+    """`s.map(f)`, computing f once per distinct value (a column repeats few values)."""
+    values = s.to_numpy(dtype=object)
+    lookup: dict = {}
+    out = []
+    for v in values:
+        try:
+            t = lookup[v]
+        except KeyError:
+            t = lookup[v] = f(v)
+        except TypeError:  # unhashable: compute
+            t = f(v)
+        out.append(t)
+    return pd.Series(out, index=s.index, dtype=object)
+
+
+@dataclass
+class Layout:
+    """Where a parsed table's columns sit in the user's file: for problems that name a cell."""
+
+    source: str
+    sheet: str | None = None
+    letters: dict[str, str] = field(default_factory=dict)  # column -> letter
+    headers: dict[str, str] = field(default_factory=dict)  # column -> header as written
+    absent: tuple[str, ...] = ()  # optional columns the file does not have
+
+    def locate(self, p: Problem) -> Problem:
+        """The problem with the file's header spelling and the cell name filled in."""
+        if p.source != self.source or not p.column:
+            return p
+        letter = self.letters.get(p.column)
+        header = p.header or self.headers.get(p.column)
+        cell = p.cell
+        if cell is None and letter and self.sheet and p.row is not None and p.row > 1:
+            cell = f"{self.sheet}!{letter}{p.row}"
+        return dataclasses.replace(p, header=header, cell=cell)
+
+
+def parse_table(raw: pd.DataFrame | RawTable, table: Table, source: str | None = None
+                ) -> tuple[pd.DataFrame, list[Problem]]:
+    """Parse one raw table (a frame whose first row is row 2, or a RawTable from a reader)."""
+    df, problems, _ = parse_raw(raw if isinstance(raw, RawTable) else RawTable.from_frame(raw, source or table.file),
+                                table)
+    return df, problems
+
+
+def _resolve(raw: RawTable, table: Table, problems: list[Problem]) -> tuple[dict[str, str], dict[str, str]]:
+    """Header cells -> (column -> letter, letter -> extra header). Two headers for one column are an error."""
     hmap = header_map(table)
-    rename: dict[object, str] = {}
-    for h in raw.columns:
-        canon = hmap.get(_norm_header(h))
-        if canon is not None and canon not in rename.values():
-            rename[h] = canon
-    raw = raw.rename(columns=rename)
-    missing = [c for c in table.columns if c.required and c.name not in raw.columns]
-    for c in missing:
-        problems.append(Problem(source, 1, c.name, None,
-                                f"required column '{c.name}' ({c.alias}) is missing; the header row must name it"))
-    if missing:
-        return pd.DataFrame(), problems
-    raw = raw.reset_index(drop=True)
-    raw.index = pd.RangeIndex(2, len(raw) + 2)
-    # Drop rows that are entirely empty (Excel often has trailing blank rows).
-    text = pd.DataFrame({col: _texts(raw[col]) for col in raw.columns}, index=raw.index)
-    if len(text.columns):
-        text = text[(text != "").any(axis=1)]
-        raw = raw.loc[text.index]
+    letters: dict[str, str] = {}
+    extras: dict[str, str] = {}
+    for letter, h in raw.headers.items():
+        canon = hmap.get(_norm_header(h)) if h else None
+        if canon is None:
+            extras[letter] = h
+        elif canon in letters:
+            first = letters[canon]
+            problems.append(Problem(raw.source, raw.header_row, canon, None,
+                                    f"two columns hold {canon}: {first} '{raw.headers[first]}' and {letter} '{h}'; "
+                                    "keep one of them (delete or rename the other)", header=h))
+            extras[letter] = h
+        else:
+            letters[canon] = letter
+    return letters, extras
+
+
+def _missing(raw: RawTable, table: Table, letters: dict[str, str], extras: dict[str, str],
+             problems: list[Problem]) -> list[Column]:
+    """Errors for absent columns that a rule needs; one warning listing the absent optional ones."""
+    absent_optional = []
+    unknown = {h: letter for letter, h in extras.items() if h}
+    for c in table.columns:
+        if c.name in letters:
+            continue
+        if not c.in_header:
+            absent_optional.append(c)
+            continue
+        close = difflib.get_close_matches(_norm_header(c.name), [_norm_header(h) for h in unknown], n=1, cutoff=0.75) \
+            or difflib.get_close_matches(_norm_header(c.alias), [_norm_header(h) for h in unknown], n=1, cutoff=0.6)
+        hint = ""
+        if close:
+            h = next(h for h in unknown if _norm_header(h) == close[0])
+            hint = f"; column {unknown[h]} is headed '{h}': did you mean {c.name} ({c.alias})?"
+        if c.required:
+            what = f"the header row must name {c.name} or {c.alias}, and every row needs a value"
+        else:
+            what = (f"{c.needed_by} needs it, so it is not assumed {c.default_text()} for everyone; add the column "
+                    f"headed {c.name} or {c.alias} (an empty cell reads as {c.default_text()})")
+        problems.append(Problem(raw.source, raw.header_row, c.name, None, f"missing column: {what}{hint}",
+                                header=c.alias))
+    if absent_optional:
+        listed = "; ".join(f"{c.name} ({c.alias}) = {c.default_text()}" for c in absent_optional)
+        problems.append(Problem(raw.source, raw.header_row, None, None,
+                                f"optional column(s) not in the header row, so defaults are used: {listed}",
+                                severity="warning"))
+    return absent_optional
+
+
+def parse_raw(raw: RawTable, table: Table) -> tuple[pd.DataFrame, list[Problem], Layout]:
+    """Parse a raw table: typed columns, extra columns kept as text, every problem located."""
+    problems: list[Problem] = list(raw.problems)
+    letters, extras = _resolve(raw, table, problems)
+    absent = _missing(raw, table, letters, extras, problems)
+    layout = Layout(raw.source, raw.sheet, letters, {c: raw.headers[letter] for c, letter in letters.items()},
+                    tuple(c.name for c in absent))
+    frame = raw.frame
+    text = pd.DataFrame(index=frame.index)
+    bad_rows: dict[str, set[int]] = {}
+    for c in table.columns:
+        letter = letters.get(c.name)
+        if letter is None:
+            continue
+        col = _map_unique(frame[letter], _cell_text if c.name in _FREE_TEXT else _normal_text)
+        bad = {r: why for (r, lt), why in raw.bad.items() if lt == letter}
+        hashed = col[col.str.startswith("#")]
+        for r, v in hashed[hashed.map(is_excel_error)].items():
+            bad[int(r)] = (f"the cell shows the Excel error {v}: its formula failed; fix the formula or type the "
+                           "value")
+        for r, why in sorted(bad.items()):
+            problems.append(Problem(raw.source, int(r), c.name, None, why, header=raw.headers[letter],
+                                    cell=raw.cell(int(r), letter)))
+        if bad:
+            col[col.index.isin(list(bad))] = ""
+            bad_rows[c.name] = set(bad)
+        text[c.name] = col
+    extra_text = {}
+    for letter, h in extras.items():
+        name = h if h and h not in text.columns and h not in extra_text else f"{h or 'column'} ({letter})"
+        extra_text[name] = _map_unique(frame[letter], _cell_text)
+    # Drop rows that are entirely empty (blank lines, Excel's trailing blank rows); the others keep their number.
+    filled = pd.Series(False, index=frame.index)
+    for s in (*(text[c] for c in text.columns), *extra_text.values()):
+        filled |= s != ""
+    for rows in bad_rows.values():
+        filled |= frame.index.isin(list(rows))
+    text = text[filled]
     out = pd.DataFrame(index=text.index)
+
+    def report(c: Column):
+        letter = letters.get(c.name)
+
+        def add(row, value, message, severity="error"):
+            problems.append(Problem(raw.source, int(row), c.name, value, message, severity,
+                                    raw.headers.get(letter) if letter else None, raw.cell(int(row), letter)))
+        return add
+
     for c in table.columns:
         if c.name not in text.columns:
             out[c.name] = _default_series(c, text.index)
             continue
-        out[c.name] = _parse_column(c, text[c.name], raw[c.name], source, problems)
-    extras = [h for h in text.columns if h not in out.columns]
-    for h in extras:
-        out[h] = text[h]
-    return out, problems
-
-
-def _texts(s: pd.Series) -> pd.Series:
-    if s.dtype == object and not s.map(lambda v: isinstance(v, str)).all():
-        return s.map(_cell_text).astype(object)
-    if s.dtype != object and not pd.api.types.is_string_dtype(s):
-        return s.map(_cell_text).astype(object)
-    return s.fillna("").astype(str).str.strip().astype(object)
+        raw_col = frame.loc[text.index, letters[c.name]]
+        out[c.name] = _parse_column(c, text[c.name], raw_col, report(c), bad_rows.get(c.name, set()))
+    for name, s in extra_text.items():
+        out[name] = s[filled]
+    for c in table.columns:  # a column that is there but empty throughout is as silent as an absent one
+        if c.needed_by and c.name in text.columns and len(text) and (text[c.name] == "").all():
+            problems.append(Problem(raw.source, raw.header_row, c.name, None,
+                                    f"the column is empty in every row, so {c.default_text()} is used for everyone; "
+                                    f"{c.needed_by} reads it", severity="warning",
+                                    header=raw.headers[letters[c.name]]))
+    return out, problems, layout
 
 
 def _default_series(c: Column, index) -> pd.Series:
@@ -103,16 +243,18 @@ def _default_series(c: Column, index) -> pd.Series:
     return pd.Series("" if c.default is None else c.default, index=index, dtype=object)
 
 
-def _bad(problems, source, c: Column, s: pd.Series, mask: pd.Series, what: str):
-    for row, val in s[mask].items():
-        problems.append(Problem(source, int(row), c.name, val, what))
-
-
-def _parse_column(c: Column, s: pd.Series, raw: pd.Series, source: str, problems: list[Problem]) -> pd.Series:
+def _parse_column(c: Column, s: pd.Series, raw: pd.Series, add, skip: set[int]) -> pd.Series:
+    """Typed values of one column; `add(row, value, message)` reports a bad cell; rows in `skip` are reported."""
     empty = s == ""
+
+    def bad(mask: pd.Series, what: str):
+        for row, val in s[mask].items():
+            add(row, val, what)
+
     if c.required and c.kind != "bool":
         for row in s.index[empty]:
-            problems.append(Problem(source, int(row), c.name, None, f"a value is required here: {c.accepted()}"))
+            if int(row) not in skip:
+                add(row, None, "a value is required here" + ("" if c.kind == "text" else f": {c.accepted()}"))
     if c.kind == "text":
         if c.name == "subject":
             uniq = {v: subject_code(v) for v in s.unique()}
@@ -122,17 +264,17 @@ def _parse_column(c: Column, s: pd.Series, raw: pd.Series, source: str, problems
         return s.map(lambda v: ";".join(p.strip() for p in re.split(r"[;；,，、]", v) if p.strip())).astype(object)
     if c.kind in ("int", "float"):
         num = pd.to_numeric(s.where(~empty, None), errors="coerce")
-        bad = ~empty & num.isna()
+        wrong = ~empty & num.isna()
         if c.kind == "int":
-            bad |= ~empty & num.notna() & (num != np.floor(num.fillna(0)))
+            wrong |= ~empty & num.notna() & (num != np.floor(num.fillna(0)))
+        out_of_range = pd.Series(False, index=s.index)
         if c.min is not None:
-            bad_min = ~bad & num.notna() & (num < c.min)
-        else:
-            bad_min = pd.Series(False, index=s.index)
+            out_of_range |= ~wrong & num.notna() & (num < c.min)
         if c.max is not None:
-            bad_min |= ~bad & num.notna() & (num > c.max)
-        _bad(problems, source, c, s, bad | bad_min, f"expected {c.accepted()}")
-        num = num.where(~(bad | bad_min))
+            out_of_range |= ~wrong & num.notna() & (num > c.max)
+        bad(wrong, f"expected {c.accepted()}")
+        bad(out_of_range, f"out of range: expected {c.accepted()}")
+        num = num.where(~(wrong | out_of_range))
         if c.kind == "int":
             if c.default is None:
                 return num.round().astype("Int64")
@@ -141,30 +283,32 @@ def _parse_column(c: Column, s: pd.Series, raw: pd.Series, source: str, problems
     if c.kind == "bool":
         low = s.str.lower()
         val = low.map(_BOOL)
-        bad = val.isna()
-        _bad(problems, source, c, s, bad, f"expected {c.accepted()}")
+        bad(val.isna(), f"expected {c.accepted()}")
         val = val.where(~empty, bool(c.default) if c.default is not None else False)
         return val.fillna(False).astype(bool)
     if c.kind == "enum":
-        lookup = enum_lookup(c.enum)
+        lookup = enum_lookup(c.enum or {})
         val = s.str.lower().map(lookup)
-        bad = val.isna() & ~empty
-        _bad(problems, source, c, s, bad, f"expected one of {c.accepted()}")
+        bad(val.isna() & ~empty, f"expected one of {c.accepted()}")
         if c.default is not None:
             val = val.where(~empty, c.default)
         return val.fillna("").astype(object)
     if c.kind == "date":
-        return _parse_dates(c, s, raw, source, problems)
+        return _parse_dates(c, s, raw, bad)
     raise AssertionError(c.kind)
 
 
-def _parse_dates(c: Column, s: pd.Series, raw: pd.Series, source: str, problems: list[Problem]) -> pd.Series:
+def _parse_dates(c: Column, s: pd.Series, raw: pd.Series, bad) -> pd.Series:
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
     is_dt = raw.map(lambda v: isinstance(v, (dt.date, pd.Timestamp)))
     if is_dt.any():
         out[is_dt] = pd.to_datetime(raw[is_dt].map(lambda v: pd.Timestamp(v).normalize()))
     rest = ~is_dt & (s != "")
-    parts = s[rest].str.extract(_DATE_RE)
+    txt = s[rest]
+    parts = txt.str.extract(_DATE_RE)
+    compact = txt.str.extract(_COMPACT_DATE_RE)
+    use_compact = parts[0].isna() & compact[0].notna()
+    parts[use_compact] = compact[use_compact]
     year = pd.to_numeric(parts[0], errors="coerce")
     month = pd.to_numeric(parts[1], errors="coerce")
     day = pd.to_numeric(parts[2], errors="coerce").fillna(1)
@@ -175,8 +319,12 @@ def _parse_dates(c: Column, s: pd.Series, raw: pd.Series, source: str, problems:
     )
     ok &= parsed.notna()
     out[rest[rest].index[ok.values]] = parsed[ok]
-    bad_rows = rest[rest].index[~ok.values]
-    _bad(problems, source, c, s, s.index.isin(bad_rows), f"expected {c.accepted()}")
+    wrong = pd.Series(False, index=s.index)
+    wrong[rest[rest].index[~ok.values]] = True
+    serial = wrong & s.str.fullmatch(r"\d{5}(\.0+)?")
+    bad(wrong & ~serial, f"expected {c.accepted()}")
+    bad(serial, f"expected {c.accepted()}; this looks like an Excel date serial number: format the column as a "
+                "date in Excel (Format Cells > Date) or type the date")
     return out
 
 

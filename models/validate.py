@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
+
 import pandas as pd
 
 from .errors import Problem
-from .schema import LEADER_ROLES
+from .schema import LEADER_ROLES, SUBJECT_ZH
 
 
 def _row_list(rows) -> str:
@@ -67,7 +69,8 @@ def check_scenario(sc) -> list[Problem]:
     for role, col in (("principal", "principal_posts"), ("vice_principal", "vice_principal_posts")):
         holders = staff[(staff["role"] == role) & staff["school_id"].isin(school_ids)]
         for sid, grp in holders.groupby("school_id"):
-            allowed = posts.at[sid, col] if not isinstance(posts.at[sid, col], pd.Series) else posts.at[sid, col].iloc[0]
+            allowed = posts.at[sid, col]
+            allowed = allowed.iloc[0] if isinstance(allowed, pd.Series) else allowed
             if len(grp) > allowed:
                 extra = grp.index[int(allowed):]
                 for row in extra:
@@ -107,7 +110,11 @@ def check_scenario(sc) -> list[Problem]:
                                  "add a road (roads.csv) connecting it"))
 
     # Warnings: do not stop the run.
+    p += subject_warnings(staff, demand, p_src, d_src)
+    layout = getattr(sc, "layouts", {}).get("staff")
     no_home = staff.index[staff["home_lat"].isna() | staff["home_lon"].isna()]
+    if layout is not None and {"home_lat", "home_lon"} & set(layout.absent):
+        no_home = no_home[:0]  # the file's warning already names the absent columns
     if len(no_home):
         p.append(Problem(p_src, int(no_home[0]), "home_lat/home_lon", None,
                          f"home coordinates missing for {len(no_home)} people (rows {_row_list(no_home)}); "
@@ -115,3 +122,51 @@ def check_scenario(sc) -> list[Problem]:
     if demand.empty:
         p.append(Problem(d_src, None, None, None, "no lesson demand: coverage cannot be planned", severity="warning"))
     return p
+
+
+def closest_subject(value: str, known: list[str]) -> str | None:
+    """The known subject code whose English or Chinese name is closest to `value` (a typo such as 体肓 -> pe)."""
+    best, score = None, 0.0
+    for code in known:
+        for name in (code, SUBJECT_ZH.get(code, "")):
+            if name:
+                r = difflib.SequenceMatcher(None, value.lower(), name.lower()).ratio()
+                if r > score:
+                    best, score = code, r
+    return best if score >= 0.5 else None
+
+
+def _subject_name(code: str, like: str = "") -> str:
+    """A subject in both languages, in the language of `like` (what the user typed) first."""
+    if code not in SUBJECT_ZH:
+        return code
+    return f"{code} ({SUBJECT_ZH[code]})" if like.isascii() else f"{SUBJECT_ZH[code]} ({code})"
+
+
+def subject_warnings(staff: pd.DataFrame, demand: pd.DataFrame, p_src: str, d_src: str) -> list[Problem]:
+    """Teachers whose subject no school asks for get no lessons: name the rows and the likely subject."""
+    out: list[Problem] = []
+    taught = sorted(set(demand["subject"]) - {""})
+    teachers = staff[(staff["role"] == "teacher") & (staff["subject"] != "")]
+    for subj, grp in teachers[~teachers["subject"].isin(taught)].groupby("subject", sort=False):
+        rows = list(grp.index)
+        guess = closest_subject(subj, taught) or closest_subject(subj, list(SUBJECT_ZH))
+        if subj in SUBJECT_ZH:
+            what = f"{_subject_name(subj, subj)} is taught nowhere in {d_src}"
+        else:
+            what = f"'{subj}' is not a known subject and is taught nowhere in {d_src}"
+        hint = f"; did you mean {_subject_name(guess, subj)}?" if guess and guess != subj else \
+            f"; add its lessons to {d_src} or correct the subject"
+        also = f" (rows {_row_list(rows)})" if len(rows) > 1 else ""
+        out.append(Problem(p_src, int(rows[0]), "subject", subj,
+                           f"{what}, so {len(rows)} teacher(s){also} would get no lessons{hint}", severity="warning"))
+    teaching = set(staff["subject"])
+    for subj, grp in demand[~demand["subject"].isin(list(SUBJECT_ZH)) & ~demand["subject"].isin(teaching)].groupby(
+            "subject", sort=False):
+        guess = closest_subject(subj, list(SUBJECT_ZH))
+        hint = f"; did you mean {_subject_name(guess, subj)}?" if guess else ""
+        also = f" (rows {_row_list(grp.index)})" if len(grp) > 1 else ""
+        out.append(Problem(d_src, int(grp.index[0]), "subject", subj,
+                           f"'{subj}' is not a known subject and no teacher teaches it{also}, so its lessons stay "
+                           f"uncovered{hint}", severity="warning"))
+    return out

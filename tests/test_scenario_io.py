@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
+import re
+import zipfile
 
 import openpyxl
+import openpyxl.styles
 import pandas as pd
 import pytest
 from builders import build, person, school
@@ -146,7 +150,46 @@ def test_writing_is_atomic_and_leaves_inputs_alone(folder, tmp_path):
 def test_missing_required_column(folder):
     edit_csv(folder, "staff.csv", lambda d: d.drop(columns=["gender"]))
     (msg,) = messages(folder)
-    assert msg.startswith("staff.csv, row 1, column gender") and "missing" in msg
+    assert msg.startswith("staff.csv, row 1, column gender (性别)") and "missing" in msg
+
+
+def test_missing_column_a_rule_needs_is_an_error_not_a_zero(folder):
+    edit_csv(folder, "staff.csv", lambda d: d.drop(columns=["terms_at_school", "public_funded"]))
+    msgs = messages(folder)
+    assert len(msgs) == 2
+    assert msgs[0].startswith("staff.csv, row 1, column terms_at_school (本校连续任期数): missing column: R1")
+    assert msgs[1].startswith("staff.csv, row 1, column public_funded (是否公费师范生): missing column: R6")
+
+
+def test_missing_optional_columns_are_one_warning_with_their_defaults(folder):
+    edit_csv(folder, "staff.csv", lambda d: d.drop(columns=["itinerant_ok", "locked_school"]))
+    sc = Scenario.read(folder)
+    (w,) = [str(w) for w in sc.warnings if "optional" in str(w)]
+    assert w.startswith("staff.csv, row 1: optional column(s) not in the header row, so defaults are used: ")
+    assert "itinerant_ok (是否可走教) = true (是)" in w and "locked_school (锁定学校) = empty" in w
+    assert sc.staff["itinerant_ok"].all()
+
+
+def test_a_needed_column_empty_throughout_is_a_warning(folder):
+    edit_csv(folder, "staff.csv", lambda d: d.assign(terms_at_school=""))
+    (w,) = [str(w) for w in Scenario.read(folder).warnings if "every row" in str(w)]
+    assert w.startswith("staff.csv, row 1, column terms_at_school: the column is empty in every row, so 0 is used")
+    assert "R1" in w
+
+
+def test_which_columns_a_file_must_have():
+    """Required: every rule that reads the column would silently count zero without it (DOMAIN.md)."""
+    from rotaplan.models.schema import SCHOOLS, STAFF
+
+    must = {c.name for c in STAFF.columns if c.in_header}
+    assert must == {"person_id", "name", "gender", "birth_date", "role", "school_id", "subject", "degree",
+                    "backbone", "years_at_school", "terms_at_school", "contract_period", "period_years",
+                    "rural_service_years", "public_funded", "reserve_leader"}
+    assert {c.name for c in SCHOOLS.columns if not c.in_header} == {
+        "mountainous", "principal_posts", "vice_principal_posts", "staff_quota"}
+    for c in STAFF.columns:
+        if c.needed_by and c.name != "school_id":
+            assert re.match(r"R\d+", c.needed_by), c.name  # says which rule reads it
 
 
 def test_duplicate_ids(folder):
@@ -175,9 +218,11 @@ def test_bad_enumeration_date_and_numbers(folder):
     assert "staff.csv, row 3, column gender (value 'X'): expected one of M (男) / F (女)" in msgs
     assert "staff.csv, row 4, column birth_date (value '1990-13')" in msgs
     assert "staff.csv, row 5, column birth_date (value 'yesterday')" in msgs
-    assert "staff.csv, row 3, column years_at_school (value '-2'): expected a whole number >= 0" in msgs
+    assert ("staff.csv, row 3, column years_at_school (value '-2'): out of range: expected a whole number "
+            "from 0 to 60") in msgs
     assert "staff.csv, row 4, column years_at_school (value 'three')" in msgs
-    assert "schools.csv, row 3, column lat (value '136.2'): expected a number between -90 and 90" in msgs
+    assert "schools.csv, row 3, column lat (value '136.2'): out of range: expected a number between -90 and 90" \
+        in msgs
 
 
 def test_more_leaders_than_posts(folder):
@@ -255,3 +300,152 @@ def test_sample_travel_symmetric_finite_and_shortest():
             assert m[(a, b)] < float("inf")
         for a, b, c in itertools.product(ids[:6], ids[:6], ids[:6]):
             assert m[(a, c)] <= m[(a, b)] + m[(b, c)] + 1e-9
+
+
+# ---- office files ---------------------------------------------------------------------
+def _lines(path):
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def test_blank_lines_keep_the_row_numbers_excel_shows(folder):
+    lines = _lines(folder / "staff.csv")
+    lines.insert(2, "")
+    lines.insert(2, ",,,,")
+    lines[5] = lines[5].replace(",F,", ",X,")  # P3, now on row 6
+    (folder / "staff.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (msg,) = messages(folder)
+    assert msg.startswith("staff.csv, row 6, column gender (value 'X')")
+
+
+def test_a_title_line_above_the_header_is_skipped_with_a_warning(folder):
+    lines = _lines(folder / "demand.csv")
+    (folder / "demand.csv").write_text("\n".join(["2027年课时需求表,,", *lines]) + "\n", encoding="utf-8")
+    sc = Scenario.read(folder)
+    assert list(sc.demand.index) == [3, 4, 5, 6]
+    assert any(str(w).startswith("demand.csv, row 2: the header row is row 2; row(s) 1 above it") for w in sc.warnings)
+
+
+def test_utf16_without_bom_and_tab_separated_txt(folder):
+    text = (folder / "staff.csv").read_text(encoding="utf-8").replace(",", "\t")
+    (folder / "staff.csv").unlink()
+    (folder / "教职工.txt").write_bytes(text.encode("utf-16-le"))
+    assert list(Scenario.read(folder).staff["person_id"]) == ["P1", "P2", "P3", "N1"]
+
+
+def test_office_spellings_ticks_compact_dates_full_width_digits(folder):
+    edit_csv(folder, "staff.csv", lambda d: d.assign(
+        public_funded=["×", "×", "√", "×"], birth_date=["19750302", "1980-01-01", "1990年7月", "1980-01-01"],
+        years_at_school=["１", "1", "1", "0"]))
+    frames_equal(Scenario.read(folder), tiny())
+
+
+def test_plan_folders_read_their_csv_through_the_same_reader(tmp_path):
+    from rotaplan.models.scenario import read_csv_text
+
+    f = tmp_path / "assignments.csv"
+    f.write_bytes(codecs.BOM_UTF8 + b"person_id;move\n\nP1;stay\nP2;rotate\n")
+    df = read_csv_text(f)
+    assert list(df.columns) == ["person_id", "move"] and list(df.index) == [3, 4]
+    assert list(df["move"]) == ["stay", "rotate"]
+
+
+def _workbook(tmp_path):
+    tiny().write(tmp_path / "sc.xlsx")
+    return tmp_path / "sc.xlsx"
+
+
+def test_styled_empty_cells_are_empty_not_formulas(tmp_path):
+    path = _workbook(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["staff"]
+    col = [c.value for c in ws[1]].index("exempt_reason") + 1
+    for r in range(2, 20):  # formatted but empty, as office templates are
+        ws.cell(row=r, column=col).fill = openpyxl.styles.PatternFill("solid", fgColor="FFFF00")
+    ws["Z3"] = "=1+1"  # a formula in a remarks column: not read
+    wb.save(path)
+    frames_equal(Scenario.read(path), tiny())
+
+
+def test_a_formula_excel_calculated_is_read_as_its_value(tmp_path):
+    path = _workbook(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["staff"]
+    col = [c.value for c in ws[1]].index("years_at_school") + 1
+    ws.cell(row=3, column=col).value = "=0+1"
+    wb.save(path)
+    # What Excel saves: the formula and its last result. openpyxl writes no result, so add it.
+    tmp = tmp_path / "cached.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/") and b"<f>0+1</f>" in data:
+                data = re.sub(rb"<f>0\+1</f><v\s*/?>(</v>)?", b"<f>0+1</f><v>1</v>", data)
+                assert b"<v>1</v>" in data
+            dst.writestr(item, data)
+    frames_equal(Scenario.read(tmp), tiny())
+    with pytest.raises(ScenarioError) as exc:
+        Scenario.read(path)
+    (msg,) = [str(p) for p in exc.value.problems]
+    assert msg.startswith(f"sc.xlsx, sheet staff, row 3, column years_at_school, cell staff!{_letter(col)}3: ")
+
+
+def _letter(col):
+    return openpyxl.utils.get_column_letter(col)
+
+
+def test_a_hidden_sheet_alone_is_read_with_a_warning(tmp_path):
+    path = _workbook(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb["demand"].sheet_state = "hidden"
+    wb.save(path)
+    sc = Scenario.read(path)
+    assert len(sc.demand) == 4 and any("the demand sheet is hidden" in str(w) for w in sc.warnings)
+
+
+@pytest.mark.parametrize("name, expect", [
+    ("sc.xls", "File > Save As > Excel Workbook (*.xlsx)"), ("sc.ods", "Excel Workbook (*.xlsx)"),
+    ("staff.csv", "give the folder that holds schools.csv"),
+])
+def test_files_that_are_not_a_scenario_name_the_fix(tmp_path, name, expect):
+    (tmp_path / name).write_bytes(b"x")
+    (msg,) = messages(tmp_path / name)
+    assert msg.startswith(name) and expect in msg
+
+
+def test_a_folder_holding_only_a_workbook_points_at_it(tmp_path):
+    tiny().write(tmp_path / "sc.xlsx")
+    msgs = messages(tmp_path)
+    assert any("the folder holds sc.xlsx: give that workbook" in m for m in msgs)
+
+
+def test_a_csv_that_is_really_text_named_xlsx(tmp_path):
+    (tmp_path / "sc.xlsx").write_text("school_id,name\n", encoding="utf-8")
+    (msg,) = messages(tmp_path / "sc.xlsx")
+    assert "not an Excel workbook" in msg and "Save As" in msg
+
+
+@pytest.mark.parametrize("typed, code", [("体肓", "pe"), ("maths", "math"), ("数学课", "math"), ("Musik", "music"),
+                                         ("化学", "chemistry"), ("zzz", None)])
+def test_closest_subject_in_english_and_chinese(typed, code):
+    from rotaplan.models.schema import SUBJECT_ZH
+    from rotaplan.models.validate import closest_subject
+
+    assert closest_subject(typed, list(SUBJECT_ZH)) == code
+
+
+def test_the_builtin_sample_has_no_column_or_subject_warnings():
+    sc = Scenario.read()
+    assert [w.column for w in sc.warnings] == ["home_lat/home_lon"]
+
+
+def test_two_policy_files_are_an_error_a_sheet_and_a_file_a_warning(folder, tmp_path):
+    (folder / "政策参数.yaml").write_text("plan_year: 2027\n", encoding="utf-8")
+    (msg,) = messages(folder)
+    assert "policy.yaml and 政策参数.yaml both hold the policy" in msg
+    book = tmp_path / "book"
+    book.mkdir()
+    tiny().write(book / "sc.xlsx")
+    (book / "policy.yaml").write_text("plan_year: 2030\n", encoding="utf-8")
+    sc = Scenario.read(book / "sc.xlsx")
+    assert sc.policy.plan_year == 2027
+    assert any("policy.yaml beside the workbook is not read" in str(w) for w in sc.warnings)
