@@ -190,13 +190,22 @@ def sniff_separator(text: str) -> str:
     return ","
 
 
+def unreadable(exc: OSError) -> str:
+    """Why a file could not be opened, in words."""
+    if isinstance(exc, IsADirectoryError):
+        return "it is a folder, not a file"
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    return f"cannot read the file: {exc.strerror}"
+
+
 def read_csv(path: Path, known: Set[str] = frozenset(), name: str | None = None) -> RawTable:
     """Read a CSV (or Excel "Unicode text") file into a raw table; blank lines keep their row numbers."""
     name = name or path.name
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ScenarioError([Problem(name, None, None, None, f"cannot read the file: {exc.strerror}")]) from None
+        raise ScenarioError([Problem(name, None, None, None, unreadable(exc))]) from None
     text, problems = decode(data, name)
     if not text.strip():
         raise ScenarioError([Problem(name, None, None, None, "the file is empty: row 1 must be the header row")])
@@ -230,8 +239,7 @@ class Workbook:
         try:
             head = self.path.read_bytes()[:8]
         except OSError as exc:
-            raise ScenarioError([Problem(self.name, None, None, None, f"cannot read the file: {exc.strerror}")]) \
-                from None
+            raise ScenarioError([Problem(self.name, None, None, None, unreadable(exc))]) from None
         if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
             raise ScenarioError([Problem(self.name, None, None, None,
                                          "this is an old .xls workbook or a password-protected one; remove the "
