@@ -13,7 +13,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from .models import BUILTIN, Plan, Problem, Scenario, ScenarioError
+from .models import BUILTIN, Plan, Scenario, ScenarioError
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -194,18 +194,26 @@ def plan(scenario, out, time_limit, seed, workers, log, lang, whatif_path, db, l
 
 
 def _replan(sc: Scenario, lock_path, params, progress):
-    """`plan --lock`: the edited plan's legal decisions kept, illegal ones repaired, few others changed."""
+    """`plan --lock`: the edited plan's legal decisions kept, illegal ones repaired, few others changed.
+
+    The edited copy and the plan as rotaplan wrote it come from runs/source.py (the scenario must be the one
+    the plan was made from); the notes list who else changed and why."""
     from .optimizer.replan import replan
+    from .runs.source import open_plan
     from .validator import check_plan
 
-    edited = Plan.read(lock_path)
-    lock = Path(lock_path)
-    folder = lock if lock.is_dir() else lock.parent
-    original = None
-    if lock.suffix.lower() == ".xlsx" and (folder / "assignments.csv").exists():
-        original = Plan.read(folder)  # the plan as the optimizer wrote it, beside the edited workbook
-    result, state, _ = replan(sc, edited, check_plan(sc, edited), original, params, progress)
+    opened = open_plan(lock_path, sc, how_to_pass=_LOCK_HOW)
+    console.print(opened.what_was_read.replace("; scenario the scenario given", "; the scenario"), markup=False,
+                  soft_wrap=True)
+    for note in opened.notes:
+        err_console.print(f"[yellow]note:[/] {note}", soft_wrap=True)
+    edited = opened.plan
+    result, state, _ = replan(sc, edited, check_plan(sc, edited), opened.original, params, progress,
+                              source=Path(opened.file).name)
     return result, state
+
+
+_LOCK_HOW = "pass the scenario it was made from as SCENARIO (`rotaplan plan SCENARIO --lock PLAN`)"
 
 
 def _write_plan(result: Plan, sc: Scenario, scenario_path, out, params, whatif=None, lang: str = "en",
@@ -213,9 +221,11 @@ def _write_plan(result: Plan, sc: Scenario, scenario_path, out, params, whatif=N
     from .reports.report import write_report
     from .models.workbook import write_plan_workbook
 
-    meta = {"scenario": str(Path(scenario_path).resolve()) if scenario_path else "builtin:laiwu",
+    from .models.provenance import plan_stamp, stamp
+
+    meta = {**stamp(sc, scenario_path), **plan_stamp(result),  # check, explain, routes and --lock use them
             "seed": params.seed, "workers": params.workers, "time_limit": params.time_limit, "lang": lang}
-    extra = {"plan.xlsx": lambda p: write_plan_workbook(result, sc, p, lang=lang),
+    extra = {"plan.xlsx": lambda p: write_plan_workbook(result, sc, p, lang=lang, about=meta),
              "report.html": lambda p: write_report(result, sc, p, violations)}
     if whatif is not None:  # the changed scenario goes with the plan, so `check` and `routes` find it
         meta.update(base_scenario=meta["scenario"], whatif=whatif.name,
@@ -286,9 +296,9 @@ def check(plan_path, scenario):
     SCENARIO defaults to the scenario the plan was made from. Exit 1 when a hard rule is broken."""
     from .validator import check_plan
 
-    pl = Plan.read(plan_path)
-    sc = load(scenario or _plan_scenario(plan_path))
-    violations = check_plan(sc, pl)
+    opened = _open_plan(plan_path, scenario, "pass the scenario it was made from as SCENARIO "
+                                             "(`rotaplan check PLAN SCENARIO`)")
+    violations = check_plan(opened.scenario, opened.plan)
     for v in violations:
         console.print(f"- {v}", markup=False, soft_wrap=True)  # one line per violation, easy to grep
     hard = sum(v.hard for v in violations)
@@ -297,12 +307,21 @@ def check(plan_path, scenario):
 
 
 def _plan_scenario(plan_path) -> str | None:
-    p = Path(plan_path)
-    meta = (p if p.is_dir() else p.parent) / "meta.json"
-    if meta.exists():
-        s = json.loads(meta.read_text(encoding="utf-8")).get("scenario", "")
-        return None if s.startswith("builtin:") else s
-    return None
+    """The scenario path a plan records (None: the built-in sample); an error when it records none."""
+    from .runs.source import recorded_scenario
+
+    return recorded_scenario(plan_path, _LOCK_HOW)
+
+
+def _open_plan(plan_path, scenario, how_to_pass: str):
+    """The plan (the edited copy where one was edited) and its scenario, verified; says what it read."""
+    from .runs.source import open_plan
+
+    opened = open_plan(plan_path, scenario, read_scenario=load, how_to_pass=how_to_pass)
+    console.print(opened.what_was_read, markup=False, soft_wrap=True)
+    for note in opened.notes:
+        err_console.print(f"[yellow]note:[/] {note}", soft_wrap=True)
+    return opened
 
 
 # ---- routes -----------------------------------------------------------------------------
@@ -315,12 +334,8 @@ def routes(person, plan_path, scenario):
     """Print PERSON's itinerant-teaching week from PLAN (default folder: plan): days, stops, lessons, minutes."""
     from .reports.routes import week_text
 
-    if not Path(plan_path).exists():
-        raise ScenarioError([Problem(str(plan_path), None, None, None,
-                                     "no such plan: run `rotaplan plan --out DIR` first")])
-    pl = Plan.read(plan_path)
-    sc = load(scenario or _plan_scenario(plan_path))
-    console.print(week_text(pl, sc, person), markup=False)
+    opened = _open_plan(plan_path, scenario, "pass the scenario it was made from with --scenario")
+    console.print(week_text(opened.plan, opened.scenario, person), markup=False)
 
 
 # ---- explain ----------------------------------------------------------------------------
@@ -337,12 +352,8 @@ def explain(person, plan_path, scenario):
     with more priority points, named)."""
     from .reports.explain import explain as explain_person
 
-    if not Path(plan_path).exists():
-        raise ScenarioError([Problem(str(plan_path), None, None, None,
-                                     "no such plan: run `rotaplan plan --out DIR` first")])
-    pl = Plan.read(plan_path)
-    sc = load(scenario or _plan_scenario(plan_path))
-    console.print(explain_person(sc, pl, person).text(), markup=False, soft_wrap=True)
+    opened = _open_plan(plan_path, scenario, "pass the scenario it was made from with --scenario")
+    console.print(explain_person(opened.scenario, opened.plan, person).text(), markup=False, soft_wrap=True)
 
 
 # ---- run history: runs, show, compare, sweep -----------------------------------------------

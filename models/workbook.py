@@ -2,9 +2,12 @@
 
 Sheets: Moves (only people whose school or role changes), Assignments (everyone), Itinerant (one row
 per stop), KPIs (before / after / target), Compliance, Unfilled (leader posts and lessons left
-uncovered). With ``lang="zh"`` the sheet names, the headers and the coded values (roles, move kinds,
-areas, compliance status) are written in Chinese; `read_plan_workbook` reads either language back, so a
-plan.xlsx edited by hand in Excel or LibreOffice can be checked (`rotaplan check`).
+uncovered), About (the scenario the plan was made from and the fingerprints of models/provenance.py, so
+that a plan.xlsx copied away from its folder still knows its scenario). With ``lang="zh"`` the sheet
+names, the headers and the coded values (roles, move kinds, areas, compliance status) are written in
+Chinese; `read_plan_workbook` reads either language back, so a plan.xlsx edited by hand in Excel, WPS or
+LibreOffice can be checked (`rotaplan check`). Assignments and Itinerant are the plan; Moves, KPIs,
+Compliance and Unfilled are computed from them (an edit in Moves is refused by `check`, runs/source.py).
 """
 
 from __future__ import annotations
@@ -33,10 +36,10 @@ ZH_HEADERS = {
     "day": "星期", "seq": "顺序", "school_id": "学校代码", "school_name": "学校名称", "township": "街道镇",
     "lessons": "课时", "travel_minutes": "路程分钟", "rule": "规则", "status": "状态", "detail": "说明",
     "figure": "指标", "meaning": "含义", "before": "调整前", "after": "调整后", "target": "目标",
-    "kind": "类别", "what": "项目", "amount": "数量",
+    "kind": "类别", "what": "项目", "amount": "数量", "key": "参数", "value": "值",
 }
 ZH_SHEETS = {"Moves": "调动", "Assignments": "全部人员", "Itinerant": "走教", "KPIs": "指标",
-             "Compliance": "合规", "Unfilled": "未满足"}
+             "Compliance": "合规", "Unfilled": "未满足", "About": "说明"}
 
 # Coded values written in Chinese with --lang zh (and read back from either language).
 ZH_VALUES = {
@@ -172,8 +175,42 @@ def unfilled_table(plan, sc) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["kind", "school_id", "school_name", "what", "amount"])
 
 
-def plan_sheets(plan, sc, lang: str = "en") -> dict[str, pd.DataFrame]:
-    """The six sheets of plan.xlsx with English headers and values (see `localise`)."""
+# The About sheet: key -> what it means (English, Chinese). Keys stay English in both languages: they are read.
+ABOUT_KEYS = {
+    "scenario": ("the scenario the plan was made from (a path, or builtin:laiwu)", "制定本方案所用的情景数据"),
+    "fingerprint": ("fingerprint of that scenario's content: check and --lock refuse a scenario that differs",
+                    "情景数据内容指纹：数据不同则拒绝检查"),
+    "plan_fingerprint": ("fingerprint of the decisions as rotaplan wrote them: tells a hand edit from the plan",
+                         "方案原始决定的指纹：用于识别手工修改"),
+    "placement_fingerprint": ("fingerprint of who goes where as rotaplan wrote it (what sheet Moves shows)",
+                              "原始人员安排的指纹（与“调动”工作表对应）"),
+    "edit": ("Edit the sheet Assignments (and Itinerant); Moves, KPIs, Compliance and Unfilled are computed "
+             "from it, and `rotaplan check` refuses edits there.",
+             "请在“全部人员”（及“走教”）工作表中修改；“调动”“指标”“合规”“未满足”由其生成，在其中修改会被拒绝。"),
+}
+SIDE_SHEETS = ("Moves", "About")
+
+
+def about_table(plan, about: dict | None, lang: str = "en") -> pd.DataFrame:
+    """The About sheet: the scenario stamp (models/provenance.py) and the plan's own fingerprint."""
+    from .provenance import plan_stamp
+
+    values = {**(about or {}), **plan_stamp(plan), "edit": ""}
+    rows = [{"key": k, "value": str(values.get(k, "") or ""), "meaning": m[1] if lang == "zh" else m[0]}
+            for k, m in ABOUT_KEYS.items()]
+    return pd.DataFrame(rows, columns=["key", "value", "meaning"])
+
+
+def about_from_sheet(df: pd.DataFrame | None) -> dict:
+    """The About sheet back to {key: value} (English or Chinese headers); {} without one."""
+    if df is None or df.empty or not {"key", "value"} <= set(df.columns):
+        return {}
+    return {str(k).strip(): str(v).strip() for k, v in zip(df["key"], df["value"])
+            if str(k).strip() in ABOUT_KEYS and str(v).strip()}
+
+
+def plan_sheets(plan, sc, lang: str = "en", about: dict | None = None) -> dict[str, pd.DataFrame]:
+    """The seven sheets of plan.xlsx with English headers and values (see `localise`)."""
     return {
         "Moves": moves_table(plan, sc),
         "Assignments": assignments_table(plan, sc),
@@ -181,6 +218,7 @@ def plan_sheets(plan, sc, lang: str = "en") -> dict[str, pd.DataFrame]:
         "KPIs": kpi_table(plan, lang),
         "Compliance": plan.compliance.reset_index(drop=True),
         "Unfilled": unfilled_table(plan, sc),
+        "About": about_table(plan, about, lang),
     }
 
 
@@ -197,12 +235,14 @@ def localise(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out.rename(columns=ZH_HEADERS)
 
 
-def write_plan_workbook(plan, sc, path: Path, lang: str = "en") -> None:
-    """Write plan.xlsx. openpyxl's write-only mode streams the rows, so 100,000 staff stay fast."""
+def write_plan_workbook(plan, sc, path: Path, lang: str = "en", about: dict | None = None) -> None:
+    """Write plan.xlsx. openpyxl's write-only mode streams the rows, so 100,000 staff stay fast.
+
+    `about`: the scenario stamp (models/provenance.py `stamp`: scenario, fingerprint) for the About sheet."""
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
     wb = Workbook(write_only=True)
-    for name, df in plan_sheets(plan, sc, lang).items():
+    for name, df in plan_sheets(plan, sc, lang, about).items():
         out = localise(df, lang)
         ws = wb.create_sheet(ZH_SHEETS[name] if lang == "zh" else name)
         ws.freeze_panes = "A2"
@@ -257,7 +297,8 @@ READ_SHEETS = ("Assignments", "Itinerant", "KPIs", "Compliance")
 def read_plan_workbook(path: Path, sheets=READ_SHEETS) -> dict[str, pd.DataFrame]:
     """The sheets of a plan.xlsx by English sheet name, with English headers and values, as text cells.
 
-    Only `sheets` are read (Moves and Unfilled are for reading, not for checking). Display-only columns
+    Only `sheets` are read (Unfilled, KPIs and Compliance are recomputed by every check; Moves and About are
+    read by runs/source.py to refuse edits in Moves and to find the scenario). Display-only columns
     (school names, subject) are dropped: the codes are what count, so a hand edit of a school code is
     what the check sees.
     """
@@ -272,6 +313,7 @@ def read_plan_workbook(path: Path, sheets=READ_SHEETS) -> dict[str, pd.DataFrame
                 continue
             df = english(pd.read_excel(xf, sheet_name=name, dtype=str, keep_default_na=False))
             out[key] = df.drop(columns=[c for c in DISPLAY_ONLY.get(key, ()) if c in df.columns])
+            out[key].attrs["sheet"] = str(name)  # as the workbook names it, for messages
     return out
 
 
