@@ -3,7 +3,9 @@
 The office edits a plan by hand. Its edits are the rows whose role or school differs from the plan as
 rotaplan wrote it (runs/source.py finds that original). An edit that keeps every hard rule becomes an
 office lock (`locked_school`; a promotion by hand is held by the reference, below, as a lock keeps no
-role). An edit that breaks a hard rule is repaired: the stages are pointed at the original decision.
+role); so does an edit whose only fault is to overfill a school or a township's posts, since moving
+people who were not edited makes room. An edit whose own row breaks a hard rule is repaired: the stages
+are pointed at the original decision.
 Everyone else keeps the edited plan's decision as a *reference* (a large `weights.keep_reference` cost per
 changed person), so a rotation stays a rotation with its rules and reason, an exchange an exchange, and
 only what the locks and the repairs force changes. The report names each kept edit, each repair and
@@ -35,6 +37,8 @@ class LockReport:
     kept: list[str] = field(default_factory=list)  # legal hand edits, kept as office locks
     not_kept: dict[str, str] = field(default_factory=dict)  # legal edits the new plan could not keep -> why
     repaired: dict[str, str] = field(default_factory=dict)  # person -> the hard rule(s) their edit broke
+    # edits that overfilled a school or a township's posts (rules): locked all the same, others make room
+    made_room: dict[str, str] = field(default_factory=dict)
     changed: list[str] = field(default_factory=list)  # everyone else whose outcome differs from the edited plan
     unattributed: list[str] = field(default_factory=list)  # hard violations of the edited plan no edit explains
 
@@ -42,14 +46,16 @@ class LockReport:
         """The notes `plan --lock` prints and the run history keeps: counts, then a short table."""
         a = plan.assignments.set_index("person_id")
         e = edited.drop_duplicates("person_id").set_index("person_id")
-        out = [f"Re-planned around the edits of {self.source}: {len(self.kept)} legal edit(s) kept as office "
-               f"locks, {len(self.repaired)} edit(s) that broke a hard rule repaired, {len(self.changed)} other "
-               f"people changed."]
+        out = [f"Re-planned around the edits of {self.source}: {len(self.kept)} edit(s) kept as office locks, "
+               f"{len(self.repaired)} edit(s) that broke a hard rule repaired, {len(self.changed)} other people "
+               "changed."]
         if not self.edits_known:
             out.append("  The plan as rotaplan wrote it was not found beside the edited one, so the edits cannot be "
                        "told apart: every decision was kept where the hard rules allow, none locked.")
         for pid in self.kept:
-            out.append(f"  kept {_who(a, pid)}: {_post(e, pid)}, as edited.")
+            room = (f"; others moved to make room for it ({' and '.join(self.made_room[pid].split(';'))})"
+                    if pid in self.made_room else "")
+            out.append(f"  kept {_who(a, pid)}: {_post(e, pid)}, as edited{room}.")
         for pid, why in self.not_kept.items():
             out.append(f"  NOT kept {_who(a, pid)}: edited {_post(e, pid)}, now {_post(a, pid)}: {why}")
         for pid, rule in self.repaired.items():
@@ -105,8 +111,8 @@ def blame(sc, edited: pd.DataFrame, violations, edited_ids: list[str]) -> tuple[
     """Who a hard violation of the edited plan is about: (personal, shared, unattributed).
 
     personal: person -> rules, the person's own row breaks them; shared: edited person -> rules, their edit
-    takes part in a school's or township's violation (a quota, a leader post, a district director), where
-    keeping some of the edits may be legal; unattributed: violations that no edit explains."""
+    takes part in a school's or township's violation (a quota, a leader post, a district director), which
+    moving people who were not edited may resolve; unattributed: violations that no edit explains."""
     staff = set(sc.staff["person_id"])
     towns = sc.schools.set_index("school_id")["township"]
     e = edited.drop_duplicates("person_id").set_index("person_id")
@@ -158,19 +164,21 @@ def replan(sc, edited, violations, original=None, params: SolveParams | None = N
     work = sc.copy()
     staff = work.staff
     row_of = pd.Series(staff.index, index=staff["person_id"])
-    reference = {pid: (role, school) for pid, role, school in zip(e["person_id"], e["role_after"], e["to_school"])
-                 if pid not in personal}
+    # person -> (role_after, to_school, period2_school): what the stages keep where the hard rules allow
+    reference = {pid: (role, school, p2) for pid, role, school, p2
+                 in zip(e["person_id"], e["role_after"], e["to_school"], e["period2_school"]) if pid not in personal}
     locked = []
     for pid in changed_rows:
         if pid not in row_of.index:
             continue
-        if pid in personal or pid in shared:
-            rules = personal.get(pid, "").split(";") + shared.get(pid, "").split(";")
-            report.repaired[pid] = ";".join(r for r in dict.fromkeys(rules) if r)
-            if pid in personal and o_by is not None and pid in o_by.index:
+        if pid in personal:
+            report.repaired[pid] = personal[pid]
+            if o_by is not None and pid in o_by.index:
                 # the repair points back at the original decision, which kept the rules
-                reference[pid] = (o_by.at[pid, "role_after"], o_by.at[pid, "to_school"])
+                reference[pid] = (o_by.at[pid, "role_after"], o_by.at[pid, "to_school"], o_by.at[pid, "period2_school"])
             continue
+        if pid in shared:  # the office's intent: others (not edited) make room where the rules allow
+            report.made_room[pid] = shared[pid]
         r = e_by.loc[pid]
         if r["role_after"] == "retired" or not r["to_school"]:
             continue
@@ -181,7 +189,7 @@ def replan(sc, edited, violations, original=None, params: SolveParams | None = N
     plan, state = plan_scenario(work, params, progress=progress, reference=reference)
     after = plan.assignments.drop_duplicates("person_id").set_index("person_id")
     for pid in locked:
-        want = (e_by.at[pid, "role_after"], e_by.at[pid, "to_school"])
+        want = (e_by.at[pid, "role_after"], e_by.at[pid, "to_school"])  # the edit as made
         got = (after.at[pid, "role_after"], after.at[pid, "to_school"])
         if got == want:
             report.kept.append(pid)
@@ -205,7 +213,7 @@ def _mark_office_edits(plan, e_by: pd.DataFrame, report: LockReport, source: str
     a = plan.assignments
     repaired = a["person_id"].isin(report.repaired)
     reason = a["reason"].astype(str)
-    edited_words = "the edited plan" if source == "the edited plan" else f"the edited plan ({source})"
+    edited_words = "the edited plan" if source == "the edited plan" else f"the edited {source}"
     a["reason"] = reason.where(repaired, reason.str.replace("the reference plan", edited_words, regex=False))
     a.loc[repaired, "reason"] = reason[repaired].str.replace("the reference plan", "the plan as first written",
                                                              regex=False)

@@ -73,7 +73,7 @@ def test_replan_keeps_the_legal_edit_repairs_the_illegal_ones_and_changes_few_ot
     assert report.kept == ["T6"]
     assert set(report.repaired) == {"PU1", "PR1", "T5"}
     assert report.changed == []  # nobody else needs to change
-    assert any("1 legal edit(s) kept as office locks, 3 edit(s) that broke a hard rule repaired, 0 other people "
+    assert any("1 edit(s) kept as office locks, 3 edit(s) that broke a hard rule repaired, 0 other people "
                "changed" in n for n in state.notes), state.notes
     assert "Nobody else changed." in state.notes
     assert "kept as an office lock" in a.at["T6", "reason"]
