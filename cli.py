@@ -153,8 +153,9 @@ def generate(n_staff, seed, laiwu, plan_year, out):
 @click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
               help="run history database (default: $ROTAPLAN_DB or ~/.local/share/rotaplan/runs.sqlite)")
 @click.option("--lock", "lock_path", type=click.Path(exists=True), default=None,
-              help="a hand-edited plan (folder or plan.xlsx): keep its legal edits, repair the illegal ones, "
-                   "change as few other decisions as possible")
+              help="a hand-edited plan (folder, plan.xlsx or assignments.csv): keep its legal edits as office "
+                   "locks, repair the illegal ones, change as few other decisions as possible (SCENARIO: the one "
+                   "the plan records)")
 @friendly
 def plan(scenario, out, time_limit, seed, workers, log, lang, whatif_path, db, lock_path):
     """Plan who moves where from 1 September for SCENARIO and write the plan folder.
@@ -291,9 +292,12 @@ def _print_plan_summary(result: Plan, violations) -> None:
 @click.argument("scenario", required=False, type=click.Path())
 @friendly
 def check(plan_path, scenario):
-    """Check a PLAN folder or plan.xlsx (possibly edited by hand) against every rule.
+    """Check a PLAN (a plan folder, its plan.xlsx or assignments.csv, or a plan.xlsx anywhere), edited by
+    hand or not, against every rule.
 
-    SCENARIO defaults to the scenario the plan was made from. Exit 1 when a hard rule is broken."""
+    In a folder, the copy that was edited is read (plan.xlsx or the CSV files) and the first line says
+    which. SCENARIO defaults to the scenario the plan records (meta.json, or the About sheet of
+    plan.xlsx); one whose content differs from it is refused. Exit 1 when a hard rule is broken."""
     from .validator import check_plan
 
     opened = _open_plan(plan_path, scenario, "pass the scenario it was made from as SCENARIO "
