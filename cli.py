@@ -204,8 +204,7 @@ def _replan(sc: Scenario, lock_path, params, progress):
     from .validator import check_plan
 
     opened = open_plan(lock_path, sc, how_to_pass=_LOCK_HOW)
-    console.print(opened.what_was_read.replace("; scenario the scenario given", "; the scenario"), markup=False,
-                  soft_wrap=True)
+    console.print(opened.what_was_read, markup=False, soft_wrap=True)
     for note in opened.notes:
         err_console.print(f"[yellow]note:[/] {note}", soft_wrap=True)
     edited = opened.plan
@@ -222,7 +221,7 @@ def _write_plan(result: Plan, sc: Scenario, scenario_path, out, params, whatif=N
     from .reports.report import write_report
     from .models.workbook import write_plan_workbook
 
-    from .models.provenance import plan_stamp, stamp
+    from .models.provenance import plan_stamp, stamp, workbook_stamp
 
     meta = {**stamp(sc, scenario_path), **plan_stamp(result),  # check, explain, routes and --lock use them
             "seed": params.seed, "workers": params.workers, "time_limit": params.time_limit, "lang": lang}
@@ -232,7 +231,8 @@ def _write_plan(result: Plan, sc: Scenario, scenario_path, out, params, whatif=N
         meta.update(base_scenario=meta["scenario"], whatif=whatif.name,
                     scenario=str(Path(out).resolve() / "scenario"))
         extra["scenario"] = lambda p: sc.write(p)
-    extra["meta.json"] = lambda p: p.write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+    extra["meta.json"] = lambda p: p.write_text(json.dumps({**meta, **workbook_stamp(p.parent / "plan.xlsx")},
+                                                           indent=2, ensure_ascii=False), encoding="utf-8")
     result.write(out, extra_files=extra)
 
 

@@ -83,6 +83,15 @@ def plan_stamp(plan) -> dict:
     return {"plan_fingerprint": plan_fingerprint(plan), "placement_fingerprint": placement_fingerprint(plan)}
 
 
+def workbook_stamp(path) -> dict:
+    """{"workbook_sha256": ...} of a written plan.xlsx ({} when there is none): a workbook whose bytes are
+    unchanged need not be read to know it is unedited (reading a large one takes seconds)."""
+    path = Path(path)
+    if not path.is_file():
+        return {}
+    return {"workbook_sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+
+
 def short(fp: str) -> str:
     """A fingerprint as people compare it: its first 12 characters."""
     return (fp or "")[:12] or "none"

@@ -27,7 +27,8 @@ import pandas as pd
 
 from ..models.errors import Problem, ScenarioError
 from ..models.plan import Plan, derive_moves
-from ..models.provenance import BUILTIN_NAME, fingerprint, placement_fingerprint, plan_fingerprint, short
+from ..models.provenance import (BUILTIN_NAME, fingerprint, placement_fingerprint, plan_fingerprint, short,
+                                 workbook_stamp)
 from ..models.scenario import Scenario
 
 _OUTCOME = ["role_after", "to_school", "period2_school", "director_of"]
@@ -43,11 +44,6 @@ class OpenedPlan:
     original: Plan | None = None  # the plan as rotaplan wrote it, where known (plan --lock tells edits by it)
     file: str = ""  # the file the plan was read from
     notes: list[str] = field(default_factory=list)  # further facts worth printing
-
-    @property
-    def edited(self) -> list[str]:
-        """People whose role or school differs from the plan rotaplan wrote ([] when unknown or unedited)."""
-        return [] if self.original is None else changed_people(self.plan, self.original, ["role_after", "to_school"])
 
 
 def open_plan(plan_path, scenario: str | Path | Scenario | None = None,
@@ -65,15 +61,13 @@ def open_plan(plan_path, scenario: str | Path | Scenario | None = None,
     src = _Sources.find(path)
     notes: list[str] = []
     chosen, original = src.choose(notes)
-    if src.xlsx is not None:  # the workbook is where the office edits, whichever copy is read
+    if src.xlsx is not None and not src.workbook_as_written:  # where the office edits, whichever copy is read
         original = _check_moves_sheet(src, src.plan("xlsx"), chosen, original, notes)
     what = src.what(chosen, original)
     if original is not None and original is not chosen:
         notes += _clear_stale_figures(chosen, original)
     sc, sc_what = _scenario(src, scenario, read_scenario, how_to_pass, notes)
     notes += _derive(chosen, sc, src.label(chosen))
-    if original is not None and original is not chosen:
-        _derive(original, sc, "")
     return OpenedPlan(chosen, sc, f"{what}; {sc_what}.", original, src.label(chosen), notes)
 
 
@@ -106,9 +100,10 @@ class _Sources:
     meta: dict
     meta_path: Path | None
     _plans: dict = field(default_factory=dict)
+    _as_written: bool | None = None
 
     @classmethod
-    def find(cls, path: Path) -> "_Sources":
+    def find(cls, path: Path) -> _Sources:
         if path.is_dir():
             folder, named, csv, xlsx = path, "folder", path / "assignments.csv", path / "plan.xlsx"
             if not csv.exists() and not xlsx.exists():
@@ -148,10 +143,23 @@ class _Sources:
     def about(self) -> dict:
         from ..models.workbook import about_from_sheet
 
-        return about_from_sheet(self.plan("xlsx").side_sheets.get("About")) if self.xlsx is not None else {}
+        if self.xlsx is None or self.workbook_as_written:  # then meta.json says the same
+            return {}
+        return about_from_sheet(self.plan("xlsx").side_sheets.get("About"))
+
+    @property
+    def workbook_as_written(self) -> bool:
+        """The workbook's bytes are those rotaplan wrote (meta.json's workbook_sha256): unedited, unread."""
+        if self._as_written is None:
+            rec = self.meta.get("workbook_sha256")
+            self._as_written = bool(rec) and self.xlsx is not None and \
+                workbook_stamp(self.xlsx).get("workbook_sha256") == rec
+        return self._as_written
 
     def _workbook_of_this_folder(self) -> bool:
         """Whether the workbook belongs to the meta.json (and CSV files) of its folder."""
+        if self.workbook_as_written:
+            return True
         if self.meta_path is None:
             return self.csv is None or self.named != "xlsx"
         about = self.about()
@@ -181,11 +189,14 @@ class _Sources:
     def choose(self, notes: list[str]) -> tuple[Plan, Plan | None]:
         """The copy to read and the original (the plan as rotaplan wrote it) where known."""
         recorded = self.record.get("plan_fingerprint", "")
-        copies = {k: self.plan(k) for k, f in (("csv", self.csv), ("xlsx", self.xlsx)) if f is not None}
-        fp = {k: plan_fingerprint(p) for k, p in copies.items()}
+        have = [k for k, f in (("csv", self.csv), ("xlsx", self.xlsx)) if f is not None]
+        # A workbook with the bytes rotaplan wrote holds the recorded decisions; it is read only if needed.
+        fp = {k: recorded if k == "xlsx" and self.workbook_as_written and recorded else plan_fingerprint(self.plan(k))
+              for k in have}
         pristine = {k for k, f in fp.items() if f == recorded}
-        if len(copies) == 1:
-            (key, chosen), = copies.items()
+        if len(have) == 1:
+            key = have[0]
+            chosen = self.plan(key)
             if not recorded:
                 notes.append(f"{self.label(chosen)} records no plan fingerprint (a plan of an older rotaplan): hand "
                              "edits cannot be told apart from the plan as rotaplan wrote it.")
@@ -199,7 +210,7 @@ class _Sources:
         elif "xlsx" in pristine:
             key = "csv"
         elif recorded:
-            n = changed_people(copies["xlsx"], copies["csv"])
+            n = changed_people(self.plan("xlsx"), self.plan("csv"))
             raise ScenarioError([Problem(str(self.folder), None, None, None,
                                          "plan.xlsx and assignments.csv were both changed since rotaplan wrote them, "
                                          f"and they differ ({len(n)} people: {_names(n)}): say which one to read, "
@@ -210,10 +221,10 @@ class _Sources:
                          "assignments.csv and is taken as the edited copy, assignments.csv as the plan as written.")
         other = "csv" if key == "xlsx" else "xlsx"
         if key in pristine:
-            return copies[key], copies[key]
+            return self.plan(key), self.plan(key)
         if other in pristine or not recorded:
-            return copies[key], copies[other]
-        return copies[key], None
+            return self.plan(key), self.plan(other)
+        return self.plan(key), None
 
     def what(self, chosen: Plan, original: Plan | None) -> str:
         """Which file is read and how it relates to the plan as rotaplan wrote it, in one sentence."""
@@ -240,6 +251,8 @@ class _Sources:
 
 
 _RECORDED = ("scenario", "fingerprint", "plan_fingerprint", "placement_fingerprint")
+
+
 
 
 # ---- figures a hand edit leaves stale ------------------------------------------------------------
@@ -369,13 +382,13 @@ def _scenario(src: _Sources, scenario, read_scenario, how_to_pass: str, notes: l
     record = src.record
     recorded_fp = record.get("fingerprint", "")
     if isinstance(scenario, Scenario):
-        sc, used = scenario, "the scenario given"
+        sc, used = scenario, f"'{scenario.name}'"
     elif scenario:
         sc, used = read_scenario(str(scenario)), str(scenario)
     else:
         path = _recorded_path(src, how_to_pass)
         sc = read_scenario(path)
-        used = path or "the built-in sample district (builtin:laiwu)"
+        used = path or BUILTIN_NAME
     actual = fingerprint(sc)
     if recorded_fp and actual != recorded_fp:
         made_from = record.get("scenario") or "another scenario"
@@ -398,7 +411,7 @@ def _derive(plan: Plan, sc: Scenario, label: str) -> list[str]:
     derived = derive_moves(a, sc)
     differ = a.index[(a["move"] != derived) & (a["move"] != "")]
     notes = []
-    if label and len(differ):
+    if len(differ):
         shown = [f"{a.at[i, 'person_id']} (row {i}: '{a.at[i, 'move']}' read as '{derived[i]}')" for i in differ[:10]]
         more = f" and {len(differ) - 10} more" if len(differ) > 10 else ""
         notes.append(f"{Path(label).name}: {len(differ)} row(s) whose move does not match their schools and roles; "

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from rotaplan.cli import main
 from rotaplan.models import Plan, Scenario
-from rotaplan.models.provenance import fingerprint, plan_fingerprint, placement_fingerprint
+from rotaplan.models.provenance import fingerprint, placement_fingerprint, plan_fingerprint
 
 SOLVE = ["--time-limit", "5", "--workers", "1", "--seed", "0"]
 
