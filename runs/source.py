@@ -27,8 +27,14 @@ import pandas as pd
 
 from ..models.errors import Problem, ScenarioError
 from ..models.plan import Plan, derive_moves
-from ..models.provenance import (BUILTIN_NAME, fingerprint, placement_fingerprint, plan_fingerprint, short,
-                                 workbook_stamp)
+from ..models.provenance import (
+    BUILTIN_NAME,
+    fingerprint,
+    placement_fingerprint,
+    plan_fingerprint,
+    short,
+    workbook_stamp,
+)
 from ..models.scenario import Scenario
 
 _OUTCOME = ["role_after", "to_school", "period2_school", "director_of"]
@@ -137,7 +143,9 @@ class _Sources:
 
     def plan(self, which: str) -> Plan:
         if which not in self._plans:
-            self._plans[which] = Plan.read(self.csv if which == "csv" else self.xlsx)
+            path = self.csv if which == "csv" else self.xlsx
+            assert path is not None, which  # only copies that exist are read
+            self._plans[which] = Plan.read(path)
         return self._plans[which]
 
     def about(self) -> dict:
@@ -164,7 +172,7 @@ class _Sources:
             return self.csv is None or self.named != "xlsx"
         about = self.about()
         if not about:  # an older workbook: only the folder's own plan.xlsx
-            return self.xlsx.name.lower() == "plan.xlsx"
+            return self.xlsx is not None and self.xlsx.name.lower() == "plan.xlsx"
         keys = ("fingerprint", "plan_fingerprint")
         return all(about.get(k) == self.meta.get(k) for k in keys if self.meta.get(k))
 
@@ -295,16 +303,17 @@ def _check_moves_sheet(src: _Sources, workbook: Plan, chosen: Plan, original: Pl
     moves.index = pd.RangeIndex(2, len(moves) + 2)
     moves = moves[moves["person_id"].str.strip() != ""]
     record = src.record
+    book = src.xlsx.name if src.xlsx is not None else "plan.xlsx"
     if original is None and workbook is chosen and record.get("placement_fingerprint"):
         rebuilt = _rebuild_original(chosen, moves)
         if rebuilt is not None and placement_fingerprint(rebuilt) == record["placement_fingerprint"]:
             original = rebuilt
     if original is None and not record.get("placement_fingerprint"):
-        notes.append(f"{src.xlsx.name} has no About sheet with a placement fingerprint (an older workbook): edits "
+        notes.append(f"{book} has no About sheet with a placement fingerprint (an older workbook): edits "
                      f"in sheet {sheet} cannot be detected; only sheet {assign_sheet} is read.")
         return original
     ref = _outcomes(original if original is not None else workbook, _OUTCOME)
-    where = f"{src.xlsx.name}, sheet {sheet}"
+    where = f"{book}, sheet {sheet}"
     problems = []
     for row, r in moves.iterrows():
         pid = r["person_id"].strip()
