@@ -81,7 +81,7 @@ class Plan:
             kpis, comp, src = kpis_from_sheet(sheets.get("KPIs")), sheets.get("Compliance"), path.name
             if comp is not None and not set(COMPLIANCE_COLUMNS) <= set(comp.columns):
                 comp = None
-            side = {k: sheets[k] for k in SIDE_SHEETS if k in sheets}
+            side = {k: sheets[k] for k in (*SIDE_SHEETS, "KPIs", "Compliance") if k in sheets}  # as read
             side["sheet_names"] = {k: df.attrs.get("sheet", k) for k, df in sheets.items()}
         else:
             raise ScenarioError([Problem(str(path), None, None, None,

@@ -7,7 +7,8 @@ that a plan.xlsx copied away from its folder still knows its scenario). With ``l
 names, the headers and the coded values (roles, move kinds, areas, compliance status) are written in
 Chinese; `read_plan_workbook` reads either language back, so a plan.xlsx edited by hand in Excel, WPS or
 LibreOffice can be checked (`rotaplan check`). Assignments and Itinerant are the plan; Moves, KPIs,
-Compliance and Unfilled are computed from them (an edit in Moves is refused by `check`, runs/source.py).
+Compliance and Unfilled are computed from them, and `check` refuses a value edited there (runs/source.py,
+by the About sheet's fingerprints).
 """
 
 from __future__ import annotations
@@ -184,18 +185,53 @@ ABOUT_KEYS = {
                          "方案原始决定的指纹：用于识别手工修改"),
     "placement_fingerprint": ("fingerprint of who goes where as rotaplan wrote it (what sheet Moves shows)",
                               "原始人员安排的指纹（与“调动”工作表对应）"),
+    "sheet_fingerprints": ("fingerprints of the computed sheets KPIs, Compliance and Unfilled as written",
+                           "“指标”“合规”“未满足”工作表的内容指纹"),
     "edit": ("Edit the sheet Assignments (and Itinerant); Moves, KPIs, Compliance and Unfilled are computed "
              "from it, and `rotaplan check` refuses edits there.",
              "请在“全部人员”（及“走教”）工作表中修改；“调动”“指标”“合规”“未满足”由其生成，在其中修改会被拒绝。"),
 }
-SIDE_SHEETS = ("Moves", "About")
+SIDE_SHEETS = ("Moves", "About", "Unfilled")
+# The computed sheets whose content the About sheet fingerprints, by the columns that hold a figure (the
+# KPIs' "meaning" and school names are words for the reader, in either language).
+COMPUTED_SHEETS = {"KPIs": ("figure", "before", "after", "target"), "Compliance": ("rule", "status", "detail"),
+                   "Unfilled": ("kind", "school_id", "what", "amount")}
 
 
-def about_table(plan, about: dict | None, lang: str = "en") -> pd.DataFrame:
-    """The About sheet: the scenario stamp (models/provenance.py) and the plan's own fingerprint."""
+def _canonical_cell(v) -> str:
+    """A cell as text that survives Excel, WPS or LibreOffice saving it again (numbers to 6 digits)."""
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    t = str(v).strip()
+    try:
+        return f"{float(t):.6g}"
+    except ValueError:
+        return _EN_VALUES["role"].get(t, t)  # Unfilled's "what" is a role word
+
+
+def sheet_fingerprint(df: pd.DataFrame | None, columns) -> str:
+    """sha256 (16 hex digits) over a sheet's figures, whatever the row order or added columns."""
+    import hashlib
+
+    if df is None:
+        return ""
+    rows = sorted("\x1f".join(_canonical_cell(v) for v in r)
+                  for r in df.reindex(columns=list(columns)).astype(object).itertuples(index=False, name=None))
+    return hashlib.sha256("\n".join([*columns, *rows]).encode("utf-8")).hexdigest()[:16]
+
+
+def sheet_fingerprints(sheets: dict[str, pd.DataFrame]) -> str:
+    """"KPIs:...;Compliance:...;Unfilled:..." for the About sheet (English headers and values)."""
+    return ";".join(f"{k}:{sheet_fingerprint(sheets.get(k), cols)}" for k, cols in COMPUTED_SHEETS.items())
+
+
+def about_table(plan, about: dict | None, lang: str = "en", computed: dict | None = None) -> pd.DataFrame:
+    """The About sheet: the scenario stamp (models/provenance.py), the plan's own fingerprints and those of
+    the computed sheets (`computed`: the English sheets as written)."""
     from .provenance import plan_stamp
 
-    values = {**(about or {}), **plan_stamp(plan), "edit": ""}
+    values = {**(about or {}), **plan_stamp(plan), "sheet_fingerprints": sheet_fingerprints(computed or {}),
+              "edit": ""}
     rows = [{"key": k, "value": str(values.get(k, "") or ""), "meaning": m[1] if lang == "zh" else m[0]}
             for k, m in ABOUT_KEYS.items()]
     return pd.DataFrame(rows, columns=["key", "value", "meaning"])
@@ -211,15 +247,16 @@ def about_from_sheet(df: pd.DataFrame | None) -> dict:
 
 def plan_sheets(plan, sc, lang: str = "en", about: dict | None = None) -> dict[str, pd.DataFrame]:
     """The seven sheets of plan.xlsx with English headers and values (see `localise`)."""
-    return {
+    sheets = {
         "Moves": moves_table(plan, sc),
         "Assignments": assignments_table(plan, sc),
         "Itinerant": itinerant_table(plan, sc),
         "KPIs": kpi_table(plan, lang),
         "Compliance": plan.compliance.reset_index(drop=True),
         "Unfilled": unfilled_table(plan, sc),
-        "About": about_table(plan, about, lang),
     }
+    sheets["About"] = about_table(plan, about, lang, computed=sheets)
+    return sheets
 
 
 def localise(df: pd.DataFrame, lang: str) -> pd.DataFrame:

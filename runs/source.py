@@ -68,6 +68,7 @@ def open_plan(plan_path, scenario: str | Path | Scenario | None = None,
     notes: list[str] = []
     chosen, original = src.choose(notes)
     if src.xlsx is not None and not src.workbook_as_written:  # where the office edits, whichever copy is read
+        _check_computed_sheets(src, src.plan("xlsx"))
         original = _check_moves_sheet(src, src.plan("xlsx"), chosen, original, notes)
     what = src.what(chosen, original)
     if original is not None and original is not chosen:
@@ -332,6 +333,28 @@ def _check_moves_sheet(src: _Sources, workbook: Plan, chosen: Plan, original: Pl
     if problems:
         raise ScenarioError(problems)
     return original
+
+
+def _check_computed_sheets(src: _Sources, workbook: Plan) -> None:
+    """Refuse value edits in KPIs, Compliance and Unfilled: computed from the plan, they are not read (every
+    check computes them again), so an edit there would be lost without a word."""
+    from ..models.workbook import COMPUTED_SHEETS, sheet_fingerprint
+
+    recorded = dict(part.split(":", 1) for part in src.about().get("sheet_fingerprints", "").split(";") if ":" in part)
+    names = workbook.side_sheets.get("sheet_names", {})
+    assign = names.get("Assignments", "Assignments")
+    book = src.xlsx.name if src.xlsx is not None else "plan.xlsx"
+    problems = []
+    for key, columns in COMPUTED_SHEETS.items():
+        df = workbook.side_sheets.get(key)
+        if key in recorded and df is not None and sheet_fingerprint(df, columns) != recorded[key]:
+            sheet = names.get(key, key)
+            problems.append(Problem(f"{book}, sheet {sheet}", None, None, None,
+                                    f"changed by hand, but sheet {sheet} is computed from the plan and is not read "
+                                    f"(`rotaplan check` computes it again): make changes in sheet {assign} and leave "
+                                    f"sheet {sheet} as rotaplan wrote it"))
+    if problems:
+        raise ScenarioError(problems)
 
 
 def _rebuild_original(plan: Plan, moves: pd.DataFrame) -> Plan | None:

@@ -163,3 +163,24 @@ def test_an_edit_in_the_moves_sheet_is_refused_naming_the_sheet_to_edit(planned,
         text = flat(r.output)
         assert "plan.xlsx, sheet Moves, row 2, column to_school (value 'U9')" in text, text
         assert f"{pid}: differs from the plan" in text and "make the change in sheet Assignments" in text
+
+
+def test_computed_sheets_may_be_sorted_but_an_edited_figure_is_refused(planned, tmp_path):
+    plan = tmp_path / "plan"
+    shutil.copytree(planned / "plan", plan)
+    wb = load_workbook(plan / "plan.xlsx")
+    ws = wb["KPIs"]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+    for i, r in enumerate(reversed(rows), start=2):  # sorted the other way round: still the same figures
+        for j, v in enumerate(r, start=1):
+            ws.cell(row=i, column=j).value = v
+    ws.cell(row=1, column=ws.max_column + 1).value = "comment"
+    wb.save(plan / "plan.xlsx")
+    r = run("check", plan)
+    assert r.exit_code == 0, r.output
+    col = {c.value: c.column for c in ws[1]}
+    ws.cell(row=2, column=col["after"]).value = 0.5
+    wb.save(plan / "plan.xlsx")
+    r = run("check", plan)
+    assert r.exit_code == 2, r.output
+    assert "plan.xlsx, sheet KPIs: changed by hand, but sheet KPIs is computed from the plan" in flat(r.output)
