@@ -186,8 +186,9 @@ def generate(n_staff, seed, laiwu, plan_year, out):
 @click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
               help="run history database (default: $ROTAPLAN_DB or ~/.local/share/rotaplan/runs.sqlite)")
 @click.option("--lock", "lock_path", type=click.Path(exists=True), default=None,
-              help="a hand-edited plan (folder or plan.xlsx): keep its legal edits, repair the illegal ones, "
-                   "change as few other decisions as possible")
+              help="a hand-edited plan (folder, plan.xlsx or assignments.csv): keep its legal edits as office "
+                   "locks, repair the illegal ones, change as few other decisions as possible (SCENARIO: the one "
+                   "the plan records)")
 @click.option("--allow-violations", is_flag=True,
               help="when no plan keeps every hard rule, write the best one anyway as a DRAFT (marked in meta.json, "
                    "report.html and the run history); the exit code is 3 all the same")
@@ -259,6 +260,9 @@ def _print_infeasible(outcome) -> None:
                       "the best plan as a marked draft with --allow-violations.", soft_wrap=True)
 
 
+_LOCK_HOW = "pass the scenario it was made from as SCENARIO (`rotaplan plan SCENARIO --lock PLAN`)"
+
+
 def _print_plan_summary(result: Plan, violations) -> None:
     k = result.kpis
     t = Table(title="Solver (per stage)")
@@ -297,14 +301,17 @@ def _print_plan_summary(result: Plan, violations) -> None:
 @click.argument("scenario", required=False, type=click.Path())
 @friendly
 def check(plan_path, scenario):
-    """Check a PLAN folder or plan.xlsx (possibly edited by hand) against every rule.
+    """Check a PLAN (a plan folder, its plan.xlsx or assignments.csv, or a plan.xlsx anywhere), edited by
+    hand or not, against every rule.
 
-    SCENARIO defaults to the scenario the plan was made from. Exit 1 when a hard rule is broken."""
+    In a folder, the copy that was edited is read (plan.xlsx or the CSV files) and the first line says
+    which. SCENARIO defaults to the scenario the plan records (meta.json, or the About sheet of
+    plan.xlsx); one whose content differs from it is refused. Exit 1 when a hard rule is broken."""
     from .validator import check_plan
 
-    pl = Plan.read(plan_path)
-    sc = load(scenario or _plan_scenario(plan_path))
-    violations = check_plan(sc, pl)
+    opened = _open_plan(plan_path, scenario, "pass the scenario it was made from as SCENARIO "
+                                             "(`rotaplan check PLAN SCENARIO`)")
+    violations = check_plan(opened.scenario, opened.plan)
     for v in violations:
         console.print(f"- {v}", markup=False, soft_wrap=True)  # one line per violation, easy to grep
     hard = sum(v.hard for v in violations)
@@ -313,12 +320,21 @@ def check(plan_path, scenario):
 
 
 def _plan_scenario(plan_path) -> str | None:
-    p = Path(plan_path)
-    meta = (p if p.is_dir() else p.parent) / "meta.json"
-    if meta.exists():
-        s = json.loads(meta.read_text(encoding="utf-8")).get("scenario", "")
-        return None if s.startswith("builtin:") else s
-    return None
+    """The scenario path a plan records (None: the built-in sample); an error when it records none."""
+    from .runs.source import recorded_scenario
+
+    return recorded_scenario(plan_path, _LOCK_HOW)
+
+
+def _open_plan(plan_path, scenario, how_to_pass: str):
+    """The plan (the edited copy where one was edited) and its scenario, verified; says what it read."""
+    from .runs.source import open_plan
+
+    opened = open_plan(plan_path, scenario, read_scenario=load, how_to_pass=how_to_pass)
+    console.print(opened.what_was_read, markup=False, soft_wrap=True)
+    for note in opened.notes:
+        err_console.print(f"[yellow]note:[/] {note}", soft_wrap=True)
+    return opened
 
 
 # ---- routes -----------------------------------------------------------------------------
@@ -331,12 +347,8 @@ def routes(person, plan_path, scenario):
     """Print PERSON's itinerant-teaching week from PLAN (default folder: plan): days, stops, lessons, minutes."""
     from .reports.routes import week_text
 
-    if not Path(plan_path).exists():
-        raise ScenarioError([Problem(str(plan_path), None, None, None,
-                                     "no such plan: run `rotaplan plan --out DIR` first")])
-    pl = Plan.read(plan_path)
-    sc = load(scenario or _plan_scenario(plan_path))
-    console.print(week_text(pl, sc, person), markup=False)
+    opened = _open_plan(plan_path, scenario, "pass the scenario it was made from with --scenario")
+    console.print(week_text(opened.plan, opened.scenario, person), markup=False)
 
 
 # ---- explain ----------------------------------------------------------------------------
@@ -353,12 +365,8 @@ def explain(person, plan_path, scenario):
     with more priority points, named)."""
     from .reports.explain import explain as explain_person
 
-    if not Path(plan_path).exists():
-        raise ScenarioError([Problem(str(plan_path), None, None, None,
-                                     "no such plan: run `rotaplan plan --out DIR` first")])
-    pl = Plan.read(plan_path)
-    sc = load(scenario or _plan_scenario(plan_path))
-    console.print(explain_person(sc, pl, person).text(), markup=False, soft_wrap=True)
+    opened = _open_plan(plan_path, scenario, "pass the scenario it was made from with --scenario")
+    console.print(explain_person(opened.scenario, opened.plan, person).text(), markup=False, soft_wrap=True)
 
 
 # ---- run history: runs, show, compare, sweep -----------------------------------------------

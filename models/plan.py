@@ -31,6 +31,9 @@ class Plan:
     kpis: dict = field(default_factory=dict)
     compliance: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=COMPLIANCE_COLUMNS))
     source: str = "plan"
+    # Sheets of an edited plan.xlsx that are not the plan itself (Moves, About), kept for the source checks
+    # of runs/source.py: a derived sheet edited by hand is refused, the About sheet names the scenario.
+    side_sheets: dict = field(default_factory=dict, repr=False)
 
     def write(self, folder: str | Path, extra_files: dict | None = None, protect: Protected = (),
               option: str = "--out") -> Path:
@@ -52,20 +55,25 @@ class Plan:
     def read(cls, path: str | Path) -> "Plan":
         """Read a plan folder or a plan.xlsx (possibly edited by hand)."""
         path = Path(path)
-        if path.is_dir():
-            if not (path / "assignments.csv").exists():
-                raise ScenarioError([Problem(str(path / "assignments.csv"), None, None, None,
+        side: dict = {}
+        if path.is_dir() or (path.name.lower() == "assignments.csv" and path.is_file()):
+            # A plan folder, or its assignments.csv named alone (the other CSV files beside it).
+            csv = path if path.is_file() else path / "assignments.csv"
+            folder = csv.parent
+            if not csv.exists():
+                raise ScenarioError([Problem(str(csv), None, None, None,
                                              "missing: a plan folder needs assignments.csv")])
-            a = read_csv_text(path / "assignments.csv")
-            it = read_csv_text(path / "itinerant.csv") if (path / "itinerant.csv").exists() else None
-            kpis = json.loads((path / "kpis.json").read_text(encoding="utf-8")) if (path / "kpis.json").exists() else {}
-            comp = read_csv_text(path / "compliance.csv") if (path / "compliance.csv").exists() else None
-            src = path.name
+            a = read_csv_text(csv)
+            it = read_csv_text(folder / "itinerant.csv") if (folder / "itinerant.csv").exists() else None
+            kpis = (json.loads((folder / "kpis.json").read_text(encoding="utf-8"))
+                    if (folder / "kpis.json").exists() else {})
+            comp = read_csv_text(folder / "compliance.csv") if (folder / "compliance.csv").exists() else None
+            src = csv.name
         elif path.suffix.lower() == ".xlsx" and path.exists():
             # English or Chinese sheet names, headers and coded values (see models/workbook.py).
-            from .workbook import kpis_from_sheet, read_plan_workbook
+            from .workbook import READ_SHEETS, SIDE_SHEETS, kpis_from_sheet, read_plan_workbook
 
-            sheets = read_plan_workbook(path)
+            sheets = read_plan_workbook(path, sheets=(*READ_SHEETS, *SIDE_SHEETS))
             if "Assignments" not in sheets:
                 raise ScenarioError([Problem(path.name, None, None, None,
                                              "missing sheet 'Assignments' (全部人员)")])
@@ -74,8 +82,11 @@ class Plan:
             kpis, comp, src = kpis_from_sheet(sheets.get("KPIs")), sheets.get("Compliance"), path.name
             if comp is not None and not set(COMPLIANCE_COLUMNS) <= set(comp.columns):
                 comp = None
+            side = {k: sheets[k] for k in (*SIDE_SHEETS, "KPIs", "Compliance") if k in sheets}  # as read
+            side["sheet_names"] = {k: df.attrs.get("sheet", k) for k, df in sheets.items()}
         else:
-            raise ScenarioError([Problem(str(path), None, None, None, "a plan is a folder or a plan.xlsx")])
+            raise ScenarioError([Problem(str(path), None, None, None,
+                                         "a plan is a folder, its assignments.csv or a plan.xlsx")])
         a = normalise_assignments(a, src)
         if it is None or it.empty:
             it = pd.DataFrame(columns=ITINERANT_COLUMNS)
@@ -84,24 +95,81 @@ class Plan:
             for c in ("day", "seq", "lessons"):
                 it[c] = pd.to_numeric(it[c], errors="coerce").fillna(0).astype(int)
             it["travel_minutes"] = pd.to_numeric(it["travel_minutes"], errors="coerce").fillna(0.0)
-        return cls(a, it, kpis, comp if comp is not None else pd.DataFrame(columns=COMPLIANCE_COLUMNS), src)
+        return cls(a, it, kpis, comp if comp is not None else pd.DataFrame(columns=COMPLIANCE_COLUMNS), src, side)
 
 
 def normalise_assignments(a: pd.DataFrame, src: str) -> pd.DataFrame:
+    """Plan rows as text cells, indexed by the row number a spreadsheet shows (header = row 1).
+
+    Rows in any order and added columns are kept; wholly blank rows (left by a deleted row) are dropped.
+    `move` is read as written: runs/source.py derives it from the data (`derive_moves`)."""
     a = a.rename(columns=lambda c: str(c).strip())
-    missing = [c for c in ("person_id", "role_after", "to_school", "move") if c not in a.columns]
+    missing = [c for c in ("person_id", "role_after", "to_school") if c not in a.columns]
     if missing:
         raise ScenarioError([Problem(src, 1, c, None, "required plan column is missing") for c in missing])
     a = a.copy()
+    a.index = pd.RangeIndex(2, len(a) + 2)
     for c in _TEXT:
         if c not in a.columns:
             a[c] = ""
         a[c] = a[c].fillna("").astype(str).str.strip()
+    a = a[(a[_TEXT] != "").any(axis=1)].copy()
     a["home_lessons"] = pd.to_numeric(a.get("home_lessons", 0), errors="coerce").fillna(0).astype(int)
     if "rural_service_years" in a.columns:
         a["rural_service_years"] = pd.to_numeric(a["rural_service_years"], errors="coerce")
-    a.index = pd.RangeIndex(2, len(a) + 2)
     return a
+
+
+_LEADERS = ("principal", "vice_principal")
+_RANK = {"teacher": 0, "vice_principal": 1, "principal": 2}
+
+
+def derive_moves(a: pd.DataFrame, sc) -> pd.Series:
+    """Each row's move kind from its data, not from its `move` cell (which a clerk may leave as it was).
+
+    The kind follows from from_school, to_school, role_before, role_after and the person's scenario row,
+    exactly as the optimizer names its own decisions: `retire` (role_after retired), `place_new` (a new
+    hire), `promote` (to a higher post), `stay` (same school and role), and for a change of school:
+    `rotate` (a leader due under R1, not exempt, not locked, keeping a leader post), `bundle_second` (a
+    teacher finishing contract period 1 who crosses to the other area, R5), `exchange` (a teacher
+    eligible under R11), else `transfer`. Rows of people not in the scenario keep their cell.
+    """
+    st = sc.staff.drop_duplicates("person_id").set_index("person_id")
+    pol = sc.policy
+    known = a["person_id"].isin(st.index)
+    pid = a["person_id"].where(known)
+    col = lambda c, fill: pid.map(st[c]).where(known, fill)  # noqa: E731
+    area = sc.schools.drop_duplicates("school_id").set_index("school_id")["area"]
+    before, after = a["role_before"], a["role_after"]
+    frm, to = a["from_school"], a["to_school"]
+    rank_b, rank_a = before.map(_RANK).fillna(-1), after.map(_RANK).fillna(-1)
+    blank = lambda c: col(c, "").fillna("").astype(str).str.strip() == ""  # noqa: E731
+    terms = pd.to_numeric(col("terms_at_school", 0), errors="coerce").fillna(0)
+    years = pd.to_numeric(col("years_at_school", 0), errors="coerce").fillna(0)
+    period = pd.to_numeric(col("contract_period", 0), errors="coerce").fillna(0)
+    period_years = pd.to_numeric(col("period_years", 0), errors="coerce").fillna(0)
+    not_held = blank("exempt_reason") & blank("locked_school")
+    due = before.isin(_LEADERS) & (terms >= pol.rotation_terms) & not_held
+    crosses = frm.map(area).fillna("x") != to.map(area).fillna("y")
+    period1_done = (period == 1) & (period_years >= pol.term_years)
+    eligible = (years >= pol.exchange_after_years) & not_held
+    teacher = (before == "teacher") & (after == "teacher")
+    kinds = [
+        (after == "retired", "retire"),
+        (frm == "", "place_new"),
+        ((rank_a > rank_b) & (rank_b >= 0), "promote"),
+        ((to == frm) & (after == before), "stay"),
+        ((to != frm) & due & after.isin(_LEADERS), "rotate"),
+        ((to != frm) & teacher & period1_done & crosses, "bundle_second"),
+        ((to != frm) & teacher & eligible, "exchange"),
+    ]
+    out = pd.Series("transfer", index=a.index, dtype=object)
+    decided = pd.Series(False, index=a.index)
+    for mask, kind in kinds:
+        take = mask.fillna(False).astype(bool) & ~decided
+        out[take] = kind
+        decided |= take
+    return out.where(known, a["move"])
 
 
 def _json(o):

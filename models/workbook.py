@@ -2,9 +2,13 @@
 
 Sheets: Moves (only people whose school or role changes), Assignments (everyone), Itinerant (one row
 per stop), KPIs (before / after / target), Compliance, Unfilled (leader posts and lessons left
-uncovered). With ``lang="zh"`` the sheet names, the headers and the coded values (roles, move kinds,
-areas, compliance status) are written in Chinese; `read_plan_workbook` reads either language back, so a
-plan.xlsx edited by hand in Excel or LibreOffice can be checked (`rotaplan check`).
+uncovered), About (the scenario the plan was made from and the fingerprints of models/provenance.py, so
+that a plan.xlsx copied away from its folder still knows its scenario). With ``lang="zh"`` the sheet
+names, the headers and the coded values (roles, move kinds, areas, compliance status) are written in
+Chinese; `read_plan_workbook` reads either language back, so a plan.xlsx edited by hand in Excel, WPS or
+LibreOffice can be checked (`rotaplan check`). Assignments and Itinerant are the plan; Moves, KPIs,
+Compliance and Unfilled are computed from them, and `check` refuses a value edited there (runs/source.py,
+by the About sheet's fingerprints).
 """
 
 from __future__ import annotations
@@ -33,10 +37,10 @@ ZH_HEADERS = {
     "day": "星期", "seq": "顺序", "school_id": "学校代码", "school_name": "学校名称", "township": "街道镇",
     "lessons": "课时", "travel_minutes": "路程分钟", "rule": "规则", "status": "状态", "detail": "说明",
     "figure": "指标", "meaning": "含义", "before": "调整前", "after": "调整后", "target": "目标",
-    "kind": "类别", "what": "项目", "amount": "数量",
+    "kind": "类别", "what": "项目", "amount": "数量", "key": "参数", "value": "值",
 }
 ZH_SHEETS = {"Moves": "调动", "Assignments": "全部人员", "Itinerant": "走教", "KPIs": "指标",
-             "Compliance": "合规", "Unfilled": "未满足"}
+             "Compliance": "合规", "Unfilled": "未满足", "About": "说明"}
 
 # Coded values written in Chinese with --lang zh (and read back from either language).
 ZH_VALUES = {
@@ -172,9 +176,78 @@ def unfilled_table(plan, sc) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["kind", "school_id", "school_name", "what", "amount"])
 
 
-def plan_sheets(plan, sc, lang: str = "en") -> dict[str, pd.DataFrame]:
-    """The six sheets of plan.xlsx with English headers and values (see `localise`)."""
-    return {
+# The About sheet: key -> what it means (English, Chinese). Keys stay English in both languages: they are read.
+ABOUT_KEYS = {
+    "scenario": ("the scenario the plan was made from (a path, or builtin:laiwu)", "制定本方案所用的情景数据"),
+    "fingerprint": ("fingerprint of that scenario's content: check and --lock refuse a scenario that differs",
+                    "情景数据内容指纹：数据不同则拒绝检查"),
+    "plan_fingerprint": ("fingerprint of the decisions as rotaplan wrote them: tells a hand edit from the plan",
+                         "方案原始决定的指纹：用于识别手工修改"),
+    "placement_fingerprint": ("fingerprint of who goes where as rotaplan wrote it (what sheet Moves shows)",
+                              "原始人员安排的指纹（与“调动”工作表对应）"),
+    "sheet_fingerprints": ("fingerprints of the computed sheets KPIs, Compliance and Unfilled as written",
+                           "“指标”“合规”“未满足”工作表的内容指纹"),
+    "edit": ("Edit the sheet Assignments (and Itinerant); Moves, KPIs, Compliance and Unfilled are computed "
+             "from it, and `rotaplan check` refuses edits there.",
+             "请在“全部人员”（及“走教”）工作表中修改；“调动”“指标”“合规”“未满足”由其生成，在其中修改会被拒绝。"),
+}
+SIDE_SHEETS = ("Moves", "About", "Unfilled")
+# The computed sheets whose content the About sheet fingerprints, by the columns that hold a figure (the
+# KPIs' "meaning" and school names are words for the reader, in either language).
+COMPUTED_SHEETS = {"KPIs": ("figure", "before", "after", "target"), "Compliance": ("rule", "status", "detail"),
+                   "Unfilled": ("kind", "school_id", "what", "amount")}
+
+
+def _canonical_cell(v) -> str:
+    """A cell as text that survives Excel, WPS or LibreOffice saving it again (numbers to 6 digits)."""
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    t = str(v).strip()
+    try:
+        return f"{float(t):.6g}"
+    except ValueError:
+        return _EN_VALUES["role"].get(t, t)  # Unfilled's "what" is a role word
+
+
+def sheet_fingerprint(df: pd.DataFrame | None, columns) -> str:
+    """sha256 (16 hex digits) over a sheet's figures, whatever the row order or added columns."""
+    import hashlib
+
+    if df is None:
+        return ""
+    rows = sorted("\x1f".join(_canonical_cell(v) for v in r)
+                  for r in df.reindex(columns=list(columns)).astype(object).itertuples(index=False, name=None))
+    return hashlib.sha256("\n".join([*columns, *rows]).encode("utf-8")).hexdigest()[:16]
+
+
+def sheet_fingerprints(sheets: dict[str, pd.DataFrame]) -> str:
+    """"KPIs:...;Compliance:...;Unfilled:..." for the About sheet (English headers and values)."""
+    return ";".join(f"{k}:{sheet_fingerprint(sheets.get(k), cols)}" for k, cols in COMPUTED_SHEETS.items())
+
+
+def about_table(plan, about: dict | None, lang: str = "en", computed: dict | None = None) -> pd.DataFrame:
+    """The About sheet: the scenario stamp (models/provenance.py), the plan's own fingerprints and those of
+    the computed sheets (`computed`: the English sheets as written)."""
+    from .provenance import plan_stamp
+
+    values = {**(about or {}), **plan_stamp(plan), "sheet_fingerprints": sheet_fingerprints(computed or {}),
+              "edit": ""}
+    rows = [{"key": k, "value": str(values.get(k, "") or ""), "meaning": m[1] if lang == "zh" else m[0]}
+            for k, m in ABOUT_KEYS.items()]
+    return pd.DataFrame(rows, columns=["key", "value", "meaning"])
+
+
+def about_from_sheet(df: pd.DataFrame | None) -> dict:
+    """The About sheet back to {key: value} (English or Chinese headers); {} without one."""
+    if df is None or df.empty or not {"key", "value"} <= set(df.columns):
+        return {}
+    return {str(k).strip(): str(v).strip() for k, v in zip(df["key"], df["value"])
+            if str(k).strip() in ABOUT_KEYS and str(v).strip()}
+
+
+def plan_sheets(plan, sc, lang: str = "en", about: dict | None = None) -> dict[str, pd.DataFrame]:
+    """The seven sheets of plan.xlsx with English headers and values (see `localise`)."""
+    sheets = {
         "Moves": moves_table(plan, sc),
         "Assignments": assignments_table(plan, sc),
         "Itinerant": itinerant_table(plan, sc),
@@ -182,6 +255,8 @@ def plan_sheets(plan, sc, lang: str = "en") -> dict[str, pd.DataFrame]:
         "Compliance": plan.compliance.reset_index(drop=True),
         "Unfilled": unfilled_table(plan, sc),
     }
+    sheets["About"] = about_table(plan, about, lang, computed=sheets)
+    return sheets
 
 
 def localise(df: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -197,12 +272,14 @@ def localise(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out.rename(columns=ZH_HEADERS)
 
 
-def write_plan_workbook(plan, sc, path: Path, lang: str = "en") -> None:
-    """Write plan.xlsx. openpyxl's write-only mode streams the rows, so 100,000 staff stay fast."""
+def write_plan_workbook(plan, sc, path: Path, lang: str = "en", about: dict | None = None) -> None:
+    """Write plan.xlsx. openpyxl's write-only mode streams the rows, so 100,000 staff stay fast.
+
+    `about`: the scenario stamp (models/provenance.py `stamp`: scenario, fingerprint) for the About sheet."""
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
     wb = Workbook(write_only=True)
-    for name, df in plan_sheets(plan, sc, lang).items():
+    for name, df in plan_sheets(plan, sc, lang, about).items():
         out = localise(df, lang)
         ws = wb.create_sheet(ZH_SHEETS[name] if lang == "zh" else name)
         ws.freeze_panes = "A2"
@@ -257,7 +334,8 @@ READ_SHEETS = ("Assignments", "Itinerant", "KPIs", "Compliance")
 def read_plan_workbook(path: Path, sheets=READ_SHEETS) -> dict[str, pd.DataFrame]:
     """The sheets of a plan.xlsx by English sheet name, with English headers and values, as text cells.
 
-    Only `sheets` are read (Moves and Unfilled are for reading, not for checking). Display-only columns
+    Only `sheets` are read (Unfilled, KPIs and Compliance are recomputed by every check; Moves and About are
+    read by runs/source.py to refuse edits in Moves and to find the scenario). Display-only columns
     (school names, subject) are dropped: the codes are what count, so a hand edit of a school code is
     what the check sees.
     """
@@ -272,6 +350,7 @@ def read_plan_workbook(path: Path, sheets=READ_SHEETS) -> dict[str, pd.DataFrame
                 continue
             df = english(pd.read_excel(xf, sheet_name=name, dtype=str, keep_default_na=False))
             out[key] = df.drop(columns=[c for c in DISPLAY_ONLY.get(key, ()) if c in df.columns])
+            out[key].attrs["sheet"] = str(name)  # as the workbook names it, for messages
     return out
 
 

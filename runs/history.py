@@ -12,7 +12,6 @@ readable. Default location: `$ROTAPLAN_DB`, else `$XDG_DATA_HOME/rotaplan/runs.s
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import os
@@ -26,6 +25,7 @@ import pandas as pd
 
 from ..models.errors import Problem, ScenarioError
 from ..models.plan import ASSIGNMENT_COLUMNS, COMPLIANCE_COLUMNS, ITINERANT_COLUMNS, Plan
+from ..models.provenance import fingerprint
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -81,18 +81,6 @@ def default_path() -> Path:
         return Path(os.environ["ROTAPLAN_DB"]).expanduser()
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "rotaplan" / "runs.sqlite"
-
-
-def fingerprint(sc) -> str:
-    """sha256 over the canonical text of every table and the policy: same data, same fingerprint."""
-    h = hashlib.sha256()
-    for name, df in sc.text_tables().items():
-        h.update(name.encode())
-        h.update(df.to_csv(index=False).encode("utf-8"))
-    # Re-validated so that defaults are typed like values read from a file (90 and 90.0 are one policy).
-    policy = type(sc.policy).from_mapping(sc.policy.to_mapping())
-    h.update(policy.to_yaml().encode("utf-8"))
-    return h.hexdigest()
 
 
 @dataclass

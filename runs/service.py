@@ -149,26 +149,35 @@ def plan_run(req: PlanRequest, sc: Scenario | None = None, progress: Callable[[s
     return out
 
 
+LOCK_HOW = "pass the scenario it was made from as SCENARIO (`rotaplan plan SCENARIO --lock PLAN`)"
+
+
 def _replan(sc: Scenario, lock_path: str, params: SolveParams, progress):
-    """`plan --lock`: the edited plan's legal decisions kept, illegal ones repaired, few others changed."""
+    """`plan --lock`: the edited plan's legal decisions kept, illegal ones repaired, few others changed.
+
+    The edited copy and the plan as rotaplan wrote it come from runs/source.py (the scenario must be the one
+    the plan was made from); the notes say what was read and list who else changed and why."""
     from ..optimizer.replan import replan
     from ..validator import check_plan
+    from .source import open_plan
 
-    edited = Plan.read(lock_path)
-    lock = Path(lock_path)
-    folder = lock if lock.is_dir() else lock.parent
-    original = None
-    if lock.suffix.lower() == ".xlsx" and (folder / "assignments.csv").exists():
-        original = Plan.read(folder)  # the plan as the optimizer wrote it, beside the edited workbook
-    result, state, _ = replan(sc, edited, check_plan(sc, edited), original, params, progress)
+    opened = open_plan(lock_path, sc, how_to_pass=LOCK_HOW)
+    edited = opened.plan
+    result, state, _ = replan(sc, edited, check_plan(sc, edited), opened.original, params, progress,
+                              source=Path(opened.file).name)
+    state.notes[:0] = [opened.what_was_read, *(f"note: {n}" for n in opened.notes)]
     return result, state
 
 
 # ---- writing --------------------------------------------------------------------------------------
-def plan_meta(req: PlanRequest, sc: Scenario, folder: Path, status: str = OK) -> dict:
-    """meta.json: what the plan was made from (scenario, what-if, solver settings) and whether it is a
-    draft. The one place this record is built."""
-    meta = {"scenario": req.scenario_text, "seed": req.params.seed, "workers": req.params.workers,
+def plan_meta(req: PlanRequest, sc: Scenario, plan: Plan, folder: Path, status: str = OK) -> dict:
+    """meta.json: what the plan was made from (scenario and its fingerprint, what-if, solver settings), the
+    fingerprints of its decisions, and whether it is a draft. The one place this record is built; check,
+    explain, routes and --lock read it (runs/source.py)."""
+    from ..models.provenance import fingerprint, plan_stamp
+
+    meta = {"scenario": req.scenario_text, "fingerprint": fingerprint(sc), **plan_stamp(plan),
+            "seed": req.params.seed, "workers": req.params.workers,
             "time_limit": req.params.time_limit, "lang": req.lang, "draft": status == DRAFT}
     if req.whatif is not None:  # the changed scenario goes with the plan, so `check` and `routes` find it
         meta.update(base_scenario=meta["scenario"], whatif=req.whatif.name, scenario=str(Path(folder) / "scenario"))
@@ -178,13 +187,14 @@ def plan_meta(req: PlanRequest, sc: Scenario, folder: Path, status: str = OK) ->
 def write_plan(out: PlanOutcome) -> dict[str, Path]:
     """The plan folder: the contract's files, plan.xlsx, report.html, meta.json and, for a what-if, the
     changed scenario; swapped into place atomically. Returns the paths written."""
+    from ..models.provenance import workbook_stamp
     from ..models.workbook import write_plan_workbook
     from ..reports.report import report_html
 
     req, sc, plan = out.request, out.scenario, out.plan
     assert req.out is not None, "write_plan needs an output folder"
     folder = Path(req.out).expanduser().resolve()
-    meta = plan_meta(req, sc, folder, out.status)
+    meta = plan_meta(req, sc, plan, folder, out.status)
     banner = draft_banner(out.hard) if out.status == DRAFT else ""
 
     def report(p: Path) -> None:
@@ -192,10 +202,12 @@ def write_plan(out: PlanOutcome) -> dict[str, Path]:
         p.write_text(_insert_after_body(html, banner) if banner else html, encoding="utf-8")
 
     extra: dict[str, Callable[[Path], object]] = {
-        "plan.xlsx": lambda p: write_plan_workbook(plan, sc, p, lang=req.lang), "report.html": report}
+        "plan.xlsx": lambda p: write_plan_workbook(plan, sc, p, lang=req.lang, about=meta), "report.html": report}
     if req.whatif is not None:
         extra["scenario"] = sc.write_files
-    extra["meta.json"] = lambda p: p.write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+    extra["meta.json"] = lambda p: p.write_text(  # plan.xlsx is written first: its hash tells an edited copy
+        json.dumps({**meta, **workbook_stamp(p.parent / "plan.xlsx")}, indent=2, ensure_ascii=False),
+        encoding="utf-8")
     folder = plan.write(folder, extra_files=extra, protect=req.protected(), option=req.option)
     return {"plan": folder, "meta": folder / "meta.json", "report": folder / "report.html",
             "workbook": folder / "plan.xlsx"}
@@ -226,7 +238,7 @@ def violations_by_rule(violations: list) -> list[tuple[str, int]]:
 # ---- the run history ------------------------------------------------------------------------------
 def run_record(out: PlanOutcome, extra: dict | None = None) -> dict:
     """The run history row of an outcome (the columns of `runs`); the plan's rows go beside it."""
-    from .history import fingerprint
+    from ..models.provenance import fingerprint
 
     req, sc, plan = out.request, out.scenario, out.plan
     hard = [str(v) for v in out.hard]

@@ -17,6 +17,7 @@ from test_workbook import convert
 
 from rotaplan.cli import main
 from rotaplan.models import Plan, Scenario
+from rotaplan.models.provenance import plan_stamp, stamp
 from rotaplan.models.workbook import write_plan_workbook
 from rotaplan.optimizer import SolveParams, plan_scenario
 from rotaplan.validator import check_plan
@@ -30,9 +31,10 @@ def planned(tmp_path_factory):
     root = tmp_path_factory.mktemp("check")
     sc = Scenario.read()
     plan, _ = plan_scenario(sc, SolveParams(time_limit=3, seed=0, workers=1))
+    about = stamp(sc, None)  # builtin:laiwu and its fingerprint
     plan.write(root / "plan", extra_files={
-        "plan.xlsx": lambda p: write_plan_workbook(plan, sc, p),
-        "meta.json": lambda p: p.write_text(json.dumps({"scenario": "builtin:laiwu"}))})
+        "plan.xlsx": lambda p: write_plan_workbook(plan, sc, p, about=about),
+        "meta.json": lambda p: p.write_text(json.dumps({**about, **plan_stamp(plan)}))})
     return sc, plan, root, check_plan(sc, plan)
 
 
@@ -117,7 +119,7 @@ def test_check_reports_exactly_the_two_hand_edits_and_exits_1(planned, tmp_path)
         edits[swap] = {"to_school": a.at[leader, "to_school"]}
     edit_xlsx(xlsx, edits)
 
-    r = CliRunner().invoke(main, ["check", str(xlsx)])  # the built-in sample district, from meta.json
+    r = CliRunner().invoke(main, ["check", str(xlsx)])  # the built-in sample district, from the About sheet
     assert r.exit_code == 1, r.output
     found = [re.match(r"- \[(\w+), (hard|target)\] ?(\S*?):? (.*)", ln) for ln in r.output.splitlines()]
     found = [m.groups() for m in found if m]

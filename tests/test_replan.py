@@ -73,7 +73,11 @@ def test_replan_keeps_the_legal_edit_repairs_the_illegal_ones_and_changes_few_ot
     assert report.kept == ["T6"]
     assert set(report.repaired) == {"PU1", "PR1", "T5"}
     assert report.changed == []  # nobody else needs to change
-    assert any("Re-planned with 1 hand-made decision(s) kept, 3 repaired, 0 other" in n for n in state.notes)
+    assert any("1 edit(s) kept as office locks, 3 edit(s) that broke a hard rule repaired, 0 other people "
+               "changed" in n for n in state.notes), state.notes
+    assert "Nobody else changed." in state.notes
+    assert "kept as an office lock" in a.at["T6", "reason"]
+    assert "broke R8, a hard rule, and is repaired" in a.at["T5", "reason"]
 
 
 def test_cli_plan_lock_on_an_edited_plan_folder(tmp_path):
@@ -86,7 +90,9 @@ def test_cli_plan_lock_on_an_edited_plan_folder(tmp_path):
                                   str(tmp_path / "fixed"), "--time-limit", "5", "--workers", "1",
                                   "--db", str(tmp_path / "runs.sqlite")])
     assert r.exit_code == 0, r.output
-    assert "hand-made decision(s) kept" in r.output
+    # A plan folder written without meta.json records no original: no edit can be locked, every decision is
+    # kept where the rules allow, and the output says so.
+    assert "the edits cannot be told apart" in " ".join(r.output.split()), r.output
     assert "The validator found no hard-rule violation." in r.output
 
 

@@ -76,7 +76,7 @@ def test_sheets_frozen_filtered_and_sized(tmp_path):
     sc = tiny_district()
     write_plan_workbook(hand_plan(sc), sc, tmp_path / "plan.xlsx")
     wb = load_workbook(tmp_path / "plan.xlsx")
-    assert wb.sheetnames == ["Moves", "Assignments", "Itinerant", "KPIs", "Compliance", "Unfilled"]
+    assert wb.sheetnames == ["Moves", "Assignments", "Itinerant", "KPIs", "Compliance", "Unfilled", "About"]
     for ws in wb.worksheets:
         assert ws.freeze_panes == "A2"
         assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:")

@@ -16,8 +16,12 @@ import numpy as np
 from ...models.travel import haversine_km
 
 
-def period2(data, school_of: np.ndarray) -> dict[int, int]:
-    """Bundled period-2 school (index) of each placed new hire (teacher row -> school)."""
+def period2(data, school_of: np.ndarray, keep: dict[int, int] | None = None) -> dict[int, int]:
+    """Bundled period-2 school (index) of each placed new hire (teacher row -> school).
+
+    `keep`: teacher row -> the period-2 school of a reference plan (`plan --lock`), kept where it still
+    teaches the subject in the other area."""
+    keep = keep or {}
     new = np.flatnonzero((data.t_from < 0) & (school_of >= 0))
     n = np.zeros((len(data.school_ids), data.n_subj), dtype=np.int64)
     ok = school_of >= 0
@@ -30,6 +34,9 @@ def period2(data, school_of: np.ndarray) -> dict[int, int]:
         s, j = int(school_of[p]), int(data.t_subj[p])
         cand = np.flatnonzero(data.fit[:, j] & (data.s_rural != data.s_rural[s]))
         if len(cand) == 0:
+            continue
+        if keep.get(int(p), -1) in cand:
+            out[int(p)] = keep[int(p)]
             continue
         km = haversine_km(data.s_lat[s], data.s_lon[s], data.s_lat[cand], data.s_lon[cand])
         pick = cand[np.lexsort((cand, km, ~short[cand, j]))][0]

@@ -184,7 +184,10 @@ def write(sc, state, data, school_of: np.ndarray, relaxed) -> None:
     """Write every teacher's row, home lessons for everyone, KPIs and compliance."""
     ids = data.school_ids
     pid = data.t["person_id"].to_numpy()
-    p2 = r5.period2(data, school_of)
+    ref, s_of = getattr(state, "reference", None) or {}, {sid: i for i, sid in enumerate(ids)}
+    keep_p2 = {p: s_of[r[2]] for p, r in enumerate(ref.get(x) for x in pid)
+               if r is not None and len(r) > 2 and r[2] in s_of}  # plan --lock: (role, school, period-2 school)
+    p2 = r5.period2(data, school_of, keep_p2)
     lessons = coverage.home_lessons(data, school_of)
     rsy_after = r6.rural_years_after(data, school_of)
     pol = sc.policy
