@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .models import Plan, Problem, Scenario, ScenarioError
+from .models import Plan, Scenario, ScenarioError
 from .models.outputs import OutputError, describe_os_error, write_text_output
 
 console = Console(highlight=False)
@@ -341,7 +341,8 @@ def _open_plan(plan_path, scenario, how_to_pass: str):
 @main.command()
 @click.argument("person")
 @click.argument("plan_path", metavar="[PLAN]", required=False, default="plan", type=click.Path())
-@click.option("--scenario", type=click.Path(), default=None, help="scenario of the plan (default: recorded in the plan)")
+@click.option("--scenario", type=click.Path(), default=None,
+              help="scenario of the plan (default: recorded in the plan)")
 @friendly
 def routes(person, plan_path, scenario):
     """Print PERSON's itinerant-teaching week from PLAN (default folder: plan): days, stops, lessons, minutes."""
@@ -355,7 +356,8 @@ def routes(person, plan_path, scenario):
 @main.command()
 @click.argument("person")
 @click.argument("plan_path", metavar="[PLAN]", required=False, default="plan", type=click.Path())
-@click.option("--scenario", type=click.Path(), default=None, help="scenario of the plan (default: recorded in the plan)")
+@click.option("--scenario", type=click.Path(), default=None,
+              help="scenario of the plan (default: recorded in the plan)")
 @friendly
 def explain(person, plan_path, scenario):
     """Explain why PERSON goes where they go in PLAN (a plan folder or plan.xlsx; default folder: plan).

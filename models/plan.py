@@ -56,6 +56,8 @@ class Plan:
         """Read a plan folder or a plan.xlsx (possibly edited by hand)."""
         path = Path(path)
         side: dict = {}
+        if path.is_dir() and path.name.lower() == "assignments.csv":
+            raise ScenarioError([Problem(str(path), None, None, None, "it is a folder, not a file")])
         if path.is_dir() or (path.name.lower() == "assignments.csv" and path.is_file()):
             # A plan folder, or its assignments.csv named alone (the other CSV files beside it).
             csv = path if path.is_file() else path / "assignments.csv"

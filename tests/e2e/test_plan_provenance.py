@@ -74,7 +74,7 @@ def test_a_lone_plan_xlsx_copied_elsewhere_is_checked_against_its_recorded_scena
     assert "赵老师" in r.output  # facts from the recorded scenario, not the sample's
     r = run("routes", "T1", tmp_path / "方案-副本.xlsx")
     assert f"scenario {(planned / 'district').resolve()}" in flat(r.output)
-    assert "T1 has no itinerant stops in this plan" in r.output
+    assert "T1" in r.output and "no itinerant stops in this plan" in flat(r.output)
 
 
 def test_a_scenario_changed_since_the_plan_is_refused_naming_both_fingerprints(planned, tmp_path):
