@@ -581,10 +581,12 @@ def compliance_detail(rule: str, kpis: dict, pol) -> str:
     if rule == "R8":
         locked = (f" ({a['teachers_locked_without_subject_fit']} more placed there by the office's lock)"
                   if a["teachers_locked_without_subject_fit"] else "")
+        up = (f"; {_n(a['vice_promoted_to_principal'], 'vice-principal')} promoted to open principal posts"
+              if pol.promote_vice_to_principal or a["vice_promoted_to_principal"] else "")
         return (f"leader posts: {a['schools_above_leader_posts']} schools above their principal or vice-principal "
                 f"posts; {a['principal_posts_unfilled']} principal and {a['vice_principal_posts_unfilled']} "
-                f"vice-principal posts left unfilled; {a['vice_promoted_to_principal']} vice-principals promoted to "
-                f"principal; teachers: {a['schools_above_staff_quota']} schools above their staff_quota; "
+                f"vice-principal posts left unfilled{up}; teachers: {a['schools_above_staff_quota']} schools above "
+                "their staff_quota; "
                 f"{a['teacher_seats_freed']} teacher seats freed by retirements and promotions; "
                 f"{a['teachers_without_subject_fit']} teachers placed where their subject is not taught{locked}")
     if rule == "R9":
