@@ -87,6 +87,7 @@ def state_figures(sc, people: pd.DataFrame) -> dict:
     out["young_rural_leader_share"] = share(young)
     out["rural_leaders"] = int(rural_leaders.sum())
     out["young_rural_leaders"] = int(young.sum())
+    out["leaders"] = int(p["role"].isin(LEADER_ROLES).sum())
     return out
 
 
@@ -261,29 +262,48 @@ def covered_before(sc) -> pd.Series:
 
 
 # ---- itinerant teaching -------------------------------------------------------------------------
+def _stops(itinerant: pd.DataFrame) -> pd.DataFrame:
+    it = itinerant.assign(person_id=_text(itinerant["person_id"]), school_id=_text(itinerant["school_id"]),
+                          day=_num(itinerant["day"]).astype(int), seq=_num(itinerant["seq"]).astype(int),
+                          lessons=_num(itinerant["lessons"]).astype(int),
+                          travel_minutes=_num(itinerant["travel_minutes"]).astype(float))
+    return it.sort_values(["person_id", "day", "seq"], kind="stable")
+
+
+def itinerant_days(sc, home, itinerant: pd.DataFrame | None) -> pd.DataFrame:
+    """Per itinerant teacher and day (index person_id, day): lessons, stops, `to_stops` (the itinerant.csv
+    minutes of the day's stops, the first from the home school), `back` (minutes from the last stop back to the
+    home school, `last_stop`), and `travel_minutes` = to_stops + back. `home`: person_id -> to_school."""
+    cols = ["lessons", "stops", "to_stops", "last_stop", "back", "travel_minutes"]
+    if itinerant is None or len(itinerant) == 0:
+        return pd.DataFrame(columns=cols, index=pd.MultiIndex.from_tuples([], names=["person_id", "day"]))
+    rows = {}
+    for (pid, day), d in _stops(itinerant).groupby(["person_id", "day"], sort=True):
+        last = str(d["school_id"].iloc[-1])
+        back = _minutes(sc, last, str(home.get(pid, "")))
+        legs = list(d["travel_minutes"])
+        rows[(pid, day)] = {"lessons": int(d["lessons"].sum()), "stops": len(d), "to_stops": math.fsum(legs),
+                            "last_stop": last, "back": back, "travel_minutes": math.fsum([*legs, back])}
+    out = pd.DataFrame.from_dict(rows, orient="index", columns=cols)
+    out.index = pd.MultiIndex.from_tuples(out.index, names=["person_id", "day"])
+    return out
+
+
 def itinerant_week(sc, home, itinerant: pd.DataFrame | None) -> pd.DataFrame:
     """Per itinerant teacher (index person_id): lessons, days, stops, and `travel_minutes`: travel minutes a
     week, with the way back — each day, the itinerant.csv minutes of its stops (the first from the home
     school) plus the minutes from the last stop back to the home school. `home`: person_id -> to_school
     (a mapping or Series)."""
     cols = ["lessons", "days", "stops", "travel_minutes"]
-    if itinerant is None or len(itinerant) == 0:
+    days = itinerant_days(sc, home, itinerant)
+    if days.empty:
         return pd.DataFrame(columns=cols, index=pd.Index([], name="person_id"))
-    it = itinerant.assign(person_id=_text(itinerant["person_id"]), school_id=_text(itinerant["school_id"]),
-                          day=_num(itinerant["day"]).astype(int), seq=_num(itinerant["seq"]).astype(int),
-                          lessons=_num(itinerant["lessons"]).astype(int),
-                          travel_minutes=_num(itinerant["travel_minutes"]).astype(float))
-    it = it.sort_values(["person_id", "day", "seq"], kind="stable")
-    rows = {}
-    for pid, g in it.groupby("person_id", sort=True):
-        h = str(home.get(pid, ""))
-        legs = list(g["travel_minutes"])
-        for _, d in g.groupby("day", sort=True):
-            last = str(d["school_id"].iloc[-1])
-            legs.append(_minutes(sc, last, h))
-        rows[pid] = {"lessons": int(g["lessons"].sum()), "days": int(g["day"].nunique()), "stops": len(g),
-                     "travel_minutes": math.fsum(legs)}
-    out = pd.DataFrame.from_dict(rows, orient="index", columns=cols)
+    legs = _stops(itinerant).groupby("person_id")["travel_minutes"].apply(list)
+    backs = days.groupby(level="person_id")["back"].apply(list)
+    g = days.groupby(level="person_id")
+    out = pd.DataFrame({"lessons": g["lessons"].sum().astype(int), "days": g.size().astype(int),
+                        "stops": g["stops"].sum().astype(int)})
+    out["travel_minutes"] = [math.fsum(legs[pid] + backs[pid]) for pid in out.index]
     out.index.name = "person_id"
     return out
 
@@ -303,34 +323,43 @@ def travel_minutes(week: pd.DataFrame) -> float:
 
 
 # ---- justified envy -----------------------------------------------------------------------------
-def blocked_by_rule(sc, person: pd.Series, sid: str, demand_pairs: set | None = None) -> str | None:
-    """The hard rule that keeps a teacher from school `sid` in words, or None when none does.
-
-    The rules of the teacher stage's candidate schools: subject and level fit (R8: preschool teachers only at
-    kindergartens, others never there, and the school's demand has the subject), the level group of their
-    school, R5 (a period-1 finisher goes to the other area) and R6 (no rural -> urban move for a public-funded
-    teacher short of rural years outside their own bundle)."""
+def subject_fit(sc, subject: str, sid: str, demand_pairs: set | None = None) -> str | None:
+    """R8 subject and level fit: why a teacher of `subject` cannot teach at school `sid`, or None."""
     sch = sc.schools.drop_duplicates("school_id").set_index("school_id")
     if sid not in sch.index:
-        return "it is not a school of the scenario"
+        return f"{sid} is not a school of the scenario"
     pairs = demand_pairs if demand_pairs is not None else set(zip(sc.demand["school_id"], sc.demand["subject"]))
-    level, subj = str(sch.at[sid, "level"]), str(person["subject"])
-    name = f"{sch.at[sid, 'name']} ({sid})"
-    if level == "kindergarten" and subj != "preschool":
-        return f"R8: a kindergarten takes only preschool teachers, not {subj}"
-    if subj == "preschool" and level != "kindergarten":
-        return "R8: a preschool teacher teaches only at kindergartens"
-    if (sid, subj) not in pairs:
-        return f"R8: {name} has no demand for {subj} lessons (subject fit)"
+    level = str(sch.at[sid, "level"])
+    if level == "kindergarten" and subject != "preschool":
+        return f"a kindergarten takes only preschool teachers, not {subject}"
+    if subject == "preschool" and level != "kindergarten":
+        return "a preschool teacher teaches only at kindergartens"
+    if (sid, subject) not in pairs:
+        return f"{sch.at[sid, 'name']} ({sid}) has no demand for {subject} lessons (R8 subject fit)"
+    return None
+
+
+def blocked_by_rule(sc, person: pd.Series, sid: str, demand_pairs: set | None = None) -> tuple[str, str] | None:
+    """(rule id, why in words) of what keeps a teacher (a row of `people`) from school `sid`; None when nothing
+    does. The rules of the teacher stage's candidate schools: subject and level fit (R8), the level group of
+    their school (kindergarten; compulsory; senior and vocational: the plan keeps a teacher within it, rule id
+    ""), R5 (a period-1 finisher goes to the other area) and R6 (no rural -> urban move for a public-funded
+    teacher short of rural years outside their own bundle)."""
+    fit = subject_fit(sc, str(person["subject"]), sid, demand_pairs)
+    if fit:
+        return "R8", fit
+    sch = sc.schools.drop_duplicates("school_id").set_index("school_id")
+    level, area = str(sch.at[sid, "level"]), str(sch.at[sid, "area"])
     own_level = person["from_level"] or person["to_level"]
     if own_level and LEVEL_GROUP.get(level, level) != LEVEL_GROUP.get(own_level, own_level):
-        return f"{name} is a {level} school, outside the level group of their school ({own_level})"
-    area = str(sch.at[sid, "area"])
+        return "", (f"{sch.at[sid, 'name']} ({sid}) is a {level} school: the plan keeps a teacher within the level "
+                    f"group of their school ({LEVEL_GROUP.get(own_level, own_level)})")
     if person["r5_period1"] and area == person["from_area"]:
-        return f"R5: their period 2 must be at a school of the other area, and {name} is {area}"
+        return "R5", f"their period 2 must be at a school of the other area, and it is {area}"
     if person["r6_short"] and not person["r6_own_bundle"] and person["from_area"] == "rural" and area == "urban":
-        return (f"R6: a public-funded teacher with {person['rural_service_years']:g} of "
-                f"{sc.policy.public_funded_rural_years:g} rural years may not move from a rural to an urban school")
+        return "R6", (f"a public-funded teacher with {person['rural_service_years']:g} of "
+                      f"{sc.policy.public_funded_rural_years:g} rural years may not move from a rural to an urban "
+                      "school")
     return None
 
 
@@ -375,7 +404,125 @@ def leader_posts(sc, ppl: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# ---- moves ---------------------------------------------------------------------------------------
+DIRECTIONS = ("urban_to_rural", "rural_to_urban", "same_area", "new_hire")
+
+
+def move_directions(ppl: pd.DataFrame) -> pd.DataFrame:
+    """The people who change school (the `moves` figure), with the township they go to and the direction:
+    new_hire (no school before), urban_to_rural, rural_to_urban or same_area."""
+    m = ppl[ppl["changes_school"]]
+    direction = np.select([m["from_school"] == "", (m["from_area"] == "urban") & (m["to_area"] == "rural"),
+                           (m["from_area"] == "rural") & (m["to_area"] == "urban")],
+                          ["new_hire", "urban_to_rural", "rural_to_urban"], "same_area")
+    return pd.DataFrame({"from_school": m["from_school"], "to_school": m["to_school"], "direction": direction},
+                        index=m.index)
+
+
+def moves_by_township(sc, ppl: pd.DataFrame) -> pd.DataFrame:
+    """Moves counted by the township of the school people go to (rows) and direction (columns, DIRECTIONS);
+    the table sums to the `moves` figure. Busiest townships first."""
+    m = move_directions(ppl)
+    town = m["to_school"].map(sc.schools.drop_duplicates("school_id").set_index("school_id")["township"])
+    df = pd.DataFrame({"township": town.astype(object).fillna("?").to_numpy(), "direction": m["direction"].to_numpy()})
+    table = pd.crosstab(df["township"], df["direction"]).reindex(columns=list(DIRECTIONS), fill_value=0)
+    return table.loc[table.sum(axis=1).sort_values(ascending=False, kind="stable").index]
+
+
 # ---- the plan's figures -------------------------------------------------------------------------
+# Every figure of kpis.json by name: (rule id, what it counts, 中文). The KPIs sheet of plan.xlsx and the
+# figures table of report.html show these words beside the numbers; docs/rules.md lists them by rule.
+MEANING = {
+    "degree_ratio_urban_rural": ("R10", "urban / rural share of bachelor-or-above compulsory teachers",
+                                 "城乡义务教育教师本科及以上学历比例之比"),
+    "young_rural_leader_share": ("R3", "share of rural leaders aged young_age or younger", "乡村校级干部中年轻干部占比"),
+    "young_rural_leaders": ("R3", "rural leaders aged young_age or younger", "乡村年轻校级干部人数"),
+    "rural_leaders": ("R3", "leaders at rural schools", "乡村校级干部人数"),
+    "leaders": ("", "principals and vice-principals", "校级干部人数"),
+    "staff": ("", "people of the plan", "教职工人数"),
+    "backbone_share_urban": ("R9", "district-level-or-above backbone share, urban compulsory teachers",
+                             "城区区级以上骨干教师占比"),
+    "backbone_share_rural": ("R9", "district-level-or-above backbone share, rural compulsory teachers",
+                             "乡村区级以上骨干教师占比"),
+    "bachelor_share_urban": ("R9", "bachelor-or-above share, urban compulsory teachers", "城区本科及以上占比"),
+    "bachelor_share_rural": ("R9", "bachelor-or-above share, rural compulsory teachers", "乡村本科及以上占比"),
+    "kindergarten_associate_share_urban": ("R9", "associate-or-above share, urban kindergarten teachers",
+                                           "城区幼儿园专科及以上占比"),
+    "kindergarten_associate_share_rural": ("R9", "associate-or-above share, rural kindergarten teachers",
+                                           "乡村幼儿园专科及以上占比"),
+    "teachers_urban": ("", "teachers at urban schools", "城区教师人数"),
+    "teachers_rural": ("", "teachers at rural schools", "乡村教师人数"),
+    "uncovered_lessons": ("R7", "weekly lessons no teacher covers (home lessons and itinerant stops)", "未覆盖周课时"),
+    "uncovered_rural_lessons": ("R7", "of which at rural schools", "其中乡村学校"),
+    "home_uncovered_lessons": ("R7", "weekly lessons the teachers placed at each school leave uncovered, before "
+                               "itinerant teaching", "走教前未覆盖周课时"),
+    "home_uncovered_rural_lessons": ("R7", "of which at rural schools", "其中乡村学校"),
+    "moves": ("", "people whose school changes (retirements not counted)", "调动人数"),
+    "itinerant_teachers": ("R7", "teachers with itinerant stops", "走教教师人数"),
+    "itinerant_lessons": ("R7", "weekly lessons taught at itinerant stops", "走教周课时"),
+    "total_travel_minutes": ("R7", "travel minutes a week of all itinerant teachers, with the way back",
+                             "走教每周路程分钟（含返程）"),
+    "envy_pairs": ("", "justified-envy pairs: a teacher denied a ranked school that someone with fewer priority "
+                   "points got", "合理嫉妒对数"),
+    "r1_due": ("R1", "leaders with rotation_terms or more terms at one school", "任期届满校级干部"),
+    "r1_moved": ("R1", "due leaders who rotate to another school", "其中轮岗"),
+    "r1_exempt": ("R1", "due leaders exempt (exempt_reason or a lock)", "其中免于轮岗"),
+    "r1_exempt_by_lock": ("R1", "due leaders held by a lock", "其中因锁定免于轮岗"),
+    "r1_not_moved": ("R1", "due leaders, neither exempt nor locked, who do not rotate", "应轮岗未轮岗"),
+    "r1x_crossings": ("R1x", "due leaders who rotate across the urban-rural line", "跨城乡轮岗人数"),
+    "r1x_urban_to_rural": ("R1x", "of which urban to rural", "其中城区到乡村"),
+    "r1x_rural_to_urban": ("R1x", "of which rural to urban", "其中乡村到城区"),
+    "r1x_most_possible": ("R1x", "the most crossings the open posts allow (leader stage)", "最多可跨城乡人数"),
+    "reserve_leaders_promoted": ("R2", "teachers promoted to a leader post", "提拔后备干部人数"),
+    "r2_rural_posts_to_urban_reserve": ("R2", "rural leader posts filled by urban reserve leaders",
+                                        "城区后备干部任乡村职位"),
+    "r2_rural_posts_to_rural_reserve": ("R2", "rural leader posts filled by rural reserve leaders",
+                                        "乡村后备干部任乡村职位"),
+    "leader_posts_unfilled": ("R8", "principal and vice-principal posts nobody holds after the plan", "空缺校级职位"),
+    "principal_posts_unfilled": ("R8", "principal posts nobody holds", "空缺校长职位"),
+    "vice_principal_posts_unfilled": ("R8", "vice-principal posts nobody holds", "空缺副校长职位"),
+    "rural_leader_posts_unfilled": ("R2", "leader posts of rural schools nobody holds", "乡村空缺校级职位"),
+    "rural_principal_posts_unfilled": ("R2", "principal posts of rural schools nobody holds", "乡村空缺校长职位"),
+    "vice_promoted_to_principal": ("R8", "vice-principals who become principal", "副校长升任校长"),
+    "schools_above_leader_posts": ("R8", "schools with more principals or vice-principals than posts",
+                                   "校级干部超职数学校"),
+    "townships": ("R4", "townships", "街道镇数"),
+    "townships_with_director": ("R4", "townships with a district director (a seat-school principal)", "有学区主任的街道镇"),
+    "r5_new_hires": ("R5", "new hires to place (not locked)", "新聘教师"),
+    "r5_new_hires_bundled": ("R5", "new hires placed with a period-2 school of the other area", "已捆绑第二聘期学校"),
+    "r5_period1_finishers": ("R5", "teachers finishing contract period 1 (not locked)", "第一聘期届满教师"),
+    "r5_period1_moved_across": ("R5", "of them placed in the other area for period 2", "其中到另一类地区"),
+    "r5_exempt_by_lock": ("R5", "new hires and period-1 finishers held by a lock", "因锁定豁免"),
+    "r6_short_of_rural_years": ("R6", "public-funded teachers short of public_funded_rural_years rural years",
+                                "乡村服务年限未满的公费师范生"),
+    "r6_moved_rural_to_urban": ("R6", "of them moved rural to urban outside their own bundle, not locked",
+                                "其中违规由乡村调往城区"),
+    "r6_exempt_by_lock": ("R6", "of them held by a lock", "其中因锁定豁免"),
+    "schools_above_staff_quota": ("R8", "schools with more teachers than staff_quota", "超编学校"),
+    "teacher_seats_freed": ("R8", "teacher seats freed by retirements and promotions", "退休和提拔空出的教师岗位"),
+    "teachers_without_subject_fit": ("R8", "teachers placed where their subject is not taught (not by a lock)",
+                                     "学科不符的安置"),
+    "teachers_locked_without_subject_fit": ("R8", "teachers placed by a lock where their subject is not taught",
+                                            "锁定导致学科不符的安置"),
+    "r11_eligible": ("R11", "teachers eligible for exchange (exchange_after_years at their school, not exempt, "
+                     "not locked)", "符合交流条件教师"),
+    "r11_exchanged": ("R11", "eligible teachers at another school after the plan", "其中交流"),
+    "r11_exchanged_backbone": ("R11", "of them backbone teachers (any level)", "其中骨干教师"),
+    "r11_exchange_share": ("R11", "share of the eligible who are exchanged", "交流比例"),
+    "r11_backbone_share": ("R11", "backbone share among the exchanged", "交流中骨干教师比例"),
+    "r11_exchange_target": ("R11", "the fewest exchanges that meet exchange_share", "最少交流人数"),
+    "r11_exempt_by_lock": ("R11", "teachers eligible by years but held by a lock", "因锁定豁免"),
+    "retirements": ("R12", "staff who retire", "退休人数"),
+    "backbone_training_selected": ("R13", "young teachers selected for backbone training", "骨干培养人选"),
+    "backbone_training_rural": ("R13", "of them at rural schools", "其中乡村"),
+    "backbone_training_candidates": ("R13", "young teachers below district-level backbone", "符合条件的青年教师"),
+    "changed_from_reference": ("", "leaders and reserve leaders whose outcome differs from the reference plan",
+                               "与参照方案不同的干部"),
+    "teachers_changed_from_reference": ("", "teachers whose school differs from the reference plan",
+                                        "与参照方案不同的教师"),
+}
+
+
 def plan_figures(sc, assignments: pd.DataFrame, itinerant: pd.DataFrame | None = None,
                  stage_facts: dict | None = None) -> dict:
     """kpis.json's `before`, `after` and `target`: every figure of the plan, by name (docs/rules.md)."""
@@ -407,6 +554,7 @@ def plan_figures(sc, assignments: pd.DataFrame, itinerant: pd.DataFrame | None =
     # moves, itinerant teaching (R7)
     before["moves"] = 0
     after["moves"] = int(ppl["changes_school"].sum())
+    before["staff"] = after["staff"] = len(ppl)
     week = itinerant_week(sc, ppl["to_school"], itinerant)
     before["itinerant_teachers"] = 0
     before["itinerant_lessons"] = 0
