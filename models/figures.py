@@ -435,7 +435,8 @@ def moves_by_township(sc, ppl: pd.DataFrame) -> pd.DataFrame:
 MEANING = {
     "degree_ratio_urban_rural": ("R10", "urban / rural share of bachelor-or-above compulsory teachers",
                                  "城乡义务教育教师本科及以上学历比例之比"),
-    "young_rural_leader_share": ("R3", "share of rural leaders aged young_age or younger", "乡村校级干部中年轻干部占比"),
+    "young_rural_leader_share": ("R3", "share of rural leaders aged young_age or younger",
+                                 "乡村校级干部中年轻干部占比"),
     "young_rural_leaders": ("R3", "rural leaders aged young_age or younger", "乡村年轻校级干部人数"),
     "rural_leaders": ("R3", "leaders at rural schools", "乡村校级干部人数"),
     "leaders": ("", "principals and vice-principals", "校级干部人数"),
@@ -487,7 +488,8 @@ MEANING = {
     "schools_above_leader_posts": ("R8", "schools with more principals or vice-principals than posts",
                                    "校级干部超职数学校"),
     "townships": ("R4", "townships", "街道镇数"),
-    "townships_with_director": ("R4", "townships with a district director (a seat-school principal)", "有学区主任的街道镇"),
+    "townships_with_director": ("R4", "townships with a district director (a seat-school principal)",
+                                "有学区主任的街道镇"),
     "r5_new_hires": ("R5", "new hires to place (not locked)", "新聘教师"),
     "r5_new_hires_bundled": ("R5", "new hires placed with a period-2 school of the other area", "已捆绑第二聘期学校"),
     "r5_period1_finishers": ("R5", "teachers finishing contract period 1 (not locked)", "第一聘期届满教师"),
@@ -576,8 +578,9 @@ def plan_figures(sc, assignments: pd.DataFrame, itinerant: pd.DataFrame | None =
     # R2, R8 leader posts
     prom = ppl[ppl["promoted"]]
     after["reserve_leaders_promoted"] = int(len(prom))
-    after["r2_rural_posts_to_urban_reserve"] = int(((prom["to_area"] == "rural") & (prom["from_area"] == "urban")).sum())
-    after["r2_rural_posts_to_rural_reserve"] = int(((prom["to_area"] == "rural") & (prom["from_area"] == "rural")).sum())
+    to_rural = prom["to_area"] == "rural"
+    after["r2_rural_posts_to_urban_reserve"] = int((to_rural & (prom["from_area"] == "urban")).sum())
+    after["r2_rural_posts_to_rural_reserve"] = int((to_rural & (prom["from_area"] == "rural")).sum())
     posts = leader_posts(sc, ppl)
     after["principal_posts_unfilled"] = int(posts["principal_open"].sum())
     after["vice_principal_posts_unfilled"] = int(posts["vice_principal_open"].sum())
@@ -778,7 +781,8 @@ def figure_status(rule: str, kpis: dict, pol) -> str | None:
     elif rule == "R4":
         met = a["townships_with_director"] >= a["townships"]
     elif rule == "R5":
-        met = a["r5_new_hires_bundled"] == a["r5_new_hires"] and a["r5_period1_moved_across"] == a["r5_period1_finishers"]
+        met = (a["r5_new_hires_bundled"] == a["r5_new_hires"]
+               and a["r5_period1_moved_across"] == a["r5_period1_finishers"])
     elif rule == "R6":
         met = a["r6_moved_rural_to_urban"] == 0
     elif rule == "R8":
@@ -790,8 +794,9 @@ def figure_status(rule: str, kpis: dict, pol) -> str | None:
     elif rule == "R10":
         met = a["degree_ratio_urban_rural"] is None or a["degree_ratio_urban_rural"] <= pol.degree_ratio_max + 1e-9
     elif rule == "R11":
-        met = a["r11_exchanged"] >= a["r11_exchange_target"] and (
-            a["r11_exchanged"] == 0 or a["r11_exchanged_backbone"] >= pol.exchange_backbone_share * a["r11_exchanged"] - 1e-9)
+        k = a["r11_exchanged"]
+        met = k >= a["r11_exchange_target"] and (k == 0 or a["r11_exchanged_backbone"]
+                                                 >= pol.exchange_backbone_share * k - 1e-9)
     elif rule == "R13":
         met = a["backbone_training_selected"] >= pol.young_backbone_training_count
     return None if met is None else ("met" if met else "not_met")
