@@ -277,13 +277,18 @@ def itinerant_days(sc, home, itinerant: pd.DataFrame | None) -> pd.DataFrame:
     cols = ["lessons", "stops", "to_stops", "last_stop", "back", "travel_minutes"]
     if itinerant is None or len(itinerant) == 0:
         return pd.DataFrame(columns=cols, index=pd.MultiIndex.from_tuples([], names=["person_id", "day"]))
+    days: dict[tuple[str, int], list] = {}  # (person, day) -> [lessons, legs, last stop], stops in seq order
+    it = _stops(itinerant)
+    for pid, day, sid, n, m in zip(it["person_id"], it["day"], it["school_id"], it["lessons"], it["travel_minutes"]):
+        d = days.setdefault((pid, int(day)), [0, [], ""])
+        d[0] += int(n)
+        d[1].append(float(m))
+        d[2] = sid
     rows = {}
-    for (pid, day), d in _stops(itinerant).groupby(["person_id", "day"], sort=True):
-        last = str(d["school_id"].iloc[-1])
+    for (pid, day), (n, legs, last) in days.items():
         back = _minutes(sc, last, str(home.get(pid, "")))
-        legs = list(d["travel_minutes"])
-        rows[(pid, day)] = {"lessons": int(d["lessons"].sum()), "stops": len(d), "to_stops": math.fsum(legs),
-                            "last_stop": last, "back": back, "travel_minutes": math.fsum([*legs, back])}
+        rows[(pid, day)] = {"lessons": n, "stops": len(legs), "to_stops": math.fsum(legs), "last_stop": last,
+                            "back": back, "travel_minutes": math.fsum([*legs, back])}
     out = pd.DataFrame.from_dict(rows, orient="index", columns=cols)
     out.index = pd.MultiIndex.from_tuples(out.index, names=["person_id", "day"])
     return out
@@ -323,36 +328,46 @@ def travel_minutes(week: pd.DataFrame) -> float:
 
 
 # ---- justified envy -----------------------------------------------------------------------------
-def subject_fit(sc, subject: str, sid: str, demand_pairs: set | None = None) -> str | None:
+class SchoolFacts:
+    """What the fit rules read about schools and demand, looked up once per scenario."""
+
+    def __init__(self, sc):
+        sch = sc.schools.drop_duplicates("school_id")
+        self.name = dict(zip(sch["school_id"], sch["name"].astype(str)))
+        self.level = dict(zip(sch["school_id"], sch["level"].astype(str)))
+        self.area = dict(zip(sch["school_id"], sch["area"].astype(str)))
+        self.demand = set(zip(sc.demand["school_id"], sc.demand["subject"]))
+
+
+def subject_fit(sc, subject: str, sid: str, schools: SchoolFacts | None = None) -> str | None:
     """R8 subject and level fit: why a teacher of `subject` cannot teach at school `sid`, or None."""
-    sch = sc.schools.drop_duplicates("school_id").set_index("school_id")
-    if sid not in sch.index:
+    f = schools or SchoolFacts(sc)
+    if sid not in f.level:
         return f"{sid} is not a school of the scenario"
-    pairs = demand_pairs if demand_pairs is not None else set(zip(sc.demand["school_id"], sc.demand["subject"]))
-    level = str(sch.at[sid, "level"])
+    level = f.level[sid]
     if level == "kindergarten" and subject != "preschool":
         return f"a kindergarten takes only preschool teachers, not {subject}"
     if subject == "preschool" and level != "kindergarten":
         return "a preschool teacher teaches only at kindergartens"
-    if (sid, subject) not in pairs:
-        return f"{sch.at[sid, 'name']} ({sid}) has no demand for {subject} lessons (R8 subject fit)"
+    if (sid, subject) not in f.demand:
+        return f"{f.name[sid]} ({sid}) has no demand for {subject} lessons (R8 subject fit)"
     return None
 
 
-def blocked_by_rule(sc, person: pd.Series, sid: str, demand_pairs: set | None = None) -> tuple[str, str] | None:
+def blocked_by_rule(sc, person: pd.Series, sid: str, schools: SchoolFacts | None = None) -> tuple[str, str] | None:
     """(rule id, why in words) of what keeps a teacher (a row of `people`) from school `sid`; None when nothing
     does. The rules of the teacher stage's candidate schools: subject and level fit (R8), the level group of
     their school (kindergarten; compulsory; senior and vocational: the plan keeps a teacher within it, rule id
     ""), R5 (a period-1 finisher goes to the other area) and R6 (no rural -> urban move for a public-funded
     teacher short of rural years outside their own bundle)."""
-    fit = subject_fit(sc, str(person["subject"]), sid, demand_pairs)
+    f = schools or SchoolFacts(sc)
+    fit = subject_fit(sc, str(person["subject"]), sid, f)
     if fit:
         return "R8", fit
-    sch = sc.schools.drop_duplicates("school_id").set_index("school_id")
-    level, area = str(sch.at[sid, "level"]), str(sch.at[sid, "area"])
+    level, area = f.level[sid], f.area[sid]
     own_level = person["from_level"] or person["to_level"]
     if own_level and LEVEL_GROUP.get(level, level) != LEVEL_GROUP.get(own_level, own_level):
-        return "", (f"{sch.at[sid, 'name']} ({sid}) is a {level} school: the plan keeps a teacher within the level "
+        return "", (f"{f.name[sid]} ({sid}) is a {level} school: the plan keeps a teacher within the level "
                     f"group of their school ({LEVEL_GROUP.get(own_level, own_level)})")
     if person["r5_period1"] and area == person["from_area"]:
         return "R5", f"their period 2 must be at a school of the other area, and it is {area}"
@@ -374,15 +389,17 @@ def envy_pairs(sc, ppl: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     points = priority_points(sc)
     moved_in = t[t["to_school"] != t["from_school"]]
-    by_key = {k: list(g.index) for k, g in moved_in.groupby(["to_school", "subject"])}
-    pairs = set(zip(sc.demand["school_id"], sc.demand["subject"]))
+    by_key: dict[tuple[str, str], list[str]] = {}
+    for pid, key in zip(moved_in.index, zip(moved_in["to_school"], moved_in["subject"])):
+        by_key.setdefault(key, []).append(pid)
+    facts = SchoolFacts(sc)
     rows = []
     for pid, r in wish.iterrows():
         ranked = list(dict.fromkeys(x.strip() for x in r["preferences"].split(";") if x.strip()))
         mine = ranked.index(r["to_school"]) if r["to_school"] in ranked else len(ranked)
         for sid in ranked[:mine]:
             others = [q for q in by_key.get((sid, r["subject"]), ()) if points[q] < points[pid]]
-            if not others or blocked_by_rule(sc, r, sid, pairs):
+            if not others or blocked_by_rule(sc, r, sid, facts):
                 continue
             rows += [(pid, sid, q, round(float(points[pid] - points[q]), 4)) for q in others]
     out = pd.DataFrame(rows, columns=cols)

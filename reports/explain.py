@@ -114,8 +114,8 @@ class District:
         return self.sc.demand.groupby(["school_id", "subject"])["weekly_lessons"].sum()
 
     @cached_property
-    def demand_pairs(self) -> set:
-        return set(zip(self.sc.demand["school_id"], self.sc.demand["subject"]))
+    def school_facts(self) -> F.SchoolFacts:
+        return F.SchoolFacts(self.sc)
 
     @cached_property
     def teachers_after(self) -> pd.DataFrame:
@@ -154,7 +154,7 @@ class District:
 
     def fit(self, sid: str, subject: str) -> str | None:
         """Why a teacher of `subject` cannot teach at school `sid` (R8 subject / level fit), or None."""
-        return F.subject_fit(self.sc, subject, sid, self.demand_pairs)
+        return F.subject_fit(self.sc, subject, sid, self.school_facts)
 
     def before_gap(self, sid: str, subject: str) -> tuple[int, int]:
         """(demand, lessons its current teachers could cover) of a subject at a school before the plan."""
@@ -627,7 +627,7 @@ class _Explainer:
             return self.leader_blocker(sid, mine)
         subj = self.subject
         if self.pid in d.facts.index:
-            rule = F.blocked_by_rule(d.sc, d.facts.loc[self.pid], sid, d.demand_pairs)
+            rule = F.blocked_by_rule(d.sc, d.facts.loc[self.pid], sid, d.school_facts)
             if rule:
                 rid, why = rule
                 return f"hard rule {rid}: {why}" if rid and rid != "R8" else f"hard rule: {why}" if rid else why
