@@ -122,6 +122,7 @@ def people(sc, assignments: pd.DataFrame) -> pd.DataFrame:
     director_of, home_lessons, rules, reason, rural_years_shown), the scenario's data about the person, their
     age, the area and level of both schools, and the facts of each rule (boolean columns named by rule id):
 
+    * young: aged young_age or younger on 1 September of plan_year (R3).
     * r1_due: a leader (not retiring) with rotation_terms or more terms at one school; r1_exempt_reason,
       r1_exempt_lock: due but exempt (exempt_reason) or held by a lock (locked_school wins over R1, R1x);
       r1_bound = due and neither; r1_rotated: bound and placed at another school in a leader role;
@@ -168,6 +169,7 @@ def people(sc, assignments: pd.DataFrame) -> pd.DataFrame:
     for col in ("public_funded", "reserve_leader", "itinerant_ok"):
         p[col] = st[col].fillna(False).astype(bool).to_numpy()
     p["age"] = pd.to_numeric(sc.ages[keep], errors="coerce").to_numpy()
+    p["young"] = p["age"] <= pol.young_age  # R3
     for side in ("from", "to"):
         p[f"{side}_area"] = p[f"{side}_school"].map(sch["area"]).astype(object).fillna("").to_numpy()
         p[f"{side}_level"] = p[f"{side}_school"].map(sch["level"]).astype(object).fillna("").to_numpy()

@@ -403,10 +403,10 @@ class _Explainer:
         if self.role_after not in LEADER_ROLES or "rural" not in (d.area(self.to), d.area(self.frm)):
             return ""
         self.use(young_age=pol.young_age, young_rural_leader_share=pol.young_rural_leader_share)
-        k = d.plan.kpis or {}
-        b = k.get("before", {}).get("young_rural_leader_share")
-        af = k.get("after", {}).get("young_rural_leader_share")
-        young = self.age is not None and self.age <= pol.young_age
+        k = d.figures  # models/figures.py, from the plan's rows
+        b = k["before"].get("young_rural_leader_share")
+        af = k["after"].get("young_rural_leader_share")
+        young = bool(d.fact(self.pid, "young"))
         where = "at a rural school" if d.area(self.to) == "rural" else "leaving a rural school"
         figs = ""
         if b is not None and af is not None:
@@ -437,10 +437,11 @@ class _Explainer:
             txt = (f"R5: a new hire: contract period 1 at {d.label(self.to, area=True)}"
                    + (f", bundled with {d.label(p2, area=True)} for period 2" if p2 else ", with no period-2 school")
                    + ".")
-            if p2 and d.area(p2) == d.area(self.to):
-                txt += " The period-2 school is of the same area: this breaks R5 (the bundle must cross the line)."
-            elif not p2:
-                txt += " R5 asks for a bundled period-2 school of the other area: this breaks R5."
+            if d.fact(self.pid, "r5_exempt_lock"):
+                txt += " The office's lock wins over R5."
+            elif d.fact(self.pid, "r5_new_hire") and not d.fact(self.pid, "r5_bundled"):
+                txt += (" The period-2 school is of the same area: this breaks R5 (the bundle must cross the line)."
+                        if p2 else " R5 asks for a bundled period-2 school of the other area: this breaks R5.")
             if dem:
                 txt += (f" {d.label(self.to)} needs {dem} weekly {self.subject} lessons and its own teachers could "
                         f"cover {cov} of them before this plan.")

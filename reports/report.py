@@ -152,7 +152,7 @@ def township_chart(table: pd.DataFrame) -> str:
     scale = (w - left - 60) / most
     parts = [f'<svg id="township-chart" class="chart" width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" '
              'aria-label="moves by township and direction">']
-    x = left
+    x: float = left
     for d, label in DIRECTIONS:  # legend
         parts.append(f'<rect x="{x}" y="4" width="12" height="12" fill="{COLORS[d]}"/>'
                      f'<text x="{x + 16}" y="14" class="lab">{escape(label)}</text>')

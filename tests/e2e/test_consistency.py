@@ -13,7 +13,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-
 from rotaplan.cli import main
 from rotaplan.models import Plan, Scenario
 from rotaplan.reports.compare import compare
@@ -80,7 +79,8 @@ DETAILS = {
            r"\((\d+) by exempt_reason, (\d+) by a lock\)",
            lambda a: [a["r1_due"], a["r1_moved"], a["r1_exempt"], a["r1_exempt"] - a["r1_exempt_by_lock"],
                       a["r1_exempt_by_lock"]]),
-    "R1x": (r"(\d+) of at most \d+ due leaders cross the urban-rural line \(urban to rural (\d+), rural to urban (\d+)\)",
+    "R1x": (r"(\d+) of at most \d+ due leaders cross the urban-rural line \(urban to rural (\d+), rural to urban "
+            r"(\d+)\)",
             lambda a: [a["r1x_crossings"], a["r1x_urban_to_rural"], a["r1x_rural_to_urban"]]),
     "R2": (r"(\d+) vacant rural leader posts? filled: (\d+) by urban reserve leaders, (\d+) by rural reserve leaders"
            r"[^;]*; (\d+) rural leader posts? left vacant[^;]*; (\d+) reserve leaders? promoted in all",
@@ -102,7 +102,8 @@ DETAILS = {
            r"vice-principal posts left unfilled(?:; (\d+) vice-principals? promoted to open principal posts)?; "
            r"teachers: (\d+) schools above their staff_quota; (\d+) teacher seats freed by retirements and promotions; "
            r"(\d+) teachers placed where their subject is not taught",
-           lambda a: [a["schools_above_leader_posts"], a["principal_posts_unfilled"], a["vice_principal_posts_unfilled"],
+           lambda a: [a["schools_above_leader_posts"], a["principal_posts_unfilled"],
+                      a["vice_principal_posts_unfilled"],
                       a["vice_promoted_to_principal"], a["schools_above_staff_quota"], a["teacher_seats_freed"],
                       a["teachers_without_subject_fit"]]),
     "R11": (r"(\d+) of (\d+) eligible teachers exchanged \(target >= (\d+), \d+%\); backbone (\d+) of (\d+) = "
