@@ -44,6 +44,7 @@ def planned(request, tmp_path_factory):
     sc = Scenario.read(root / "scenario") if gen is not None else Scenario.read()
     folder = root / "plan"
     plan = Plan.read(folder)
+    (root / "plan-output.txt").write_text(r.output, encoding="utf-8")
     return sc, folder, plan, validator_figures(sc, plan)
 
 
@@ -254,3 +255,19 @@ def test_a_plan_has_all_its_outputs(planned):
     sc, folder, plan, v = planned
     assert {p.name for p in Path(folder).iterdir()} >= {"assignments.csv", "itinerant.csv", "kpis.json",
                                                          "compliance.csv", "plan.xlsx", "report.html", "meta.json"}
+
+
+def test_the_terminal_notes_of_the_leader_stage_say_what_the_figures_say(planned):
+    """`rotaplan plan` prints the stages' notes; those that name a figure name the plan's."""
+    sc, folder, plan, v = planned
+    out = (folder.parent / "plan-output.txt").read_text(encoding="utf-8")
+    kpis = json.loads((folder / "kpis.json").read_text(encoding="utf-8"))
+    a = v["after"]
+    m = re.search(r"R1x: (\d+) crossings of at most (\d+) \(urban->rural (\d+), rural->urban (\d+)\)", out)
+    assert m and [int(x) for x in m.groups()] == [a["r1x_crossings"], kpis["after"]["r1x_most_possible"],
+                                                  a["r1x_urban_to_rural"], a["r1x_rural_to_urban"]]
+    m = re.search(r"Leaders: (\d+) due under R1, (\d+) rotate, (\d+) exempt", out)
+    assert m and [int(x) for x in m.groups()] == [a["r1_due"], a["r1_moved"], a["r1_exempt"]]
+    m = re.search(r"R3: young rural leader share ([\d.]+)% -> ([\d.]+)%", out)
+    assert m and [_pct(x) for x in m.groups()] == [round(v["before"]["young_rural_leader_share"], 3),
+                                                   round(a["young_rural_leader_share"], 3)]
