@@ -122,6 +122,9 @@ def _envy(sc, j: pd.DataFrame, p1: pd.Series, r6_short: pd.Series) -> int:
     pts = _points(sc)
     t = j[(j["role_after"] == "teacher") & (j["move"] != "retire") & (j["to_school"] != "")]
     arrived = t[t["to_school"] != t["from_school"]]
+    came: dict[tuple[str, str], list[float]] = {}  # (school, subject) -> points of those who moved in
+    for s, subj, pid in zip(arrived["to_school"], arrived["subject"], arrived.index):
+        came.setdefault((s, subj), []).append(float(pts[pid]))
     n = 0
     for pid, r in t[(t["preferences"].fillna("") != "") & (t["locked_school"].fillna("") == "")].iterrows():
         ranked = list(dict.fromkeys(x.strip() for x in str(r["preferences"]).split(";") if x.strip()))
@@ -139,8 +142,7 @@ def _envy(sc, j: pd.DataFrame, p1: pd.Series, r6_short: pd.Series) -> int:
                 continue
             if r6_short[pid] and not p1.get(pid, False) and r["from_area"] == "rural" and ar == "urban":
                 continue
-            q = arrived[(arrived["to_school"] == s) & (arrived["subject"] == r["subject"])]
-            n += int((q.index.map(pts) < pts[pid]).sum())
+            n += sum(1 for x in came.get((s, r["subject"]), ()) if x < pts[pid])
     return n
 
 
