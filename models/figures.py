@@ -12,8 +12,8 @@ Three layers, each built from the one below:
   `explain` reads these facts instead of repeating the rules' arithmetic.
 * `coverage`, `itinerant_week`, `envy_pairs`: per school and subject, per itinerant teacher, per pair.
 * `plan_figures(sc, assignments, itinerant)`: the named figures before and after the plan (kpis.json's
-  `before` / `after` / `target`), and `compliance_detail(rule, ...)`: the sentence of figures in each rule's
-  row of compliance.csv.
+  `before` / `after` / `target`, named and explained in MEANING), and `compliance_row(rule, ...)`: each
+  rule's row of compliance.csv, the figures in words and the status they decide, with the stage's note.
 
 Pure data arithmetic: no solver, no HTML. Shares are rounded to 4 decimals, minutes to 1.
 """
@@ -89,19 +89,6 @@ def state_figures(sc, people: pd.DataFrame) -> dict:
     out["young_rural_leaders"] = int(young.sum())
     out["leaders"] = int(p["role"].isin(LEADER_ROLES).sum())
     return out
-
-
-def uncovered(sc, home: pd.DataFrame, itinerant: pd.DataFrame | None = None) -> tuple[int, int]:
-    """(uncovered lessons, of which at rural schools). `home`: school_id, subject, lessons."""
-    d = sc.demand.groupby(["school_id", "subject"])["weekly_lessons"].sum()
-    cov = home.groupby(["school_id", "subject"])["lessons"].sum() if len(home) else pd.Series(dtype=float)
-    if itinerant is not None and len(itinerant):
-        cov = cov.add(itinerant.groupby(["school_id", "subject"])["lessons"].sum(), fill_value=0)
-    cov = cov.reindex(d.index, fill_value=0)
-    gap = (d - cov).clip(lower=0)
-    area = sc.schools.set_index("school_id")["area"]
-    rural = gap.index.get_level_values(0).map(area) == "rural"
-    return int(gap.sum()), int(gap[np.asarray(rural)].sum())
 
 
 # ---- people: the plan's rows joined with the scenario, and each rule's facts ------------------
@@ -636,9 +623,9 @@ def plan_figures(sc, assignments: pd.DataFrame, itinerant: pd.DataFrame | None =
     freed = (ppl["role_before"] == "teacher") & (ppl["from_school"] != "") & ~ppl["teacher_after"]
     after["teacher_seats_freed"] = int(freed.sum())
     placed = t[t["to_school"] != t["from_school"]]
-    pairs = set(zip(sc.demand["school_id"], sc.demand["subject"]))
-    misfit = pd.Series([_fit_problem(subj, s, pairs, sch) for subj, s in zip(placed["subject"], placed["to_school"])],
-                       index=placed.index, dtype=bool)
+    facts = SchoolFacts(sc)
+    misfit = pd.Series([subject_fit(sc, subj, s, facts) is not None
+                        for subj, s in zip(placed["subject"], placed["to_school"])], index=placed.index, dtype=bool)
     by_lock = misfit & (placed["to_school"] == placed["locked_school"])
     after["teachers_without_subject_fit"] = int((misfit & ~by_lock).sum())
     after["teachers_locked_without_subject_fit"] = int(by_lock.sum())
@@ -681,13 +668,6 @@ def plan_figures(sc, assignments: pd.DataFrame, itinerant: pd.DataFrame | None =
         "townships_with_director": after["townships"],
     }
     return {"before": before, "after": after, "target": target}
-
-
-def _fit_problem(subj: str, sid: str, pairs: set, sch: pd.DataFrame) -> bool:
-    """True when a teacher of `subj` placed at `sid` breaks R8's subject fit (preschool teachers only at
-    kindergartens, others never there; the school's demand has the subject)."""
-    level = str(sch.at[sid, "level"]) if sid in sch.index else ""
-    return (level == "kindergarten") != (subj == "preschool") or (sid, subj) not in pairs
 
 
 # ---- compliance details -------------------------------------------------------------------------

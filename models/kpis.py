@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .figures import plan_figures, state_figures, uncovered
+from .figures import plan_figures, state_figures
 
 figures = state_figures  # R3, R9, R10 figures of one state
 
@@ -16,4 +16,4 @@ def before_after(sc, assignments: pd.DataFrame, itinerant: pd.DataFrame | None =
     return plan_figures(sc, assignments, itinerant, stage_facts)
 
 
-__all__ = ["before_after", "figures", "state_figures", "uncovered"]
+__all__ = ["before_after", "figures", "state_figures"]
