@@ -1,10 +1,10 @@
-"""The summary `rotaplan validate` prints: counts and the current R3/R9/R10 figures."""
+"""The summary `rotaplan validate` prints: counts and the current R3/R9/R10 figures (models/figures.py)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from .kpis import figures
+from .figures import state_figures as figures
 from .schema import LEADER_ROLES
 
 

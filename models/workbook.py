@@ -21,6 +21,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from .figures import MEANING as FIGURE_MEANING
 from .schema import LEADER_ROLES
 
 LANGS = ("en", "zh")
@@ -54,31 +55,8 @@ ZH_VALUES = {
 VALUE_KIND = {"role_before": "role", "role_after": "role", "move": "move", "from_area": "area",
               "to_area": "area", "status": "status", "kind": "kind"}
 
-# What each KPI figure means, with its rule id (the KPIs sheet's "meaning" column).
-KPI_MEANING = {
-    "degree_ratio_urban_rural": ("R10", "urban / rural share of bachelor-or-above compulsory teachers",
-                                 "城乡义务教育教师本科及以上学历比例之比"),
-    "young_rural_leader_share": ("R3", "share of rural leaders aged young_age or younger",
-                                 "乡村校级干部中年轻干部占比"),
-    "backbone_share_urban": ("R9", "district-level-or-above backbone share, urban compulsory teachers",
-                             "城区区级以上骨干教师占比"),
-    "backbone_share_rural": ("R9", "district-level-or-above backbone share, rural compulsory teachers",
-                             "乡村区级以上骨干教师占比"),
-    "bachelor_share_urban": ("R9", "bachelor-or-above share, urban compulsory teachers", "城区本科及以上占比"),
-    "bachelor_share_rural": ("R9", "bachelor-or-above share, rural compulsory teachers", "乡村本科及以上占比"),
-    "kindergarten_associate_share_urban": ("R9", "associate-or-above share, urban kindergarten teachers",
-                                           "城区幼儿园专科及以上占比"),
-    "kindergarten_associate_share_rural": ("R9", "associate-or-above share, rural kindergarten teachers",
-                                           "乡村幼儿园专科及以上占比"),
-    "uncovered_lessons": ("R7", "weekly lessons no teacher covers", "未覆盖周课时"),
-    "uncovered_rural_lessons": ("R7", "of which at rural schools", "其中乡村学校"),
-    "moves": ("", "people whose school changes (retirements not counted)", "调动人数"),
-    "itinerant_teachers": ("R7", "teachers with itinerant stops", "走教教师人数"),
-    "total_travel_minutes": ("R7", "weekly travel minutes of itinerant teachers", "走教每周路程分钟"),
-    "rural_leaders": ("R3", "leaders at rural schools", "乡村校级干部人数"),
-    "teachers_urban": ("", "teachers at urban schools", "城区教师人数"),
-    "teachers_rural": ("", "teachers at rural schools", "乡村教师人数"),
-}
+# What each KPI figure means, with its rule id (the KPIs sheet's "meaning" column): models/figures.py.
+KPI_MEANING = FIGURE_MEANING
 
 # Columns the workbook adds for reading only, per sheet; they are dropped when the workbook is read back.
 DISPLAY_ONLY = {"Assignments": ("subject", "from_school_name", "to_school_name"),

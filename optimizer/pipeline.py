@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..models.kpis import before_after
+from ..models.figures import compliance_row, plan_figures
 from ..models.plan import COMPLIANCE_COLUMNS, RULE_IDS, Plan
 from . import r12, r13
 from .itinerant import stage as itinerant_stage
@@ -38,15 +38,17 @@ def plan_scenario(sc, params: SolveParams | None = None, progress=None,
 
 
 def assemble(sc, state: PlanState) -> Plan:
+    """The plan from the final state: every figure of kpis.json and compliance.csv is computed here from the
+    plan's rows (models/figures.py); the stages add only what they alone know (solver figures, the most R1x
+    crossings the posts allow, relaxations and time limits in their compliance notes)."""
     a = state.a.reset_index(drop=True)
     a["home_lessons"] = a["home_lessons"].astype(int)
     it = state.itinerant.reset_index(drop=True)
-    kpis = before_after(sc, a, it)
-    kpis["after"].update(state.kpi_extra)
+    kpis = plan_figures(sc, a, it, stage_facts=state.kpi_extra)
     kpis["solver"] = state.solver
     rows = []
     for rule in RULE_IDS:
-        status, detail = state.compliance.get(rule, ("not_met", "not assessed by this plan"))
+        status, detail = compliance_row(rule, kpis, sc.policy, state.compliance.get(rule))
         rows.append({"rule": rule, "status": status, "detail": detail})
     comp = pd.DataFrame(rows, columns=COMPLIANCE_COLUMNS)
     return Plan(a, it, kpis, comp, source="optimizer")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..models import figures
+
 
 def retiring(sc) -> pd.Series:
     """Boolean mask over sc.staff rows: who retires (R12 wins over everything, locks included)."""
-    limit = sc.staff["gender"].map({"M": sc.policy.retirement_age_male, "F": sc.policy.retirement_age_female})
-    return (sc.ages >= limit).fillna(False).astype(bool)
+    return figures.retiring(sc)
 
 
 def apply(sc, state) -> None:
@@ -18,5 +19,4 @@ def apply(sc, state) -> None:
         state.set(pid, role_after="retired", to_school="", move="retire", rules="R12",
                   reason=f"Reaches retirement age ({int(age)}, limit {limit}) by 1 September "
                          f"{sc.policy.plan_year}; the post becomes a vacancy.")
-    n = int(mask.sum())
-    state.comply("R12", "met", f"{n} staff retire; their posts are vacancies filled by the plan")
+    state.comply("R12", "met", "")  # the figures: models/figures.py

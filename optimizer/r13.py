@@ -29,7 +29,7 @@ def apply(sc, state) -> None:
     state.kpi_extra["backbone_training_selected"] = n
     state.kpi_extra["backbone_training_rural"] = rural_n
     status = "met" if n >= target else "not_met"
-    detail = f"{n} young teachers selected ({rural_n} rural), target {target}"
+    detail = ""  # the figures: models/figures.py
     if n < target:
-        detail += f": only {len(cand)} teachers aged {pol.young_backbone_age} or younger without district-level backbone status"
+        detail = f"only {len(cand)} teachers aged {pol.young_backbone_age} or younger without district-level backbone status"
     state.comply("R13", status, detail)

@@ -6,17 +6,21 @@ R5, R6, R7, R8, R11 for teachers; R12 for everyone), their priority points (weig
 every school they ranked higher than where they go, what blocked it: a hard rule, a full staff quota
 (and who filled it), or someone with more priority points who got it (named). Works on any plan,
 the optimizer's or one edited by hand.
+
+No rule arithmetic here: who is due, eligible, exempted by a lock, what a week's travel is, what the
+district's figures are — all of it comes from models/figures.py, computed from the plan's rows, so an
+explanation says what compliance.csv, kpis.json and report.html say.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import pandas as pd
 
 from ..models.errors import Problem, ScenarioError
+from ..models import figures as F
 from ..models.priority import priority_points
 from ..models.schema import BACKBONE_RANK, LEADER_ROLES
 
@@ -77,7 +81,30 @@ class District:
         self.sch = sc.schools.set_index("school_id", drop=False)
         self.subject = self.st["subject"]
 
-    # ---- facts -------------------------------------------------------------------------------
+    # ---- facts (models/figures.py) -----------------------------------------------------------
+    @cached_property
+    def facts(self) -> pd.DataFrame:
+        """Each person's outcome and each rule's facts about them (models/figures.py: people)."""
+        return F.people(self.sc, self.plan.assignments)
+
+    @cached_property
+    def figures(self) -> dict:
+        """The plan's figures (kpis.json's before / after / target), computed from its rows."""
+        return F.plan_figures(self.sc, self.plan.assignments, self.plan.itinerant)
+
+    @cached_property
+    def envy(self) -> pd.DataFrame:
+        return F.envy_pairs(self.sc, self.facts)
+
+    @cached_property
+    def days(self) -> pd.DataFrame:
+        """Itinerant teachers' days: lessons, stops, travel minutes with the way back."""
+        return F.itinerant_days(self.sc, self.facts["to_school"], self.plan.itinerant)
+
+    @cached_property
+    def week(self) -> pd.DataFrame:
+        return F.itinerant_week(self.sc, self.facts["to_school"], self.plan.itinerant)
+
     @cached_property
     def points(self) -> pd.Series:
         """Priority points of every person (the office's bareme, weights.points_*: models/priority.py)."""
@@ -88,23 +115,25 @@ class District:
         return self.sc.demand.groupby(["school_id", "subject"])["weekly_lessons"].sum()
 
     @cached_property
-    def teachers_after(self) -> pd.DataFrame:
-        a = self.a
-        t = a[(a["role_after"] == "teacher") & (a["move"] != "retire")]
-        return t.assign(subject=t["person_id"].map(self.subject).astype(object).fillna(""))
+    def school_facts(self) -> F.SchoolFacts:
+        return F.SchoolFacts(self.sc)
 
     @cached_property
-    def covered_after(self) -> pd.Series:
-        """Weekly lessons covered after the plan per (school, subject): home lessons + itinerant stops."""
-        t = self.teachers_after
-        parts = [pd.DataFrame({"school_id": t["to_school"].to_numpy(), "subject": t["subject"].to_numpy(),
-                               "lessons": pd.to_numeric(t["home_lessons"], errors="coerce").fillna(0).to_numpy()})]
-        it = self.plan.itinerant
-        if len(it):
-            parts.append(pd.DataFrame({"school_id": it["school_id"].astype(str).to_numpy(),
-                                       "subject": it["subject"].astype(str).to_numpy(),
-                                       "lessons": pd.to_numeric(it["lessons"], errors="coerce").fillna(0).to_numpy()}))
-        return pd.concat(parts).groupby(["school_id", "subject"])["lessons"].sum()
+    def teachers_after(self) -> pd.DataFrame:
+        f = self.facts
+        t = f[f["teacher_after"]]
+        return t.assign(person_id=t.index)
+
+    @cached_property
+    def coverage(self) -> pd.DataFrame:
+        return F.coverage(self.sc, self.facts, self.plan.itinerant)
+
+    @cached_property
+    def covered_before(self) -> pd.Series:
+        return F.covered_before(self.sc)
+
+    def fact(self, pid: str, name: str):
+        return self.facts.at[pid, name] if pid in self.facts.index else False
 
     def label(self, sid: str, area: bool = False) -> str:
         if not sid:
@@ -125,22 +154,12 @@ class District:
         return int(self.demand.get((sid, subject), 0))
 
     def fit(self, sid: str, subject: str) -> str | None:
-        """Why a teacher of `subject` cannot teach at school `sid` (level / subject fit), or None."""
-        level = self.sch.at[sid, "level"]
-        if level == "kindergarten" and subject != "preschool":
-            return f"a kindergarten takes only preschool teachers, not {subject}"
-        if subject == "preschool" and level != "kindergarten":
-            return "a preschool teacher teaches only at kindergartens"
-        if self.demand_of(sid, subject) == 0:
-            return f"{self.label(sid)} has no demand for {subject} lessons (R8 subject fit)"
-        return None
+        """Why a teacher of `subject` cannot teach at school `sid` (R8 subject / level fit), or None."""
+        return F.subject_fit(self.sc, subject, sid, self.school_facts)
 
     def before_gap(self, sid: str, subject: str) -> tuple[int, int]:
         """(demand, lessons its current teachers could cover) of a subject at a school before the plan."""
-        st = self.st
-        n = int(((st["school_id"] == sid) & (st["role"] == "teacher") & (st["subject"] == subject)).sum())
-        d = self.demand_of(sid, subject)
-        return d, min(d, n * self.pol.teacher_load)
+        return self.demand_of(sid, subject), int(self.covered_before.get((sid, subject), 0))
 
     def leader_holders(self, sid: str, role: str, but: str) -> pd.DataFrame:
         a = self.a
@@ -152,15 +171,8 @@ class District:
         return 0 if pd.isna(v) else int(v)
 
     def due(self, pid: str) -> bool:
-        return int(self.st.at[pid, "terms_at_school"] or 0) >= self.pol.rotation_terms
-
-    def exchange_figures(self) -> tuple[int, int, int]:
-        """(eligible, moved, backbone among moved) for R11."""
-        st, a = self.st, self.a.reindex(self.st.index)
-        el = ((st["role"] == "teacher") & (st["school_id"] != "") & (st["exempt_reason"] == "")
-              & (st["years_at_school"].fillna(0) >= self.pol.exchange_after_years) & (a["move"] != "retire"))
-        mv = el & (a["to_school"] != a["from_school"])
-        return int(el.sum()), int(mv.sum()), int((mv & (st["backbone"] != "none")).sum())
+        """R1: served rotation_terms or more terms at one school (exempt or locked ones included)."""
+        return bool(self.fact(pid, "r1_due"))
 
 
 def explain(sc, plan, person_id: str, district: District | None = None) -> Explanation:
@@ -189,7 +201,7 @@ class _Explainer:
 
     # ---- the whole explanation ---------------------------------------------------------------
     def run(self) -> Explanation:
-        d, pol = self.d, self.d.pol
+        pol = self.d.pol
         leader = self.role_before in LEADER_ROLES or self.role_after in LEADER_ROLES
         kind = ("retiree" if self.move == "retire" else "leader" if self.role_before in LEADER_ROLES
                 else "reserve leader" if leader else "new hire" if not self.frm else "teacher")
@@ -280,11 +292,11 @@ class _Explainer:
 
     # ---- R12 ---------------------------------------------------------------------------------
     def r12(self) -> str:
-        pol = self.d.pol
+        d, pol = self.d, self.d.pol
         male = self.s["gender"] == "M"
-        limit = pol.retirement_age_male if male else pol.retirement_age_female
+        limit = F.retirement_age(d.sc, self.s["gender"])
         self.use(**{"retirement_age_male" if male else "retirement_age_female": limit})
-        if self.age is not None and self.age >= limit:
+        if d.fact(self.pid, "r12_due"):
             return (f"R12: aged {self.age} on 1 September {pol.plan_year}, at or above the retirement age for "
                     f"{'men' if male else 'women'} ({limit}): they retire and their post becomes a vacancy.")
         return (f"R12: aged {self.age}, below the retirement age for {'men' if male else 'women'} ({limit}): "
@@ -318,7 +330,7 @@ class _Explainer:
 
     def r1x(self) -> str:
         d = self.d
-        if not d.due(self.pid) or self.s["exempt_reason"] or self.s["locked_school"] or self.to == self.frm:
+        if not d.fact(self.pid, "r1_bound") or self.to == self.frm:
             return ""
         self.use(**{"weights.r1x_crossing": d.w.r1x_crossing})
         fa, ta = d.area(self.frm), d.area(self.to)
@@ -392,10 +404,10 @@ class _Explainer:
         if self.role_after not in LEADER_ROLES or "rural" not in (d.area(self.to), d.area(self.frm)):
             return ""
         self.use(young_age=pol.young_age, young_rural_leader_share=pol.young_rural_leader_share)
-        k = d.plan.kpis or {}
-        b = k.get("before", {}).get("young_rural_leader_share")
-        af = k.get("after", {}).get("young_rural_leader_share")
-        young = self.age is not None and self.age <= pol.young_age
+        k = d.figures  # models/figures.py, from the plan's rows
+        b = k["before"].get("young_rural_leader_share")
+        af = k["after"].get("young_rural_leader_share")
+        young = bool(d.fact(self.pid, "young"))
         where = "at a rural school" if d.area(self.to) == "rural" else "leaving a rural school"
         figs = ""
         if b is not None and af is not None:
@@ -426,10 +438,11 @@ class _Explainer:
             txt = (f"R5: a new hire: contract period 1 at {d.label(self.to, area=True)}"
                    + (f", bundled with {d.label(p2, area=True)} for period 2" if p2 else ", with no period-2 school")
                    + ".")
-            if p2 and d.area(p2) == d.area(self.to):
-                txt += " The period-2 school is of the same area: this breaks R5 (the bundle must cross the line)."
-            elif not p2:
-                txt += " R5 asks for a bundled period-2 school of the other area: this breaks R5."
+            if d.fact(self.pid, "r5_exempt_lock"):
+                txt += " The office's lock wins over R5."
+            elif d.fact(self.pid, "r5_new_hire") and not d.fact(self.pid, "r5_bundled"):
+                txt += (" The period-2 school is of the same area: this breaks R5 (the bundle must cross the line)."
+                        if p2 else " R5 asks for a bundled period-2 school of the other area: this breaks R5.")
             if dem:
                 txt += (f" {d.label(self.to)} needs {dem} weekly {self.subject} lessons and its own teachers could "
                         f"cover {cov} of them before this plan.")
@@ -437,14 +450,13 @@ class _Explainer:
         cp, py = int(s["contract_period"] or 0), int(s["period_years"] or 0)
         if cp == 1:
             self.use(term_years=pol.term_years)
-        if cp == 1 and py >= pol.term_years:
-            fa, ta = d.area(self.frm), d.area(self.to)
+        if d.fact(self.pid, "r6_own_bundle"):  # finishing contract period 1 (models/figures.py)
             txt = (f"R5: finished contract period 1 ({py} of term_years = {pol.term_years} years) at "
                    f"{d.label(self.frm, area=True)}, so period 2 must be at a school of the other area.")
-            if s["locked_school"]:
+            if d.fact(self.pid, "r5_exempt_lock"):
                 return txt + " The office's lock wins over R5."
-            if fa == ta:
-                return txt + f" They stay in the {fa} area: this breaks R5, a hard rule."
+            if d.fact(self.pid, "r5_period1") and not d.fact(self.pid, "r5_crossed"):
+                return txt + f" They stay in the {d.area(self.frm)} area: this breaks R5, a hard rule."
             return txt + f" They go to {d.label(self.to, area=True)}."
         if cp == 1:
             return f"R5: in contract period 1 ({py} of {pol.term_years} years served): no period change this year."
@@ -455,19 +467,19 @@ class _Explainer:
         if not bool(s["public_funded"]):
             return ""
         self.use(public_funded_rural_years=pol.public_funded_rural_years)
-        rsy = float(s["rural_service_years"] or 0)
-        total = self.r.get("rural_service_years", rsy)
-        try:
-            total = float(total)
-        except (TypeError, ValueError):
-            total = rsy
-        if rsy >= pol.public_funded_rural_years:
+        f = d.facts.loc[self.pid]
+        rsy = float(f["rural_service_years"])
+        total = rsy if pd.isna(f["rural_years_shown"]) else float(f["rural_years_shown"])
+        if not f["r6_short"]:
             return (f"R6: public-funded, with {rsy:g} rural service years of the {pol.public_funded_rural_years:g} "
                     "owed already served, so R6 no longer limits their moves.")
         txt = (f"R6: public-funded, with {rsy:g} of the {pol.public_funded_rural_years:g} rural service years owed "
                "(segments added up): they may not move from a rural to an urban school except into the urban "
                f"period of their own bundle; after this plan their total is {total:g} years.")
-        if d.area(self.frm) == "rural" and d.area(self.to) == "urban" and self.move != "bundle_second":
+        if f["r6_rural_to_urban"] and f["r6_exempt_lock"]:
+            txt += (f" The office locked them to {d.label(f['locked_school'])}, an urban school; a lock wins over "
+                    "R6, so this move is exempted by the lock.")
+        elif f["r6_broken"]:
             txt += " This plan moves them rural → urban: that breaks R6."
         return txt
 
@@ -482,16 +494,21 @@ class _Explainer:
                     f"{pol.exchange_after_years}: not eligible for exchange.")
         if s["exempt_reason"]:
             return f"R11: eligible by years ({years}) but exempt ({s['exempt_reason']})."
+        if not d.fact(self.pid, "r11_by_years"):
+            return ""  # not a teacher both before and after the plan: R11 does not apply
+        if d.fact(self.pid, "r11_exempt_lock"):
+            return (f"R11: eligible by years ({years}), but the office locked them to {d.label(s['locked_school'])}; "
+                    "a lock wins over R11, so they are exempted by the lock and not counted among the eligible.")
         self.use(exchange_share=pol.exchange_share, exchange_backbone_share=pol.exchange_backbone_share)
-        el, mv, bb = d.exchange_figures()
-        need = math.ceil(pol.exchange_share * el)
+        a = d.figures["after"]
+        el, mv, bb, need = a["r11_eligible"], a["r11_exchanged"], a["r11_exchanged_backbone"], a["r11_exchange_target"]
         head = (f"R11: {_plural(years, 'year')} at {d.label(self.frm)}, at least exchange_after_years = "
                 f"{pol.exchange_after_years}, so eligible for exchange; R11 asks that at least "
                 f"{100 * pol.exchange_share:g}% of the {el} eligible teachers move ({need}) this year, "
                 f"backbone teachers being at least {100 * pol.exchange_backbone_share:g}% of them.")
-        if self.to != self.frm:
+        if d.fact(self.pid, "r11_exchanged"):
             txt = head + f" They are one of the {mv} eligible teachers who move"
-            if s["backbone"] != "none":
+            if d.fact(self.pid, "backbone_any"):
                 txt += f", and as a {s['backbone']}-level backbone teacher one of the {bb} backbone teachers among them"
             return txt + "."
         met = "so the target is met without them" if mv >= need else "short of the target"
@@ -520,15 +537,18 @@ class _Explainer:
         rows = rows.sort_values(["day", "seq"])
         town = d.sch.at[self.to, "township"] if self.to in d.sch.index else "?"
         days = []
+        back = d.days.loc[self.pid] if self.pid in d.days.index.get_level_values(0) else None
         for day, g in rows.groupby("day", sort=True):
             stops = ", ".join(f"{d.label(x)} ({int(n)} {sub} lessons, {float(m):g} min)"
                               for x, n, sub, m in zip(g["school_id"], g["lessons"], g["subject"], g["travel_minutes"]))
+            if back is not None and int(day) in back.index:
+                stops += f", back to {d.label(self.to)} ({float(back.at[int(day), 'back']):g} min)"
             days.append(f"day {int(day)}: {stops}")
-        n = int(pd.to_numeric(rows["lessons"]).sum())
-        minutes = float(pd.to_numeric(rows["travel_minutes"]).sum())
+        week = d.week.loc[self.pid]  # models/figures.py: the travel minutes every output shows
         return (f"R7: an itinerant teacher of township {town}: besides their home lessons at {d.label(self.to)} "
-                f"they teach {n} lessons a week at other schools, where lessons would otherwise go uncovered — "
-                + "; ".join(days) + f". Travel {minutes:g} minutes a week to the stops; limits: at most "
+                f"they teach {int(week['lessons'])} lessons a week at other schools, where lessons would otherwise "
+                "go uncovered — " + "; ".join(days) + f". Travel {float(week['travel_minutes']):.1f} minutes a week "
+                "with the way back; limits: at most "
                 f"max_schools_per_day = {pol.max_schools_per_day} schools and max_travel_minutes_per_day = "
                 f"{pol.max_travel_minutes_per_day:g} minutes a day. Listed for itinerant-teacher evaluation and "
                 "pay tilt.")
@@ -547,16 +567,15 @@ class _Explainer:
                 why.append(f"they have served {_plural(int(s['terms_at_school'] or 0), 'term')}, fewer than "
                            f"rotation_terms = {pol.rotation_terms} (R1)")
         else:
-            cp, py = int(s["contract_period"] or 0), int(s["period_years"] or 0)
-            if not (cp == 1 and py >= pol.term_years):
+            if not d.fact(self.pid, "r6_own_bundle"):  # finishing contract period 1
                 why.append("they are not finishing contract period 1 (R5)")
             years = int(s["years_at_school"] or 0)
             if years < pol.exchange_after_years:
                 why.append(f"{_plural(years, 'year')} at their school is fewer than exchange_after_years = "
                            f"{pol.exchange_after_years} (R11)")
-            else:
-                el, mv, _ = d.exchange_figures()
-                need = math.ceil(pol.exchange_share * el)
+            elif d.fact(self.pid, "r11_eligible"):
+                a = d.figures["after"]
+                el, mv, need = a["r11_eligible"], a["r11_exchanged"], a["r11_exchange_target"]
                 if mv >= need:
                     why.append(f"R11's exchange target ({need} of {el} eligible) is met by others")
             if self.subject and self.frm in d.sch.index:
@@ -601,7 +620,7 @@ class _Explainer:
 
     def blocker(self, sid: str, mine: float) -> str:
         """What kept this person from school `sid`: a hard rule, a full quota, or someone with more points."""
-        d, pol, s = self.d, self.d.pol, self.s
+        d, s = self.d, self.s
         if sid not in d.sch.index:
             return "it is not a school of the scenario"
         if s["locked_school"] and s["locked_school"] != sid:
@@ -609,17 +628,11 @@ class _Explainer:
         if self.role_after in LEADER_ROLES:
             return self.leader_blocker(sid, mine)
         subj = self.subject
-        fit = d.fit(sid, subj)
-        if fit:
-            return f"hard rule: {fit}"
-        fa, ta = d.area(self.frm), d.area(sid)
-        cp, py = int(s["contract_period"] or 0), int(s["period_years"] or 0)
-        if self.frm and cp == 1 and py >= pol.term_years and fa == ta:
-            return f"hard rule R5: their period 2 must be at a school of the other area, and it is {ta}"
-        rsy = float(s["rural_service_years"] or 0)
-        if bool(s["public_funded"]) and rsy < pol.public_funded_rural_years and fa == "rural" and ta == "urban":
-            return (f"hard rule R6: a public-funded teacher with {rsy:g} of {pol.public_funded_rural_years:g} rural "
-                    "years may not move from a rural to an urban school")
+        if self.pid in d.facts.index:
+            rule = F.blocked_by_rule(d.sc, d.facts.loc[self.pid], sid, d.school_facts)
+            if rule:
+                rid, why = rule
+                return f"hard rule {rid}: {why}" if rid and rid != "R8" else f"hard rule: {why}" if rid else why
         if sid == self.frm:
             if self.move == "exchange":
                 return "it is their own school, and the plan chose them for exchange (R11)"
@@ -645,8 +658,10 @@ class _Explainer:
             return (f"{_names([d.who(p, points=True) for p in more])}, with more priority points than their {mine:g}, "
                     f"got the {subj} place(s) there")
         dem = d.demand_of(sid, subj)
-        cov = float(d.covered_after.get((sid, subj), 0))
-        fewer = [p for p in same["person_id"] if d.points.get(p, 0) <= mine]
+        c = d.coverage
+        cov = float(c.at[(sid, subj), "home"] + c.at[(sid, subj), "itinerant"]) if (sid, subj) in c.index else 0.0
+        env = d.envy  # the envy_pairs figure, pair by pair (models/figures.py)
+        fewer = list(env.loc[(env["person_id"] == self.pid) & (env["school_id"] == sid), "other_id"])
         if fewer:
             self.use(**{"weights.envy": d.w.envy})
             return (f"no hard rule or quota blocked it, yet {_names([d.who(p, points=True) for p in fewer])} got a "

@@ -5,6 +5,10 @@ a USB stick or an e-mail attachment with no network. Sections: policy figures be
 (R3, R9, R10, R11), moves by township and direction, a map of the schools drawn from their coordinates
 (equirectangular projection, no tile server) with moves as arrows and itinerant routes as lines, the
 compliance table and the solver summary of each stage.
+
+Every number on the page is a figure of models/figures.py (as kpis.json holds it), and carries it in
+`data-figure` / `data-part` / `data-value` attributes, so a test (tests/e2e/test_consistency.py) or a
+reader's script can check it against the other outputs.
 """
 
 from __future__ import annotations
@@ -16,13 +20,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..models.schema import LEADER_ROLES
+from ..models import figures as F
 
 COLORS = {"before": "#9aa5b1", "after": "#1f6feb", "target": "#d1242f",
           "urban_to_rural": "#e36209", "rural_to_urban": "#8250df", "same_area": "#57606a", "new_hire": "#2da44e",
           "urban": "#1f6feb", "rural": "#2da44e", "itinerant": "#d1242f"}
 DIRECTIONS = (("urban_to_rural", "urban → rural"), ("rural_to_urban", "rural → urban"),
               ("same_area", "within one area"), ("new_hire", "new hire placed"))
+assert tuple(d for d, _ in DIRECTIONS) == F.DIRECTIONS
 MAX_ARROWS = 3000  # school pairs drawn on the map; the rest are counted in the caption
 
 
@@ -31,28 +36,18 @@ def write_report(plan, sc, path: str | Path, violations=None) -> None:
 
 
 # ---- figures ------------------------------------------------------------------------------------
-def r11_figures(plan, sc) -> dict:
-    """Exchange figures (R11) computed from the scenario and the plan: eligible teachers, how many
-    moved, their share, and the backbone share among those who moved."""
-    pol = sc.policy
-    st = sc.staff.set_index("person_id")
-    a = plan.assignments.set_index("person_id")
-    st = st.loc[st.index.intersection(a.index)]
-    a = a.loc[st.index]
-    eligible = ((st["role"] == "teacher") & (st["school_id"] != "")
-                & (st["years_at_school"].fillna(0) >= pol.exchange_after_years) & (st["exempt_reason"] == "")
-                & (a["move"] != "retire"))
-    moved = eligible & (a["to_school"] != a["from_school"])
-    n_el, n_mv = int(eligible.sum()), int(moved.sum())
-    bb = int((moved & (st["backbone"] != "none")).sum())
-    return {"eligible": n_el, "moved": n_mv,
-            "share": round(n_mv / n_el, 4) if n_el else None,
-            "backbone_share": round(bb / n_mv, 4) if n_mv else None}
+def plan_kpis(plan, sc) -> dict:
+    """kpis.json's before / after / target of the plan: as the plan carries them (computed by
+    models/figures.py when the plan was made), else computed now from its rows the same way."""
+    k = plan.kpis or {}
+    if "after" in k and "before" in k:
+        return k
+    return {**F.plan_figures(sc, plan.assignments, plan.itinerant), "solver": k.get("solver", {})}
 
 
 def kpi_panels(plan, sc) -> list[dict]:
-    """One small chart per figure: rule, title, before, after, target, whether it is a share."""
-    k = plan.kpis or {}
+    """One small chart per figure: rule, title, figure key, before, after, target, whether it is a share."""
+    k = plan_kpis(plan, sc)
     b, a, t = k.get("before", {}), k.get("after", {}), k.get("target", {})
     pol = sc.policy
     panels = [
@@ -63,33 +58,17 @@ def kpi_panels(plan, sc) -> list[dict]:
         ("R9", "Associate or above, rural kindergartens (share)", "kindergarten_associate_share_rural", True),
         ("R10", "Urban / rural bachelor-share ratio (≤ %.2f)" % pol.degree_ratio_max, "degree_ratio_urban_rural",
          False),
+        ("R11", f"Exchange: share of {a.get('r11_eligible', '–')} eligible teachers who move", "r11_exchange_share",
+         True),
+        ("R11", "Exchange: backbone share among those who move", "r11_backbone_share", True),
     ]
-    out = [{"rule": r, "title": title, "before": b.get(key), "after": a.get(key), "target": t.get(key),
-            "share": share} for r, title, key, share in panels]
-    if "kindergarten_associate_share_rural" in b:
-        out[4]["target"] = a.get("kindergarten_associate_share_urban")
-    x = r11_figures(plan, sc)
-    out.append({"rule": "R11", "title": f"Exchange: share of {x['eligible']} eligible teachers who move",
-                "before": 0.0 if x["eligible"] else None, "after": x["share"], "target": pol.exchange_share,
-                "share": True})
-    out.append({"rule": "R11", "title": "Exchange: backbone share among those who move",
-                "before": None, "after": x["backbone_share"], "target": pol.exchange_backbone_share, "share": True})
-    return out
+    return [{"rule": r, "title": title, "key": key, "before": b.get(key), "after": a.get(key),
+             "target": t.get(key), "share": share} for r, title, key, share in panels]
 
 
 def moves_by_township(plan, sc) -> pd.DataFrame:
     """Moves counted by destination township and direction (rows: township, columns: DIRECTIONS)."""
-    a = plan.assignments
-    sch = sc.schools.set_index("school_id")
-    m = a[(a["to_school"] != a["from_school"]) & (a["move"] != "retire") & (a["to_school"] != "")]
-    fa = m["from_school"].map(sch["area"])
-    ta = m["to_school"].map(sch["area"])
-    direction = np.select([m["from_school"] == "", (fa == "urban") & (ta == "rural"),
-                           (fa == "rural") & (ta == "urban")],
-                          ["new_hire", "urban_to_rural", "rural_to_urban"], "same_area")
-    df = pd.DataFrame({"township": m["to_school"].map(sch["township"]).fillna("?").to_numpy(), "direction": direction})
-    table = pd.crosstab(df["township"], df["direction"]).reindex(columns=[d for d, _ in DIRECTIONS], fill_value=0)
-    return table.loc[table.sum(axis=1).sort_values(ascending=False, kind="stable").index]
+    return F.moves_by_township(sc, F.people(sc, plan.assignments))
 
 
 # ---- SVG pieces ---------------------------------------------------------------------------------
@@ -136,7 +115,31 @@ def kpi_chart(p: dict) -> str:
         parts.append(f'<text x="{w - 6}" y="14" text-anchor="end" class="lab" fill="{COLORS["target"]}">'
                      f'- - target {_fmt(p["target"], p["share"])}</text>')
     parts.append("</svg>")
-    return f'<figure class="panel">{"".join(parts)}<figcaption>{escape(p["title"])}</figcaption></figure>'
+    data = " ".join(_data(p["key"], part, p[part]) for part in ("before", "after", "target"))
+    return (f'<figure class="panel" data-figure="{escape(p["key"])}" {data}>{"".join(parts)}'
+            f'<figcaption>{escape(p["title"])}</figcaption></figure>')
+
+
+def _minutes(after: dict) -> str:
+    v = after.get("total_travel_minutes")
+    return "–" if v is None else f"{float(v):.1f}"
+
+
+def _raw(v) -> str:
+    """A figure's value as data attributes carry it: the number exactly as kpis.json holds it."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    return repr(float(v)) if isinstance(v, float) else str(v)
+
+
+def _data(key: str, part: str, v) -> str:
+    return f'data-{part}="{escape(_raw(v))}"'
+
+
+def _figure(key: str, v, text: str | None = None, part: str = "after") -> str:
+    """A figure in running text, tagged with its name."""
+    return (f'<span class="fig" data-figure="{escape(key)}" data-part="{part}" data-value="{escape(_raw(v))}">'
+            f'{escape(text if text is not None else _fmt(v))}</span>')
 
 
 def township_chart(table: pd.DataFrame) -> str:
@@ -149,7 +152,7 @@ def township_chart(table: pd.DataFrame) -> str:
     scale = (w - left - 60) / most
     parts = [f'<svg id="township-chart" class="chart" width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" '
              'aria-label="moves by township and direction">']
-    x = left
+    x: float = left
     for d, label in DIRECTIONS:  # legend
         parts.append(f'<rect x="{x}" y="4" width="12" height="12" fill="{COLORS[d]}"/>'
                      f'<text x="{x + 16}" y="14" class="lab">{escape(label)}</text>')
@@ -247,8 +250,8 @@ def map_svg(plan, sc) -> tuple[str, str]:
                              f'stroke-dasharray="4 3"><title>itinerant route: {n} teacher-day(s)</title></line>')
     parts.append("</g>")
     # moves: one bent arrow per (from, to) school pair, width by the number of people
-    m = a[(a["from_school"] != "") & (a["to_school"] != "") & (a["from_school"] != a["to_school"])
-          & (a["move"] != "retire")]
+    moves = F.move_directions(F.people(sc, a))  # the `moves` figure, person by person
+    m = moves[moves["direction"] != "new_hire"]
     pairs = m.groupby(["from_school", "to_school"]).size().sort_values(ascending=False, kind="stable")
     drawn = pairs.head(MAX_ARROWS)
     parts.append('<g id="layer-moves" class="layer">')
@@ -275,9 +278,11 @@ def map_svg(plan, sc) -> tuple[str, str]:
                      f'plan</title></circle>')
     parts.append("</g></svg>")
     caption = (f"{len(sch)} schools (blue urban, green rural, ringed: township seat; size: staff after the plan); "
-               f"{int(pairs.sum())} moves between schools as arrows over {len(pairs)} school pairs"
+               f"{int(pairs.sum())} of the {len(moves)} moves go from one school to another, drawn as arrows over "
+               f"{len(pairs)} school pairs"
                + (f" (the {MAX_ARROWS} busiest pairs drawn)" if len(pairs) > MAX_ARROWS else "")
-               + f"; {n_routes} itinerant teacher-days as dashed red lines. New hires are not drawn (no origin).")
+               + f"; {n_routes} itinerant teacher-days as dashed red lines. New hires placed are not drawn "
+               "(no origin).")
     return "".join(parts), caption
 
 
@@ -335,19 +340,28 @@ _JS = """
 """
 
 
-def report_html(plan, sc, violations=None) -> str:
-    k = plan.kpis or {}
-    a = plan.assignments
-    moved = int(((a["from_school"] != a["to_school"]) & (a["move"] != "retire")).sum())
-    leaders_after = int(a["role_after"].isin(LEADER_ROLES).sum())
-    n_it = int(plan.itinerant["person_id"].nunique()) if len(plan.itinerant) else 0
-    title = f"Rotation plan {sc.policy.plan_year}: {sc.name}"
-    map_part, map_caption = map_svg(plan, sc)
+def figures_table(k: dict) -> str:
+    """Every figure of kpis.json with what it counts (models/figures.py: MEANING), before / after / target."""
     before, after, target = k.get("before", {}), k.get("after", {}), k.get("target", {})
     keys = list(before) + [x for x in after if x not in before]
-    figures = pd.DataFrame([{"figure": key, "before": before.get(key), "after": after.get(key),
-                             "target": target.get(key)} for key in keys],
-                           columns=["figure", "before", "after", "target"])
+    head = "".join(f"<th>{c}</th>" for c in ("figure", "rule", "what it counts", "before", "after", "target"))
+    rows = []
+    for key in keys:
+        rule, meaning, _ = F.MEANING.get(key, ("", "", ""))
+        cells = [f"<td>{escape(key)}</td><td>{escape(rule)}</td><td>{escape(meaning)}</td>"]
+        for part, src in (("before", before), ("after", after), ("target", target)):
+            v = src.get(key)
+            cells.append(f'<td data-figure="{escape(key)}" data-part="{part}" data-value="{escape(_raw(v))}">'
+                         f"{_fmt(v) if key in src else ''}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f'<table class="figures"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def report_html(plan, sc, violations=None) -> str:
+    k = plan_kpis(plan, sc)
+    after = k.get("after", {})
+    title = f"Rotation plan {sc.policy.plan_year}: {sc.name}"
+    map_part, map_caption = map_svg(plan, sc)
     comp = plan.compliance[["rule", "status", "detail"]] if len(plan.compliance) else plan.compliance
     solver = solver_table(plan)
     hard = [v for v in (violations or []) if v.hard]
@@ -357,8 +371,11 @@ def report_html(plan, sc, violations=None) -> str:
                       else '<p class="st-met">The validator found no hard-rule violation.</p>')
     body = [
         f"<h1>{escape(title)}</h1>",
-        f'<p>{len(a)} staff; {moved} change school; {leaders_after} leaders from 1 September; '
-        f"{n_it} itinerant teachers. Rule ids (R1…R13) are those of the district policy.</p>",
+        f"<p>{_figure('staff', after.get('staff'))} staff; {_figure('moves', after.get('moves'))} change school; "
+        f"{_figure('leaders', after.get('leaders'))} leaders from 1 September; "
+        f"{_figure('itinerant_teachers', after.get('itinerant_teachers'))} itinerant teachers, "
+        f"{_figure('total_travel_minutes', after.get('total_travel_minutes'), _minutes(after))} travel minutes a "
+        "week with the way back. Rule ids (R1…R13) are those of the district policy.</p>",
         check_line,
         '<h2 id="figures">Policy figures before and after the plan</h2>',
         '<div class="panels" id="kpi-charts">' + "".join(kpi_chart(p) for p in kpi_panels(plan, sc)) + "</div>",
@@ -376,7 +393,7 @@ def report_html(plan, sc, violations=None) -> str:
         '<h2 id="solver">Solver summary (per stage)</h2>',
         _table(solver, "solver") if len(solver) else '<p class="note">No solver figures in this plan.</p>',
         '<h2 id="all-figures">All figures</h2>',
-        _table(figures, "figures"),
+        figures_table(k),
     ]
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>"

@@ -8,6 +8,7 @@ import unicodedata
 import pandas as pd
 
 from ..models.errors import Problem, ScenarioError
+from ..models.figures import itinerant_days, itinerant_week
 
 
 def _width(text: str) -> int:
@@ -16,7 +17,8 @@ def _width(text: str) -> int:
 
 
 def week_text(plan, sc, person_id: str) -> str:
-    """Days, stops, lessons and travel minutes of one teacher's itinerant week.
+    """Days, stops, lessons and travel minutes of one teacher's itinerant week (the travel minutes with the
+    way back of models/figures.py, as kpis.json and `explain` give them).
 
     Raises ScenarioError when the person is not in the plan or has no itinerant stops.
     """
@@ -50,16 +52,17 @@ def week_text(plan, sc, person_id: str) -> str:
         "",
     ]
     table: list = [("Day", "Stop", "School", "Lessons", "Minutes")]
-    week_minutes = 0.0
+    homes = {person_id: home}
+    days = itinerant_days(sc, homes, rows).loc[person_id]
+    week = itinerant_week(sc, homes, rows).loc[person_id]
     for day, d in rows.groupby("day", sort=True):
         for _, x in d.iterrows():
             table.append((str(day), str(x["seq"]), label(x["school_id"]), str(x["lessons"]),
                           f"{x['travel_minutes']:.1f}"))
         back = sc.travel.minutes(d["school_id"].iloc[-1], home)
-        day_minutes = float(d["travel_minutes"].sum()) + back
-        week_minutes += day_minutes
         table.append((str(day), "back", label(home), "", f"{back:.1f}" if math.isfinite(back) else "no road"))
-        table.append(f"     day {day}: {int(d['lessons'].sum())} lessons, {day_minutes:.1f} travel minutes")
+        table.append(f"     day {day}: {int(days.at[day, 'lessons'])} lessons, "
+                     f"{float(days.at[day, 'travel_minutes']):.1f} travel minutes")
     cells = [row for row in table if isinstance(row, tuple)]
     widths = [max(_width(row[i]) for row in cells) for i in range(5)]
     for row in table:
@@ -70,6 +73,6 @@ def week_text(plan, sc, person_id: str) -> str:
                                for i, (c, w) in enumerate(zip(row, widths))).rstrip())
     days = rows["day"].nunique()
     lines += ["", f"Week: {int(rows['lessons'].sum())} itinerant lessons on {days} day(s), "
-                  f"{week_minutes:.1f} travel minutes with the way back. Listed for itinerant-teacher "
+                  f"{float(week['travel_minutes']):.1f} travel minutes with the way back. Listed for itinerant-teacher "
                   "evaluation and pay tilt (R7, §2.5)."]
     return "\n".join(lines)

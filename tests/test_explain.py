@@ -216,3 +216,38 @@ def test_cli_explain_reads_plan_folder_and_xlsx_and_names_unknown_people(tmp_pat
         assert "赵副校长 (V1) retires (R12)" in r.output
     r = CliRunner().invoke(main, ["explain", "NOBODY", str(tmp_path / "plan")])
     assert r.exit_code == 2 and "NOBODY" in r.output and "Traceback" not in r.output
+
+
+# ---- precedence: a lock wins over R6 and R11 (DOMAIN.md), as `check` says ---------------------------
+def test_locked_public_funded_teacher_moved_to_town_is_exempted_by_the_lock_not_told_r6_is_broken():
+    from rotaplan.validator import check_plan
+
+    sc = build([school("U1", area="urban", is_township_seat=True),
+                school("R1", area="rural", township="T2", is_township_seat=True)],
+               [person("P", school_id="R1", public_funded=True, rural_service_years=2, years_at_school=2,
+                       locked_school="U1"),
+                person("Q", school_id="R1", public_funded=True, rural_service_years=2, years_at_school=2)],
+               [("U1", "math", 16), ("R1", "math", 32)])
+    plan = plan_of(sc, {"P": dict(to_school="U1", move="transfer", home_lessons=16),
+                        "Q": dict(to_school="U1", move="transfer", home_lessons=0)})
+    t = text(sc, plan, "P")
+    assert "a lock wins over R6, so this move is exempted by the lock" in t and "breaks R6" not in t
+    assert "This plan moves them rural → urban: that breaks R6." in text(sc, plan, "Q")
+    r6 = [v.person_id for v in check_plan(sc, plan) if v.rule == "R6"]
+    assert r6 == ["Q"]
+    row = plan.compliance.set_index("rule").loc["R6"]
+    assert row["status"] == "not_met" and "2 public-funded teachers short of 6 rural years: 1 moved rural -> urban " \
+        "outside their own bundle; 1 exempted by a lock" in row["detail"]
+
+
+def test_locked_long_serving_teacher_is_exempted_from_r11_by_the_lock():
+    sc = build([school("U1", area="urban", is_township_seat=True), school("U2", area="urban"),
+                school("R1", area="rural", township="T2", is_township_seat=True)],
+               [person("L", school_id="U1", years_at_school=9, locked_school="U2"),
+                person("E", school_id="U1", years_at_school=8)],
+               [("U1", "math", 16), ("U2", "math", 16), ("R1", "math", 16)])
+    plan = plan_of(sc, {"L": dict(to_school="U2", move="transfer", home_lessons=16),
+                        "E": dict(to_school="R1", move="exchange", home_lessons=16)})
+    assert "a lock wins over R11, so they are exempted by the lock" in text(sc, plan, "L")
+    assert "of the 1 eligible teachers move (1) this year" in text(sc, plan, "E")
+    assert plan.kpis["after"]["r11_exempt_by_lock"] == 1 and plan.kpis["after"]["r11_eligible"] == 1

@@ -17,7 +17,7 @@ from test_workbook import convert, hand_plan, needs_libreoffice, tiny_district
 
 from rotaplan.cli import main
 
-from rotaplan.reports.report import Projection, kpi_panels, moves_by_township, r11_figures, report_html, write_report
+from rotaplan.reports.report import Projection, kpi_panels, moves_by_township, report_html, write_report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 # Skipped where Chromium is absent, but never in CI (.ci/run installs it and sets ROTAPLAN_CI).
@@ -44,9 +44,13 @@ def test_figures_of_the_hand_plan():
     sc = tiny_district()
     plan = hand_plan(sc)
     # E1 (8 years at U1) is the one exchange-eligible teacher, a district backbone teacher, and moves.
-    assert r11_figures(plan, sc) == {"eligible": 1, "moved": 1, "share": 1.0, "backbone_share": 1.0}
-    rules = [p["rule"] for p in kpi_panels(plan, sc)]
-    assert {"R3", "R9", "R10", "R11"} <= set(rules)
+    after = plan.kpis["after"]
+    assert (after["r11_eligible"], after["r11_exchanged"], after["r11_exchange_share"],
+            after["r11_backbone_share"]) == (1, 1, 1.0, 1.0)
+    panels = {p["key"]: p for p in kpi_panels(plan, sc)}
+    assert {"R3", "R9", "R10", "R11"} <= {p["rule"] for p in panels.values()}
+    assert panels["r11_exchange_share"]["after"] == 1.0 and panels["r11_exchange_share"]["target"] == 0.1
+    assert "1 eligible teachers" in panels["r11_exchange_share"]["title"]
     t = moves_by_township(plan, sc)
     assert t.loc["口镇"].to_dict() == {"urban_to_rural": 3, "rural_to_urban": 0, "same_area": 0, "new_hire": 1}
     assert t.loc["凤城街道"].to_dict() == {"urban_to_rural": 0, "rural_to_urban": 1, "same_area": 0, "new_hire": 0}
@@ -67,6 +71,22 @@ def test_page_is_self_contained():
     for section in ('id="kpi-charts"', 'id="township-chart"', 'id="map"', 'class="compliance"', 'class="solver"'):
         assert section in html
     assert "420.0" in html and "0.015" in html  # solver objective and gap
+
+
+def test_every_number_of_the_page_is_tagged_with_its_figure():
+    """The headline, the panels and the figures table carry kpis.json's numbers in data attributes."""
+    sc = tiny_district()
+    plan = hand_plan(sc)
+    html = report_html(plan, sc)
+    after = plan.kpis["after"]
+    tagged = dict(re.findall(r'class="fig" data-figure="([^"]+)" data-part="after" data-value="([^"]*)"', html))
+    assert tagged == {"staff": str(after["staff"]), "moves": "5", "leaders": str(after["leaders"]),
+                      "itinerant_teachers": "1", "total_travel_minutes": repr(after["total_travel_minutes"])}
+    # I1's one stop R2 (11.5 min from R1) and the way back R2 -> R1
+    assert after["total_travel_minutes"] == round(11.5 + sc.travel.minutes("R2", "R1"), 1)
+    cells = re.findall(r'<td data-figure="([^"]+)" data-part="(before|after|target)" data-value="([^"]*)"', html)
+    assert len({k for k, _, _ in cells}) == len(set(plan.kpis["before"]) | set(after))
+    assert ("r11_eligible", "after", "1") in cells and ("moves", "before", "0") in cells
 
 
 @needs_chromium

@@ -455,10 +455,8 @@ def write(ctx, state, chosen, bound, conflict, relaxed, no_plan=False) -> None:
     state.kpi_extra.update(r1_due=n_due, r1_moved=n_moved, r1_exempt=n_exempt, r1x_crossings=achieved,
                            r1x_most_possible=most)
     _comply_r1(ctx, state, n_due, n_moved, n_exempt, relaxed_r1, why_of, no_plan)
-    detail = (f"{achieved} of at most {most} due leaders cross the urban-rural line (urban to rural "
-              f"{crossings['urban_to_rural']}, rural to urban {crossings['rural_to_urban']}); the most possible "
-              f"is the best the open posts of each area allow; every due leader who stays within their area is "
-              f"told why in their reason")
+    detail = ("the most possible is the best the open posts of each area allow; every due leader who stays "
+              "within their area is told why in their reason")  # the figures: models/figures.py
     state.comply("R1x", "met" if achieved >= most else "not_met", detail)
     state.notes.append(f"R1x: {achieved} crossings of at most {most} (urban->rural {crossings['urban_to_rural']}, "
                        f"rural->urban {crossings['rural_to_urban']})")
@@ -525,18 +523,15 @@ def _vacancy_cause(ctx, s: int, r: int, left: dict, current: np.ndarray, promote
 
 
 def _comply_r1(ctx, state, n_due, n_moved, n_exempt, relaxed_r1, why, no_plan) -> None:
-    people = ctx.people
-    by_reason = int((people["due_by_terms"] & people["exempt"]).sum())
-    detail = (f"{n_due} leaders have served {ctx.pol.rotation_terms} or more terms at one school: {n_moved} rotate to "
-              f"another school, {n_exempt} exempt ({by_reason} by exempt_reason, {n_exempt - by_reason} by a lock)")
+    people = ctx.people  # the figures: models/figures.py; here what only the stage knows
     if no_plan:
-        state.comply("R1", "not_met", detail + "; no plan was found within the time limit")
+        state.comply("R1", "not_met", "no plan was found within the time limit")
     elif relaxed_r1:
         who = r1.names(people.loc[sorted(relaxed_r1)])
         because = " ".join(dict.fromkeys(why[("R1", pid)] for pid in sorted(relaxed_r1)))
-        state.comply("R1", "not_met", f"{detail}; R1 relaxed for {who} because {because}")
+        state.comply("R1", "not_met", f"R1 relaxed for {who} because {because}")
     else:
-        state.comply("R1", "met", detail)
+        state.comply("R1", "met", "")
 
 
 def _comply_r2(ctx, state, final, chosen) -> None:
@@ -544,32 +539,18 @@ def _comply_r2(ctx, state, final, chosen) -> None:
     people = ctx.people
     kinds = final.index.map(people["kind"])
     prom = final[kinds == "reserve"]
-    rural_to = sch["rural"].to_numpy()[prom["s_idx"].to_numpy().astype(int)]
-    from_rural = people.loc[prom.index, "rural"].to_numpy()
-    urban_in_rural = int((rural_to & ~from_rural).sum())
-    rural_in_rural = int((rural_to & from_rural).sum())
     occ = np.zeros_like(ctx.cap)
     np.add.at(occ, (final["s_idx"].to_numpy().astype(int), final["role"].to_numpy().astype(int)), 1)
     gap = np.maximum(ctx.cap - occ, 0)
     rural = sch["rural"].to_numpy()
-    rural_left = int(gap[rural].sum())
     # Posts a reserve leader may take: their roles (promote_reserve_to_principal), their level group.
     open_to_reserve = gap[:, ctx.reserve_roles()].sum(axis=1) * rural
     elig = r2.eligible(ctx)
     waiting = elig[~elig["rural"] & ~elig.index.isin(prom.index)]
     urban_waiting = len(waiting)
     blocked = [g for g in ctx.groups() if open_to_reserve[ctx.group == g].sum() > 0 and (waiting["group"] == g).any()]
-    principal_note = ("" if ctx.pol.promote_reserve_to_principal else
-                      f" ({int(gap[rural, PRINCIPAL].sum())} of them principal posts, which reserve leaders do not "
-                      "take directly: promote_reserve_to_principal is off)")
-    detail = (f"{_n(urban_in_rural + rural_in_rural, 'vacant rural leader post')} filled: {urban_in_rural} by urban "
-              f"reserve leaders, {rural_in_rural} by rural reserve leaders"
-              f"{'' if ctx.pol.promote_rural_reserve else ' (rural reserve leaders not promoted by policy)'}; "
-              f"{_n(rural_left, 'rural leader post')} left vacant{principal_note if rural_left else ''}; "
-              f"{_n(len(prom), 'reserve leader')} promoted in all")
-    ok = not blocked
-    if not ok:
-        detail += f"; {urban_waiting} urban reserve leaders were not in reach of the vacant rural posts"
+    ok = not blocked  # the figures: models/figures.py; here who was out of reach
+    detail = "" if ok else f"{urban_waiting} urban reserve leaders were not in reach of the vacant rural posts"
     state.comply("R2", "met" if ok else "not_met", detail)
 
 
@@ -577,13 +558,11 @@ def _comply_r4(ctx, state, directors, relaxed) -> None:
     towns = sorted(set(ctx.schools["township"]))
     missing = [t for t in towns if t not in directors]
     if not missing:
-        state.comply("R4", "met", f"every township ({len(towns)}) has a district director, the principal of one "
-                                  "of its seat schools")
+        state.comply("R4", "met", "")  # the figures: models/figures.py
         return
     relaxed_towns = {g.key for g in relaxed if g.rule == "R4"}
     why = "; ".join(r4.conflict_sentence(ctx, t) for t in missing)
-    state.comply("R4", "not_met", f"{len(missing)} of {len(towns)} townships have no district director"
-                                  f"{' (R4 relaxed)' if relaxed_towns else ''}: {why}")
+    state.comply("R4", "not_met", f"{'R4 relaxed: ' if relaxed_towns else ''}{why}")
     for t in missing:
         state.notes.append(f"R4: township {t} has no district director: no principal can take a seat-school "
                            "principal post")

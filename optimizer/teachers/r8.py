@@ -49,7 +49,6 @@ def report(data, school_of: np.ndarray, relaxed_schools: list[str], state) -> No
     n = np.bincount(school_of[school_of >= 0], minlength=len(data.school_ids))
     q = data.s_quota
     over = [(data.school_ids[s], int(n[s]), int(q[s])) for s in np.flatnonzero(~np.isnan(q) & (n > np.nan_to_num(q)))]
-    vac = int(data.vacancies.sum())
     ok = school_of >= 0
     misfit_all = ok & (school_of != data.t_from) & ~data.fit[np.maximum(school_of, 0), data.t_subj]
     by_lock = misfit_all & (data.t_lock >= 0) & (school_of == data.t_lock)
@@ -66,21 +65,22 @@ def report(data, school_of: np.ndarray, relaxed_schools: list[str], state) -> No
         who = ", ".join(f"{data.t.at[p, 'person_id']} ({data.subjects[data.t_subj[p]]})" for p in misfit[:10])
         state.comply("R8", "not_met", f"no school's demand has the subject of {who}: placed without a subject fit")
         return
+    # the figures: models/figures.py; here which schools and teachers, and why
     if over:
         listed = ", ".join(f"{s} ({k} teachers, quota {qq})" for s, k, qq in over[:10])
         more = f" and {len(over) - 10} more" if len(over) > 10 else ""
-        why = (f" relaxed because the quota conflicts with placing new hires and period-2 teachers "
+        why = (f"; relaxed because the quota conflicts with placing new hires and period-2 teachers "
                f"(R5) or with locks: {', '.join(relaxed_schools[:10])}") if relaxed_schools else ""
-        status, detail = "not_met", f"teachers above staff_quota at {listed}{more};{why}"
+        status, detail = "not_met", f"teachers above staff_quota at {listed}{more}{why}"
     else:
-        status, detail = "met", (f"no school above its teacher staff_quota; {vac} teacher seats freed by "
-                                 f"retirements and promotions; every teacher placed where the subject is taught"
-                                 f"{locked_note}")
+        status, detail = "met", locked_note[2:]
     prev = state.compliance.get("R8")
     if prev:
         pstat, pdet = prev
         status = "not_met" if "not_met" in (pstat, status) else "met"
-        # The leader stage's detail already opens with "leader posts: ".
-        lead = pdet if pdet.startswith("leader posts:") else f"leader posts: {pdet}"
-        detail = f"{lead}; teachers: {detail}"
+        # The leader stage's note opens with "leader posts: ".
+        lead = pdet if not pdet or pdet.startswith("leader posts:") else f"leader posts: {pdet}"
+        detail = "; ".join(x for x in (lead, f"teachers: {detail}" if detail else "") if x)
+    elif detail:
+        detail = f"teachers: {detail}"
     state.comply("R8", status, detail)

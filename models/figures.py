@@ -1,0 +1,816 @@
+"""Every figure a plan reports, computed once from the plan's rows and the scenario.
+
+`kpis.json`, the compliance details, `plan.xlsx`, `report.html`, `rotaplan explain`, `routes` and `compare`
+all read the figures of this module, so a figure that two outputs show is the same number. The validator
+(validator/figures.py) recomputes them with its own arithmetic; tests/e2e/test_consistency.py holds the two
+together. docs/rules.md gives each figure's definition by rule id.
+
+Three layers, each built from the one below:
+
+* `people(sc, assignments)`: one row per person with the plan's outcome, the scenario's data and each
+  rule's facts about the person (who is due under R1, who is R11-eligible, whom a lock exempts from R6...).
+  `explain` reads these facts instead of repeating the rules' arithmetic.
+* `coverage`, `itinerant_week`, `envy_pairs`: per school and subject, per itinerant teacher, per pair.
+* `plan_figures(sc, assignments, itinerant)`: the named figures before and after the plan (kpis.json's
+  `before` / `after` / `target`, named and explained in MEANING), and `compliance_row(rule, ...)`: each
+  rule's row of compliance.csv, the figures in words and the status they decide, with the stage's note.
+
+Pure data arithmetic: no solver, no HTML. Shares are rounded to 4 decimals, minutes to 1.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from .priority import priority_points
+from .schema import COMPULSORY_LEVELS, LEADER_ROLES
+
+BACHELOR_UP = ("bachelor", "master", "doctorate")
+ASSOCIATE_UP = ("associate", "bachelor", "master", "doctorate")
+DISTRICT_UP = ("district", "city", "province")
+# Level groups: a teacher's candidate schools lie in one (candidates.py of the teacher stage).
+LEVEL_GROUP = {"kindergarten": "kindergarten", "primary": "compulsory", "junior": "compulsory",
+               "nine_year": "compulsory", "senior": "senior or vocational", "vocational": "senior or vocational"}
+# Figures that only a stage knows (the most R1x crossings the posts allow, changes against a reference
+# plan); the pipeline copies them from the stages into kpis.json's `after`.
+STAGE_FACTS = ("r1x_most_possible", "changed_from_reference", "teachers_changed_from_reference")
+
+
+def share(mask: pd.Series) -> float | None:
+    """Share of True in `mask`, 4 decimals; None for an empty group."""
+    return None if len(mask) == 0 else round(float(mask.mean()), 4)
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    if a is None or b is None or b == 0:
+        return None
+    return round(a / b, 4)
+
+
+def _num(s: pd.Series) -> pd.Series:
+    return pd.to_numeric(s, errors="coerce").fillna(0)
+
+
+def _text(s: pd.Series) -> pd.Series:
+    return s.fillna("").astype(str)
+
+
+# ---- the state of the district (before or after a plan) ----------------------------------------
+def state_figures(sc, people: pd.DataFrame) -> dict:
+    """R3, R9, R10 figures of one state. `people` has, per staff row: role, school_id (after placement), and
+    the staff attributes (degree, backbone, age). Retired people have role 'retired'.
+
+    Teachers are role `teacher` (leaders not counted); compulsory schools are primary, junior, nine_year."""
+    area = sc.schools.set_index("school_id")["area"]
+    level = sc.schools.set_index("school_id")["level"]
+    p = people[people["school_id"].isin(area.index)]
+    p_area = p["school_id"].map(area)
+    p_level = p["school_id"].map(level)
+    teachers = p["role"] == "teacher"
+    comp = teachers & p_level.isin(COMPULSORY_LEVELS)
+    bach = p["degree"].isin(BACHELOR_UP)
+    bb = p["backbone"].isin(DISTRICT_UP)
+    out: dict = {}
+    for ar in ("urban", "rural"):
+        m = comp & (p_area == ar)
+        out[f"bachelor_share_{ar}"] = share(bach[m])
+        out[f"backbone_share_{ar}"] = share(bb[m])
+        k = teachers & (p_level == "kindergarten") & (p_area == ar)
+        out[f"kindergarten_associate_share_{ar}"] = share(p["degree"][k].isin(ASSOCIATE_UP))
+        out[f"teachers_{ar}"] = int((teachers & (p_area == ar)).sum())
+    out["degree_ratio_urban_rural"] = ratio(out["bachelor_share_urban"], out["bachelor_share_rural"])
+    rural_leaders = p["role"].isin(LEADER_ROLES) & (p_area == "rural")
+    young = p["age"][rural_leaders] <= sc.policy.young_age
+    out["young_rural_leader_share"] = share(young)
+    out["rural_leaders"] = int(rural_leaders.sum())
+    out["young_rural_leaders"] = int(young.sum())
+    out["leaders"] = int(p["role"].isin(LEADER_ROLES).sum())
+    return out
+
+
+# ---- people: the plan's rows joined with the scenario, and each rule's facts ------------------
+def retiring(sc) -> pd.Series:
+    """R12: who reaches retirement age by 1 September of plan_year (boolean, over sc.staff rows)."""
+    limit = sc.staff["gender"].map({"M": sc.policy.retirement_age_male, "F": sc.policy.retirement_age_female})
+    return (sc.ages >= limit).fillna(False).astype(bool)
+
+
+def retirement_age(sc, gender: str) -> int:
+    return sc.policy.retirement_age_male if gender == "M" else sc.policy.retirement_age_female
+
+
+def people(sc, assignments: pd.DataFrame) -> pd.DataFrame:
+    """One row per person of both the plan and the scenario (index person_id, scenario order).
+
+    Columns: the plan's outcome (role_before, role_after, from_school, to_school, move, period2_school,
+    director_of, home_lessons, rules, reason, rural_years_shown), the scenario's data about the person, their
+    age, the area and level of both schools, and the facts of each rule (boolean columns named by rule id):
+
+    * young: aged young_age or younger on 1 September of plan_year (R3).
+    * r1_due: a leader (not retiring) with rotation_terms or more terms at one school; r1_exempt_reason,
+      r1_exempt_lock: due but exempt (exempt_reason) or held by a lock (locked_school wins over R1, R1x);
+      r1_bound = due and neither; r1_rotated: bound and placed at another school in a leader role;
+      r1x_direction: "urban_to_rural" / "rural_to_urban" for a rotation across the line, else "".
+    * promoted: a teacher who takes a leader post (R2).
+    * r5_new_hire / r5_period1: a new hire / a teacher finishing contract period 1 (period_years >= term_years),
+      teaching after the plan, not locked; r5_bundled: a new hire placed with a period-2 school of the other
+      area; r5_crossed: a period-1 finisher placed in the other area; r5_exempt_lock: either of them, locked.
+    * r6_short: a public-funded teacher with fewer than public_funded_rural_years rural years; r6_own_bundle:
+      finishing period 1 (their bundle's urban period); r6_rural_to_urban: short, moved rural -> urban outside
+      their own bundle; r6_exempt_lock: short and locked (the lock wins over R6); r6_broken: rural_to_urban
+      and not locked.
+    * r11_by_years: a teacher before and after the plan, at a school, with exchange_after_years or more years
+      there and no exempt_reason; r11_eligible: by years and not locked; r11_exempt_lock: by years and locked;
+      r11_exchanged: eligible and at another school after the plan; backbone: any level but none.
+    * r12_due: reaches retirement age (R12, wins over everything); retires: the plan retires them.
+    * r13_selected: R13 in the person's rules; r13_candidate: a young teacher (young_backbone_age or
+      younger) below district-level backbone, teaching after the plan.
+    """
+    pol = sc.policy
+    st = sc.staff.reset_index(drop=True)
+    a = assignments.drop_duplicates("person_id", keep="first").set_index("person_id")
+    keep = st["person_id"].isin(a.index).to_numpy()
+    st = st[keep]
+    idx = pd.Index(st["person_id"].to_numpy(), name="person_id")
+    a = a.reindex(idx)
+    sch = sc.schools.drop_duplicates("school_id").set_index("school_id")
+
+    def plan_text(col: str) -> np.ndarray:
+        return _text(a[col]).str.strip().to_numpy() if col in a.columns else np.full(len(a), "", dtype=object)
+
+    p = pd.DataFrame(index=idx)
+    for col in ("name", "role_before", "role_after", "from_school", "to_school", "move", "period2_school",
+                "director_of", "rules", "reason"):
+        p[col] = plan_text(col)
+    p["home_lessons"] = _num(a["home_lessons"]).astype(int).to_numpy() if "home_lessons" in a.columns else 0
+    p["rural_years_shown"] = (pd.to_numeric(a["rural_service_years"], errors="coerce").to_numpy()
+                              if "rural_service_years" in a.columns else np.nan)
+    for col in ("gender", "subject", "degree", "backbone", "exempt_reason", "locked_school", "preferences",
+                "school_id"):
+        p[col] = _text(st[col]).to_numpy()
+    for col in ("years_at_school", "terms_at_school", "contract_period", "period_years", "rural_service_years"):
+        p[col] = _num(st[col]).to_numpy()
+    for col in ("public_funded", "reserve_leader", "itinerant_ok"):
+        p[col] = st[col].fillna(False).astype(bool).to_numpy()
+    p["age"] = pd.to_numeric(sc.ages[keep], errors="coerce").to_numpy()
+    p["young"] = p["age"] <= pol.young_age  # R3
+    for side in ("from", "to"):
+        p[f"{side}_area"] = p[f"{side}_school"].map(sch["area"]).astype(object).fillna("").to_numpy()
+        p[f"{side}_level"] = p[f"{side}_school"].map(sch["level"]).astype(object).fillna("").to_numpy()
+    p["period2_area"] = p["period2_school"].map(sch["area"]).astype(object).fillna("").to_numpy()
+
+    retires = p["move"] == "retire"
+    p["retires"] = retires
+    p["r12_due"] = retiring(sc)[keep].to_numpy()
+    p["leader_before"] = p["role_before"].isin(LEADER_ROLES)
+    p["leader_after"] = p["role_after"].isin(LEADER_ROLES)
+    p["teacher_after"] = (p["role_after"] == "teacher") & ~retires
+    p["changes_school"] = (p["to_school"] != p["from_school"]) & ~retires
+    locked = p["locked_school"] != ""
+    exempt = p["exempt_reason"] != ""
+    p["locked"] = locked
+    p["backbone_any"] = p["backbone"].isin(("school",) + DISTRICT_UP)
+    p["backbone_district_up"] = p["backbone"].isin(DISTRICT_UP)
+
+    # R1, R1x
+    p["r1_due"] = p["leader_before"] & ~retires & (p["terms_at_school"] >= pol.rotation_terms)
+    p["r1_exempt_reason"] = p["r1_due"] & exempt
+    p["r1_exempt_lock"] = p["r1_due"] & ~exempt & locked
+    p["r1_bound"] = p["r1_due"] & ~exempt & ~locked
+    p["r1_rotated"] = p["r1_bound"] & (p["to_school"] != p["from_school"]) & p["leader_after"]
+    cross = p["r1_rotated"] & (p["from_area"] != p["to_area"])
+    p["r1x_direction"] = np.where(cross, p["from_area"] + "_to_" + p["to_area"], "")
+    # R2
+    p["promoted"] = (p["role_before"] == "teacher") & p["leader_after"]
+    # R5
+    new = p["from_school"] == ""
+    finishing = ~new & (p["contract_period"] == 1) & (p["period_years"] >= pol.term_years)
+    p["r5_new_hire"] = new & p["teacher_after"] & ~locked
+    p["r5_bundled"] = (p["r5_new_hire"] & (p["to_area"] != "") & (p["period2_area"] != "")
+                       & (p["period2_area"] != p["to_area"]))
+    p["r5_period1"] = finishing & p["teacher_after"] & ~locked
+    p["r5_crossed"] = p["r5_period1"] & (p["to_area"] != "") & (p["to_area"] != p["from_area"])
+    p["r5_exempt_lock"] = (new | finishing) & p["teacher_after"] & locked
+    # R6
+    p["r6_short"] = p["public_funded"] & (p["rural_service_years"] < pol.public_funded_rural_years) & p["teacher_after"]
+    p["r6_own_bundle"] = finishing
+    p["r6_rural_to_urban"] = (p["r6_short"] & (p["from_area"] == "rural") & (p["to_area"] == "urban")
+                              & ~p["r6_own_bundle"])
+    p["r6_exempt_lock"] = p["r6_short"] & locked
+    p["r6_broken"] = p["r6_rural_to_urban"] & ~locked
+    # R11
+    p["r11_by_years"] = ((p["role_before"] == "teacher") & p["teacher_after"] & ~new
+                         & (p["years_at_school"] >= pol.exchange_after_years) & ~exempt)
+    p["r11_eligible"] = p["r11_by_years"] & ~locked
+    p["r11_exempt_lock"] = p["r11_by_years"] & locked
+    p["r11_exchanged"] = p["r11_eligible"] & (p["to_school"] != p["from_school"])
+    # R13
+    p["r13_selected"] = p["rules"].str.split(";").map(lambda rs: "R13" in rs)
+    p["r13_candidate"] = (p["teacher_after"] & (p["to_school"] != "") & (p["age"] <= pol.young_backbone_age)
+                          & p["backbone"].isin(("none", "school")))
+    return p
+
+
+def r11_target(sc, eligible: int) -> int:
+    """R11: the fewest exchanges that meet exchange_share of `eligible` teachers."""
+    return math.ceil(sc.policy.exchange_share * eligible - 1e-9)
+
+
+# ---- lessons --------------------------------------------------------------------------------------
+def coverage(sc, ppl: pd.DataFrame, itinerant: pd.DataFrame | None) -> pd.DataFrame:
+    """Per (school_id, subject) of the demand: demand, home lessons of the teachers placed there, itinerant
+    lessons, and what is left uncovered by home lessons alone and by both; area of the school."""
+    d = sc.demand.groupby(["school_id", "subject"])["weekly_lessons"].sum()
+    t = ppl[ppl["teacher_after"] & (ppl["to_school"] != "")]
+    home = t.groupby(["to_school", "subject"])["home_lessons"].sum().rename_axis(["school_id", "subject"])
+    if itinerant is not None and len(itinerant):
+        it = itinerant.assign(school_id=_text(itinerant["school_id"]), subject=_text(itinerant["subject"]),
+                              lessons=_num(itinerant["lessons"]))
+        itin = it.groupby(["school_id", "subject"])["lessons"].sum()
+    else:
+        itin = pd.Series(dtype=float)
+    out = pd.DataFrame({"demand": d.astype(int)})
+    out["home"] = home.reindex(d.index, fill_value=0).astype(int)
+    out["itinerant"] = itin.reindex(d.index, fill_value=0).astype(int)
+    out["uncovered_home"] = (out["demand"] - out["home"]).clip(lower=0)
+    out["uncovered"] = (out["demand"] - out["home"] - out["itinerant"]).clip(lower=0)
+    out["area"] = out.index.get_level_values(0).map(sc.schools.set_index("school_id")["area"])
+    return out
+
+
+def covered_before(sc) -> pd.Series:
+    """(school_id, subject) -> lessons the current teachers could cover before the plan (a full load each,
+    at most the demand)."""
+    st = sc.staff[sc.staff["role"] == "teacher"]
+    n = st.groupby(["school_id", "subject"]).size() * sc.policy.teacher_load
+    d = sc.demand.groupby(["school_id", "subject"])["weekly_lessons"].sum()
+    return n.reindex(d.index, fill_value=0).clip(upper=d).astype(int)
+
+
+# ---- itinerant teaching -------------------------------------------------------------------------
+def _stops(itinerant: pd.DataFrame) -> pd.DataFrame:
+    it = itinerant.assign(person_id=_text(itinerant["person_id"]), school_id=_text(itinerant["school_id"]),
+                          day=_num(itinerant["day"]).astype(int), seq=_num(itinerant["seq"]).astype(int),
+                          lessons=_num(itinerant["lessons"]).astype(int),
+                          travel_minutes=_num(itinerant["travel_minutes"]).astype(float))
+    return it.sort_values(["person_id", "day", "seq"], kind="stable")
+
+
+def itinerant_days(sc, home, itinerant: pd.DataFrame | None) -> pd.DataFrame:
+    """Per itinerant teacher and day (index person_id, day): lessons, stops, `to_stops` (the itinerant.csv
+    minutes of the day's stops, the first from the home school), `back` (minutes from the last stop back to the
+    home school, `last_stop`), and `travel_minutes` = to_stops + back. `home`: person_id -> to_school."""
+    cols = ["lessons", "stops", "to_stops", "last_stop", "back", "travel_minutes"]
+    if itinerant is None or len(itinerant) == 0:
+        return pd.DataFrame(columns=cols, index=pd.MultiIndex.from_tuples([], names=["person_id", "day"]))
+    days: dict[tuple[str, int], list] = {}  # (person, day) -> [lessons, legs, last stop], stops in seq order
+    it = _stops(itinerant)
+    for pid, day, sid, n, m in zip(it["person_id"], it["day"], it["school_id"], it["lessons"], it["travel_minutes"]):
+        d = days.setdefault((pid, int(day)), [0, [], ""])
+        d[0] += int(n)
+        d[1].append(float(m))
+        d[2] = sid
+    rows = {}
+    for (pid, day), (n, legs, last) in days.items():
+        back = _minutes(sc, last, str(home.get(pid, "")))
+        rows[(pid, day)] = {"lessons": n, "stops": len(legs), "to_stops": math.fsum(legs), "last_stop": last,
+                            "back": back, "travel_minutes": math.fsum([*legs, back])}
+    out = pd.DataFrame.from_dict(rows, orient="index", columns=cols)
+    out.index = pd.MultiIndex.from_tuples(out.index, names=["person_id", "day"])
+    return out
+
+
+def itinerant_week(sc, home, itinerant: pd.DataFrame | None) -> pd.DataFrame:
+    """Per itinerant teacher (index person_id): lessons, days, stops, and `travel_minutes`: travel minutes a
+    week, with the way back — each day, the itinerant.csv minutes of its stops (the first from the home
+    school) plus the minutes from the last stop back to the home school. `home`: person_id -> to_school
+    (a mapping or Series)."""
+    cols = ["lessons", "days", "stops", "travel_minutes"]
+    days = itinerant_days(sc, home, itinerant)
+    if days.empty:
+        return pd.DataFrame(columns=cols, index=pd.Index([], name="person_id"))
+    legs = _stops(itinerant).groupby("person_id")["travel_minutes"].apply(list)
+    backs = days.groupby(level="person_id")["back"].apply(list)
+    g = days.groupby(level="person_id")
+    out = pd.DataFrame({"lessons": g["lessons"].sum().astype(int), "days": g.size().astype(int),
+                        "stops": g["stops"].sum().astype(int)})
+    out["travel_minutes"] = [math.fsum(legs[pid] + backs[pid]) for pid in out.index]
+    out.index.name = "person_id"
+    return out
+
+
+def _minutes(sc, a: str, b: str) -> float:
+    """Travel minutes between two schools; a school unknown to the scenario counts 0 (the validator names it)."""
+    try:
+        m = float(sc.travel.minutes(a, b))
+    except KeyError:
+        return 0.0
+    return m if math.isfinite(m) else 0.0
+
+
+def travel_minutes(week: pd.DataFrame) -> float:
+    """Travel minutes a week of all itinerant teachers, with the way back, 1 decimal."""
+    return round(math.fsum(week["travel_minutes"]), 1) if len(week) else 0.0
+
+
+# ---- justified envy -----------------------------------------------------------------------------
+class SchoolFacts:
+    """What the fit rules read about schools and demand, looked up once per scenario."""
+
+    def __init__(self, sc):
+        sch = sc.schools.drop_duplicates("school_id")
+        self.name = dict(zip(sch["school_id"], sch["name"].astype(str)))
+        self.level = dict(zip(sch["school_id"], sch["level"].astype(str)))
+        self.area = dict(zip(sch["school_id"], sch["area"].astype(str)))
+        self.demand = set(zip(sc.demand["school_id"], sc.demand["subject"]))
+
+
+def subject_fit(sc, subject: str, sid: str, schools: SchoolFacts | None = None) -> str | None:
+    """R8 subject and level fit: why a teacher of `subject` cannot teach at school `sid`, or None."""
+    f = schools or SchoolFacts(sc)
+    if sid not in f.level:
+        return f"{sid} is not a school of the scenario"
+    level = f.level[sid]
+    if level == "kindergarten" and subject != "preschool":
+        return f"a kindergarten takes only preschool teachers, not {subject}"
+    if subject == "preschool" and level != "kindergarten":
+        return "a preschool teacher teaches only at kindergartens"
+    if (sid, subject) not in f.demand:
+        return f"{f.name[sid]} ({sid}) has no demand for {subject} lessons (R8 subject fit)"
+    return None
+
+
+def blocked_by_rule(sc, person: pd.Series, sid: str, schools: SchoolFacts | None = None) -> tuple[str, str] | None:
+    """(rule id, why in words) of what keeps a teacher (a row of `people`) from school `sid`; None when nothing
+    does. The rules of the teacher stage's candidate schools: subject and level fit (R8), the level group of
+    their school (kindergarten; compulsory; senior and vocational: the plan keeps a teacher within it, rule id
+    ""), R5 (a period-1 finisher goes to the other area) and R6 (no rural -> urban move for a public-funded
+    teacher short of rural years outside their own bundle)."""
+    f = schools or SchoolFacts(sc)
+    fit = subject_fit(sc, str(person["subject"]), sid, f)
+    if fit:
+        return "R8", fit
+    level, area = f.level[sid], f.area[sid]
+    own_level = person["from_level"] or person["to_level"]
+    if own_level and LEVEL_GROUP.get(level, level) != LEVEL_GROUP.get(own_level, own_level):
+        return "", (f"{f.name[sid]} ({sid}) is a {level} school: the plan keeps a teacher within the level "
+                    f"group of their school ({LEVEL_GROUP.get(own_level, own_level)})")
+    if person["r5_period1"] and area == person["from_area"]:
+        return "R5", f"their period 2 must be at a school of the other area, and it is {area}"
+    if person["r6_short"] and not person["r6_own_bundle"] and person["from_area"] == "rural" and area == "urban":
+        return "R6", (f"a public-funded teacher with {person['rural_service_years']:g} of "
+                      f"{sc.policy.public_funded_rural_years:g} rural years may not move from a rural to an urban "
+                      "school")
+    return None
+
+
+def envy_pairs(sc, ppl: pd.DataFrame) -> pd.DataFrame:
+    """Justified-envy pairs: a teacher (not locked) ranked school s above where the plan puts them, no hard rule
+    keeps them from s (`blocked_by_rule`), and another teacher of the same subject with fewer priority points
+    (models/priority.py) moved into s. Columns person_id, school_id, other_id, points_gap (largest first)."""
+    cols = ["person_id", "school_id", "other_id", "points_gap"]
+    t = ppl[ppl["teacher_after"] & (ppl["to_school"] != "")]
+    wish = t[(t["preferences"] != "") & ~t["locked"]]
+    if wish.empty:
+        return pd.DataFrame(columns=cols)
+    points = priority_points(sc)
+    moved_in = t[t["to_school"] != t["from_school"]]
+    by_key: dict[tuple[str, str], list[str]] = {}
+    for pid, key in zip(moved_in.index, zip(moved_in["to_school"], moved_in["subject"])):
+        by_key.setdefault(key, []).append(pid)
+    facts = SchoolFacts(sc)
+    rows = []
+    for pid, r in wish.iterrows():
+        ranked = list(dict.fromkeys(x.strip() for x in r["preferences"].split(";") if x.strip()))
+        mine = ranked.index(r["to_school"]) if r["to_school"] in ranked else len(ranked)
+        for sid in ranked[:mine]:
+            others = [q for q in by_key.get((sid, r["subject"]), ()) if points[q] < points[pid]]
+            if not others or blocked_by_rule(sc, r, sid, facts):
+                continue
+            rows += [(pid, sid, q, round(float(points[pid] - points[q]), 4)) for q in others]
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(["points_gap", "person_id", "other_id"], ascending=[False, True, True],
+                           kind="stable").reset_index(drop=True)
+
+
+# ---- leader posts -------------------------------------------------------------------------------
+def leader_posts(sc, ppl: pd.DataFrame) -> pd.DataFrame:
+    """Per school: principal and vice-principal posts and holders after the plan, and the posts left open."""
+    sch = sc.schools.drop_duplicates("school_id").set_index("school_id")
+    out = pd.DataFrame(index=sch.index)
+    out["area"] = sch["area"]
+    for role, col in (("principal", "principal_posts"), ("vice_principal", "vice_principal_posts")):
+        held = ppl[ppl["role_after"] == role].groupby("to_school").size()
+        out[f"{role}_posts"] = _num(sch[col]).astype(int)
+        out[f"{role}_held"] = held.reindex(sch.index, fill_value=0).astype(int)
+        out[f"{role}_open"] = (out[f"{role}_posts"] - out[f"{role}_held"]).clip(lower=0)
+    return out
+
+
+# ---- moves ---------------------------------------------------------------------------------------
+DIRECTIONS = ("urban_to_rural", "rural_to_urban", "same_area", "new_hire")
+
+
+def move_directions(ppl: pd.DataFrame) -> pd.DataFrame:
+    """The people who change school (the `moves` figure), with the township they go to and the direction:
+    new_hire (no school before), urban_to_rural, rural_to_urban or same_area."""
+    m = ppl[ppl["changes_school"]]
+    direction = np.select([m["from_school"] == "", (m["from_area"] == "urban") & (m["to_area"] == "rural"),
+                           (m["from_area"] == "rural") & (m["to_area"] == "urban")],
+                          ["new_hire", "urban_to_rural", "rural_to_urban"], "same_area")
+    return pd.DataFrame({"from_school": m["from_school"], "to_school": m["to_school"], "direction": direction},
+                        index=m.index)
+
+
+def moves_by_township(sc, ppl: pd.DataFrame) -> pd.DataFrame:
+    """Moves counted by the township of the school people go to (rows) and direction (columns, DIRECTIONS);
+    the table sums to the `moves` figure. Busiest townships first."""
+    m = move_directions(ppl)
+    town = m["to_school"].map(sc.schools.drop_duplicates("school_id").set_index("school_id")["township"])
+    df = pd.DataFrame({"township": town.astype(object).fillna("?").to_numpy(), "direction": m["direction"].to_numpy()})
+    table = pd.crosstab(df["township"], df["direction"]).reindex(columns=list(DIRECTIONS), fill_value=0)
+    return table.loc[table.sum(axis=1).sort_values(ascending=False, kind="stable").index]
+
+
+# ---- the plan's figures -------------------------------------------------------------------------
+# Every figure of kpis.json by name: (rule id, what it counts, 中文). The KPIs sheet of plan.xlsx and the
+# figures table of report.html show these words beside the numbers; docs/rules.md lists them by rule.
+MEANING = {
+    "degree_ratio_urban_rural": ("R10", "urban / rural share of bachelor-or-above compulsory teachers",
+                                 "城乡义务教育教师本科及以上学历比例之比"),
+    "young_rural_leader_share": ("R3", "share of rural leaders aged young_age or younger",
+                                 "乡村校级干部中年轻干部占比"),
+    "young_rural_leaders": ("R3", "rural leaders aged young_age or younger", "乡村年轻校级干部人数"),
+    "rural_leaders": ("R3", "leaders at rural schools", "乡村校级干部人数"),
+    "leaders": ("", "principals and vice-principals", "校级干部人数"),
+    "staff": ("", "people of the plan", "教职工人数"),
+    "backbone_share_urban": ("R9", "district-level-or-above backbone share, urban compulsory teachers",
+                             "城区区级以上骨干教师占比"),
+    "backbone_share_rural": ("R9", "district-level-or-above backbone share, rural compulsory teachers",
+                             "乡村区级以上骨干教师占比"),
+    "bachelor_share_urban": ("R9", "bachelor-or-above share, urban compulsory teachers", "城区本科及以上占比"),
+    "bachelor_share_rural": ("R9", "bachelor-or-above share, rural compulsory teachers", "乡村本科及以上占比"),
+    "kindergarten_associate_share_urban": ("R9", "associate-or-above share, urban kindergarten teachers",
+                                           "城区幼儿园专科及以上占比"),
+    "kindergarten_associate_share_rural": ("R9", "associate-or-above share, rural kindergarten teachers",
+                                           "乡村幼儿园专科及以上占比"),
+    "teachers_urban": ("", "teachers at urban schools", "城区教师人数"),
+    "teachers_rural": ("", "teachers at rural schools", "乡村教师人数"),
+    "uncovered_lessons": ("R7", "weekly lessons no teacher covers (home lessons and itinerant stops)", "未覆盖周课时"),
+    "uncovered_rural_lessons": ("R7", "of which at rural schools", "其中乡村学校"),
+    "home_uncovered_lessons": ("R7", "weekly lessons the teachers placed at each school leave uncovered, before "
+                               "itinerant teaching", "走教前未覆盖周课时"),
+    "home_uncovered_rural_lessons": ("R7", "of which at rural schools", "其中乡村学校"),
+    "moves": ("", "people whose school changes (retirements not counted)", "调动人数"),
+    "itinerant_teachers": ("R7", "teachers with itinerant stops", "走教教师人数"),
+    "itinerant_lessons": ("R7", "weekly lessons taught at itinerant stops", "走教周课时"),
+    "total_travel_minutes": ("R7", "travel minutes a week of all itinerant teachers, with the way back",
+                             "走教每周路程分钟（含返程）"),
+    "envy_pairs": ("", "justified-envy pairs: a teacher denied a ranked school that someone with fewer priority "
+                   "points got", "合理嫉妒对数"),
+    "r1_due": ("R1", "leaders with rotation_terms or more terms at one school", "任期届满校级干部"),
+    "r1_moved": ("R1", "due leaders who rotate to another school", "其中轮岗"),
+    "r1_exempt": ("R1", "due leaders exempt (exempt_reason or a lock)", "其中免于轮岗"),
+    "r1_exempt_by_lock": ("R1", "due leaders held by a lock", "其中因锁定免于轮岗"),
+    "r1_not_moved": ("R1", "due leaders, neither exempt nor locked, who do not rotate", "应轮岗未轮岗"),
+    "r1x_crossings": ("R1x", "due leaders who rotate across the urban-rural line", "跨城乡轮岗人数"),
+    "r1x_urban_to_rural": ("R1x", "of which urban to rural", "其中城区到乡村"),
+    "r1x_rural_to_urban": ("R1x", "of which rural to urban", "其中乡村到城区"),
+    "r1x_most_possible": ("R1x", "the most crossings the open posts allow (leader stage)", "最多可跨城乡人数"),
+    "reserve_leaders_promoted": ("R2", "teachers promoted to a leader post", "提拔后备干部人数"),
+    "r2_rural_posts_to_urban_reserve": ("R2", "rural leader posts filled by urban reserve leaders",
+                                        "城区后备干部任乡村职位"),
+    "r2_rural_posts_to_rural_reserve": ("R2", "rural leader posts filled by rural reserve leaders",
+                                        "乡村后备干部任乡村职位"),
+    "leader_posts_unfilled": ("R8", "principal and vice-principal posts nobody holds after the plan", "空缺校级职位"),
+    "principal_posts_unfilled": ("R8", "principal posts nobody holds", "空缺校长职位"),
+    "vice_principal_posts_unfilled": ("R8", "vice-principal posts nobody holds", "空缺副校长职位"),
+    "rural_leader_posts_unfilled": ("R2", "leader posts of rural schools nobody holds", "乡村空缺校级职位"),
+    "rural_principal_posts_unfilled": ("R2", "principal posts of rural schools nobody holds", "乡村空缺校长职位"),
+    "vice_promoted_to_principal": ("R8", "vice-principals who become principal", "副校长升任校长"),
+    "schools_above_leader_posts": ("R8", "schools with more principals or vice-principals than posts",
+                                   "校级干部超职数学校"),
+    "townships": ("R4", "townships", "街道镇数"),
+    "townships_with_director": ("R4", "townships with a district director (a seat-school principal)",
+                                "有学区主任的街道镇"),
+    "r5_new_hires": ("R5", "new hires to place (not locked)", "新聘教师"),
+    "r5_new_hires_bundled": ("R5", "new hires placed with a period-2 school of the other area", "已捆绑第二聘期学校"),
+    "r5_period1_finishers": ("R5", "teachers finishing contract period 1 (not locked)", "第一聘期届满教师"),
+    "r5_period1_moved_across": ("R5", "of them placed in the other area for period 2", "其中到另一类地区"),
+    "r5_exempt_by_lock": ("R5", "new hires and period-1 finishers held by a lock", "因锁定豁免"),
+    "r6_short_of_rural_years": ("R6", "public-funded teachers short of public_funded_rural_years rural years",
+                                "乡村服务年限未满的公费师范生"),
+    "r6_moved_rural_to_urban": ("R6", "of them moved rural to urban outside their own bundle, not locked",
+                                "其中违规由乡村调往城区"),
+    "r6_exempt_by_lock": ("R6", "of them held by a lock", "其中因锁定豁免"),
+    "schools_above_staff_quota": ("R8", "schools with more teachers than staff_quota", "超编学校"),
+    "teacher_seats_freed": ("R8", "teacher seats freed by retirements and promotions", "退休和提拔空出的教师岗位"),
+    "teachers_without_subject_fit": ("R8", "teachers placed where their subject is not taught (not by a lock)",
+                                     "学科不符的安置"),
+    "teachers_locked_without_subject_fit": ("R8", "teachers placed by a lock where their subject is not taught",
+                                            "锁定导致学科不符的安置"),
+    "r11_eligible": ("R11", "teachers eligible for exchange (exchange_after_years at their school, not exempt, "
+                     "not locked)", "符合交流条件教师"),
+    "r11_exchanged": ("R11", "eligible teachers at another school after the plan", "其中交流"),
+    "r11_exchanged_backbone": ("R11", "of them backbone teachers (any level)", "其中骨干教师"),
+    "r11_exchange_share": ("R11", "share of the eligible who are exchanged", "交流比例"),
+    "r11_backbone_share": ("R11", "backbone share among the exchanged", "交流中骨干教师比例"),
+    "r11_exchange_target": ("R11", "the fewest exchanges that meet exchange_share", "最少交流人数"),
+    "r11_exempt_by_lock": ("R11", "teachers eligible by years but held by a lock", "因锁定豁免"),
+    "retirements": ("R12", "staff who retire", "退休人数"),
+    "backbone_training_selected": ("R13", "young teachers selected for backbone training", "骨干培养人选"),
+    "backbone_training_rural": ("R13", "of them at rural schools", "其中乡村"),
+    "backbone_training_candidates": ("R13", "young teachers below district-level backbone", "符合条件的青年教师"),
+    "changed_from_reference": ("", "leaders and reserve leaders whose outcome differs from the reference plan",
+                               "与参照方案不同的干部"),
+    "teachers_changed_from_reference": ("", "teachers whose school differs from the reference plan",
+                                        "与参照方案不同的教师"),
+}
+
+
+def plan_figures(sc, assignments: pd.DataFrame, itinerant: pd.DataFrame | None = None,
+                 stage_facts: dict | None = None) -> dict:
+    """kpis.json's `before`, `after` and `target`: every figure of the plan, by name (docs/rules.md)."""
+    pol = sc.policy
+    ppl = people(sc, assignments)
+    st = sc.staff
+    base = pd.DataFrame({"degree": st["degree"].to_numpy(), "backbone": st["backbone"].to_numpy(),
+                         "age": sc.ages.to_numpy()})
+    before = state_figures(sc, base.assign(role=st["role"].to_numpy(), school_id=st["school_id"].to_numpy()))
+    after_people = pd.DataFrame({"degree": ppl["degree"], "backbone": ppl["backbone"], "age": ppl["age"],
+                                 "role": ppl["role_after"], "school_id": ppl["to_school"]})
+    after = state_figures(sc, after_people)
+
+    # lessons
+    cb = covered_before(sc)
+    d = sc.demand.groupby(["school_id", "subject"])["weekly_lessons"].sum()
+    gap_before = (d - cb).clip(lower=0)
+    rural_before = np.asarray(gap_before.index.get_level_values(0).map(sc.schools.set_index("school_id")["area"])
+                              == "rural")
+    before["uncovered_lessons"] = int(gap_before.sum())
+    before["uncovered_rural_lessons"] = int(gap_before[rural_before].sum())
+    cov = coverage(sc, ppl, itinerant)
+    rural = (cov["area"] == "rural").to_numpy()
+    after["uncovered_lessons"] = int(cov["uncovered"].sum())
+    after["uncovered_rural_lessons"] = int(cov["uncovered"][rural].sum())
+    after["home_uncovered_lessons"] = int(cov["uncovered_home"].sum())
+    after["home_uncovered_rural_lessons"] = int(cov["uncovered_home"][rural].sum())
+
+    # moves, itinerant teaching (R7)
+    before["moves"] = 0
+    after["moves"] = int(ppl["changes_school"].sum())
+    before["staff"] = after["staff"] = len(ppl)
+    week = itinerant_week(sc, ppl["to_school"], itinerant)
+    before["itinerant_teachers"] = 0
+    before["itinerant_lessons"] = 0
+    before["total_travel_minutes"] = 0.0
+    after["itinerant_teachers"] = int(len(week))
+    after["itinerant_lessons"] = int(week["lessons"].sum()) if len(week) else 0
+    after["total_travel_minutes"] = travel_minutes(week)
+    after["envy_pairs"] = int(len(envy_pairs(sc, ppl)))
+
+    # R1, R1x
+    after["r1_due"] = int(ppl["r1_due"].sum())
+    after["r1_moved"] = int(ppl["r1_rotated"].sum())
+    after["r1_exempt"] = int((ppl["r1_exempt_reason"] | ppl["r1_exempt_lock"]).sum())
+    after["r1_exempt_by_lock"] = int(ppl["r1_exempt_lock"].sum())
+    after["r1_not_moved"] = int((ppl["r1_bound"] & ~ppl["r1_rotated"]).sum())
+    after["r1x_urban_to_rural"] = int((ppl["r1x_direction"] == "urban_to_rural").sum())
+    after["r1x_rural_to_urban"] = int((ppl["r1x_direction"] == "rural_to_urban").sum())
+    after["r1x_crossings"] = after["r1x_urban_to_rural"] + after["r1x_rural_to_urban"]
+    # R2, R8 leader posts
+    prom = ppl[ppl["promoted"]]
+    after["reserve_leaders_promoted"] = int(len(prom))
+    to_rural = prom["to_area"] == "rural"
+    after["r2_rural_posts_to_urban_reserve"] = int((to_rural & (prom["from_area"] == "urban")).sum())
+    after["r2_rural_posts_to_rural_reserve"] = int((to_rural & (prom["from_area"] == "rural")).sum())
+    posts = leader_posts(sc, ppl)
+    after["principal_posts_unfilled"] = int(posts["principal_open"].sum())
+    after["vice_principal_posts_unfilled"] = int(posts["vice_principal_open"].sum())
+    after["leader_posts_unfilled"] = after["principal_posts_unfilled"] + after["vice_principal_posts_unfilled"]
+    after["rural_leader_posts_unfilled"] = int(posts.loc[posts["area"] == "rural",
+                                                         ["principal_open", "vice_principal_open"]].to_numpy().sum())
+    after["rural_principal_posts_unfilled"] = int(posts.loc[posts["area"] == "rural", "principal_open"].sum())
+    after["vice_promoted_to_principal"] = int(((ppl["role_before"] == "vice_principal")
+                                               & (ppl["role_after"] == "principal")).sum())
+    after["schools_above_leader_posts"] = int(((posts["principal_held"] > posts["principal_posts"])
+                                               | (posts["vice_principal_held"] > posts["vice_principal_posts"])).sum())
+    # R4
+    towns = set(sc.schools["township"])
+    sch = sc.schools.drop_duplicates("school_id").set_index("school_id")
+    dirs = ppl[(ppl["director_of"] != "") & (ppl["role_after"] == "principal")]
+    ok = [t for t, s in zip(dirs["director_of"], dirs["to_school"])
+          if t in towns and s in sch.index and sch.at[s, "township"] == t and bool(sch.at[s, "is_township_seat"])]
+    after["townships"] = len(towns)
+    after["townships_with_director"] = len(set(ok))
+    # R5, R6
+    after["r5_new_hires"] = int(ppl["r5_new_hire"].sum())
+    after["r5_new_hires_bundled"] = int(ppl["r5_bundled"].sum())
+    after["r5_period1_finishers"] = int(ppl["r5_period1"].sum())
+    after["r5_period1_moved_across"] = int(ppl["r5_crossed"].sum())
+    after["r5_exempt_by_lock"] = int(ppl["r5_exempt_lock"].sum())
+    after["r6_short_of_rural_years"] = int(ppl["r6_short"].sum())
+    after["r6_moved_rural_to_urban"] = int(ppl["r6_broken"].sum())
+    after["r6_exempt_by_lock"] = int(ppl["r6_exempt_lock"].sum())
+    # R8 teachers
+    t = ppl[ppl["teacher_after"] & (ppl["to_school"] != "")]
+    quota = pd.to_numeric(sch["staff_quota"], errors="coerce")
+    n = t.groupby("to_school").size().reindex(sch.index, fill_value=0)
+    after["schools_above_staff_quota"] = int((quota.notna() & (n > quota)).sum())
+    freed = (ppl["role_before"] == "teacher") & (ppl["from_school"] != "") & ~ppl["teacher_after"]
+    after["teacher_seats_freed"] = int(freed.sum())
+    placed = t[t["to_school"] != t["from_school"]]
+    facts = SchoolFacts(sc)
+    misfit = pd.Series([subject_fit(sc, subj, s, facts) is not None
+                        for subj, s in zip(placed["subject"], placed["to_school"])], index=placed.index, dtype=bool)
+    by_lock = misfit & (placed["to_school"] == placed["locked_school"])
+    after["teachers_without_subject_fit"] = int((misfit & ~by_lock).sum())
+    after["teachers_locked_without_subject_fit"] = int(by_lock.sum())
+    # R11
+    el = ppl[ppl["r11_eligible"]]
+    ex = el[el["r11_exchanged"]]
+    after["r11_eligible"] = int(len(el))
+    after["r11_exchanged"] = int(len(ex))
+    after["r11_exchanged_backbone"] = int(ex["backbone_any"].sum())
+    after["r11_exchange_share"] = round(len(ex) / len(el), 4) if len(el) else None
+    after["r11_backbone_share"] = round(float(ex["backbone_any"].mean()), 4) if len(ex) else None
+    after["r11_exchange_target"] = r11_target(sc, len(el))
+    after["r11_exempt_by_lock"] = int(ppl["r11_exempt_lock"].sum())
+    # R12, R13
+    after["retirements"] = int(ppl["retires"].sum())
+    sel = ppl[ppl["r13_selected"]]
+    after["backbone_training_selected"] = int(len(sel))
+    after["backbone_training_rural"] = int((sel["to_area"] == "rural").sum())
+    after["backbone_training_candidates"] = int(ppl["r13_candidate"].sum())
+    for key in STAGE_FACTS:
+        if stage_facts and key in stage_facts:
+            after[key] = stage_facts[key]
+
+    target = {
+        "degree_ratio_urban_rural": pol.degree_ratio_max,
+        "young_rural_leader_share": pol.young_rural_leader_share,
+        "backbone_share_rural": after["backbone_share_urban"],
+        "backbone_share_urban": None,
+        "bachelor_share_rural": after["bachelor_share_urban"],
+        "kindergarten_associate_share_rural": after["kindergarten_associate_share_urban"],
+        "uncovered_lessons": 0,
+        "moves": None,
+        "itinerant_teachers": None,
+        "total_travel_minutes": None,
+        "r1x_crossings": after.get("r1x_most_possible"),
+        "r11_exchanged": after["r11_exchange_target"],
+        "r11_exchange_share": pol.exchange_share,
+        "r11_backbone_share": pol.exchange_backbone_share,
+        "backbone_training_selected": pol.young_backbone_training_count,
+        "townships_with_director": after["townships"],
+    }
+    return {"before": before, "after": after, "target": target}
+
+
+# ---- compliance details -------------------------------------------------------------------------
+def _pct(v) -> str:
+    return "n/a" if v is None else f"{v:.1%}"
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{int(count)} {noun}{'' if int(count) == 1 else 's'}"
+
+
+def compliance_detail(rule: str, kpis: dict, pol) -> str:
+    """The figures of one rule's compliance row, in words, from kpis.json's before / after / target."""
+    b, a = kpis["before"], kpis["after"]
+    if rule == "R1":
+        return (f"{a['r1_due']} leaders have served {pol.rotation_terms} or more terms at one school: "
+                f"{a['r1_moved']} rotate to another school, {a['r1_exempt']} exempt "
+                f"({a['r1_exempt'] - a['r1_exempt_by_lock']} by exempt_reason, {a['r1_exempt_by_lock']} by a lock)"
+                + (f", {a['r1_not_moved']} not moved" if a["r1_not_moved"] else ""))
+    if rule == "R1x":
+        most = a.get("r1x_most_possible")
+        return (f"{a['r1x_crossings']} of " + (f"at most {most}" if most is not None else "the")
+                + f" due leaders cross the urban-rural line (urban to rural {a['r1x_urban_to_rural']}, rural to "
+                f"urban {a['r1x_rural_to_urban']})")
+    if rule == "R2":
+        filled = a["r2_rural_posts_to_urban_reserve"] + a["r2_rural_posts_to_rural_reserve"]
+        left = a["rural_leader_posts_unfilled"]
+        principal = ("" if pol.promote_reserve_to_principal or not left else
+                     f" ({a['rural_principal_posts_unfilled']} of them principal posts, which reserve leaders do not "
+                     "take directly: promote_reserve_to_principal is off)")
+        return (f"{_n(filled, 'vacant rural leader post')} filled: {a['r2_rural_posts_to_urban_reserve']} by urban "
+                f"reserve leaders, {a['r2_rural_posts_to_rural_reserve']} by rural reserve leaders"
+                f"{'' if pol.promote_rural_reserve else ' (rural reserve leaders not promoted by policy)'}; "
+                f"{_n(left, 'rural leader post')} left vacant{principal}; "
+                f"{_n(a['reserve_leaders_promoted'], 'reserve leader')} promoted in all")
+    if rule == "R3":
+        return (f"young (aged {pol.young_age} or under) share of rural leaders: before "
+                f"{_pct(b['young_rural_leader_share'])}, after {_pct(a['young_rural_leader_share'])} "
+                f"({a['young_rural_leaders']} of {a['rural_leaders']}), target {_pct(pol.young_rural_leader_share)}")
+    if rule == "R4":
+        if a["townships_with_director"] >= a["townships"]:
+            return (f"every township ({a['townships']}) has a district director, the principal of one of its "
+                    "seat schools")
+        return (f"{a['townships'] - a['townships_with_director']} of {a['townships']} townships have no district "
+                "director")
+    if rule == "R5":
+        lock = f"; {a['r5_exempt_by_lock']} exempted by a lock" if a["r5_exempt_by_lock"] else ""
+        return (f"{a['r5_new_hires_bundled']} of {a['r5_new_hires']} new hires placed with a period-2 school of "
+                f"the other area; {a['r5_period1_moved_across']} of {a['r5_period1_finishers']} period-1 finishers "
+                f"moved to the other area{lock}")
+    if rule == "R6":
+        lock = f"; {a['r6_exempt_by_lock']} exempted by a lock" if a["r6_exempt_by_lock"] else ""
+        return (f"{a['r6_short_of_rural_years']} public-funded teachers short of {pol.public_funded_rural_years:g} "
+                f"rural years: {a['r6_moved_rural_to_urban']} moved rural -> urban outside their own bundle{lock}")
+    if rule == "R7":
+        return (f"{a['itinerant_lessons']} lessons a week covered by {a['itinerant_teachers']} itinerant "
+                f"teacher(s), {a['total_travel_minutes']:g} travel minutes a week with the way back; uncovered "
+                f"rural lessons {a['home_uncovered_rural_lessons']} -> {a['uncovered_rural_lessons']}; every day "
+                f"within {pol.max_schools_per_day} school(s), {pol.max_travel_minutes_per_day:g} travel minutes and "
+                f"{pol.max_itinerant_lessons_per_day} lessons")
+    if rule == "R8":
+        locked = (f" ({a['teachers_locked_without_subject_fit']} more placed there by the office's lock)"
+                  if a["teachers_locked_without_subject_fit"] else "")
+        up = (f"; {_n(a['vice_promoted_to_principal'], 'vice-principal')} promoted to open principal posts"
+              if pol.promote_vice_to_principal or a["vice_promoted_to_principal"] else "")
+        return (f"leader posts: {a['schools_above_leader_posts']} schools above their principal or vice-principal "
+                f"posts; {a['principal_posts_unfilled']} principal and {a['vice_principal_posts_unfilled']} "
+                f"vice-principal posts left unfilled{up}; teachers: {a['schools_above_staff_quota']} schools above "
+                "their staff_quota; "
+                f"{a['teacher_seats_freed']} teacher seats freed by retirements and promotions; "
+                f"{a['teachers_without_subject_fit']} teachers placed where their subject is not taught{locked}")
+    if rule == "R9":
+        parts = []
+        for label, key in (("district+ backbone share", "backbone_share"), ("bachelor+ share", "bachelor_share"),
+                           ("kindergarten associate+ share", "kindergarten_associate_share")):
+            ru, ur = a.get(f"{key}_rural"), a.get(f"{key}_urban")
+            ok = ru is None or ur is None or ru >= ur
+            parts.append(f"{label} rural {b.get(f'{key}_rural')} -> {ru} vs urban {b.get(f'{key}_urban')} -> {ur} "
+                         f"(target rural >= urban{'' if ok else ', not reached'})")
+        return "; ".join(parts)
+    if rule == "R10":
+        return (f"urban/rural bachelor+ share ratio among compulsory teachers {b['degree_ratio_urban_rural']} -> "
+                f"{a['degree_ratio_urban_rural']} (target <= {pol.degree_ratio_max})")
+    if rule == "R11":
+        lock = f"; {a['r11_exempt_by_lock']} eligible teachers exempted by a lock" if a["r11_exempt_by_lock"] else ""
+        return (f"{a['r11_exchanged']} of {a['r11_eligible']} eligible teachers exchanged (target >= "
+                f"{a['r11_exchange_target']}, {pol.exchange_share:.0%}); backbone {a['r11_exchanged_backbone']} of "
+                f"{a['r11_exchanged']} = {_pct(a['r11_backbone_share'] or 0)} (target >= "
+                f"{pol.exchange_backbone_share:.0%}){lock}")
+    if rule == "R12":
+        return f"{a['retirements']} staff retire; their posts are vacancies filled by the plan"
+    if rule == "R13":
+        return (f"{a['backbone_training_selected']} young teachers selected ({a['backbone_training_rural']} rural), "
+                f"target {pol.young_backbone_training_count}")
+    return ""
+
+
+def figure_status(rule: str, kpis: dict, pol) -> str | None:
+    """'met' / 'not_met' as the plan's figures decide it; None for a rule whose status only its stage knows
+    (R2's reach, R7's proof of maximal coverage, R12)."""
+    a = kpis["after"]
+    met: bool | None = None
+    if rule == "R1":
+        met = a["r1_not_moved"] == 0
+    elif rule == "R1x":
+        most = a.get("r1x_most_possible")
+        met = None if most is None else a["r1x_crossings"] >= most
+    elif rule == "R3":
+        met = a["young_rural_leader_share"] is None or a["young_rural_leader_share"] >= pol.young_rural_leader_share
+    elif rule == "R4":
+        met = a["townships_with_director"] >= a["townships"]
+    elif rule == "R5":
+        met = (a["r5_new_hires_bundled"] == a["r5_new_hires"]
+               and a["r5_period1_moved_across"] == a["r5_period1_finishers"])
+    elif rule == "R6":
+        met = a["r6_moved_rural_to_urban"] == 0
+    elif rule == "R8":
+        met = (a["schools_above_leader_posts"] == 0 and a["schools_above_staff_quota"] == 0
+               and a["teachers_without_subject_fit"] == 0)
+    elif rule == "R9":
+        met = all(a.get(f"{k}_rural") is None or a.get(f"{k}_urban") is None or a[f"{k}_rural"] >= a[f"{k}_urban"]
+                  for k in ("backbone_share", "bachelor_share", "kindergarten_associate_share"))
+    elif rule == "R10":
+        met = a["degree_ratio_urban_rural"] is None or a["degree_ratio_urban_rural"] <= pol.degree_ratio_max + 1e-9
+    elif rule == "R11":
+        k = a["r11_exchanged"]
+        met = k >= a["r11_exchange_target"] and (k == 0 or a["r11_exchanged_backbone"]
+                                                 >= pol.exchange_backbone_share * k - 1e-9)
+    elif rule == "R13":
+        met = a["backbone_training_selected"] >= pol.young_backbone_training_count
+    return None if met is None else ("met" if met else "not_met")
+
+
+def compliance_row(rule: str, kpis: dict, pol, stage: tuple[str, str] | None) -> tuple[str, str]:
+    """(status, detail) of a rule: the figures' sentence and status, with the stage's own facts (a relaxation,
+    a time limit, who is concerned) after it. Not met when either the figures or the stage say so."""
+    figs = compliance_detail(rule, kpis, pol)
+    fstat = figure_status(rule, kpis, pol)
+    if stage is None:
+        if fstat is None:
+            return "not_met", (figs + "; " if figs else "") + "not assessed by this plan"
+        return fstat, figs
+    sstat, note = stage
+    status = "not_met" if "not_met" in (sstat, fstat) else ("exempted" if sstat == "exempted" else "met")
+    detail = "; ".join(x for x in (figs, note) if x)
+    return status, detail
