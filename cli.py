@@ -183,7 +183,8 @@ def plan(scenario, out, time_limit, seed, workers, log, lang, whatif_path, db, l
         if lock_path:
             result, state = _replan(sc, lock_path, params, progress)
         else:
-            result, state = plan_scenario(sc, params, progress=progress)
+            state = plan_scenario(sc, params, progress=progress)  # a PlanResult: the plan, stages, notes
+            result = state.plan
     violations = check_plan(sc, result)
     _write_plan(result, sc, scenario, out, params, whatif, lang=lang, violations=violations)
     for line in state.notes:

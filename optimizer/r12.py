@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 import pandas as pd
+
+from .results import StageResult
 
 
 def retiring(sc) -> pd.Series:
@@ -11,7 +15,9 @@ def retiring(sc) -> pd.Series:
     return (sc.ages >= limit).fillna(False).astype(bool)
 
 
-def apply(sc, state) -> None:
+def apply(sc, state) -> StageResult:
+    """Retire everyone `retiring` names (rows of the state); the compliance row for R12."""
+    t0 = time.perf_counter()
     mask = retiring(sc)
     for (pid, g, age) in zip(sc.staff.loc[mask, "person_id"], sc.staff.loc[mask, "gender"], sc.ages[mask]):
         limit = sc.policy.retirement_age_male if g == "M" else sc.policy.retirement_age_female
@@ -20,3 +26,4 @@ def apply(sc, state) -> None:
                          f"{sc.policy.plan_year}; the post becomes a vacancy.")
     n = int(mask.sum())
     state.comply("R12", "met", f"{n} staff retire; their posts are vacancies filled by the plan")
+    return StageResult("R12", "done", stage_seconds=round(time.perf_counter() - t0, 3), details={"retiring": n})

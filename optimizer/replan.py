@@ -50,7 +50,7 @@ def replan(sc, edited, violations, original=None, params: SolveParams | None = N
     """Plan again keeping the legal hand edits and as many other decisions of `edited` as possible.
 
     `violations`: the validator's findings on the edited plan (hard ones mark the edits to repair).
-    Returns (plan, state, LockReport).
+    Returns (plan, PlanResult with the re-plan's lines among its notes, LockReport).
     """
     bad = {}
     for v in violations:
@@ -72,11 +72,11 @@ def replan(sc, edited, violations, original=None, params: SolveParams | None = N
             report.kept.append(pid)
     reference = {pid: (role, school) for pid, role, school in zip(e["person_id"], e["role_after"], e["to_school"])
                  if pid not in bad}
-    plan, state = plan_scenario(work, params, progress=progress, reference=reference)
+    result = plan_scenario(work, params, progress=progress, reference=reference)
+    plan = result.plan
     after = plan.assignments.set_index("person_id")
     for pid, (role, school) in reference.items():
         if pid in after.index and pid not in report.kept and (
                 after.at[pid, "to_school"] != school or after.at[pid, "role_after"] != role):
             report.changed.append(pid)
-    state.notes.extend(report.lines(plan))
-    return plan, state, report
+    return plan, result.with_notes(report.lines(plan)), report

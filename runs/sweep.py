@@ -284,7 +284,8 @@ def run_task(task: dict) -> dict:
             sc = wi.apply(sc)
         params = SolveParams(**task["params"])
         t_plan = time.perf_counter()
-        plan, state = plan_scenario(sc, params)
+        planned = plan_scenario(sc, params)
+        plan = planned.plan
         plan_seconds = time.perf_counter() - t_plan
         violations = check_plan(sc, plan)
         hard = [str(v) for v in violations if v.hard]
@@ -297,7 +298,7 @@ def run_task(task: dict) -> dict:
             "seconds": round(time.perf_counter() - t0, 3), "staff": len(sc.staff), "schools": len(sc.schools),
             "solver": _json(plan.kpis.get("solver", {})),
             "kpis": _json({k: v for k, v in plan.kpis.items() if k != "solver"}),
-            "notes": _json(list(state.notes)), "plan_dir": "", "error": "",
+            "notes": _json(list(planned.notes)), "plan_dir": "", "error": "",
             "extra": _json({"worker": out["worker"], "peak_rss_mib": round(peak_rss_mib(), 1),
                             "plan_seconds": round(plan_seconds, 3), "hard_violations": hard[:50],
                             "hard_violation_count": len(hard), "axes": task.get("axes", {})}),

@@ -42,10 +42,11 @@ def build(ctx: ModelCtx) -> None:
     ctx.terms["R10"] = d
 
 
-def report(before: dict, after: dict, target: float, state) -> bool:
+def report(before: dict, after: dict, target: float, state, log) -> bool:
+    """Compliance row for R10 and its target as a KPI figure (into `log`); True when met."""
     b, a = before.get("degree_ratio_urban_rural"), after.get("degree_ratio_urban_rural")
     met = a is None or a <= target + 1e-9
-    state.kpi_extra["r10_degree_ratio_target"] = target
+    log.kpis["r10_degree_ratio_target"] = target
     state.comply("R10", "met" if met else "not_met",
                  f"urban/rural bachelor+ share ratio among compulsory teachers {b} -> {a} (target <= {target})")
     return met

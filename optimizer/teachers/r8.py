@@ -44,8 +44,9 @@ def build(ctx: ModelCtx) -> None:
         ctx.hard(f"R8:{d.school_ids[s]}", lambda idx=idx, room=room: m.add(ctx.pair_sum(idx) <= max(room, 0)))
 
 
-def report(data, school_of: np.ndarray, relaxed_schools: list[str], state) -> None:
-    """Compliance row for R8, merged with the leader stage's R8 row (posts) if present."""
+def report(data, school_of: np.ndarray, relaxed_schools: list[str], state, log) -> None:
+    """Compliance row for R8, merged with the leader stage's R8 row (posts) if present; `log`: the stage's
+    StageLog (the note naming locks to schools without the subject)."""
     n = np.bincount(school_of[school_of >= 0], minlength=len(data.school_ids))
     q = data.s_quota
     over = [(data.school_ids[s], int(n[s]), int(q[s])) for s in np.flatnonzero(~np.isnan(q) & (n > np.nan_to_num(q)))]
@@ -61,7 +62,7 @@ def report(data, school_of: np.ndarray, relaxed_schools: list[str], state) -> No
         locked_note = (f"; {int(by_lock.sum())} teachers placed by the office's lock (locked_school) at a school "
                        f"whose demand lacks their subject, accepted as the office's decision (no home lessons "
                        f"there): {who}")
-        state.notes.append("teachers: " + locked_note[2:])
+        log.note("teachers: " + locked_note[2:])
     if len(misfit):
         who = ", ".join(f"{data.t.at[p, 'person_id']} ({data.subjects[data.t_subj[p]]})" for p in misfit[:10])
         state.comply("R8", "not_met", f"no school's demand has the subject of {who}: placed without a subject fit")

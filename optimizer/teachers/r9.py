@@ -189,8 +189,8 @@ def build(ctx: ModelCtx) -> None:
     ctx.terms["R9"] = terms
 
 
-def report(before: dict, after: dict, state) -> bool:
-    """Compliance row and KPI figures for R9; True when met."""
+def report(before: dict, after: dict, state, log) -> bool:
+    """Compliance row for R9 and its KPI figures (into `log`, the stage's StageLog); True when met."""
     rows = [("district+ backbone share", "backbone_share"), ("bachelor+ share", "bachelor_share"),
             ("kindergarten associate+ share", "kindergarten_associate_share")]
     parts, met = [], True
@@ -200,6 +200,6 @@ def report(before: dict, after: dict, state) -> bool:
         met &= ok
         parts.append(f"{label} rural {before.get(f'{key}_rural')} -> {ru} vs urban {before.get(f'{key}_urban')} "
                      f"-> {ur} (target rural >= urban{'' if ok else ', not reached'})")
-        state.kpi_extra[f"r9_{key}_gap"] = None if ru is None or ur is None else round(ur - ru, 4)
+        log.kpis[f"r9_{key}_gap"] = None if ru is None or ur is None else round(ur - ru, 4)
     state.comply("R9", "met" if met else "not_met", "; ".join(parts))
     return met

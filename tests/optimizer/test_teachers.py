@@ -30,7 +30,7 @@ def test_r5_new_hire_gets_period1_school_and_period2_of_other_area():
     sc = sc_of([U("U", is_township_seat=True), R("R", is_township_seat=True)],
                [person("N", school_id="", contract_period=0, period_years=0)],
                [("U", "math", 16), ("R", "math", 16)])
-    state, plan = run_teachers(sc)
+    state, plan, res = run_teachers(sc)
     r = row(state, "N")
     # rural lessons weigh twice: period 1 at the rural school, period 2 bundled at the urban one
     assert (r["move"], r["to_school"], r["period2_school"]) == ("place_new", "R", "U")
@@ -42,7 +42,7 @@ def test_r5_period1_finisher_moves_to_other_area():
     sc = sc_of([U("U", is_township_seat=True), U("U2"), R("R", is_township_seat=True)],
                [person("F", school_id="U", contract_period=1, period_years=3)],
                [("U", "math", 16), ("U2", "math", 16), ("R", "math", 16)])
-    state, _ = run_teachers(sc)
+    state, _, res = run_teachers(sc)
     assert (row(state, "F")["move"], row(state, "F")["to_school"]) == ("bundle_second", "R")
 
 
@@ -51,7 +51,7 @@ def test_r5_infeasible_finisher_stays_and_is_reported():
     sc = sc_of([U("U", is_township_seat=True), R("R", is_township_seat=True)],
                [person("F", school_id="U", subject="music", contract_period=1, period_years=3)],
                [("U", "music", 16), ("R", "math", 16)])
-    state, plan = run_teachers(sc, check=False)
+    state, plan, res = run_teachers(sc, check=False)
     assert row(state, "F")["to_school"] == "U"
     status, detail = state.compliance["R5"]
     assert status == "not_met" and "F" in detail and "other area" in detail
@@ -61,7 +61,7 @@ def test_lock_wins_over_r5():
     sc = sc_of([U("U", is_township_seat=True), R("R", is_township_seat=True)],
                [person("F", school_id="U", contract_period=1, period_years=3, locked_school="U")],
                [("U", "math", 16), ("R", "math", 16)])
-    state, _ = run_teachers(sc)
+    state, _, res = run_teachers(sc)
     assert row(state, "F")["to_school"] == "U" and "lock" in row(state, "F")["reason"]
     assert "exempted by a lock" in state.compliance["R5"][1]
 
@@ -73,7 +73,7 @@ def test_r6_public_funded_short_of_rural_years_stays_rural():
                [person("P", school_id="R", years_at_school=8, public_funded=True, rural_service_years=2),
                 person("Q", school_id="R", years_at_school=1)],
                [("U", "math", 64), ("R", "math", 16)])
-    state, _ = run_teachers(sc)
+    state, _, res = run_teachers(sc)
     r = row(state, "P")
     assert r["to_school"] == "R" and "R6" in r["rules"]
     assert r["rural_service_years"] == 3.0  # 2 served + the coming year at a rural school
@@ -85,7 +85,7 @@ def test_r6_own_bundle_may_go_urban():
                [person("P", school_id="R", contract_period=1, period_years=3, public_funded=True,
                        rural_service_years=3)],
                [("U", "math", 16), ("R", "math", 16)])
-    state, _ = run_teachers(sc)
+    state, _, res = run_teachers(sc)
     r = row(state, "P")
     assert (r["move"], r["to_school"]) == ("bundle_second", "U")
     assert r["rural_service_years"] == 3.0 and "R6" in r["rules"]
@@ -96,7 +96,7 @@ def test_r8_quota_binds_new_hire_goes_where_a_seat_is_free():
     sc = sc_of([R("R1", is_township_seat=True, staff_quota=1), R("R2", staff_quota=3), U("U", is_township_seat=True)],
                [person("A", school_id="R1"), person("N", school_id="", contract_period=0, period_years=0)],
                [("R1", "math", 48), ("R2", "math", 16), ("U", "math", 16)])
-    state, _ = run_teachers(sc)
+    state, _, res = run_teachers(sc)
     assert row(state, "N")["to_school"] == "R2"  # R1 has the larger gap but no free seat
     assert state.compliance["R8"][0] == "met"
 
@@ -106,10 +106,10 @@ def test_r8_infeasible_quota_is_explained_and_relaxed():
                [person("N1", school_id="", contract_period=0, period_years=0),
                 person("N2", school_id="", contract_period=0, period_years=0)],
                [("U", "math", 32), ("R", "math", 32)])
-    state, plan = run_teachers(sc, check=False)
+    state, plan, res = run_teachers(sc, check=False)
     status, detail = state.compliance["R8"]
     assert status == "not_met" and "relaxed" in detail
-    assert any("R8" in n and "infeasible" in n for n in state.notes)
+    assert any("R8" in n and "infeasible" in n for n in res.notes)
     assert set(state.a.loc[["N1", "N2"], "move"]) == {"place_new"}
 
 
@@ -119,7 +119,7 @@ def test_r8_subject_fit_preschool_only_at_kindergarten():
                [person("N", school_id="", subject="preschool", contract_period=0, period_years=0),
                 person("T", school_id="K2", subject="preschool")],
                [("K", "preschool", 16), ("P", "math", 16), ("P", "preschool", 16), ("K2", "preschool", 16)])
-    state, _ = run_teachers(sc)
+    state, _, res = run_teachers(sc)
     # the primary school's preschool demand does not make it a fit: only kindergartens take preschool
     assert (row(state, "N")["to_school"], row(state, "N")["period2_school"]) == ("K", "K2")
 
@@ -130,7 +130,7 @@ def test_r8_lock_to_a_school_without_the_subject_is_the_offices_decision():
     sc = sc_of([U("U", is_township_seat=True), R("R", is_township_seat=True)],
                [person("L", school_id="U", subject="moral", locked_school="R"), person("A", school_id="U")],
                [("U", "moral", 16), ("U", "math", 16), ("R", "math", 16)])
-    state, plan = run_teachers(sc)  # asserts the validator finds no hard violation
+    state, plan, res = run_teachers(sc)  # asserts the validator finds no hard violation
     r = row(state, "L")
     assert (r["to_school"], r["home_lessons"]) == ("R", 0)
     status, detail = state.compliance["R8"]
@@ -144,7 +144,7 @@ def test_r8_teacher_who_cannot_move_still_holds_a_seat():
                [person("F", school_id="U", subject="music", contract_period=1, period_years=3),
                 person("N", school_id="", subject="music", contract_period=0, period_years=0)],
                [("U", "music", 32), ("U2", "music", 16), ("R", "math", 16)])
-    state, plan = run_teachers(sc, check=False)
+    state, plan, res = run_teachers(sc, check=False)
     assert (row(state, "F")["to_school"], row(state, "N")["to_school"]) == ("U", "U2")
     assert not [v for v in check_plan(sc, plan) if v.rule == "R8" and v.hard]
     assert state.compliance["R5"][0] == "not_met"  # said in words: no rural school teaches music
@@ -157,7 +157,7 @@ def test_level_fit_senior_teacher_stays_in_senior_schools():
                [person("T", school_id="S1", years_at_school=9), person("T2", school_id="S1", years_at_school=1)],
                [("P", "math", 64), ("S1", "math", 16), ("S2", "math", 16), ("R", "math", 16)],
                exchange_share=1.0)
-    state, _ = run_teachers(sc)
+    state, _, res = run_teachers(sc)
     assert row(state, "T")["to_school"] in ("S1", "S2")
 
 
@@ -167,9 +167,9 @@ def test_home_lessons_split_full_loads_first_and_zero_for_leaders():
                [person("A", school_id="U"), person("B", school_id="U"),
                 person("L", school_id="U", role="principal")],
                [("U", "math", 20)])
-    state, _ = run_teachers(sc)
+    state, _, res = run_teachers(sc)
     assert (row(state, "A")["home_lessons"], row(state, "B")["home_lessons"], row(state, "L")["home_lessons"]) == (16, 4, 0)
-    assert state.kpi_extra["home_uncovered_lessons"] == 0
+    assert res.kpis["home_uncovered_lessons"] == 0
 
 
 # ---- R11 -----------------------------------------------------------------------------------
@@ -178,10 +178,10 @@ def test_r11_exchange_share_and_backbone_share():
     staff.append(person("B", school_id="U", years_at_school=7, backbone="school"))
     sc = sc_of([U("U", is_township_seat=True), R("R", is_township_seat=True)], staff,
                [("U", "math", 160), ("R", "math", 16)], exchange_share=0.1, exchange_backbone_share=0.2)
-    state, _ = run_teachers(sc)
-    assert state.kpi_extra["r11_eligible"] == 10
-    assert state.kpi_extra["r11_exchanged"] == 1
-    assert state.kpi_extra["r11_backbone_share"] == 1.0  # the one who moves is the backbone teacher
+    state, _, res = run_teachers(sc)
+    assert res.kpis["r11_eligible"] == 10
+    assert res.kpis["r11_exchanged"] == 1
+    assert res.kpis["r11_backbone_share"] == 1.0  # the one who moves is the backbone teacher
     assert (row(state, "B")["move"], row(state, "B")["to_school"]) == ("exchange", "R")
     assert state.compliance["R11"][0] == "met"
 
@@ -190,8 +190,8 @@ def test_r11_exempt_and_locked_are_not_eligible():
     staff = [person("X", school_id="U", years_at_school=9, exempt_reason="illness"),
              person("L", school_id="U", years_at_school=9, locked_school="U")]
     sc = sc_of([U("U", is_township_seat=True), R("R", is_township_seat=True)], staff, [("U", "math", 32), ("R", "math", 16)])
-    state, _ = run_teachers(sc)
-    assert state.kpi_extra["r11_eligible"] == 0
+    state, _, res = run_teachers(sc)
+    assert res.kpis["r11_eligible"] == 0
     assert set(state.a.loc[["X", "L"], "to_school"]) == {"U"}
 
 
@@ -204,7 +204,7 @@ def test_r9_r10_swap_brings_rural_degree_share_to_parity():
              person("RA", school_id="R", years_at_school=8, degree="associate")]
     sc = sc_of([U("U", is_township_seat=True, staff_quota=2), R("R", is_township_seat=True, staff_quota=2)], staff,
                [("U", "math", 32), ("R", "math", 32)], exchange_share=0.0)
-    state, plan = run_teachers(sc)
+    state, plan, res = run_teachers(sc)
     assert plan.kpis["before"]["degree_ratio_urban_rural"] == 2.0
     assert plan.kpis["after"]["degree_ratio_urban_rural"] == 0.5
     assert state.compliance["R9"][0] == "met" and state.compliance["R10"][0] == "met"
@@ -219,9 +219,9 @@ def test_preference_granted_without_justified_envy():
                 person("A2", school_id="A"), person("R1", school_id="R"),
                 person("N", school_id="", contract_period=0, period_years=0)],
                [("A", "math", 16), ("S", "math", 16), ("B", "math", 16), ("R", "math", 16)])
-    state, _ = run_teachers(sc)
+    state, _, res = run_teachers(sc)
     assert row(state, "P")["to_school"] == "S"
-    assert state.kpi_extra["envy_pairs"] == 0
+    assert res.kpis["envy_pairs"] == 0
 
 
 def test_same_seed_same_plan():
@@ -272,10 +272,10 @@ def test_lagrangian_bound_is_proven_and_scores_match_cp_sat():
 def test_stage_reports_gap_and_keeps_its_time_limit():
     sc = _parity_case()
     t = time.perf_counter()
-    state, plan = run_teachers(sc, time_limit=3.0)
-    st = state.solver["teachers"]
+    state, plan, res = run_teachers(sc, time_limit=3.0)
+    st = res.solver_figures()
     assert time.perf_counter() - t < 3.0 + 1.0
-    assert st["seconds"] <= 3.0 + 0.5 and st["bound"] >= st["objective"] and st["gap"] < 0.01
+    assert st["stage_seconds"] <= 3.0 + 0.5 and st["bound"] >= st["objective"] and st["gap"] < 0.01
     assert {"envy_pairs_before_repair", "solve_seconds", "build_seconds"} <= set(st)
 
 
@@ -285,9 +285,9 @@ def test_generated_district_plan_breaks_no_hard_rule_within_its_limit():
 
     d = generate(1500, seed=3)
     sc = Scenario.from_frames({k: v for k, v in d.items() if k != "policy"}, policy=d["policy"], check=False)
-    state, plan = run_teachers(sc, time_limit=5.0)  # the validator finds no hard violation
-    st = state.solver["teachers"]
+    state, plan, res = run_teachers(sc, time_limit=5.0)  # the validator finds no hard violation
+    st = res.solver_figures()
     assert st["bound"] >= st["objective"] and st["gap"] < 0.01
-    assert st["seconds"] <= 5.0 + 0.5
+    assert st["stage_seconds"] <= 5.0 + 0.5
     assert state.compliance["R5"][0] == "met" and state.compliance["R8"][0] == "met"
     assert plan.kpis["after"]["degree_ratio_urban_rural"] < plan.kpis["before"]["degree_ratio_urban_rural"]
