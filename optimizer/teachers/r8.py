@@ -29,6 +29,41 @@ def over_by_locks(data) -> list[int]:
     return [int(s) for s in np.flatnonzero(~np.isnan(q) & (fixed > np.nan_to_num(q, nan=0)))]
 
 
+def held(data, schools) -> list[tuple[int, str]]:
+    """Teachers whom only `schools` (indices) can take, locked or with every candidate there, each with the rule or
+    fact that keeps them there, in words: what a conflict of those schools' quotas has to hold."""
+    schools = sorted({int(s) for s in schools})
+    n = len(data.t)
+    pairs = np.bincount(data.p_t, minlength=n)
+    inside = np.bincount(data.p_t[np.isin(data.p_s, schools)], minlength=n)
+    only = (pairs > 0) & (inside == pairs)
+    locked = np.isin(data.t_lock, schools)
+    return [(int(p), _why_held(data, int(p))) for p in np.flatnonzero(only | locked)]
+
+
+def _why_held(data, p: int) -> str:
+    ids = data.school_ids
+    subj = data.subjects[data.t_subj[p]]
+    own = int(data.t_from[p])
+    if data.t_lock[p] >= 0:
+        return f"locked to {ids[data.t_lock[p]]} by the office"
+    if data.r6_bound[p] and own >= 0 and data.s_rural[own] and not data.is_p1[p]:
+        return (f"public-funded with {float(data.t.at[p, 'rural_service_years']):g} of "
+                f"{data.sc.policy.public_funded_rural_years:g} rural years, whom R6 keeps from urban schools")
+    where = ", ".join(sorted({str(ids[s]) for s in data.p_s[data.p_t == p]}))
+    if data.is_p1[p]:
+        return f"finishing contract period 1, whom R5 sends to a school of the other area teaching {subj} ({where})"
+    return f"{'a new hire: ' if data.is_new[p] else ''}only {where} of their school level group take {subj} teachers"
+
+
+def held_words(data, schools, most: int = 10) -> str:
+    """The teachers of `held`, named with why, for the infeasibility note."""
+    who = held(data, schools)
+    pid = data.t["person_id"].to_numpy()
+    text = "; ".join(f"{pid[p]} ({why})" for p, why in who[:most])
+    return text + (f"; and {len(who) - most} more" if len(who) > most else "") if who else "nobody named"
+
+
 def build(ctx: ModelCtx) -> None:
     d = ctx.data
     m = ctx.model

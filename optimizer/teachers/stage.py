@@ -123,8 +123,10 @@ def solve(sc, state, params: SolveParams) -> StageResult:
             log.note("teachers: the placement is infeasible and no conflicting quota was found; "
                      "the clerk's placement is used instead")
             break
+        core_s = [i for i, sid in enumerate(data.school_ids) if f"R8:{sid}" in core]
         log.note("teachers: infeasible: the staff quotas (R8) of " + ", ".join(core)
-                 + " cannot hold the new hires, period-2 teachers and locked teachers; relaxed")
+                 + " cannot hold the teachers no other school can take: " + r8.held_words(data, core_s)
+                 + "; relaxed")
         relaxed |= set(core)
     if choice is None:  # no flow plan: the clerk's placement (quotas may be broken, reported by R8)
         choice = greedy.clerk(data)
@@ -201,6 +203,8 @@ def write(sc, state, log: StageLog, data, school_of: np.ndarray, relaxed) -> Non
     area = np.where(data.s_rural, "rural", "urban")
     subj = data.subjects[data.t_subj]
     rows = {"to_school": [], "move": [], "period2_school": [], "rules": [], "reason": []}
+    # teachers whom only schools with a relaxed quota could take: their reason says what keeps them there
+    held_at = dict(r8.held(data, [i for i, sid in enumerate(ids) if f"R8:{sid}" in relaxed])) if relaxed else {}
     prev_rules = state.a.loc[pid, "rules"].to_numpy()
     prev_reason = state.a.loc[pid, "reason"].to_numpy()
     for p in range(len(data.t)):
@@ -262,6 +266,10 @@ def write(sc, state, log: StageLog, data, school_of: np.ndarray, relaxed) -> Non
                 rules.append("R11")
                 reason = (f"Eligible for exchange after {years[p]} years, stays at {ids[f]}: the exchange target is "
                           f"met by others whose move helps more.")
+            elif data.is_over[p] and int(p) in held_at:
+                rules.append("R8")
+                reason = (f"Stays at {ids[f]} although it is above its staff quota (R8 relaxed): "
+                          f"{held_at[int(p)]}.")
             elif data.is_over[p]:
                 rules.append("R8")
                 reason = f"Stays at {ids[f]}: other teachers leave to bring it within its staff quota."

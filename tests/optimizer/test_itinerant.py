@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from rotaplan.models.plan import Plan
 from rotaplan.optimizer.itinerant import stage
+from rotaplan.optimizer.itinerant.r7 import flow_bound
 from rotaplan.reports.routes import week_text
 from rotaplan.optimizer.params import SolveParams
 from rotaplan.optimizer.pipeline import assemble
@@ -76,6 +77,19 @@ def test_one_teacher_two_schools_takes_the_cheaper_week():
     comp = plan.compliance.set_index("rule")
     assert comp.at["R7", "status"] == "met" and "7 -> 0" in comp.at["R7", "detail"]
     assert res.gap == 0.0 and res.status == "optimal"
+
+
+def test_r7_exact_coverage_objective_counts_each_lesson_at_its_weight():
+    # B (rural) needs 3 music lessons, U (urban, same township) 2; the teacher at A has 8 spare. Rural lessons weigh
+    # weights.rural_coverage (2), urban ones 1: R7's coverage objective is exactly 3 x 2 + 2 x 1 = 8.
+    sc = township(school("U", area="urban"), roads=[("A", "B", 10), ("A", "U", 10), ("A", "C", 60)],
+                  demand=[("A", "music", 8), ("B", "music", 3), ("U", "music", 2)],
+                  staff=[person("p1", school_id="A", subject="music")])
+    (inst,), _, gap = stage.build_instances(sc, placed(sc))
+    assert inst.weight == {"B": 2, "U": 1} and flow_bound(inst) == 8  # integer weights; no plan covers more
+    plan, res = run(sc)
+    assert (res.objective, res.bound, res.gap) == (8.0, 8.0, 0.0)  # in the policy's units
+    assert int(plan.itinerant["lessons"].sum()) == 5
 
 
 def test_two_stops_a_day_in_shortest_order():

@@ -10,8 +10,14 @@ import pytest
 from builders import build, person, school
 
 from rotaplan.models import Scenario
-from rotaplan.optimizer import pipeline, r12
+from rotaplan.optimizer import pipeline, r12, sat
 from rotaplan.optimizer.leaders import context, flow, greedy, stage
+from rotaplan.optimizer.leaders import r1 as o_r1
+from rotaplan.optimizer.leaders import r1x as o_r1x
+from rotaplan.optimizer.leaders import r4 as o_r4
+from rotaplan.optimizer.leaders.context import SCALE
+from rotaplan.optimizer.leaders.model import RELAX_PENALTY, LeaderModel
+from rotaplan.optimizer.leaders.r8 import PRINCIPAL_POST_FACTOR
 from rotaplan.optimizer.params import SolveParams
 from rotaplan.optimizer.state import PlanState
 from rotaplan.validator import check_plan, r1, r4, r8_posts, r12 as v_r12
@@ -38,6 +44,36 @@ def facts(sc):
     state = PlanState(sc)
     r12.apply(sc, state)
     return context.build(sc, state)
+
+
+def options_of(sc):
+    """The leader stage's facts with every rule module's options and objective terms, as stage.solve builds them."""
+    ctx = facts(sc)
+    stage.collect_options(ctx)
+    ctx.costs = stage.option_costs(ctx)
+    return ctx
+
+
+def cost_of(ctx, goal: str, option: str) -> int:
+    """The scaled objective term `goal` (stage.option_costs) of one option, named holder@school:role."""
+    opt = ctx.options
+    names = (opt["holder"] + "@" + opt["school"] + ":" + opt["role_name"]).tolist()
+    assert option in names, f"{option} is not an option: {names}"
+    return int(ctx.costs[goal][names.index(option)])
+
+
+def one_rule_objective(ctx, mode: str, build) -> float | None:
+    """The least objective of a leader model holding only one post per leader and one rule module's `build`
+    (strict: the rule as a hard constraint; relaxed: breakable at its price); None when infeasible."""
+    m = LeaderModel(ctx, mode)
+    opt = ctx.options
+    for rows in opt.loc[opt.index[opt["kind"] == "leader"]].groupby("holder", sort=False).groups.values():
+        m.model.add_exactly_one(m.vars_of(rows))
+    build(m)
+    m.set_objective()
+    _, status, stats = sat.solve(m.model, FAST)
+    assert status in ("optimal", "infeasible"), status
+    return stats["objective"] if status == "optimal" else None
 
 
 def comply(plan, rule: str) -> tuple[str, str]:
@@ -178,6 +214,16 @@ def test_r1_genuinely_infeasible_kindergarten_principal_is_explained():
     assert res.details["unpruned_level_groups"] == ["kindergarten"]  # judged on every candidate
 
 
+def test_r1_exact_penalty_a_due_leader_who_keeps_their_post_costs_exactly_the_relax_penalty():
+    # 毛建 (PK1) is due and no other kindergarten principal post can open: R1 alone admits no plan, and the
+    # relaxed model prices the one broken rotation at exactly RELAX_PENALTY.
+    ctx = options_of(_kindergartens(exempt_other="serious illness"))
+    assert one_rule_objective(ctx, "strict", o_r1.build) is None
+    assert one_rule_objective(ctx, "relaxed", o_r1.build) == RELAX_PENALTY
+    # with a post to go to, R1 costs nothing
+    assert one_rule_objective(options_of(_kindergartens()), "relaxed", o_r1.build) == 0
+
+
 def test_r1x_due_leader_kept_in_area_is_told_why():
     # Two urban due principals, one rural post: only one can cross; the rural one crosses to the city.
     sc = build([school("A", is_township_seat=True, vice_principal_posts=0), school("B", vice_principal_posts=0),
@@ -193,6 +239,55 @@ def test_r1x_due_leader_kept_in_area_is_told_why():
     reason = row(plan, urban_stayer[0])["reason"]
     assert ("within the urban area: no principal post at a rural compulsory-education school was left open (those "
             "posts went to other due leaders or are held by leaders who stay).") in reason
+
+
+def _three_due():
+    # Two urban due principals, one rural one; one rural post: at most two can cross (2 of 3).
+    return build([school("A", is_township_seat=True, vice_principal_posts=0), school("B", vice_principal_posts=0),
+                  school("C", area="rural", township="T2", is_township_seat=True, vice_principal_posts=0)],
+                 [principal("P1", "A", terms=2), principal("P2", "B", terms=2), principal("P3", "C", terms=2)])
+
+
+def test_r1x_exact_reward_each_crossing_of_a_due_leader_earns_exactly_its_weight():
+    sc = _three_due()
+    ctx = options_of(sc)
+    w = sc.policy.weights.r1x_crossing * SCALE  # 200 a crossing, scaled
+    assert cost_of(ctx, "r1x_crossing", "P1@C:principal") == -w
+    assert cost_of(ctx, "r1x_crossing", "P3@A:principal") == -w
+    assert cost_of(ctx, "r1x_crossing", "P1@B:principal") == 0  # urban to urban
+    assert cost_of(ctx, "r1x_crossing", "P1@A:principal") == 0  # staying crosses nothing
+    assert o_r1x.most_possible(ctx, FAST) == o_r1x.MostPossible(2, 1, 1, "optimal", o_r1x.most_possible(ctx, FAST).seconds)
+
+
+def test_r1x_most_possible_not_proven_in_time_reads_as_an_upper_bound_and_not_met(monkeypatch):
+    class TimedOut:  # every bound solve of r1x runs out of time without an answer
+        @staticmethod
+        def solve(model, params, time_limit=None):
+            return None, "unknown", {"solve_seconds": params.time_limit}
+
+    monkeypatch.setattr(o_r1x, "sat", TimedOut)
+    res, plan, hard = plan_leaders(_three_due())
+    assert hard == []
+    assert res.details["r1x_most_possible_status"] == "unknown"
+    # the plan still crosses twice, but only "every due leader" is known as a bound: not proven, so not met
+    assert (res.kpis["r1x_crossings"], res.kpis["r1x_most_possible"]) == (2, 3)
+    assert comply(plan, "R1x")[0] == "not_met"
+    assert any(n.startswith("R1x: the most possible crossings were not proven") and "upper bound" in n
+               for n in res.notes)
+
+
+def test_r1x_bound_proven_by_cp_sat_after_a_time_out_still_counts(monkeypatch):
+    class StoppedEarly:  # CP-SAT stops at a solution: its proven bound is the one reported
+        @staticmethod
+        def solve(model, params, time_limit=None):
+            solver, status, stats = sat.solve(model, params, time_limit)
+            return solver, "feasible" if status == "optimal" else status, stats
+
+    monkeypatch.setattr(o_r1x, "sat", StoppedEarly)
+    res, plan, _ = plan_leaders(_three_due())
+    assert res.details["r1x_most_possible_status"] == "feasible"
+    assert (res.kpis["r1x_crossings"], res.kpis["r1x_most_possible"]) == (2, 2)
+    assert comply(plan, "R1x")[0] == "met"  # the plan reaches a proven upper bound
 
 
 # ---- R2 -----------------------------------------------------------------------------------------
@@ -227,6 +322,17 @@ def test_r2_rural_reserve_leader_promoted_only_if_policy_allows(allowed, promote
     assert res.kpis["leader_posts_unfilled"] == (0 if promoted else 1)
 
 
+def test_r2_exact_reward_an_urban_reserve_leader_in_a_rural_post_earns_exactly_its_weight():
+    schools, staff, policy = _r2_district()
+    sc = build(schools, staff, **policy)
+    ctx = options_of(sc)
+    w = sc.policy.weights.r2_urban_reserve * SCALE  # 60 a post, scaled
+    assert cost_of(ctx, "r2_urban_reserve", "RU@C:vice_principal") == -w
+    assert cost_of(ctx, "r2_urban_reserve", "RR@C:vice_principal") == 0  # a rural reserve leader: R8's reward only
+    assert cost_of(ctx, "leader_post_filled", "RR@C:vice_principal") == cost_of(ctx, "leader_post_filled",
+                                                                                "RU@C:vice_principal")
+
+
 # ---- R3 -----------------------------------------------------------------------------------------
 def test_r3_young_due_leader_is_the_one_sent_to_the_rural_school():
     sc = build([school("A", is_township_seat=True, vice_principal_posts=0), school("B", vice_principal_posts=0),
@@ -243,6 +349,20 @@ def test_r3_young_due_leader_is_the_one_sent_to_the_rural_school():
                "as a weighted count (a reward per young leader at a rural school), which raises the share because "
                "the number of rural leaders stays almost fixed")
     assert res.kpis["young_rural_leader_share_target"] == 0.5
+
+
+def test_r3_exact_reward_a_young_leader_into_a_rural_school_earns_and_out_of_one_costs_its_weight():
+    sc = build([school("A", is_township_seat=True, vice_principal_posts=0), school("B", vice_principal_posts=0),
+                school("C", area="rural", township="T2", is_township_seat=True, vice_principal_posts=0)],
+               [principal("OLD", "A", terms=2, birth_date="1970-05-01"),
+                principal("YOUNG", "B", terms=2, birth_date="1985-05-01"),
+                principal("RUR", "C", terms=2, birth_date="1986-05-01")])
+    ctx = options_of(sc)
+    w = sc.policy.weights.r3_young_rural_leader * SCALE  # 15 a leader, scaled
+    assert cost_of(ctx, "r3_young_rural_leader", "YOUNG@C:principal") == -w  # aged 42: one more young rural leader
+    assert cost_of(ctx, "r3_young_rural_leader", "RUR@A:principal") == w  # aged 41, leaves the rural school
+    assert cost_of(ctx, "r3_young_rural_leader", "OLD@C:principal") == 0  # aged 57: not young
+    assert cost_of(ctx, "r3_young_rural_leader", "YOUNG@A:principal") == 0  # urban to urban
 
 
 # ---- R4 -----------------------------------------------------------------------------------------
@@ -290,6 +410,45 @@ def test_r4_infeasible_lock_takes_the_only_seat_principal_away():
     status, detail = comply(plan, "R4")
     assert status == "not_met" and "township T2" in detail
     assert [(v.rule, v.person_id) for v in hard] == [("R4", "T2")]
+
+
+def test_r4_exact_penalty_a_township_without_a_district_director_costs_exactly_the_relax_penalty():
+    # T2's only seat-school principal retires and nobody can head the seat school: P1 is exempt, RU may only
+    # become a vice-principal (promote_reserve_to_principal is off).
+    sc = build([school("A", is_township_seat=True, vice_principal_posts=0),
+                school("S", area="rural", township="T2", is_township_seat=True, vice_principal_posts=1)],
+               [principal("P1", "A", exempt_reason="illness"), principal("OLD", "S", birth_date="1960-01-01"),
+                person("RU", school_id="A", reserve_leader=True, birth_date="1990-03-01")])
+    ctx = options_of(sc)
+    assert one_rule_objective(ctx, "strict", o_r4.build) is None
+    assert one_rule_objective(ctx, "relaxed", o_r4.build) == RELAX_PENALTY
+    res, plan, hard = plan_leaders(sc)
+    assert comply(plan, "R4")[0] == "not_met" and "township T2" in comply(plan, "R4")[1]
+    assert [(v.rule, v.person_id) for v in hard] == [("R4", "T2")]
+
+
+# ---- R8 leader posts ------------------------------------------------------------------------------
+def test_r8_exact_reward_a_filled_principal_post_counts_twice_a_vice_principal_post():
+    sc = _vice_district()  # VC may head C (its principal retires); RU may then take C's vice-principal post
+    ctx = options_of(sc)
+    w = sc.policy.weights.leader_post_filled * SCALE  # 100 a post, scaled
+    assert cost_of(ctx, "leader_post_filled", "RU@C:vice_principal") == -w  # a new leader fills a vice post
+    assert cost_of(ctx, "leader_post_filled", "VC@C:principal") == -w * (PRINCIPAL_POST_FACTOR - 1)
+    assert cost_of(ctx, "leader_post_filled", "VC@C:vice_principal") == 0  # keeps the post they hold
+
+
+def test_r8_lock_into_a_post_held_by_a_leader_who_stays_is_named_and_relaxed():
+    sc = build([school("A", is_township_seat=True, vice_principal_posts=0), school("B", vice_principal_posts=0),
+                school("S", area="rural", township="T2", is_township_seat=True, vice_principal_posts=0)],
+               [principal("P1", "A", name="王五", locked_school="B"), principal("P2", "B", exempt_reason="illness"),
+                principal("PS", "S")])
+    res, plan, hard = plan_leaders(sc)
+    assert hard == [] and r8_posts.check(sc, plan) == []  # no school above its posts
+    assert next(n for n in res.notes if n.startswith("Infeasible")) == (
+        "Infeasible: The lock of 王五 (P1) to School B cannot be honoured: School B has 1 principal post, held by "
+        "leaders who stay (R8).")
+    p1 = row(plan, "P1")
+    assert p1["to_school"] == "A" and "but the lock was relaxed because" in p1["reason"]
 
 
 # ---- soft goals -----------------------------------------------------------------------------------

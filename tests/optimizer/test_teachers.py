@@ -1,4 +1,7 @@
-"""Teacher stage (R5, R6, R8, coverage, R9, R10, R11, soft goals) on tiny scenarios with known answers."""
+"""Teacher stage (R5, R6, R8, coverage, R9, R10, R11, soft goals) on tiny scenarios with known answers.
+
+Each rule has a binding test (the rule decides the outcome), an infeasible test where it is hard, and an
+exact test of its terms ("given these facts, R11 adds exactly N to the objective")."""
 
 import time
 
@@ -6,10 +9,11 @@ import numpy as np
 from builders import build, person, school
 from teacher_helpers import row, run_teachers
 
-from rotaplan.optimizer import r12
+from rotaplan.optimizer import r12, sat
 from rotaplan.optimizer.params import SolveParams
 from rotaplan.optimizer.state import PlanState
-from rotaplan.optimizer.teachers import candidates, flow, stage
+from rotaplan.optimizer.teachers import candidates, flow, r6, r8, r9, r10, r11, soft, stage
+from rotaplan.optimizer.teachers.ctx import SCALE, ModelCtx
 from rotaplan.validator import check_plan
 
 
@@ -23,6 +27,44 @@ def R(sid, **kw):
 
 def sc_of(schools, staff, demand, **policy):
     return build(schools, staff, demand, check=False, **policy)
+
+
+def teacher_facts(sc):
+    """The teacher stage's facts (teachers of the coming year, candidate pairs) of a scenario after R12."""
+    state = PlanState(sc)
+    r12.apply(sc, state)
+    return candidates.build(sc, state)
+
+
+def placement_of(data, moves: dict[str, str]) -> np.ndarray:
+    """The chosen pair of every movable teacher: the school `moves` names, else the one they are at."""
+    ids = list(data.school_ids)
+    pid = data.t["person_id"].to_numpy()
+    choice = np.full(len(data.t), -1, dtype=np.int64)
+    for k, (p, s) in enumerate(zip(data.p_t, data.p_s)):
+        want = ids.index(moves[pid[p]]) if pid[p] in moves else data.t_from[p]
+        if s == want:
+            choice[p] = k
+    assert all(choice[ids_p] >= 0 for ids_p in np.unique(data.p_t)), "a move that is not a candidate pair"
+    return choice
+
+
+def candidates_of(data, person_id: str) -> list[str]:
+    p = list(data.t["person_id"]).index(person_id)
+    return sorted(data.school_ids[data.p_s[data.p_t == p]])
+
+
+def one_rule_score(data, choice: np.ndarray, build) -> float:
+    """The exact model's score of a placement holding only one rule module's terms: every pair fixed to `choice`,
+    the module's own variables free (maximising leaves each penalised shortfall at its least)."""
+    ctx = ModelCtx.new(data)
+    for k, p in enumerate(data.p_t):
+        ctx.model.add(ctx.x.values[k] == int(choice[p] == k))
+    build(ctx)
+    ctx.model.maximize(ctx.objective())
+    _, status, st = sat.solve(ctx.model, SolveParams(time_limit=10, workers=1, seed=0))
+    assert status == "optimal", status
+    return st["objective"]
 
 
 # ---- R5 ------------------------------------------------------------------------------------
@@ -66,6 +108,20 @@ def test_lock_wins_over_r5():
     assert "exempted by a lock" in state.compliance["R5"][1]
 
 
+def test_r5_exact_a_required_period2_move_costs_nothing_and_offers_only_the_other_area():
+    sc = sc_of([U("U", is_township_seat=True), U("U2"), R("R", is_township_seat=True), R("R2")],
+               [person("F", school_id="U", contract_period=1, period_years=3),
+                person("E", school_id="U", years_at_school=8)],
+               [("U", "math", 16), ("U2", "math", 16), ("R", "math", 16), ("R2", "math", 16)])
+    data = teacher_facts(sc)
+    assert candidates_of(data, "F") == ["R", "R2"]  # R5: the other area only, staying is no option
+    coef = soft.pair_coefficients(data)
+    f, e = (list(data.t["person_id"]).index(x) for x in ("F", "E"))
+    assert set(coef[data.p_t == f].tolist()) == {0}  # the required move costs nothing (no home: no commute)
+    e_coef = dict(zip(data.school_ids[data.p_s[data.p_t == e]], coef[data.p_t == e].tolist()))
+    assert e_coef["U"] == 0 and e_coef["R"] == -sc.policy.weights.move * SCALE  # a voluntary move: weights.move
+
+
 # ---- R6 ------------------------------------------------------------------------------------
 def test_r6_public_funded_short_of_rural_years_stays_rural():
     # the urban school lacks math badly, but a public-funded teacher with 2 rural years may not go there
@@ -89,6 +145,37 @@ def test_r6_own_bundle_may_go_urban():
     r = row(state, "P")
     assert (r["move"], r["to_school"]) == ("bundle_second", "U")
     assert r["rural_service_years"] == 3.0 and "R6" in r["rules"]
+
+
+def test_r6_exact_candidates_lose_exactly_the_urban_schools_and_a_rural_year_counts_one():
+    sc = sc_of([U("U", is_township_seat=True), R("R", is_township_seat=True), R("R2")],
+               [person("P", school_id="R", years_at_school=8, public_funded=True, rural_service_years=2),
+                person("Q", school_id="R", years_at_school=8, rural_service_years=2)],
+               [("U", "math", 64), ("R", "math", 16), ("R2", "math", 16)])
+    data = teacher_facts(sc)
+    assert candidates_of(data, "Q") == ["R", "R2", "U"]
+    assert candidates_of(data, "P") == ["R", "R2"]  # the same facts, public-funded: R6 removes U
+    school_of = stage.placement(data, placement_of(data, {"Q": "U"}))
+    after = dict(zip(data.t["person_id"], r6.rural_years_after(data, school_of)))
+    assert (after["P"], after["Q"]) == (3.0, 2.0)  # a public-funded teacher's coming rural year counts; others unchanged
+
+
+def test_r6_infeasible_quota_names_the_public_funded_teachers_it_keeps_rural():
+    # R's quota is 1, but its two public-funded teachers short of rural years may not go to U, the only other school
+    sc = sc_of([U("U", is_township_seat=True), R("R", is_township_seat=True, staff_quota=1)],
+               [person("P", school_id="R", public_funded=True, rural_service_years=2),
+                person("Q", school_id="R", public_funded=True, rural_service_years=4)],
+               [("U", "math", 64), ("R", "math", 32)])
+    state, plan, res = run_teachers(sc, check=False)
+    note = next(n for n in res.notes if "infeasible" in n)
+    assert note == ("teachers: infeasible: the staff quotas (R8) of R8:R cannot hold the teachers no other school can "
+                    "take: P (public-funded with 2 of 6 rural years, whom R6 keeps from urban schools); Q (public-funded "
+                    "with 4 of 6 rural years, whom R6 keeps from urban schools); relaxed")
+    p = row(state, "P")
+    assert p["to_school"] == "R" and "R6" in p["rules"].split(";")
+    assert p["reason"].startswith("Stays at R although it is above its staff quota (R8 relaxed): public-funded with 2 "
+                                  "of 6 rural years, whom R6 keeps from urban schools.")
+    assert state.compliance["R6"][0] == "met" and state.compliance["R8"][0] == "not_met"
 
 
 # ---- R8 ------------------------------------------------------------------------------------
@@ -161,6 +248,35 @@ def test_level_fit_senior_teacher_stays_in_senior_schools():
     assert row(state, "T")["to_school"] in ("S1", "S2")
 
 
+def test_r8_exact_a_quota_leaves_exactly_its_free_seats_and_a_breach_names_it():
+    # R1's quota is 2 and A stays there: of three new hires, exactly one can be placed at R1
+    sc = sc_of([R("R1", is_township_seat=True, staff_quota=2), U("U", is_township_seat=True)],
+               [person("A", school_id="R1")]
+               + [person(f"N{i}", school_id="", contract_period=0, period_years=0) for i in range(3)],
+               [("R1", "math", 64), ("U", "math", 64)])
+    data = teacher_facts(sc)
+    at_r1 = np.flatnonzero(data.school_ids[data.p_s] == "R1")
+    assert len(at_r1) == 3  # every new hire may go there
+
+    def model(explain: bool) -> ModelCtx:
+        ctx = ModelCtx.new(data, explain=explain)
+        for p in np.unique(data.p_t):
+            ctx.model.add_exactly_one(ctx.x.values[data.p_t == p])
+        r8.build(ctx)
+        return ctx
+
+    ctx = model(False)
+    ctx.model.maximize(ctx.pair_sum(at_r1))
+    _, status, st = sat.solve(ctx.model, SolveParams(time_limit=10, workers=1, seed=0))
+    assert (status, st["objective"]) == ("optimal", 1.0)
+    ctx = model(True)  # two there: infeasible, and the assumption core names exactly R1's quota
+    ctx.model.add(ctx.pair_sum(at_r1) >= 2)
+    ctx.model.add_assumptions(ctx.assumption_lits)
+    solver, status, _ = sat.solve(ctx.model, SolveParams(time_limit=10, workers=1, seed=0))
+    assert status == "infeasible"
+    assert [ctx.assumptions[i] for i in solver.sufficient_assumptions_for_infeasibility()] == ["R8:R1"]
+
+
 # ---- coverage ----------------------------------------------------------------------------
 def test_home_lessons_split_full_loads_first_and_zero_for_leaders():
     sc = sc_of([U("U", is_township_seat=True)],
@@ -173,17 +289,34 @@ def test_home_lessons_split_full_loads_first_and_zero_for_leaders():
 
 
 # ---- R11 -----------------------------------------------------------------------------------
-def test_r11_exchange_share_and_backbone_share():
+def _exchange_case():
     staff = [person(f"E{i}", school_id="U", years_at_school=8 + i) for i in range(9)]
     staff.append(person("B", school_id="U", years_at_school=7, backbone="school"))
-    sc = sc_of([U("U", is_township_seat=True), R("R", is_township_seat=True)], staff,
-               [("U", "math", 160), ("R", "math", 16)], exchange_share=0.1, exchange_backbone_share=0.2)
-    state, _, res = run_teachers(sc)
+    return sc_of([U("U", is_township_seat=True), R("R", is_township_seat=True)], staff,
+                 [("U", "math", 160), ("R", "math", 16)], exchange_share=0.1, exchange_backbone_share=0.2)
+
+
+def test_r11_exchange_share_and_backbone_share():
+    state, _, res = run_teachers(_exchange_case())
     assert res.kpis["r11_eligible"] == 10
     assert res.kpis["r11_exchanged"] == 1
     assert res.kpis["r11_backbone_share"] == 1.0  # the one who moves is the backbone teacher
     assert (row(state, "B")["move"], row(state, "B")["to_school"]) == ("exchange", "R")
     assert state.compliance["R11"][0] == "met"
+
+
+def test_r11_exact_penalty_the_exchange_and_backbone_shortfalls():
+    sc = _exchange_case()
+    data = teacher_facts(sc)
+    w = sc.policy.weights.r11_exchange * SCALE  # 30 a teacher short, scaled
+    nobody, e0, b = (placement_of(data, m) for m in ({}, {"E0": "R"}, {"B": "R"}))
+    # 10 eligible, 10 % to move: nobody moving leaves exactly 1 short
+    assert r11.value(data, nobody) == {"short": 1, "short_bb": 0, "moved": 0, "moved_bb": 0}
+    assert one_rule_score(data, nobody, r11.build) == -w
+    # one moves, but no backbone teacher among them (20 % asked): exactly 1 backbone teacher short
+    assert r11.value(data, e0)["short_bb"] == 1 and one_rule_score(data, e0, r11.build) == -w
+    assert one_rule_score(data, b, r11.build) == 0  # the backbone teacher moves: both shares met
+    assert flow.evaluate(data, nobody)["penalty"] == w  # the exact scorer of the flow agrees
 
 
 def test_r11_exempt_and_locked_are_not_eligible():
@@ -209,6 +342,35 @@ def test_r9_r10_swap_brings_rural_degree_share_to_parity():
     assert plan.kpis["after"]["degree_ratio_urban_rural"] == 0.5
     assert state.compliance["R9"][0] == "met" and state.compliance["R10"][0] == "met"
     assert row(state, "RA")["to_school"] == "U"
+
+def _degree_case():
+    # urban: 2 bachelor; rural: 1 bachelor, 1 associate; every teacher exchange-eligible (movable)
+    staff = [person("UB1", school_id="U", years_at_school=8), person("UB2", school_id="U", years_at_school=8),
+             person("RB", school_id="R", years_at_school=8),
+             person("RA", school_id="R", years_at_school=8, degree="associate")]
+    return sc_of([U("U", is_township_seat=True), R("R", is_township_seat=True)], staff,
+                 [("U", "math", 32), ("R", "math", 32)], exchange_share=0.0)
+
+
+def test_r9_exact_penalty_one_rural_bachelor_short_of_parity_costs_exactly_its_weight():
+    sc = _degree_case()
+    data = teacher_facts(sc)
+    stay, swap = placement_of(data, {}), placement_of(data, {"RA": "U", "UB1": "R"})
+    # rural bachelor+ share 1/2 against urban 2/2: one swap short of parity; nothing else short
+    assert r9.value(data, r9.count_values(data, stay)) == {"backbone": 0, "bachelor": 1, "kindergarten": 0}
+    assert one_rule_score(data, stay, r9.build) == -sc.policy.weights.r9_parity * SCALE
+    assert one_rule_score(data, swap, r9.build) == 0  # rural 2/2, urban 1/2
+
+
+def test_r10_exact_penalty_one_rural_bachelor_short_of_the_degree_ratio_costs_exactly_its_weight():
+    sc = _degree_case()
+    data = teacher_facts(sc)
+    stay, swap = placement_of(data, {}), placement_of(data, {"RA": "U", "UB1": "R"})
+    # urban/rural bachelor+ share ratio 1.0 / 0.5 = 2 > 1.05: one swap brings it to 0.5
+    assert r10.value(data, r9.count_values(data, stay)) == 1
+    assert one_rule_score(data, stay, r10.build) == -sc.policy.weights.r10_degree_ratio * SCALE
+    assert one_rule_score(data, swap, r10.build) == 0
+
 
 
 # ---- soft goals ---------------------------------------------------------------------------
