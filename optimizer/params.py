@@ -32,9 +32,13 @@ class SolveParams:
     # when CP-SAT follows.
     polish_max_pairs: int = 3_000
     dual_share: float = 0.6
+    dual_max_rounds: int = 60  # Lagrangian rounds at most (each a min-cost flow, a plan and a bound)
     # Itinerant: a (township, subject) subproblem of at least this size gets all `workers`; smaller ones run
     # `workers` at a time with one CP-SAT worker each.
     portfolio_min_size: int = 3_000
+    # Itinerant: shares of the stage's time for its lexicographic levels (coverage, teachers, travel minutes); a
+    # level that finishes early leaves its time to the next.
+    itinerant_level_shares: tuple[float, float, float] = (0.4, 0.3, 0.3)
 
     def __post_init__(self):
         if self.time_limit <= 0:
@@ -47,6 +51,11 @@ class SolveParams:
             raise ValueError("dual_share must be in (0, 1]")
         if self.polish_max_pairs < 0 or self.portfolio_min_size < 0:
             raise ValueError("polish_max_pairs and portfolio_min_size must not be negative")
+        if self.dual_max_rounds < 1:
+            raise ValueError("dual_max_rounds must be at least 1")
+        shares = self.itinerant_level_shares
+        if len(shares) != 3 or min(shares) <= 0:
+            raise ValueError("itinerant_level_shares must be three positive numbers (coverage, teachers, minutes)")
 
     def explaining(self, time_limit: float | None = None) -> SolveParams:
         """The parameters of an infeasibility explanation: one worker, explain_time_limit (or less)."""
@@ -68,7 +77,11 @@ class SolveParams:
                 continue
             kind = type(f.default)
             try:
-                if kind is bool:
+                if kind is tuple:
+                    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+                        raise ValueError("expected a list of three numbers")
+                    kw[f.name] = tuple(float(x) for x in value)
+                elif kind is bool:
                     if not isinstance(value, bool):
                         raise ValueError("expected true or false")
                     kw[f.name] = value

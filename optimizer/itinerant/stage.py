@@ -175,15 +175,15 @@ def itinerant_frame(sol: Solution, subject_of: dict[str, str]) -> pd.DataFrame:
 
 
 # ---- the stage ---------------------------------------------------------------------------
-LEVEL_SHARE = {"coverage": 0.4, "teachers": 0.3, "minutes": 0.3}  # of the stage's time limit
 
 
 def solve_instances(sc, instances, dists, params, started: float | None = None) -> tuple[Solution, dict]:
     """Solve every (township, subject), level by level: coverage everywhere first, then teachers,
     then travel, so the time limit never cuts a higher level short for a lower one elsewhere.
 
-    The stage as a whole (from `started`) keeps to `params.time_limit`: each level gets its share of
-    the time left, split over the subproblems that still need a search in proportion to their size.
+    The stage as a whole (from `started`) keeps to `params.time_limit`: each level gets its share
+    (params.itinerant_level_shares) of the time left, split over the subproblems that still need a search
+    in proportion to their size.
     Big subproblems (params.portfolio_min_size and up) run one after another with `params.workers` CP-SAT
     workers; small ones run `params.workers` at a time with one CP-SAT worker each (so each solve stays
     deterministic).
@@ -202,7 +202,7 @@ def solve_instances(sc, instances, dists, params, started: float | None = None) 
     for i, level in enumerate(R7Model.LEVELS):
         t0 = time.perf_counter()
         # This level's share of the time left (a level that finishes early leaves time to the next).
-        shares = [LEVEL_SHARE[lv] for lv in R7Model.LEVELS[i:]]
+        shares = list(params.itinerant_level_shares[i:])  # in the order of R7Model.LEVELS
         budget = max(0.0, end - t0) * shares[0] / sum(shares)
         todo = [m for m in models if m.open_level(level)]
         size = sum(m.inst.size for m in todo) or 1

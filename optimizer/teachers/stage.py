@@ -114,7 +114,7 @@ def solve(sc, state, params: SolveParams) -> StageResult:
         net = flow.FlowNet(data, s_idx)
         left = deadline - time.perf_counter()
         dual_deadline = time.perf_counter() + (params.dual_share * left if use_cp_sat else left)
-        dual = flow.lagrangian(data, net, dual_deadline)
+        dual = flow.lagrangian(data, net, dual_deadline, max_rounds=params.dual_max_rounds)
         if not dual.infeasible:
             choice = dual.choice
             break
