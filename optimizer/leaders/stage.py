@@ -8,7 +8,8 @@ get unpruned options, so pruning never causes an infeasibility) -> greedy plan
 (the benchmark baseline) and min-cost-flow plan (exact without the envy goal: CP-SAT's warm start and
 bound, see flow.py) -> CP-SAT (strict) -> if infeasible: explain the conflict in words (explain.py) and
 solve again with the hard rules relaxable at a high price -> write every leader's and promoted reserve
-leader's decision with its rules and reason, the KPIs and the compliance rows.
+leader's decision with its rules and reason (decide: one named function per kind of decision) and the
+compliance rows -> return the StageResult (solver figures, KPI figures, notes).
 """
 
 from __future__ import annotations

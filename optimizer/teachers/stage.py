@@ -12,7 +12,8 @@ Runs after R12 and the leader stage, within ``params.time_limit`` for the whole 
    names the conflicting quotas (R8:<school>), which are relaxed and reported;
 5. justified envy is removed afterwards by exchanges that keep every rule and do not lower the score
    (soft.repair_envy); envy pairs before and after are reported;
-6. write every teacher's row, home_lessons for everyone, compliance for R5, R6, R8, R9, R10, R11.
+6. write every teacher's row, home_lessons for everyone, compliance for R5, R6, R8, R9, R10, R11, and return
+   the StageResult (solver figures, KPI figures, notes).
 """
 
 from __future__ import annotations

@@ -157,7 +157,7 @@ def test_r6_exact_candidates_lose_exactly_the_urban_schools_and_a_rural_year_cou
     assert candidates_of(data, "P") == ["R", "R2"]  # the same facts, public-funded: R6 removes U
     school_of = stage.placement(data, placement_of(data, {"Q": "U"}))
     after = dict(zip(data.t["person_id"], r6.rural_years_after(data, school_of)))
-    assert (after["P"], after["Q"]) == (3.0, 2.0)  # a public-funded teacher's coming rural year counts; others unchanged
+    assert (after["P"], after["Q"]) == (3.0, 2.0)  # a public-funded teacher's coming rural year counts, not Q's
 
 
 def test_r6_infeasible_quota_names_the_public_funded_teachers_it_keeps_rural():
@@ -168,9 +168,9 @@ def test_r6_infeasible_quota_names_the_public_funded_teachers_it_keeps_rural():
                [("U", "math", 64), ("R", "math", 32)])
     state, plan, res = run_teachers(sc, check=False)
     note = next(n for n in res.notes if "infeasible" in n)
-    assert note == ("teachers: infeasible: the staff quotas (R8) of R8:R cannot hold the teachers no other school can "
-                    "take: P (public-funded with 2 of 6 rural years, whom R6 keeps from urban schools); Q (public-funded "
-                    "with 4 of 6 rural years, whom R6 keeps from urban schools); relaxed")
+    assert note == ("teachers: infeasible: the staff quotas (R8) of R8:R cannot hold the teachers no other school "
+                    "can take: P (public-funded with 2 of 6 rural years, whom R6 keeps from urban schools); "
+                    "Q (public-funded with 4 of 6 rural years, whom R6 keeps from urban schools); relaxed")
     p = row(state, "P")
     assert p["to_school"] == "R" and "R6" in p["rules"].split(";")
     assert p["reason"].startswith("Stays at R although it is above its staff quota (R8 relaxed): public-funded with 2 "
