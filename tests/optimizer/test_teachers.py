@@ -6,6 +6,7 @@ exact test of its terms ("given these facts, R11 adds exactly N to the objective
 import time
 
 import numpy as np
+import pytest
 from builders import build, person, school
 from teacher_helpers import row, run_teachers
 
@@ -343,13 +344,27 @@ def test_r9_r10_swap_brings_rural_degree_share_to_parity():
     assert state.compliance["R9"][0] == "met" and state.compliance["R10"][0] == "met"
     assert row(state, "RA")["to_school"] == "U"
 
-def _degree_case():
-    # urban: 2 bachelor; rural: 1 bachelor, 1 associate; every teacher exchange-eligible (movable)
+def _degree_parts():
+    # urban: 2 bachelor; rural: 1 bachelor, 1 associate; full quotas; every teacher exchange-eligible (movable)
     staff = [person("UB1", school_id="U", years_at_school=8), person("UB2", school_id="U", years_at_school=8),
              person("RB", school_id="R", years_at_school=8),
              person("RA", school_id="R", years_at_school=8, degree="associate")]
-    return sc_of([U("U", is_township_seat=True), R("R", is_township_seat=True)], staff,
-                 [("U", "math", 32), ("R", "math", 32)], exchange_share=0.0)
+    schools = [U("U", is_township_seat=True, staff_quota=2), R("R", is_township_seat=True, staff_quota=2)]
+    return schools, staff, [("U", "math", 32), ("R", "math", 32)]
+
+
+def _degree_case():
+    return sc_of(*_degree_parts(), exchange_share=0.0)
+
+
+@pytest.mark.parametrize("rule, off", [("R9", "weights.r10_degree_ratio"), ("R10", "weights.r9_parity")])
+def test_r9_and_r10_each_alone_decide_the_swap(rule, off):
+    # with the other rule's weight at 0, each one alone swaps the rural associate for an urban bachelor: staying
+    # leaves one teacher short (50 x 100), the swap costs two moves (2 x 10 x 100); no R11 target interferes
+    sc = build(*_degree_parts(), check=False, exchange_share=0.0, exchange_backbone_share=0.0, **{off: 0})
+    state, plan, _ = run_teachers(sc)
+    assert row(state, "RA")["to_school"] == "U"
+    assert state.compliance[rule][0] == "met"
 
 
 def test_r9_exact_penalty_one_rural_bachelor_short_of_parity_costs_exactly_its_weight():
