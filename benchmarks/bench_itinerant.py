@@ -98,9 +98,9 @@ def run_one(size: str, time_limit: float, workers: int, pipeline: bool) -> dict:
     base_s = time.perf_counter() - t0
     # The stage itself.
     t0 = time.perf_counter()
-    stage.solve(sc, state, params)
+    res = stage.solve(sc, state, params)
     stage_s = time.perf_counter() - t0
-    st = state.solver["itinerant"]
+    st = res.solver_figures()
     it = state.itinerant
     insts, _, _ = stage.build_instances(sc, state)
     weight = {s: w for i in insts for s, w in i.weight.items()}
@@ -115,11 +115,11 @@ def run_one(size: str, time_limit: float, workers: int, pipeline: bool) -> dict:
         "teachers_considered": st["teachers_considered"], "tours": st["tours"],
         "model_lessons": int(it["lessons"].sum()) if len(it) else 0, "model_weighted": model_weighted,
         "model_teachers": int(it["person_id"].nunique()) if len(it) else 0,
-        "model_minutes": state.kpi_extra["total_travel_minutes_with_return"],
+        "model_minutes": res.kpis["total_travel_minutes_with_return"],
         "base_lessons": base["lessons"], "base_weighted": base["weighted"], "base_teachers": base["teachers"],
         "base_minutes": round(base["minutes"], 1), "baseline_s": round(base_s, 2),
-        "uncovered_rural_before": state.kpi_extra["uncovered_rural_before_itinerant"],
-        "uncovered_rural_after": state.kpi_extra["uncovered_rural_after_itinerant"],
+        "uncovered_rural_before": res.kpis["uncovered_rural_before_itinerant"],
+        "uncovered_rural_after": res.kpis["uncovered_rural_after_itinerant"],
         "violations": len(violations),
         "peak_rss_mb": round(peak_rss_mib(), 1),
     }

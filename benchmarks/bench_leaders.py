@@ -50,14 +50,13 @@ def run_one(size: str, time_limit: float, workers: int, pure: bool) -> dict:
     sc = scenario(size)
     state = PlanState(sc)
     r12.apply(sc, state)
-    stage.FLOW_WARM_START = not pure
     t0 = time.perf_counter()
-    stage.solve(sc, state, SolveParams(time_limit=time_limit, seed=0, workers=workers))
+    res = stage.solve(sc, state, SolveParams(time_limit=time_limit, seed=0, workers=workers, flow_warm_start=not pure))
     stage_s = time.perf_counter() - t0
-    st = state.solver["leaders"]
+    st = res.solver_figures()
     plan = assemble(sc, state)
     hard = [v for m in (r1, r4, r8_posts) for v in m.check(sc, plan) if v.hard]
-    kx = state.kpi_extra
+    kx = res.kpis
     return {
         "size": size, "staff": len(sc.staff), "schools": len(sc.schools),
         "leaders": int(sc.staff["role"].isin(["principal", "vice_principal"]).sum()),
@@ -69,7 +68,7 @@ def run_one(size: str, time_limit: float, workers: int, pure: bool) -> dict:
         "most_possible": kx["r1x_most_possible"], "unfilled": kx["leader_posts_unfilled"],
         "principal_unfilled": kx["principal_posts_unfilled"], "vice_up": kx.get("vice_promoted_to_principal", 0),
         "unpruned": st.get("unpruned_level_groups", []),
-        "infeasible": any(n.startswith("Infeasible") for n in state.notes),
+        "infeasible": any(n.startswith("Infeasible") for n in res.notes),
         "hard_violations": len(hard), "peak_rss_mb": round(peak_rss_mib(), 1),
     }
 

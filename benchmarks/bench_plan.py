@@ -6,6 +6,8 @@ CLI: read + validate, R12, leaders, teachers, itinerant, R13, the validator, wri
 to end on the 2-core machine.
 
     python benchmarks/bench_plan.py [SIZES...] [--time-limit S] [--workers N]
+
+A size is a number of staff (a generated district, seed 0) or `sample` (the built-in Laiwu sample district).
 """
 
 from __future__ import annotations
@@ -22,13 +24,22 @@ sys.path.insert(0, str(Path(__file__).parent))
 from common import peak_rss_mib, scenario_folder  # noqa: E402
 
 
-def one(n: int, time_limit: float, workers: int) -> dict:
+def folder_of(size: str) -> Path:
+    """The scenario folder of a size: the built-in sample or a generated district (written once)."""
+    if size == "sample":
+        from rotaplan.scenarios import __file__ as scenarios_init
+
+        return Path(scenarios_init).parent / "laiwu"
+    return scenario_folder(int(size))
+
+
+def one(size: str, time_limit: float, workers: int) -> dict:
     from rotaplan.models import Scenario
     from rotaplan.optimizer import SolveParams, plan_scenario
     from rotaplan.runs.service import DRAFT, OK, PlanOutcome, PlanRequest, run_record, store_run, write_plan
     from rotaplan.validator import check_plan
 
-    folder = scenario_folder(n)
+    folder = folder_of(size)
     t = {}
     t0 = time.perf_counter()
     sc = Scenario.read(folder)
@@ -36,7 +47,8 @@ def one(n: int, time_limit: float, workers: int) -> dict:
     params = SolveParams(time_limit=time_limit, seed=0, workers=workers)
     marks: list[tuple[str, float]] = []
     tp = time.perf_counter()
-    plan, state = plan_scenario(sc, params, progress=lambda s: marks.append((s, time.perf_counter())))
+    result = plan_scenario(sc, params, progress=lambda s: marks.append((s, time.perf_counter())))
+    plan = result.plan
     end = time.perf_counter()
     for (name, a), (_, b) in zip(marks, marks[1:] + [("", end)]):
         t[name] = b - a
@@ -47,7 +59,7 @@ def one(n: int, time_limit: float, workers: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp:  # the run service's write and store steps, timed apart
         req = PlanRequest(scenario=str(folder), out=str(Path(tmp) / "plan"), params=params,
                           db=str(Path(tmp) / "runs.sqlite"), allow_violations=True)
-        out = PlanOutcome(req, sc, plan, violations, list(state.notes),
+        out = PlanOutcome(req, sc, plan, violations, list(result.notes),
                           DRAFT if any(v.hard for v in violations) else OK, 0.0, end - tp)
         t2 = time.perf_counter()
         out.paths = write_plan(out)
@@ -79,7 +91,8 @@ def show(r: dict, time_limit: float, workers: int) -> None:
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
-    ap.add_argument("sizes", nargs="*", type=int, default=[5000, 20000, 100000])
+    ap.add_argument("sizes", nargs="*", default=["5000", "20000", "100000"],
+                    help="staff counts of generated districts, or `sample` (default: 5000 20000 100000)")
     ap.add_argument("--time-limit", type=float, default=30.0)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
@@ -88,11 +101,11 @@ if __name__ == "__main__":
         print("RESULT " + json.dumps(one(a.sizes[0], a.time_limit, a.workers)), flush=True)
     else:
         for n in a.sizes:
-            scenario_folder(n)  # generate outside the measured process
+            folder_of(n)  # generate outside the measured process
             out = subprocess.run([sys.executable, __file__, "--one", str(n), "--time-limit", str(a.time_limit),
                                   "--workers", str(a.workers)], capture_output=True, text=True)
             line = next((x for x in out.stdout.splitlines() if x.startswith("RESULT ")), None)
             if line is None:
-                print(f"\n{n:,} staff: FAILED\n{out.stderr[-3000:]}", flush=True)
+                print(f"\n{n} staff: FAILED\n{out.stderr[-3000:]}", flush=True)
                 continue
             show(json.loads(line[7:]), a.time_limit, a.workers)

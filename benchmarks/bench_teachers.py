@@ -29,7 +29,8 @@ from common import peak_rss_mib  # noqa: E402
 from rotaplan.models import Scenario
 from rotaplan.optimizer import r12
 from rotaplan.optimizer.params import SolveParams
-from rotaplan.optimizer.pipeline import assemble
+from rotaplan.optimizer.pipeline import assemble, record
+from rotaplan.optimizer.results import StageLog
 from rotaplan.optimizer.state import PlanState
 from rotaplan.optimizer.teachers import candidates, greedy, stage
 from rotaplan.scenarios.generate import generate
@@ -61,10 +62,13 @@ def fresh(sc) -> PlanState:
 
 
 def optimizer_plan(sc, params):
+    """(plan, state, the stage's StageResult, seconds)."""
     state = fresh(sc)
     t = time.perf_counter()
-    stage.solve(sc, state, params)
-    return assemble(sc, state), state, time.perf_counter() - t
+    res = stage.solve(sc, state, params)
+    secs = time.perf_counter() - t
+    record(state, {"teachers": res})
+    return assemble(sc, state), state, res, secs
 
 
 def move_kinds(state) -> dict:
@@ -82,15 +86,17 @@ def clerk_plan(sc):
     state = fresh(sc)
     data = candidates.build(sc, state)
     choice = greedy.clerk(data)
-    stage.write(sc, state, data, stage.placement(data, choice), set())
+    log = StageLog()
+    stage.write(sc, state, log, data, stage.placement(data, choice), set())
+    state.kpi_extra.update(log.kpis)
     return assemble(sc, state), state
 
 
 def compare(name, sc, params) -> bool:
-    opt, ostate, secs = optimizer_plan(sc, params)
+    opt, ostate, ores, secs = optimizer_plan(sc, params)
     clerk, cstate = clerk_plan(sc)
     print(f"\n== {name}: {len(sc.staff)} staff, {len(sc.schools)} schools; optimizer {secs:.1f} s, "
-          f"status {ostate.solver['teachers']['status']}, gap {ostate.solver['teachers'].get('gap')}")
+          f"status {ores.status}, gap {ores.gap}")
     print(f"{'KPI':40s} {'before':>10s} {'clerk':>10s} {'optimizer':>10s}  verdict")
     ok_all, strictly = True, False
     for k, how in KPIS.items():
@@ -115,7 +121,7 @@ def compare(name, sc, params) -> bool:
     ck, ok_ = move_kinds(cstate), move_kinds(ostate)
     for k in EXTRA:
         print(f"{k:40s} {'':>10s} {ck[k]:>10d} {ok_[k]:>10d}")
-    st = ostate.solver["teachers"]
+    st = ores.details
     print(f"{'envy pairs before repair (optimizer)':40s} {'':>10s} {'':>10s} {st.get('envy_pairs_before_repair')!s:>10s}"
           f"  ({st.get('envy_repair_swaps')} repair swaps)")
     print(f"-> optimizer at least as good on every KPI: {ok_all}; strictly better on coverage or parity: {strictly}")
@@ -165,9 +171,9 @@ def one_size(staff: int, time_limit: float, workers: int) -> dict:
     sc = scenario(staff, 0)
     state = fresh(sc)
     t = time.perf_counter()
-    stage.solve(sc, state, SolveParams(time_limit=time_limit, workers=workers, seed=0))
+    res = stage.solve(sc, state, SolveParams(time_limit=time_limit, workers=workers, seed=0))
     secs = time.perf_counter() - t
-    st = state.solver["teachers"]
+    st = res.solver_figures()
     peak = peak_rss_mib() / 1024
     return {"staff": len(sc.staff), "seconds": round(secs, 1), "solve_seconds": st.get("solve_seconds"),
             "build_seconds": st.get("build_seconds"), "rounds": st.get("dual_rounds"),

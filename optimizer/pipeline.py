@@ -1,4 +1,5 @@
-"""Scenario -> Plan: R12, then the leader stage, the teacher stage, itinerant teaching and R13."""
+"""Scenario -> Plan: R12, then the leader stage, the teacher stage, itinerant teaching and R13, each returning its
+StageResult; `plan_scenario` returns them with the plan as a PlanResult."""
 
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ from . import r12, r13
 from .itinerant import stage as itinerant_stage
 from .leaders import stage as leader_stage
 from .params import SolveParams
+from .results import PlanResult, StageResult, solver_section
 from .state import PlanState
 from .teachers import stage as teacher_stage
 
 
 def plan_scenario(sc, params: SolveParams | None = None, progress=None,
-                  reference: dict | None = None) -> tuple[Plan, PlanState]:
-    """Run every stage on a validated scenario and return the plan and the final state.
+                  reference: dict | None = None) -> PlanResult:
+    """Run every stage on a validated scenario: the plan, each stage's result and the notes.
 
     `reference` (person_id -> (role_after, to_school)) asks the stages to keep those outcomes where the
     hard rules allow (minimal-change re-planning)."""
@@ -30,11 +32,22 @@ def plan_scenario(sc, params: SolveParams | None = None, progress=None,
         ("itinerant", lambda: itinerant_stage.solve(sc, state, params)),
         ("R13 training", lambda: r13.apply(sc, state)),
     ]
+    results: dict[str, StageResult] = {}
     for name, step in steps:
         if progress:
             progress(name)
-        step()
-    return assemble(sc, state), state
+        res = step()
+        results[res.stage] = res
+    record(state, results)
+    notes = tuple(line for res in results.values() for line in res.notes)
+    return PlanResult(assemble(sc, state), results, notes)
+
+
+def record(state: PlanState, results: dict[str, StageResult]) -> None:
+    """Copy the stages' KPI figures and solver figures where `assemble` reads them."""
+    for res in results.values():
+        state.kpi_extra.update(res.kpis)
+    state.solver = solver_section(results)
 
 
 def assemble(sc, state: PlanState) -> Plan:

@@ -3,8 +3,15 @@ training, rural teachers first."""
 
 from __future__ import annotations
 
+import time
 
-def apply(sc, state) -> None:
+from .results import StageLog, StageResult
+
+
+def apply(sc, state) -> StageResult:
+    """Select the young teachers for backbone training (R13 in their rules and reason); the compliance row."""
+    t0 = time.perf_counter()
+    log = StageLog()
     pol = sc.policy
     a = state.a
     area = sc.schools.set_index("school_id")["area"]
@@ -26,10 +33,11 @@ def apply(sc, state) -> None:
         state.set(pid, reason=(reason + " " + extra).strip())
     n, target = len(chosen), pol.young_backbone_training_count
     rural_n = int(chosen["rural"].sum())
-    state.kpi_extra["backbone_training_selected"] = n
-    state.kpi_extra["backbone_training_rural"] = rural_n
+    log.kpis["backbone_training_selected"] = n
+    log.kpis["backbone_training_rural"] = rural_n
     status = "met" if n >= target else "not_met"
     detail = ""  # the figures: models/figures.py
     if n < target:
         detail = f"only {len(cand)} teachers aged {pol.young_backbone_age} or younger without district-level backbone status"
     state.comply("R13", status, detail)
+    return StageResult.of("R13", "done", log, stage_seconds=round(time.perf_counter() - t0, 3))

@@ -14,7 +14,7 @@ every other person whose outcome changed, with the reason the new plan gives the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -154,7 +154,7 @@ def replan(sc, edited, violations, original=None, params: SolveParams | None = N
 
     `violations`: the validator's findings on the edited plan (hard ones mark the edits to repair);
     `original`: the plan as rotaplan wrote it, which tells the edits (without it, no edit is locked).
-    Returns (plan, state, LockReport)."""
+    Returns (plan, PlanResult with the re-plan's lines among its notes, LockReport)."""
     e = edited.assignments
     e_by = e.drop_duplicates("person_id").set_index("person_id")
     o_by = None if original is None else original.assignments.drop_duplicates("person_id").set_index("person_id")
@@ -186,7 +186,8 @@ def replan(sc, edited, violations, original=None, params: SolveParams | None = N
         if not promoted:  # a promotion by hand is held by its reference: a lock keeps no role
             staff.at[row_of[pid], "locked_school"] = r["to_school"]
         locked.append(pid)
-    plan, state = plan_scenario(work, params, progress=progress, reference=reference)
+    result = plan_scenario(work, params, progress=progress, reference=reference)
+    plan = result.plan
     after = plan.assignments.drop_duplicates("person_id").set_index("person_id")
     for pid in locked:
         want = (e_by.at[pid, "role_after"], e_by.at[pid, "to_school"])  # the edit as made
@@ -202,9 +203,8 @@ def replan(sc, edited, violations, original=None, params: SolveParams | None = N
     report.changed = [pid for pid in e_out.index[differs] if pid not in handled]
     _mark_office_edits(plan, e_by, report, source)
     # The stages' own reference counts are superseded by the report (a repair points at the original).
-    state.notes = [n for n in state.notes if not n.startswith("Reference plan:")]
-    state.notes.extend(report.lines(e, plan))
-    return plan, state, report
+    notes = [n for n in result.notes if not n.startswith("Reference plan:")]
+    return plan, replace(result, notes=(*notes, *report.lines(e, plan))), report
 
 
 def _mark_office_edits(plan, e_by: pd.DataFrame, report: LockReport, source: str) -> None:

@@ -33,11 +33,15 @@ def make_solver(params: SolveParams, time_limit: float | None = None, **override
 
 
 def solve(model: cp_model.CpModel, params: SolveParams, time_limit: float | None = None, **overrides):
-    """Solve and return (solver, status_name, stats). stats has objective, bound, gap, solve_seconds."""
+    """Solve and return (solver, status_name, stats). stats has objective, bound, gap, solve_seconds.
+
+    `time_limit` (at most the run's) overrides params.time_limit for one solve within a stage's budget."""
     solver = make_solver(params, time_limit, **overrides)
     t0 = time.perf_counter()
     status = solver.Solve(model)
     elapsed = time.perf_counter() - t0
+    if status == cp_model.MODEL_INVALID:  # a programming error, never the user's input
+        raise RuntimeError(f"CP-SAT rejected the model as invalid: {model.Validate()}")
     name = STATUS.get(status, str(status))
     stats = {"status": name, "solve_seconds": round(elapsed, 3), "seed": params.seed,
              "num_workers": params.workers, "time_limit": params.time_limit}

@@ -1,4 +1,7 @@
-"""The plan being built: every person's assignment, stage by stage, plus solver figures and compliance."""
+"""The plan being built: every person's assignment and itinerant stops, stage by stage, and the compliance rows.
+
+Stages decide rows here and return their solver figures, KPI figures and notes as a StageResult
+(results.py); the pipeline copies those figures into `solver` and `kpi_extra` for `assemble` only."""
 
 from __future__ import annotations
 
@@ -30,10 +33,10 @@ class PlanState:
         a.index = pd.Index(st["person_id"].to_numpy(), name="pid")
         self.a = a[ASSIGNMENT_COLUMNS].copy(deep=True)
         self.itinerant = pd.DataFrame(columns=ITINERANT_COLUMNS)
-        self.solver: dict[str, dict] = {}
         self.compliance: dict[str, tuple[str, str]] = {}
+        # Filled by pipeline.record from the stages' results (stages never write them): assemble reads them.
+        self.solver: dict[str, dict] = {}
         self.kpi_extra: dict[str, object] = {}
-        self.notes: list[str] = []
         # Minimal-change re-planning (`plan --lock`): person_id -> (role_after, to_school) to keep if legal.
         self.reference: dict[str, tuple[str, str]] = {}
 

@@ -19,7 +19,7 @@ import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..models import BUILTIN, Plan, Scenario, ScenarioError
@@ -130,16 +130,17 @@ def plan_run(req: PlanRequest, sc: Scenario | None = None, progress: Callable[[s
     sc = sc if sc is not None else load_scenario(req)
     t_plan = time.perf_counter()
     if req.lock:
-        plan, state = _replan(sc, req.lock, req.params, progress)
+        plan, result = _replan(sc, req.lock, req.params, progress)
     else:
         from ..optimizer import plan_scenario
 
-        plan, state = plan_scenario(sc, req.params, progress=progress)
+        result = plan_scenario(sc, req.params, progress=progress)
+        plan = result.plan
     plan_seconds = time.perf_counter() - t_plan
     violations = check_plan(sc, plan)
     hard = [v for v in violations if v.hard]
     status = OK if not hard else DRAFT if req.allow_violations else INFEASIBLE
-    out = PlanOutcome(req, sc, plan, violations, list(state.notes), status, 0.0, plan_seconds)
+    out = PlanOutcome(req, sc, plan, violations, list(result.notes), status, 0.0, plan_seconds)
     if req.out is not None and status != INFEASIBLE:
         out.paths = write_plan(out)
     out.seconds = time.perf_counter() - t0
@@ -163,10 +164,10 @@ def _replan(sc: Scenario, lock_path: str, params: SolveParams, progress):
 
     opened = open_plan(lock_path, sc, how_to_pass=LOCK_HOW)
     edited = opened.plan
-    result, state, _ = replan(sc, edited, check_plan(sc, edited), opened.original, params, progress,
-                              source=Path(opened.file).name)
-    state.notes[:0] = [opened.what_was_read, *(f"note: {n}" for n in opened.notes)]
-    return result, state
+    plan, result, _ = replan(sc, edited, check_plan(sc, edited), opened.original, params, progress,
+                             source=Path(opened.file).name)
+    read = [opened.what_was_read, *(f"note: {n}" for n in opened.notes)]
+    return plan, replace(result, notes=(*read, *result.notes))
 
 
 # ---- writing --------------------------------------------------------------------------------------

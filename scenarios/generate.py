@@ -27,6 +27,7 @@ Realism the optimizer relies on (all as of 1 September of ``plan_year``):
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
@@ -202,8 +203,22 @@ def _names(rng, n: int) -> np.ndarray:
     return sur + g1 + np.where(two, g2, "")
 
 
-def _townships(rng, n_town: int, laiwu: bool):
-    """Township table: full names, centres, urban and mountainous flags, size weights; district name."""
+@dataclass
+class _Townships:
+    """Per township: full name, centre, urban and mountainous flags, size weight; and the district's name."""
+
+    name: list
+    lat: np.ndarray
+    lon: np.ndarray
+    urban: np.ndarray
+    mount: np.ndarray
+    weight: np.ndarray
+    district: str
+
+
+def _townships(rng, n_town: int, laiwu: bool) -> _Townships:
+    """The 15 Laiwu townships, or n_town generated ones on a grid (the central quarter urban, the farthest
+    40 % of the rural ones mountainous)."""
     if laiwu:
         short = [t[0] for t in LAIWU_TOWNSHIPS]
         lat = np.array([t[1] for t in LAIWU_TOWNSHIPS])
@@ -234,7 +249,7 @@ def _townships(rng, n_town: int, laiwu: bool):
         weight = np.where(urban, 1.15, 0.95) * rng.uniform(0.75, 1.25, n_town)
     full = [s if (s.endswith("镇") or s.endswith("街道")) else s + ("街道" if u else "镇")
             for s, u in zip(short, urban)]
-    return full, lat, lon, urban, mount, weight, district
+    return _Townships(full, lat, lon, urban, mount, weight, district)
 
 
 def generate(staff: int = 5000, seed: int = 0, *, laiwu: bool = False, plan_year: int = 2027) -> dict:
@@ -244,29 +259,74 @@ def generate(staff: int = 5000, seed: int = 0, *, laiwu: bool = False, plan_year
     seed: seed of numpy.random.default_rng; the same arguments give identical frames.
     laiwu: the built-in sample district on Laiwu's 15 real townships (about 130 schools at 5,000 staff).
     plan_year: ages and retirements are counted on 1 September of this year.
+
+    The parts below draw from the one generator in this order (the order is part of the output: changing it
+    changes every district): townships, schools, school sizes and leader posts, existing staff, new hires,
+    preferences, quotas, locks, demand, names and birth dates, roads.
     """
     staff = int(staff)
     if not 100 <= staff <= 1_000_000:
         raise ValueError(f"staff must be between 100 and 1,000,000 (got {staff})")
     rng = np.random.default_rng(seed)
 
-    # ------------------------------------------------------------------ townships and schools
     n_hires = round(HIRE_SHARE * staff)
     n_existing = staff - n_hires
     n_schools = max(4, round(staff / (38.5 if laiwu else STAFF_PER_SCHOOL)))
     n_town = 15 if laiwu else max(3, round(n_schools / SCHOOLS_PER_TOWNSHIP))
     n_schools = max(n_schools, 4 * n_town)
-    t_name, t_lat, t_lon, t_urban, t_mount, t_weight, district = _townships(rng, n_town, laiwu)
-    per_town = _split(n_schools, t_weight, 4)
+    town = _townships(rng, n_town, laiwu)
+    sch = _schools(rng, town, n_schools)
+    posts = _sizes_and_posts(rng, sch, n_existing)
+    ppl = _existing_staff(rng, sch, posts, town)
+    hires = _new_hires(rng, n_hires, town)
+    everyone = _everyone(ppl, hires)
+    prefs = _preferences(rng, sch, everyone)
+    quota, slack = _quotas(rng, sch, posts, ppl, hires)
+    locked = _locks(rng, staff, sch, ppl, hires, everyone, slack)
+    demand = _demand(rng, sch, ppl)
+    schools = _school_frame(sch, town, posts, quota)
+    staff_df = _staff_frame(rng, sch, ppl, hires, everyone, prefs, locked, plan_year)
+    roads, nodes = _roads(rng, sch.ids, sch.town, sch.lat, sch.lon, town.lat, town.lon, n_town)
+    _check_roads(roads, sch.ids, sch.town)
 
+    policy = {"plan_year": int(plan_year), "term_years": TERM_YEARS, "teacher_load": TEACHER_LOAD}
+    return {"schools": schools, "staff": staff_df, "demand": demand, "roads": roads, "nodes": nodes,
+            "policy": policy}
+
+
+@dataclass
+class _Schools:
+    """Per school: township index, level code, seat flag, coordinates, name, rural, mountainous, small rural
+    primary, school id."""
+
+    town: np.ndarray
+    level: np.ndarray
+    seat: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    name: list
+    rural: np.ndarray
+    mount: np.ndarray
+    small: np.ndarray
+    ids: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return len(self.town)
+
+
+def _schools(rng, town: _Townships, n_schools: int) -> _Schools:
+    """Schools per township (each has a primary and a junior seat school and a kindergarten; the first urban
+    township has the senior and vocational schools), placed around the township centre."""
+    per_town = _split(n_schools, town.weight, 4)
     urban_w = np.array([.15, .37, .15, .03, .22, .08])
     rural_w = np.array([.12, .62, .11, .15, 0, 0])
     s_town, s_level, s_seat, s_lat, s_lon, s_name = [], [], [], [], [], []
     district_ord = {S: 0, V: 0}
-    first_urban = int(np.flatnonzero(t_urban)[0])
-    for t in range(n_town):
+    first_urban = int(np.flatnonzero(town.urban)[0])
+    for t in range(len(town.name)):
         c = int(per_town[t])
-        urban = bool(t_urban[t])
+        urban = bool(town.urban[t])
         levels = [P, J, K]
         if t == first_urban:
             levels.append(S)
@@ -285,25 +345,39 @@ def generate(staff: int = 5000, seed: int = 0, *, laiwu: bool = False, plan_year
                 o = ord_town[lv]
             r = rng.uniform(0.0, 0.012) if st else rng.uniform(r_lo, r_hi)
             a = rng.uniform(0, 2 * math.pi)
-            s_lat.append(round(float(t_lat[t] + r * math.sin(a)), 6))
-            s_lon.append(round(float(t_lon[t] + r * math.cos(a) / math.cos(math.radians(t_lat[t]))), 6))
+            s_lat.append(round(float(town.lat[t] + r * math.sin(a)), 6))
+            s_lon.append(round(float(town.lon[t] + r * math.cos(a) / math.cos(math.radians(town.lat[t]))), 6))
             s_town.append(t)
             s_level.append(int(lv))
             s_seat.append(st)
-            s_name.append(_school_name(t_name[t], district, int(lv), o))
+            s_name.append(_school_name(town.name[t], town.district, int(lv), o))
     s_town = np.array(s_town)
     s_level = np.array(s_level)
     s_seat = np.array(s_seat)
-    s_lat = np.array(s_lat)
-    s_lon = np.array(s_lon)
-    s_rural = ~t_urban[s_town]
-    s_mount = t_mount[s_town]
-    s_small = s_rural & (s_level == P) & ~s_seat
+    s_rural = ~town.urban[s_town]
     n_s = len(s_town)
     width = max(4, len(str(n_s)))
     s_id = np.array([f"S{i:0{width}d}" for i in range(1, n_s + 1)], dtype=object)
+    return _Schools(s_town, s_level, s_seat, np.array(s_lat), np.array(s_lon), s_name, s_rural, town.mount[s_town],
+                    s_rural & (s_level == P) & ~s_seat, s_id)
 
-    # ------------------------------------------------------------------ school sizes and leader posts
+
+@dataclass
+class _Posts:
+    """Per school: people (leaders and teachers) before the plan, principal and vice-principal posts, which
+    principal posts are filled, filled vice-principal posts, leaders."""
+
+    size: np.ndarray
+    principal: np.ndarray
+    vice: np.ndarray
+    p_filled: np.ndarray
+    vp_filled: np.ndarray
+    n_lead: np.ndarray
+
+
+def _sizes_and_posts(rng, sch: _Schools, n_existing: int) -> _Posts:
+    """School sizes by level and area, scaled to n_existing people; leader posts by size, a few vacant."""
+    s_rural, s_level, s_small, n_s = sch.rural, sch.level, sch.small, sch.n
     lo = np.select([~s_rural & (s_level == K), ~s_rural & (s_level == P), ~s_rural & (s_level == J),
                     ~s_rural & (s_level == N), s_level == S, s_level == V,
                     s_level == K, s_small, s_level == P, s_level == J],
@@ -332,49 +406,60 @@ def generate(staff: int = 5000, seed: int = 0, *, laiwu: bool = False, plan_year
     p_posts = np.ones(n_s, dtype=np.int64)
     vp_posts = np.where(size < 30, 1, np.where(size < 80, 2, 3)).astype(np.int64)
     p_filled = np.ones(n_s, dtype=bool)
-    non_seat = np.flatnonzero(~s_seat)
+    non_seat = np.flatnonzero(~sch.seat)
     n_pvac = min(len(non_seat), max(1, round(0.025 * n_s)))
     p_filled[rng.choice(non_seat, size=n_pvac, replace=False)] = False
     vp_filled = rng.binomial(vp_posts, 0.88)
     n_lead = p_filled.astype(np.int64) + vp_filled
     size = np.maximum(size, n_lead + 5)
-    n_teach = size - n_lead
+    return _Posts(size, p_posts, vp_posts, p_filled, vp_filled, n_lead)
 
-    # ------------------------------------------------------------------ existing staff skeleton
+
+@dataclass
+class _Existing:
+    """Per person on the staff before the plan (leaders first at each school, then its teachers)."""
+
+    sidx: np.ndarray  # school index
+    role: np.ndarray  # 0 principal, 1 vice-principal, 2 teacher
+    is_lead: np.ndarray
+    rural: np.ndarray
+    grp: np.ndarray  # 0 regular teacher, 1 finishing period 1, 2 young period 1, 3 reserve, 4 retiree, 5 leader
+    n_ret: int
+    subj: np.ndarray
+    female: np.ndarray
+    age: np.ndarray
+    yas: np.ndarray
+    terms: np.ndarray
+    contract: np.ndarray
+    period: np.ndarray
+    rsy: np.ndarray
+    pf: np.ndarray
+    deg: np.ndarray
+    backbone: np.ndarray
+    exempt: np.ndarray
+    itinerant: np.ndarray
+    h_lat: np.ndarray
+    h_lon: np.ndarray
+    stage: np.ndarray  # which school levels a teacher fits (STAGE_LEVELS)
+
+
+def _existing_staff(rng, sch: _Schools, posts: _Posts, town: _Townships) -> _Existing:
+    """Everyone now on the staff: roles, teacher groups, subjects, gender, age, career, degrees, backbone
+    levels, exemptions, homes and the school levels each fits."""
+    size = posts.size
+    s_rural, s_level = sch.rural, sch.level
     m = int(size.sum())
-    sidx = np.repeat(np.arange(n_s), size)
+    sidx = np.repeat(np.arange(sch.n), size)
     starts = np.cumsum(size) - size
     rank = np.arange(m) - np.repeat(starts, size)
-    role = np.where(rank >= np.repeat(n_lead, size), 2,
-                    np.where((rank == 0) & np.repeat(p_filled, size), 0, 1))
+    role = np.where(rank >= np.repeat(posts.n_lead, size), 2,
+                    np.where((rank == 0) & np.repeat(posts.p_filled, size), 0, 1))
     is_lead = role < 2
     rural = s_rural[sidx]
     level = s_level[sidx]
-    small = s_small[sidx]
-
-    # teacher groups: finishing period 1, young period 1, reserve leaders, retirees, regular
-    t_idx = np.flatnonzero(~is_lead)
-    n_t = len(t_idx)
-    perm = rng.permutation(t_idx)
-    n_fin, n_young = round(0.03 * n_t), round(0.05 * n_t)
-    n_res, n_ret = round(0.03 * n_t), max(2, round(0.006 * n_t))
-    grp = np.zeros(m, dtype=np.int8)  # 0 regular teacher, 1 fin, 2 young, 3 reserve, 4 retiree, 5 leader
-    cut = np.cumsum([0, n_fin, n_young, n_res, n_ret])
-    for g in range(4):
-        grp[perm[cut[g]:cut[g + 1]]] = g + 1
-    grp[is_lead] = 5
-
-    # subjects
-    subj = np.full(m, -1, dtype=np.int64)
-    for mask, w in ((level == K, W_KINDER), (small, W_SMALL), ((level == P) & ~small, W_PRIMARY),
-                    (level == N, W_NINE), ((level == J) | (level == S) | (level == V), W_JUNIOR)):
-        idx = np.flatnonzero(mask & ~is_lead)
-        subj[idx] = rng.choice(len(SUBJECTS), size=len(idx), p=w)
-    lead_idx = np.flatnonzero(is_lead)
-    lead_w = np.where(level[lead_idx] == K, SUBJ["preschool"],
-                      rng.choice([SUBJ["chinese"], SUBJ["math"], SUBJ["english"], SUBJ["moral"]],
-                                 size=len(lead_idx), p=[.4, .35, .1, .15]))
-    subj[lead_idx] = lead_w
+    small = sch.small[sidx]
+    grp, n_t, n_ret = _teacher_groups(rng, is_lead)
+    subj = _subjects(rng, level, small, is_lead)
 
     # gender
     p_f = np.select([level == K, level == P, level == N, level == J], [.97, .75, .65, .6], .55)
@@ -427,7 +512,73 @@ def generate(staff: int = 5000, seed: int = 0, *, laiwu: bool = False, plan_year
     rsy = np.where(pf, np.where(rural, np.maximum(pf_rsy, yas), pf_rsy), rsy)
     rsy = np.round(rsy * 2) / 2
 
-    # degrees
+    deg, backbone = _qualifications(rng, is_lead, rural, level, grp, age)
+
+    # exemptions: ~8 % of due leaders, ~1 % of teachers eligible for exchange
+    due = is_lead & (terms >= 2)
+    exempt_pick = (due & (rng.random(m) < 0.08)) | ((grp == 0) & (yas >= 6) & (rng.random(m) < 0.01))
+    near_ret = age >= cap - 2
+    exempt = np.where(~exempt_pick, "",
+                      np.where(near_ret, "临近退休",
+                               np.where(female & (age <= 40), "孕期",
+                                        np.array(EXEMPT_DUE, dtype=object)[rng.integers(0, len(EXEMPT_DUE), m)])))
+
+    itinerant = ~is_lead & (rng.random(m) < 0.9)
+
+    # homes: near the school, ~30 % of rural staff near an urban township centre, ~2 % missing
+    urban_towns = np.flatnonzero(town.urban)
+    ut = urban_towns[rng.integers(0, len(urban_towns), m)]
+    commute = rural & (rng.random(m) < 0.3)
+    h_lat = np.where(commute, town.lat[ut] + rng.normal(0, 0.01, m), sch.lat[sidx] + rng.normal(0, 0.008, m))
+    h_lon = np.where(commute, town.lon[ut] + rng.normal(0, 0.012, m), sch.lon[sidx] + rng.normal(0, 0.01, m))
+    missing = rng.random(m) < 0.02
+    h_lat = np.where(missing, np.nan, np.round(h_lat, 6))
+    h_lon = np.where(missing, np.nan, np.round(h_lon, 6))
+
+    # stage (which school levels a teacher fits)
+    stage = np.select([level == K, level == P, level == J, (level == S) | (level == V)], [0, 1, 2, 3], 1)
+    nine = level == N
+    stage = np.where(nine, np.where(np.isin(subj, list(JUNIOR_ONLY)), 2,
+                                    np.where(subj == SUBJ["science"], 1, 1 + (rng.random(m) < 0.5))), stage)
+    return _Existing(sidx, role, is_lead, rural, grp, n_ret, subj, female, age, yas, terms, contract, period, rsy,
+                     pf, deg, backbone, exempt, itinerant, h_lat, h_lon, stage)
+
+
+def _teacher_groups(rng, is_lead: np.ndarray) -> tuple[np.ndarray, int, int]:
+    """(group per person, teachers, retirees): teachers finishing period 1, young period 1, reserve leaders,
+    retirees, regular; leaders are group 5."""
+    t_idx = np.flatnonzero(~is_lead)
+    n_t = len(t_idx)
+    perm = rng.permutation(t_idx)
+    n_fin, n_young = round(0.03 * n_t), round(0.05 * n_t)
+    n_res, n_ret = round(0.03 * n_t), max(2, round(0.006 * n_t))
+    grp = np.zeros(len(is_lead), dtype=np.int8)  # 0 regular teacher, 1 fin, 2 young, 3 reserve, 4 retiree, 5 leader
+    cut = np.cumsum([0, n_fin, n_young, n_res, n_ret])
+    for g in range(4):
+        grp[perm[cut[g]:cut[g + 1]]] = g + 1
+    grp[is_lead] = 5
+    return grp, n_t, n_ret
+
+
+def _subjects(rng, level: np.ndarray, small: np.ndarray, is_lead: np.ndarray) -> np.ndarray:
+    """Subject per person by school level (small rural primaries teach mostly chinese and math)."""
+    subj = np.full(len(level), -1, dtype=np.int64)
+    for mask, w in ((level == K, W_KINDER), (small, W_SMALL), ((level == P) & ~small, W_PRIMARY),
+                    (level == N, W_NINE), ((level == J) | (level == S) | (level == V), W_JUNIOR)):
+        idx = np.flatnonzero(mask & ~is_lead)
+        subj[idx] = rng.choice(len(SUBJECTS), size=len(idx), p=w)
+    lead_idx = np.flatnonzero(is_lead)
+    lead_w = np.where(level[lead_idx] == K, SUBJ["preschool"],
+                      rng.choice([SUBJ["chinese"], SUBJ["math"], SUBJ["english"], SUBJ["moral"]],
+                                 size=len(lead_idx), p=[.4, .35, .1, .15]))
+    subj[lead_idx] = lead_w
+    return subj
+
+
+def _qualifications(rng, is_lead, rural, level, grp, age) -> tuple[np.ndarray, np.ndarray]:
+    """(degree code, backbone code) per person: rural schools hold fewer bachelor-or-above and
+    district-level-or-above backbone teachers (R9/R10 have something to improve)."""
+    m = len(is_lead)
     p_bach = np.select([is_lead & ~rural, is_lead, level == K, ~rural], [.97, .88, .5, .90], .70)
     p_bach = np.where((level == K) & ~rural & ~is_lead, .75, p_bach)
     p_bach = np.where(grp == 3, .97, p_bach)
@@ -446,36 +597,30 @@ def generate(staff: int = 5000, seed: int = 0, *, laiwu: bool = False, plan_year
     probs = np.where((age < 28)[:, None], [[0, 0, 0, .05]], probs)
     u = rng.random(m)
     backbone = (u[:, None] >= np.cumsum(probs, axis=1)).sum(axis=1)
+    return deg, backbone
 
-    # exemptions: ~8 % of due leaders, ~1 % of teachers eligible for exchange
-    due = is_lead & (terms >= 2)
-    exempt_pick = (due & (rng.random(m) < 0.08)) | ((grp == 0) & (yas >= 6) & (rng.random(m) < 0.01))
-    near_ret = age >= cap - 2
-    exempt = np.where(~exempt_pick, "",
-                      np.where(near_ret, "临近退休",
-                               np.where(female & (age <= 40), "孕期",
-                                        np.array(EXEMPT_DUE, dtype=object)[rng.integers(0, len(EXEMPT_DUE), m)])))
 
-    itinerant = ~is_lead & (rng.random(m) < 0.9)
+@dataclass
+class _Hires:
+    """Per new hire (to be placed by the plan)."""
 
-    # homes: near the school, ~30 % of rural staff near an urban township centre, ~2 % missing
-    urban_towns = np.flatnonzero(t_urban)
-    ut = urban_towns[rng.integers(0, len(urban_towns), m)]
-    commute = rural & (rng.random(m) < 0.3)
-    h_lat = np.where(commute, t_lat[ut] + rng.normal(0, 0.01, m), s_lat[sidx] + rng.normal(0, 0.008, m))
-    h_lon = np.where(commute, t_lon[ut] + rng.normal(0, 0.012, m), s_lon[sidx] + rng.normal(0, 0.01, m))
-    missing = rng.random(m) < 0.02
-    h_lat = np.where(missing, np.nan, np.round(h_lat, 6))
-    h_lon = np.where(missing, np.nan, np.round(h_lon, 6))
+    subj: np.ndarray
+    stage: np.ndarray
+    female: np.ndarray
+    age: np.ndarray
+    deg: np.ndarray
+    pf: np.ndarray
+    itin: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
 
-    # stage (which school levels a teacher fits)
-    stage = np.select([level == K, level == P, level == J, (level == S) | (level == V)], [0, 1, 2, 3], 1)
-    nine = level == N
-    stage = np.where(nine, np.where(np.isin(subj, list(JUNIOR_ONLY)), 2,
-                                    np.where(subj == SUBJ["science"], 1, 1 + (rng.random(m) < 0.5))), stage)
+    @property
+    def n(self) -> int:
+        return len(self.subj)
 
-    # ------------------------------------------------------------------ new hires
-    h = n_hires
+
+def _new_hires(rng, h: int, town: _Townships) -> _Hires:
+    """New hires: subjects, the school levels they fit, gender, age, degree, public funding, homes."""
     h_subj = rng.choice(len(SUBJECTS), size=h, p=W_HIRE)
     uu = rng.random(h)
     h_stage = np.where(h_subj == SUBJ["preschool"], 0,
@@ -489,42 +634,68 @@ def generate(staff: int = 5000, seed: int = 0, *, laiwu: bool = False, plan_year
                      np.where(ud < .02, 0, np.where(ud < .27, 1, np.where(ud < .97, 2, 3))))
     h_pf = rng.random(h) < 0.08
     h_itin = rng.random(h) < 0.9
+    urban_towns = np.flatnonzero(town.urban)
     h_town = np.where(rng.random(h) < 0.5, urban_towns[rng.integers(0, len(urban_towns), h)],
-                      rng.integers(0, n_town, h))
-    hl_lat = np.round(t_lat[h_town] + rng.normal(0, 0.015, h), 6)
-    hl_lon = np.round(t_lon[h_town] + rng.normal(0, 0.018, h), 6)
+                      rng.integers(0, len(town.name), h))
+    hl_lat = np.round(town.lat[h_town] + rng.normal(0, 0.015, h), 6)
+    hl_lon = np.round(town.lon[h_town] + rng.normal(0, 0.018, h), 6)
     h_missing = rng.random(h) < 0.02
     hl_lat = np.where(h_missing, np.nan, hl_lat)
     hl_lon = np.where(h_missing, np.nan, hl_lon)
+    return _Hires(h_subj, h_stage, h_female, h_age, h_deg, h_pf, h_itin, hl_lat, hl_lon)
 
-    # ------------------------------------------------------------------ all people together
-    tot = m + h
-    a_school = np.concatenate([sidx, np.full(h, -1)])
-    a_role = np.concatenate([role, np.full(h, 2)])
-    a_subj = np.concatenate([subj, h_subj])
-    a_female = np.concatenate([female, h_female])
-    a_age = np.concatenate([age, h_age])
-    a_stage = np.concatenate([stage, h_stage])
-    a_grp = np.concatenate([grp, np.full(h, 6, dtype=np.int8)])  # 6 = new hire
 
-    # preferences: ~15 % of teachers (not retiring) and new hires, 1..3 fitting schools, not their own
+@dataclass
+class _Everyone:
+    """Existing staff then new hires, the columns that both have."""
+
+    school: np.ndarray  # school index, -1 for a new hire
+    role: np.ndarray
+    subj: np.ndarray
+    female: np.ndarray
+    age: np.ndarray
+    stage: np.ndarray
+    grp: np.ndarray  # as _Existing.grp; 6 = new hire
+
+    @property
+    def n(self) -> int:
+        return len(self.school)
+
+
+def _everyone(ppl: _Existing, hires: _Hires) -> _Everyone:
+    h = hires.n
+    return _Everyone(np.concatenate([ppl.sidx, np.full(h, -1)]), np.concatenate([ppl.role, np.full(h, 2)]),
+                     np.concatenate([ppl.subj, hires.subj]), np.concatenate([ppl.female, hires.female]),
+                     np.concatenate([ppl.age, hires.age]), np.concatenate([ppl.stage, hires.stage]),
+                     np.concatenate([ppl.grp, np.full(h, 6, dtype=np.int8)]))
+
+
+def _stage_candidates(sch: _Schools, n_town: int) -> tuple[dict, dict, dict]:
+    """Per stage: the schools of its levels, their cumulative draw weights (urban 3x), per township."""
     stage_cand, stage_cum, town_stage = {}, {}, {}
     for st, lvls in STAGE_LEVELS.items():
-        cand = np.flatnonzero(np.isin(s_level, lvls))
+        cand = np.flatnonzero(np.isin(sch.level, lvls))
         stage_cand[st] = cand.tolist()
-        w = np.where(s_rural[cand], 1.0, 3.0)
+        w = np.where(sch.rural[cand], 1.0, 3.0)
         stage_cum[st] = (np.cumsum(w) / w.sum()).tolist() if len(cand) else []
         for t in range(n_town):
-            town_stage[(t, st)] = cand[s_town[cand] == t].tolist()
-    want = (a_role == 2) & (a_grp != 4) & (rng.random(tot) < 0.15)
+            town_stage[(t, st)] = cand[sch.town[cand] == t].tolist()
+    return stage_cand, stage_cum, town_stage
+
+
+def _preferences(rng, sch: _Schools, everyone: _Everyone) -> np.ndarray:
+    """Ranked schools of ~15 % of teachers (not retiring) and new hires: 1..3 fitting schools, not their own."""
+    stage_cand, stage_cum, town_stage = _stage_candidates(sch, int(sch.town.max()) + 1)
+    tot = everyone.n
+    want = (everyone.role == 2) & (everyone.grp != 4) & (rng.random(tot) < 0.15)
     sel = np.flatnonzero(want)
     k_pref = rng.integers(1, 4, len(sel))
     draws = rng.random((len(sel), 8))
     local = rng.random((len(sel), 8)) < 0.4
     prefs = np.full(tot, "", dtype=object)
-    sel_school = a_school[sel].tolist()
-    sel_stage = a_stage[sel].tolist()
-    town_of = s_town.tolist()
+    sel_school = everyone.school[sel].tolist()
+    sel_stage = everyone.stage[sel].tolist()
+    town_of = sch.town.tolist()
     for row, (p_i, own, st, k) in enumerate(zip(sel.tolist(), sel_school, sel_stage, k_pref.tolist())):
         cand, cum = stage_cand[st], stage_cum[st]
         if not cand:
@@ -541,50 +712,68 @@ def generate(staff: int = 5000, seed: int = 0, *, laiwu: bool = False, plan_year
                 picks.append(s)
                 if len(picks) == k:
                     break
-        prefs[p_i] = ";".join(s_id[picks].tolist())
+        prefs[p_i] = ";".join(sch.ids[picks].tolist())
+    return prefs
 
-    # ------------------------------------------------------------------ quotas
+
+def _quotas(rng, sch: _Schools, posts: _Posts, ppl: _Existing, hires: _Hires) -> tuple[np.ndarray, np.ndarray]:
+    """(staff quota, slack) per school: a few over quota, room for new hires, retirements and period-1 finishers
+    crossing the urban-rural line (R8)."""
+    n_s, h = sch.n, hires.n
+    sidx, is_lead, grp, rural = ppl.sidx, ppl.is_lead, ppl.grp, ppl.rural
     teachers_at = np.bincount(sidx[~is_lead], minlength=n_s)
     slack = rng.choice([0, 1, 2, 3], size=n_s, p=[.1, .25, .35, .3]).astype(np.int64)
     over = rng.random(n_s) < 0.05
     slack[over] = -rng.integers(1, 3, int(over.sum()))
     retire_at = np.bincount(sidx[grp == 4], minlength=n_s)
-    weight = size.astype(float)
+    weight = posts.size.astype(float)
     for st, lvls in STAGE_LEVELS.items():  # room for each stage's hires (nine_year counted once)
         lv = (P,) if st == 1 else lvls
-        mask = np.isin(s_level, lv)
-        _top_up(rng, slack, mask, int((h_stage == st).sum()) + int(retire_at[mask].sum()), weight)
+        mask = np.isin(sch.level, lv)
+        _top_up(rng, slack, mask, int((hires.stage == st).sum()) + int(retire_at[mask].sum()), weight)
     for area_rural in (False, True):  # room for period-1 finishers crossing into this area
-        mask = s_rural == area_rural
+        mask = sch.rural == area_rural
         movers = int(((grp == 1) & (rural != area_rural)).sum())
         _top_up(rng, slack, mask, movers + int(retire_at[mask].sum()) + h // 4, weight)
-    _top_up(rng, slack, np.ones(n_s, dtype=bool), h + n_ret, weight)
-    quota = teachers_at + slack
+    _top_up(rng, slack, np.ones(n_s, dtype=bool), h + ppl.n_ret, weight)
+    return teachers_at + slack, slack
 
-    # ------------------------------------------------------------------ locks (teachers only)
-    locked = np.full(tot, "", dtype=object)
+
+def _locks(rng, staff: int, sch: _Schools, ppl: _Existing, hires: _Hires, everyone: _Everyone,
+           slack: np.ndarray) -> np.ndarray:
+    """locked_school of a few regular teachers (not exempt, not public-funded): most to their own school, every
+    third to another fitting school with room where the subject is taught."""
+    locked = np.full(everyone.n, "", dtype=object)
+    h = hires.n
+    stage_cand = _stage_candidates(sch, int(sch.town.max()) + 1)[0]
     n_locks = max(1, round(staff * 3 / 5000))
-    lock_cand = np.flatnonzero((a_grp == 0) & np.concatenate([exempt == "", np.zeros(h, bool)]) &
-                               ~np.concatenate([pf, h_pf]))
+    lock_cand = np.flatnonzero((everyone.grp == 0) & np.concatenate([ppl.exempt == "", np.zeros(h, bool)]) &
+                               ~np.concatenate([ppl.pf, hires.pf]))
     chosen = rng.choice(lock_cand, size=min(n_locks, len(lock_cand)), replace=False)
     free_slack = slack.copy()
     # (school, subject) pairs that will have demand: a lock must send a teacher where the subject is taught
-    taught = set((sidx[~is_lead] * len(SUBJECTS) + subj[~is_lead]).tolist())
+    teach = ~ppl.is_lead
+    taught = set((ppl.sidx[teach] * len(SUBJECTS) + ppl.subj[teach]).tolist())
     for i, p_i in enumerate(chosen.tolist()):
-        own = int(a_school[p_i])
+        own = int(everyone.school[p_i])
         target = own
         if i % 3 == 2:  # every third lock moves the person to another fitting school with room
-            code = int(a_subj[p_i])
-            cand = [s for s in stage_cand[int(a_stage[p_i])]
+            code = int(everyone.subj[p_i])
+            cand = [s for s in stage_cand[int(everyone.stage[p_i])]
                     if s != own and free_slack[s] >= 1 and s * len(SUBJECTS) + code in taught]
             if cand:
                 target = cand[int(rng.integers(0, len(cand)))]
                 free_slack[target] -= 1
-        locked[p_i] = s_id[target]
+        locked[p_i] = sch.ids[target]
+    return locked
 
-    # ------------------------------------------------------------------ demand
-    t_mask = ~is_lead
-    key = sidx[t_mask] * len(SUBJECTS) + subj[t_mask]
+
+def _demand(rng, sch: _Schools, ppl: _Existing) -> pd.DataFrame:
+    """Weekly lessons per (school, subject): about what the teachers there teach; larger rural schools have
+    spare music/art/PE/English capacity, small rural primaries lack those lessons (R7), a few rural core gaps."""
+    s_rural, s_small = sch.rural, sch.small
+    t_mask = ~ppl.is_lead
+    key = ppl.sidx[t_mask] * len(SUBJECTS) + ppl.subj[t_mask]
     keys, counts = np.unique(key, return_counts=True)
     d_school, d_subj = keys // len(SUBJECTS), keys % len(SUBJECTS)
     spare = s_rural[d_school] & ~s_small[d_school] & np.isin(d_subj, ITINERANT_SUBJECTS)
@@ -607,60 +796,60 @@ def generate(staff: int = 5000, seed: int = 0, *, laiwu: bool = False, plan_year
     all_les = np.concatenate([lessons, rng.integers(4, 13, len(new_key))]).astype(np.int64)
     order = np.argsort(all_key, kind="stable")
     all_key, all_les = all_key[order], np.maximum(all_les[order], 1)
-    demand = pd.DataFrame({
-        "school_id": s_id[all_key // len(SUBJECTS)],
+    return pd.DataFrame({
+        "school_id": sch.ids[all_key // len(SUBJECTS)],
         "subject": SUBJECT_ARR[all_key % len(SUBJECTS)],
         "weekly_lessons": all_les,
     })
 
-    # ------------------------------------------------------------------ frames
-    schools = pd.DataFrame({
-        "school_id": s_id,
-        "name": np.array(s_name, dtype=object),
-        "township": np.array(t_name, dtype=object)[s_town],
-        "area": np.where(s_rural, "rural", "urban").astype(object),
-        "level": LEVELS[s_level],
-        "is_township_seat": s_seat.astype(bool),
-        "mountainous": s_mount.astype(bool),
-        "lat": s_lat,
-        "lon": s_lon,
-        "principal_posts": p_posts,
-        "vice_principal_posts": vp_posts,
+
+def _school_frame(sch: _Schools, town: _Townships, posts: _Posts, quota: np.ndarray) -> pd.DataFrame:
+    return pd.DataFrame({
+        "school_id": sch.ids,
+        "name": np.array(sch.name, dtype=object),
+        "township": np.array(town.name, dtype=object)[sch.town],
+        "area": np.where(sch.rural, "rural", "urban").astype(object),
+        "level": LEVELS[sch.level],
+        "is_township_seat": sch.seat.astype(bool),
+        "mountainous": sch.mount.astype(bool),
+        "lat": sch.lat,
+        "lon": sch.lon,
+        "principal_posts": posts.principal,
+        "vice_principal_posts": posts.vice,
         "staff_quota": quota.astype(np.int64),
     })
 
+
+def _staff_frame(rng, sch: _Schools, ppl: _Existing, hires: _Hires, everyone: _Everyone, prefs: np.ndarray,
+                 locked: np.ndarray, plan_year: int) -> pd.DataFrame:
+    """staff.csv: existing staff then new hires; names and birth dates drawn here."""
+    h, tot = hires.n, everyone.n
     zeros_h = np.zeros(h, dtype=np.int64)
-    staff_df = pd.DataFrame({
+    a_school = everyone.school
+    return pd.DataFrame({
         "person_id": np.array([f"P{i:06d}" for i in range(1, tot + 1)], dtype=object),
         "name": _names(rng, tot),
-        "gender": np.where(a_female, "F", "M").astype(object),
-        "birth_date": _birth_dates(rng, a_age, plan_year),
-        "role": ROLES[a_role],
-        "school_id": np.where(a_school >= 0, s_id[np.maximum(a_school, 0)], "").astype(object),
-        "subject": SUBJECT_ARR[a_subj],
-        "degree": DEGREES[np.concatenate([deg, h_deg])],
-        "backbone": BACKBONE[np.concatenate([backbone, np.full(h, 4)])],
-        "years_at_school": np.concatenate([yas, zeros_h]).astype(np.int64),
-        "terms_at_school": np.concatenate([terms, zeros_h]).astype(np.int64),
-        "contract_period": np.concatenate([contract, zeros_h]).astype(np.int64),
-        "period_years": np.concatenate([period, zeros_h]).astype(np.int64),
-        "rural_service_years": np.concatenate([rsy, np.zeros(h)]).astype(float),
-        "public_funded": np.concatenate([pf, h_pf]).astype(bool),
-        "reserve_leader": (a_grp == 3),
-        "itinerant_ok": np.concatenate([itinerant, h_itin]).astype(bool),
-        "exempt_reason": np.concatenate([exempt, np.full(h, "", dtype=object)]).astype(object),
-        "home_lat": np.concatenate([h_lat, hl_lat]),
-        "home_lon": np.concatenate([h_lon, hl_lon]),
+        "gender": np.where(everyone.female, "F", "M").astype(object),
+        "birth_date": _birth_dates(rng, everyone.age, plan_year),
+        "role": ROLES[everyone.role],
+        "school_id": np.where(a_school >= 0, sch.ids[np.maximum(a_school, 0)], "").astype(object),
+        "subject": SUBJECT_ARR[everyone.subj],
+        "degree": DEGREES[np.concatenate([ppl.deg, hires.deg])],
+        "backbone": BACKBONE[np.concatenate([ppl.backbone, np.full(h, 4)])],
+        "years_at_school": np.concatenate([ppl.yas, zeros_h]).astype(np.int64),
+        "terms_at_school": np.concatenate([ppl.terms, zeros_h]).astype(np.int64),
+        "contract_period": np.concatenate([ppl.contract, zeros_h]).astype(np.int64),
+        "period_years": np.concatenate([ppl.period, zeros_h]).astype(np.int64),
+        "rural_service_years": np.concatenate([ppl.rsy, np.zeros(h)]).astype(float),
+        "public_funded": np.concatenate([ppl.pf, hires.pf]).astype(bool),
+        "reserve_leader": (everyone.grp == 3),
+        "itinerant_ok": np.concatenate([ppl.itinerant, hires.itin]).astype(bool),
+        "exempt_reason": np.concatenate([ppl.exempt, np.full(h, "", dtype=object)]).astype(object),
+        "home_lat": np.concatenate([ppl.h_lat, hires.lat]),
+        "home_lon": np.concatenate([ppl.h_lon, hires.lon]),
         "preferences": prefs,
         "locked_school": locked,
     })
-
-    roads, nodes = _roads(rng, s_id, s_town, s_lat, s_lon, t_lat, t_lon, n_town)
-    _check_roads(roads, s_id, s_town)
-
-    policy = {"plan_year": int(plan_year), "term_years": TERM_YEARS, "teacher_load": TEACHER_LOAD}
-    return {"schools": schools, "staff": staff_df, "demand": demand, "roads": roads, "nodes": nodes,
-            "policy": policy}
 
 
 def _roads(rng, s_id, s_town, s_lat, s_lon, t_lat, t_lon, n_town):

@@ -30,7 +30,7 @@ def planned(tmp_path_factory):
     posts per school level leave some R1 moves impossible, which the plan reports as relaxed.)"""
     root = tmp_path_factory.mktemp("check")
     sc = Scenario.read()
-    plan, _ = plan_scenario(sc, SolveParams(time_limit=3, seed=0, workers=1))
+    plan = plan_scenario(sc, SolveParams(time_limit=3, seed=0, workers=1)).plan
     about = stamp(sc, None)  # builtin:laiwu and its fingerprint
     plan.write(root / "plan", extra_files={
         "plan.xlsx": lambda p: write_plan_workbook(plan, sc, p, about=about),

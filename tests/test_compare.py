@@ -124,7 +124,7 @@ def test_two_whatifs_on_the_sample_district_compared(tmp_path, monkeypatch):
     for name in ("rotate_after_one_term", "hire_40_bachelor"):
         wi = WhatIf.read(name)
         sc = wi.apply(laiwu)
-        plan, state = plan_scenario(sc, params)
+        plan = plan_scenario(sc, params).plan
         assert not [v for v in check_plan(sc, plan) if v.hard]
         h.add(plan=plan, sc=sc, whatif=wi, params=params, label=name, scenario="builtin:laiwu")
     r = CliRunner().invoke(main, ["compare", "1", "2", "--db", str(h.path), "--html", str(tmp_path / "c.html")])

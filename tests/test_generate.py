@@ -220,3 +220,21 @@ def test_demand_shape(laiwu):
     uncovered = small[[(s, j) not in have for s, j in zip(small["school_id"], small["subject"])]]
     assert set(uncovered["subject"]) >= {"music", "art", "english"}
     assert uncovered["weekly_lessons"].between(4, 12).all()
+
+
+def test_builtin_sample_is_rebuilt_exactly_by_the_command_in_its_readme(tmp_path):
+    # scenarios/laiwu/README.md: `rotaplan generate --laiwu --seed 2023 --plan-year 2027 scenarios/laiwu`
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from rotaplan.cli import main
+
+    out = tmp_path / "laiwu"
+    r = CliRunner().invoke(main, ["generate", "--laiwu", "--seed", "2023", "--plan-year", "2027", str(out)])
+    assert r.exit_code == 0, r.output
+    sample = Path(__file__).resolve().parent.parent / "scenarios" / "laiwu"
+    written = sorted(p.name for p in out.iterdir())
+    assert written == ["demand.csv", "nodes.csv", "policy.yaml", "roads.csv", "schools.csv", "staff.csv"]
+    for name in written:
+        assert (out / name).read_bytes() == (sample / name).read_bytes(), name

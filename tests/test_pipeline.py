@@ -33,7 +33,7 @@ def town():
 
 
 def test_r12_female_teacher_reaching_55_retires_and_frees_her_seat():
-    plan, _ = plan_scenario(town(), FAST)
+    plan = plan_scenario(town(), FAST).plan
     a = plan.assignments.set_index("person_id")
     assert a.loc["OLD", ["move", "role_after", "to_school"]].tolist() == ["retire", "retired", ""]
     assert a.loc["OLD", "rules"] == "R12"
@@ -42,7 +42,7 @@ def test_r12_female_teacher_reaching_55_retires_and_frees_her_seat():
 
 
 def test_r13_rural_young_teachers_selected_first():
-    plan, _ = plan_scenario(town(), FAST)
+    plan = plan_scenario(town(), FAST).plan
     a = plan.assignments.set_index("person_id")
     chosen = sorted(a.index[a["rules"].str.contains("R13")])
     assert chosen == ["Y1", "Y3"]
@@ -53,12 +53,12 @@ def test_r13_rural_young_teachers_selected_first():
 def test_r13_not_met_when_too_few_young_teachers():
     sc = town()
     sc.policy = sc.policy.with_overrides({"young_backbone_training_count": 5})
-    plan, _ = plan_scenario(sc, FAST)
+    plan = plan_scenario(sc, FAST).plan
     assert plan.compliance.set_index("rule").loc["R13", "status"] == "not_met"
 
 
 def test_plan_contract_columns_and_every_rule_in_compliance():
-    plan, _ = plan_scenario(town(), FAST)
+    plan = plan_scenario(town(), FAST).plan
     assert set(["person_id", "role_before", "role_after", "from_school", "to_school", "move", "period2_school",
                 "director_of", "home_lessons", "rules", "reason"]) <= set(plan.assignments.columns)
     assert list(plan.itinerant.columns) == ["person_id", "day", "seq", "school_id", "subject", "lessons",
@@ -129,7 +129,7 @@ def test_cli_check_and_routes(planned):
 
 def test_builtin_sample_plan_passes_the_validator():
     sc = Scenario.read()
-    plan, state = plan_scenario(sc, SolveParams(time_limit=10, seed=0, workers=2))
+    plan = plan_scenario(sc, SolveParams(time_limit=10, seed=0, workers=2)).plan
     assert not [v for v in check_plan(sc, plan) if v.hard]
     a = plan.assignments
     new = a[a["from_school"] == ""]
@@ -144,7 +144,7 @@ def test_builtin_sample_plan_passes_the_validator():
 
 def test_validator_r13_flags_an_urban_pick_over_a_rural_one_and_a_short_count():
     sc = town()
-    plan, _ = plan_scenario(sc, FAST)
+    plan = plan_scenario(sc, FAST).plan
     from rotaplan.validator import r13
 
     assert r13.check(sc, plan) == []
@@ -161,7 +161,7 @@ def test_validator_r13_flags_an_urban_pick_over_a_rural_one_and_a_short_count():
 
 def test_validator_r2_flags_a_promoted_teacher_who_is_no_reserve_leader():
     sc = town()
-    plan, _ = plan_scenario(sc, FAST)
+    plan = plan_scenario(sc, FAST).plan
     from rotaplan.validator import r2
 
     assert r2.check(sc, plan) == []

@@ -59,12 +59,12 @@ def edited_plan(plan):
 
 def test_replan_keeps_the_legal_edit_repairs_the_illegal_ones_and_changes_few_others():
     sc = district()
-    original, _ = plan_scenario(sc, FAST)
+    original = plan_scenario(sc, FAST).plan
     assert not [v for v in check_plan(sc, original) if v.hard]
     edited = edited_plan(original)
     broken = {(v.rule, v.person_id) for v in check_plan(sc, edited) if v.hard}
     assert ("R1", "PU1") in broken and any(p == "T5" for _, p in broken)
-    plan, state, report = replan(sc, edited, check_plan(sc, edited), original, FAST)
+    plan, result, report = replan(sc, edited, check_plan(sc, edited), original, FAST)
     a = plan.assignments.set_index("person_id")
     assert not [v for v in check_plan(sc, plan) if v.hard]
     assert a.at["T6", "to_school"] == "R1"  # the legal edit is kept
@@ -74,15 +74,15 @@ def test_replan_keeps_the_legal_edit_repairs_the_illegal_ones_and_changes_few_ot
     assert set(report.repaired) == {"PU1", "PR1", "T5"}
     assert report.changed == []  # nobody else needs to change
     assert any("1 edit(s) kept as office locks, 3 edit(s) that broke a hard rule repaired, 0 other people "
-               "changed" in n for n in state.notes), state.notes
-    assert "Nobody else changed." in state.notes
+               "changed" in n for n in result.notes), result.notes
+    assert "Nobody else changed." in result.notes
     assert "kept as an office lock" in a.at["T6", "reason"]
     assert "broke R8, a hard rule, and is repaired" in a.at["T5", "reason"]
 
 
 def test_cli_plan_lock_on_an_edited_plan_folder(tmp_path):
     sc = district()
-    original, _ = plan_scenario(sc, FAST)
+    original = plan_scenario(sc, FAST).plan
     sc.write(tmp_path / "sc")
     original.write(tmp_path / "orig")
     edited_plan(original).write(tmp_path / "edited")
@@ -126,29 +126,31 @@ def reference_of(plan, **changes):
 
 def test_teacher_stage_follows_a_legal_reference_that_is_not_a_lock():
     sc = exchange_district()
-    original, _ = plan_scenario(sc, FAST)
+    original = plan_scenario(sc, FAST).plan
     a0 = original.assignments.set_index("person_id")
     assert a0.at["TX", "move"] == "exchange"  # R11 moves the only eligible teacher
     other = next(s for s in ("R2", "R1", "U2") if s != a0.at["TX", "to_school"])
-    plan, state = plan_scenario(sc, FAST, reference=reference_of(original, TX=other))
+    result = plan_scenario(sc, FAST, reference=reference_of(original, TX=other))
+    plan = result.plan
     a = plan.assignments.set_index("person_id")
     assert not [v for v in check_plan(sc, plan) if v.hard]
     assert a.at["TX", "to_school"] == other
     assert "as in the reference plan" in a.at["TX", "reason"].lower()
-    assert state.kpi_extra["teachers_changed_from_reference"] == 0
+    assert result.stages["teachers"].kpis["teachers_changed_from_reference"] == 0
     assert (a["to_school"].drop("TX") == a0["to_school"].drop("TX")).all()
 
 
 def test_teacher_reference_breaking_r5_is_repaired_and_nobody_else_changes():
     sc = exchange_district()
-    original, _ = plan_scenario(sc, FAST)
+    original = plan_scenario(sc, FAST).plan
     a0 = original.assignments.set_index("person_id")
     assert a0.at["TP", "move"] == "bundle_second"
-    plan, state = plan_scenario(sc, FAST, reference=reference_of(original, TP="R1"))  # kept rural: breaks R5
+    result = plan_scenario(sc, FAST, reference=reference_of(original, TP="R1"))  # kept rural: breaks R5
+    plan = result.plan
     a = plan.assignments.set_index("person_id")
     assert not [v for v in check_plan(sc, plan) if v.hard]
     assert a.at["TP", "to_school"] in ("U1", "U2")  # repaired: period 2 in the urban area
     assert "Differs from the reference plan (R1)" in a.at["TP", "reason"] and "(R5)" in a.at["TP", "reason"]
-    assert state.kpi_extra["teachers_changed_from_reference"] == 1
+    assert result.stages["teachers"].kpis["teachers_changed_from_reference"] == 1
     assert (a["to_school"].drop("TP") == a0["to_school"].drop("TP")).all()
-    assert any("Reference plan: 1 of" in n and "TP" in n for n in state.notes)
+    assert any("Reference plan: 1 of" in n and "TP" in n for n in result.notes)

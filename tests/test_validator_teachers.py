@@ -25,7 +25,7 @@ def _sc(**policy):
 @pytest.fixture(scope="module")
 def good():
     sc = _sc()
-    _, plan = run_teachers(sc)
+    _, plan, _ = run_teachers(sc)
     return sc, plan
 
 
@@ -90,7 +90,7 @@ def test_coverage_arithmetic(good):
 
 def test_targets_r9_r10_r11_reported_not_hard():
     sc = _sc(exchange_share=1.0)
-    _, plan = run_teachers(sc)
+    _, plan, _ = run_teachers(sc)
     a = plan.assignments.copy()
     # undo every move of the eligible teachers and put the associate teacher rural, the backbone urban
     a.loc[a["person_id"] == "A", ["to_school", "move"]] = ["U", "stay"]

@@ -24,6 +24,8 @@ import pandas as pd
 
 from ...models.figures import itinerant_week
 from ...models.plan import ITINERANT_COLUMNS
+from ..params import SolveParams
+from ..results import StageLog, StageResult
 from ..sat import gap as rel_gap
 from .baseline import greedy
 from .r7 import Instance, R7Model, Solution, Teacher, integer_weights
@@ -63,14 +65,16 @@ def coverage_weights(sc) -> dict[str, float]:
     return dict(zip(s["school_id"], vals.astype(float)))
 
 
-def build_instances(sc, state, prune_teachers: bool = True) -> tuple[list[Instance], dict, pd.Series]:
+def build_instances(sc, state, prune_teachers: bool = True,
+                    log: StageLog | None = None) -> tuple[list[Instance], dict, pd.Series]:
     """One R7 Instance per (township, subject) with both uncovered lessons and candidate teachers.
 
     Returns (instances, distances per township, uncovered lessons). With `prune_teachers`, a
     (home, subject) group keeps only its `R` teachers with most spare, R = lessons its tours can reach:
     each itinerant teacher covers at least one lesson, and a teacher with more spare can do all a
-    teacher with less spare does, so this loses no optimum.
+    teacher with less spare does, so this loses no optimum. Notes (tours cut short) go to `log`.
     """
+    log = log if log is not None else StageLog()
     pol = sc.policy
     teachers = placed_teachers(sc, state)
     gap = uncovered_lessons(sc, teachers)
@@ -114,8 +118,8 @@ def build_instances(sc, state, prune_teachers: bool = True) -> tuple[list[Instan
                                         pol.max_travel_minutes_per_day)
             found = [k for k in found if len(k.stops) <= pol.max_itinerant_lessons_per_day]
             if not complete:
-                state.notes.append(f"R7: township {tw}, {subj} teachers of {home}: more than 20,000 day tours; "
-                                   "kept the shortest 20,000.")
+                log.note(f"R7: township {tw}, {subj} teachers of {home}: more than 20,000 day tours; "
+                         "kept the shortest 20,000.")
             if not found:
                 continue
             tours[(home, subj)] = found
@@ -172,18 +176,18 @@ def itinerant_frame(sol: Solution, subject_of: dict[str, str]) -> pd.DataFrame:
 
 
 # ---- the stage ---------------------------------------------------------------------------
-BIG_MODEL = 3000  # instance size from which a subproblem gets the whole CP-SAT portfolio
-LEVEL_SHARE = {"coverage": 0.4, "teachers": 0.3, "minutes": 0.3}  # of the stage's time limit
 
 
 def solve_instances(sc, instances, dists, params, started: float | None = None) -> tuple[Solution, dict]:
     """Solve every (township, subject), level by level: coverage everywhere first, then teachers,
     then travel, so the time limit never cuts a higher level short for a lower one elsewhere.
 
-    The stage as a whole (from `started`) keeps to `params.time_limit`: each level gets its share of
-    the time left, split over the subproblems that still need a search in proportion to their size.
-    Big subproblems run one after another with `params.workers` CP-SAT workers; small ones run
-    `params.workers` at a time with one CP-SAT worker each (so each solve stays deterministic).
+    The stage as a whole (from `started`) keeps to `params.time_limit`: each level gets its share
+    (params.itinerant_level_shares) of the time left, split over the subproblems that still need a search
+    in proportion to their size.
+    Big subproblems (params.portfolio_min_size and up) run one after another with `params.workers` CP-SAT
+    workers; small ones run `params.workers` at a time with one CP-SAT worker each (so each solve stays
+    deterministic).
     Objectives and bounds add up over subproblems.
     """
     pol = sc.policy
@@ -199,7 +203,7 @@ def solve_instances(sc, instances, dists, params, started: float | None = None) 
     for i, level in enumerate(R7Model.LEVELS):
         t0 = time.perf_counter()
         # This level's share of the time left (a level that finishes early leaves time to the next).
-        shares = [LEVEL_SHARE[lv] for lv in R7Model.LEVELS[i:]]
+        shares = list(params.itinerant_level_shares[i:])  # in the order of R7Model.LEVELS
         budget = max(0.0, end - t0) * shares[0] / sum(shares)
         todo = [m for m in models if m.open_level(level)]
         size = sum(m.inst.size for m in todo) or 1
@@ -210,8 +214,8 @@ def solve_instances(sc, instances, dists, params, started: float | None = None) 
             if left > 0.05:
                 m.search(level, p, min(left, max(0.2, budget * share * m.inst.size / size)))
 
-        big = [m for m in todo if m.inst.size >= BIG_MODEL or width == 1]
-        small = [m for m in todo if not (m.inst.size >= BIG_MODEL or width == 1)]
+        big = [m for m in todo if m.inst.size >= params.portfolio_min_size or width == 1]
+        small = [m for m in todo if not (m.inst.size >= params.portfolio_min_size or width == 1)]
         for m in big:
             run(m, params, 1.0)
         if small:
@@ -232,15 +236,17 @@ def solve_instances(sc, instances, dists, params, started: float | None = None) 
     return combined, agg
 
 
-def solve(sc, state, params) -> None:
+def solve(sc, state, params: SolveParams) -> StageResult:
+    """Itinerant stops (state.itinerant) and R7 in the itinerant teachers' rows; the stage's figures and notes."""
     t0 = time.perf_counter()
-    instances, dists, gap = build_instances(sc, state)
+    log = StageLog()
+    instances, dists, gap = build_instances(sc, state, log=log)
     build_s = time.perf_counter() - t0
     sol, agg = solve_instances(sc, instances, dists, params, started=t0)
     subject_of = dict(zip(sc.staff["person_id"], sc.staff["subject"]))
     state.itinerant = itinerant_frame(sol, subject_of)
     _explain(sc, state, sol)
-    _report(sc, state, params, sol, agg, gap, len(instances), build_s, time.perf_counter() - t0)
+    return _report(sc, state, log, params, sol, agg, gap, len(instances), build_s, time.perf_counter() - t0)
 
 
 def _explain(sc, state, sol: Solution) -> None:
@@ -270,7 +276,7 @@ def _explain(sc, state, sol: Solution) -> None:
     state.set_many(pd.DataFrame({"reason": reasons, "rules": rules}, index=pids))
 
 
-def _report(sc, state, params, sol, agg, gap, n_instances, build_s, total_s) -> None:
+def _report(sc, state, log, params, sol, agg, gap, n_instances, build_s, total_s) -> StageResult:
     area = sc.schools.set_index("school_id")["area"]
     it = state.itinerant
     rural_gap = gap[gap.index.get_level_values(0).map(area) == "rural"]
@@ -289,29 +295,30 @@ def _report(sc, state, params, sol, agg, gap, n_instances, build_s, total_s) -> 
         unit = float(cw[s0]) / w_int[s0] if w_int[s0] else 1.0
     (c_obj, c_bound), (t_obj, t_bound), (m_obj, m_bound) = agg["coverage"], agg["teachers"], agg["minutes"]
     gaps = [rel_gap(c_obj, c_bound), rel_gap(t_obj, t_bound), rel_gap(m_obj, m_bound)]
-    state.solver["itinerant"] = {
-        "status": "optimal" if max(gaps) <= 1e-9 else "feasible",
-        "objective": round(c_obj * unit, 4), "bound": round(c_bound * unit, 4), "gap": round(gaps[0], 6),
+    details = {
         "objective_meaning": "lexicographic: (1) weighted covered lessons [objective, bound, gap], "
                              "(2) itinerant teachers, (3) weekly travel minutes with the way back",
         "teachers": t_obj, "teachers_bound": t_bound, "teachers_gap": round(gaps[1], 6),
         "travel_minutes": round(m_obj / 100, 2), "travel_minutes_bound": round(m_bound / 100, 2),
         "travel_gap": round(gaps[2], 6),
-        # Wall-clock seconds after the build; subproblems run in parallel, so their CP-SAT times are
-        # reported apart as a sum that may exceed the wall clock.
-        "solve_seconds": round(total_s - build_s, 3), "cp_sat_seconds_summed": round(agg["solve_seconds"], 3),
-        "build_seconds": round(build_s, 3),
-        "stage_seconds": round(total_s, 3), "subproblems": n_instances, "cp_sat_solves": agg["solves"],
+        # solve_seconds: wall-clock seconds after the build; subproblems run in parallel, so their CP-SAT times
+        # are reported apart as a sum that may exceed the wall clock.
+        "cp_sat_seconds_summed": round(agg["solve_seconds"], 3), "build_seconds": round(build_s, 3),
+        "subproblems": n_instances, "cp_sat_solves": agg["solves"],
         "teachers_considered": agg["teachers_considered"], "tours": agg["tours"], "variables": agg["variables"],
         "seed": params.seed, "num_workers": params.workers, "time_limit": params.time_limit,
     }
-    state.kpi_extra["uncovered_rural_before_itinerant"] = before
-    state.kpi_extra["uncovered_rural_after_itinerant"] = after
-    state.kpi_extra["itinerant_lessons"] = lessons
-    state.kpi_extra["total_travel_minutes_with_return"] = minutes
+    log.kpis["uncovered_rural_before_itinerant"] = before
+    log.kpis["uncovered_rural_after_itinerant"] = after
+    log.kpis["itinerant_lessons"] = lessons
+    log.kpis["total_travel_minutes_with_return"] = minutes
     # the figures: models/figures.py; here whether the solver proved the coverage maximal
     if gaps[0] <= 1e-9:
         state.comply("R7", "met", "coverage proven maximal")
     else:
         state.comply("R7", "not_met", f"coverage not proven maximal within the time limit "
                                       f"(gap {gaps[0]:.2%}); rerun with a longer --time-limit")
+    return StageResult.of("itinerant", "optimal" if max(gaps) <= 1e-9 else "feasible", log,
+                          objective=round(c_obj * unit, 4), bound=round(c_bound * unit, 4), gap=round(gaps[0], 6),
+                          solve_seconds=round(total_s - build_s, 3), stage_seconds=round(total_s, 3),
+                          details=details)

@@ -45,7 +45,7 @@ class LeaderContext:
     # level groups whose candidates are not pruned (every leader may take every post of the group): the stage
     # falls back to them where the pruned candidates leave no plan keeping the hard rules (stage.solve)
     full_groups: set = field(default_factory=set)
-    notes: list = field(default_factory=list)  # lines for state.notes about how candidates were chosen
+    notes: list = field(default_factory=list)  # notes for the office about how candidates were chosen
     relaxed_cache: tuple | None = None  # (options, relaxed flow plan) for the explanations (r1.placeable)
     _names: list | None = None
 

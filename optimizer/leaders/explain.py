@@ -4,21 +4,20 @@ all hold, found with assumption literals and CP-SAT's sufficient assumptions, sh
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from .. import sat
 from . import r1, r4
 
 SHRINK_UP_TO = 12  # cores this small are shrunk by deletion to a minimal conflict
-EXPLAIN_TIME_LIMIT = 20.0  # seconds for each explanation solve
 
 
 def find_conflict(ctx, params, build_model) -> list:
-    """Guards (rule instances) that cannot all hold together; [] when none is found in time."""
+    """Guards (rule instances) that cannot all hold together; [] when none is found in time.
+
+    Solved with params.explaining() (one worker, explain_time_limit); each deletion step of the shrinking
+    gets a quarter of that."""
     m = build_model(ctx, "explain")
-    one = replace(params, workers=1)
-    limit = min(params.time_limit, EXPLAIN_TIME_LIMIT)
-    solver, status, _ = sat.solve(m.model, one, time_limit=limit)
+    one = params.explaining()
+    solver, status, _ = sat.solve(m.model, one)
     if status != "infeasible":
         return []
     core = [m.guards[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in m.guards]
@@ -28,7 +27,7 @@ def find_conflict(ctx, params, build_model) -> list:
             trial = [c for c in kept if c is not item]
             m.model.clear_assumptions()
             m.model.add_assumptions([lit for _, lit in trial])
-            _, st, _ = sat.solve(m.model, one, time_limit=min(limit, 5.0))
+            _, st, _ = sat.solve(m.model, one, time_limit=one.time_limit / 4)
             if st == "infeasible":
                 kept = trial
         core = kept

@@ -17,6 +17,9 @@ level group (leaders cross the line only into posts of their own level group).
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from ortools.graph.python import min_cost_flow
@@ -92,12 +95,35 @@ def costs(ctx) -> np.ndarray:
     return np.where(due & crosses & ~opt["is_stay"].to_numpy(), -ctx.w.r1x_crossing * SCALE, 0.0)
 
 
-def most_possible(ctx) -> dict:
-    """Upper bound on crossings: {'total', 'urban_to_rural', 'rural_to_urban'}."""
+@dataclass(frozen=True)
+class MostPossible:
+    """The most crossings the open posts allow (see the module docstring): what the plan is reported against.
+
+    `status` "optimal": proven the most possible. Otherwise a solve ran out of time and `total` is still a valid
+    upper bound, but possibly a looser one ("feasible": CP-SAT's proven bound; "unknown": no answer in time, the
+    relaxation's bound or, failing that, every due leader counted as crossing); the split by direction is then
+    that of the best solution found, not a bound."""
+
+    total: int
+    urban_to_rural: int
+    rural_to_urban: int
+    status: str = "optimal"
+    seconds: float = 0.0
+
+    @property
+    def proven(self) -> bool:
+        return self.status == "optimal"
+
+
+_RANK = {"optimal": 0, "feasible": 1, "unknown": 2}
+
+
+def most_possible(ctx, params: SolveParams) -> MostPossible:
+    """Upper bound on crossings, solved with the run's parameters (time limit, seed, workers)."""
     people = ctx.people
     due = people[people["due"]]
     if due.empty:
-        return {"total": 0, "urban_to_rural": 0, "rural_to_urban": 0}
+        return MostPossible(0, 0, 0)
     rural = ctx.schools["rural"].to_numpy()
     group = ctx.group
     locked_in = np.zeros_like(ctx.cap)
@@ -105,19 +131,26 @@ def most_possible(ctx) -> dict:
     np.add.at(locked_in, (lk["lock_idx"].to_numpy(), lk["role_idx"].to_numpy()), 1)
     open_posts = np.maximum(ctx.cap - ctx.fixed - locked_in, 0)
     best = {"total": 0, "urban_to_rural": 0, "rural_to_urban": 0}
+    status, seconds = "optimal", 0.0
     for g in ctx.groups():  # leaders stay within their level group (one group without leader_level_match)
         d = due[due["group"] == g]
         supply = {(r, a): int(((d["role_idx"] == r) & (d["rural"] == bool(a))).sum()) for r in (0, 1) for a in (0, 1)}
         room = {(r, a): int(open_posts[(rural == bool(a)) & (group == g), r].sum()) for r in (0, 1) for a in (0, 1)}
         if sum(supply.values()) == 0:
             continue
-        for key, n in _most_crossings(ctx, supply, room).items():
+        found, st, sec = _most_crossings(ctx, supply, room, params)
+        for key, n in found.items():
             best[key] += n
-    return best
+        status = max(status, st, key=_RANK.get)
+        seconds += sec
+    return MostPossible(best["total"], best["urban_to_rural"], best["rural_to_urban"], status, round(seconds, 3))
 
 
-def _most_crossings(ctx, supply: dict, room: dict) -> dict:
-    """Most crossings for due leaders `supply[(role, rural)]` into open posts `room[(role, rural)]`."""
+def _most_crossings(ctx, supply: dict, room: dict, params: SolveParams) -> tuple[dict, str, float]:
+    """Most crossings for due leaders `supply[(role, rural)]` into open posts `room[(role, rural)]`: (counts,
+    status, seconds). First with every due leader placed; where that is infeasible, with some left unplaced
+    (a relaxation, so still an upper bound)."""
+    status_out, seconds = "optimal", 0.0
     for all_placed in (True, False):
         m = cp_model.CpModel()
         flow, cross = {}, []
@@ -133,14 +166,22 @@ def _most_crossings(ctx, supply: dict, room: dict) -> dict:
         for (r2, a2), cap in room.items():
             m.add(sum(f for k, f in flow.items() if k[2:] == (r2, a2)) <= cap)
         m.maximize(sum(cross))
-        solver, status, _ = sat.solve(m, SolveParams(time_limit=5.0, seed=0, workers=1))
+        solver, status, stats = sat.solve(m, params)
+        seconds += stats["solve_seconds"]
+        if status == "infeasible":
+            continue  # proven: not every due leader can be placed; the relaxation below gives the bound
         if status in ("optimal", "feasible"):
-            return {
-                "total": int(solver.objective_value),
+            split = {
                 "urban_to_rural": int(sum(solver.value(f) for k, f in flow.items() if k[1] == 0 and k[3] == 1)),
                 "rural_to_urban": int(sum(solver.value(f) for k, f in flow.items() if k[1] == 1 and k[3] == 0)),
             }
-    return {"total": 0, "urban_to_rural": 0, "rural_to_urban": 0}
+            if status == "optimal":
+                return {"total": int(solver.objective_value), **split}, status_out, seconds
+            return {"total": int(math.floor(solver.best_objective_bound + 1e-6)), **split}, "feasible", seconds
+        status_out = "unknown"  # no answer in time: the relaxation may still give a bound
+    # Nothing solved in time: every due leader crossing is the only bound known.
+    return ({"total": sum(supply.values()), "urban_to_rural": sum(n for (_, a), n in supply.items() if a == 0),
+             "rural_to_urban": sum(n for (_, a), n in supply.items() if a == 1)}, "unknown", seconds)
 
 
 def stay_in_area_reason(ctx, p: dict, final_room: np.ndarray, mine) -> str:

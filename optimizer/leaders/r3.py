@@ -40,10 +40,11 @@ def shares(sc, assignments) -> tuple[float | None, float | None]:
     return share(before), share(after)
 
 
-def report(sc, state) -> None:
+def report(sc, state, log) -> None:
+    """The R3 compliance row; the target as a KPI figure and the shares as a note (`log`: the stage's StageLog)."""
     before, after = shares(sc, state.a)
     target = sc.policy.young_rural_leader_share
-    state.kpi_extra["young_rural_leader_share_target"] = target
+    log.kpis["young_rural_leader_share_target"] = target
     fmt = lambda v: "n/a" if v is None else f"{v:.1%}"  # noqa: E731
     how = ("modelled as a weighted count (a reward per young leader at a rural school), which raises the "
            "share because the number of rural leaders stays almost fixed")
@@ -51,4 +52,4 @@ def report(sc, state) -> None:
     if after is None:
         status, how = "met", "no rural leaders in the district"
     state.comply("R3", status, how)  # the figures: models/figures.py
-    state.notes.append(f"R3: young rural leader share {fmt(before)} -> {fmt(after)} (target {fmt(target)})")
+    log.note(f"R3: young rural leader share {fmt(before)} -> {fmt(after)} (target {fmt(target)})")

@@ -90,22 +90,23 @@ def costs(ctx) -> np.ndarray:
     return -ctx.w.leader_post_filled * SCALE * gain
 
 
-def report(ctx, state, occupancy: np.ndarray, vice_up: int = 0) -> None:
-    """occupancy: (n_schools, 2) leaders after the plan; vice_up: vice-principals promoted to principal."""
+def report(ctx, state, log, occupancy: np.ndarray, vice_up: int = 0) -> None:
+    """occupancy: (n_schools, 2) leaders after the plan; vice_up: vice-principals promoted to principal; `log`: the
+    stage's StageLog (KPI figures, the note naming unfilled posts)."""
     sch = ctx.schools
     over = np.argwhere(occupancy > ctx.cap)
     gap = np.maximum(ctx.cap - occupancy, 0)
     n_p, n_v = int(gap[:, PRINCIPAL].sum()), int(gap[:, 1].sum())
-    state.kpi_extra["leader_posts_unfilled"] = n_p + n_v
-    state.kpi_extra["principal_posts_unfilled"] = n_p
-    state.kpi_extra["vice_promoted_to_principal"] = int(vice_up)
+    log.kpis["leader_posts_unfilled"] = n_p + n_v
+    log.kpis["principal_posts_unfilled"] = n_p
+    log.kpis["vice_promoted_to_principal"] = int(vice_up)
     lines = []
     for s, r in np.argwhere(gap > 0):
         lines.append(f"{sch.at[s, 'name']} ({sch.at[s, 'school_id']}): {gap[s, r]} {ROLE_WORDS[r]} post"
                      f"{'s' if gap[s, r] > 1 else ''}")
     if lines:
         shown = "; ".join(lines[:20]) + (f"; and {len(lines) - 20} more" if len(lines) > 20 else "")
-        state.notes.append(f"R8: leader posts left unfilled (no candidate in reach): {shown}")
+        log.note(f"R8: leader posts left unfilled (no candidate in reach): {shown}")
     if len(over):
         s, r = over[0]
         state.comply("R8", "not_met", f"leader posts: {sch.at[s, 'school_id']} has {occupancy[s, r]} "

@@ -8,24 +8,27 @@ get unpruned options, so pruning never causes an infeasibility) -> greedy plan
 (the benchmark baseline) and min-cost-flow plan (exact without the envy goal: CP-SAT's warm start and
 bound, see flow.py) -> CP-SAT (strict) -> if infeasible: explain the conflict in words (explain.py) and
 solve again with the hard rules relaxable at a high price -> write every leader's and promoted reserve
-leader's decision with its rules and reason, the KPIs and the compliance rows.
+leader's decision with its rules and reason (decide: one named function per kind of decision) and the
+compliance rows -> return the StageResult (solver figures, KPI figures, notes).
 """
 
 from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from .. import sat
+from ..params import SolveParams
+from ..results import SOLVED, StageLog, StageResult
 from . import context, explain, flow, greedy, locks, r1, r1x, r2, r3, r4, r8, soft
 from .context import PRINCIPAL, ROLE_NAMES, ROLE_WORDS, VICE
 from .model import LeaderModel
 
 OPTION_COLUMNS = ["holder", "s_idx", "role", "source"]
 NO_PLAN = "no plan keeping every hard rule was found in time."
-# Warm-start CP-SAT from the min-cost-flow plan and give it the flow's bound (flow.py). Off only to
-# measure CP-SAT on its own (benchmarks/bench_leaders.py --pure).
-FLOW_WARM_START = True
 
 
 # ---- options --------------------------------------------------------------------------------
@@ -180,21 +183,27 @@ def _group_words(ctx, g: int) -> str:
 
 
 # ---- solve ----------------------------------------------------------------------------------
-def solve(sc, state, params) -> None:
+def solve(sc, state, params: SolveParams) -> StageResult:
+    """Decide every leader's and reserve leader's row of `state`; the stage's solver figures, KPIs and notes."""
+    t0 = time.perf_counter()
+    log = StageLog()
     ctx = context.build(sc, state)
     collect_options(ctx)
-    bound = r1x.most_possible(ctx)
+    bound = r1x.most_possible(ctx, params)
+    if not bound.proven:
+        log.note(f"R1x: the most possible crossings were not proven within {params.time_limit:g} s (CP-SAT status "
+                 f"{bound.status}); {bound.total} is an upper bound, not the most possible.")
+    r1x_figures = {"r1x_most_possible_status": bound.status, "r1x_most_possible_seconds": bound.seconds}
     if ctx.options.empty:  # nobody has a choice: every leader stays, no reserve leader can be promoted
-        state.solver["leaders"] = {"status": "optimal", "solve_seconds": 0.0, "seed": params.seed,
-                                   "num_workers": params.workers, "time_limit": params.time_limit,
-                                   "objective": 0.0, "bound": 0.0, "gap": 0.0, "variables": 0}
-        write(ctx, state, np.zeros(0, dtype=bool), bound, [], [])
-        return
+        write(ctx, state, log, np.zeros(0, dtype=bool), bound, [], [])
+        return StageResult.of("leaders", "optimal", log, objective=0.0, bound=0.0, gap=0.0, solve_seconds=0.0,
+                              stage_seconds=round(time.perf_counter() - t0, 3),
+                              details={**_run_figures(params), "variables": 0, **r1x_figures})
     ctx.costs = option_costs(ctx)
     flow_plan, flow_cost = feasible_candidates(ctx)
-    state.notes.extend(ctx.notes)
+    log.notes.extend(ctx.notes)
     total = sum(ctx.costs.values())
-    if not FLOW_WARM_START:
+    if not params.flow_warm_start:
         flow_plan, flow_cost = None, None
     greedy_plan, greedy_ok = greedy.solve(ctx, total)
     hint = flow_plan if flow_plan is not None else greedy_plan
@@ -206,40 +215,48 @@ def solve(sc, state, params) -> None:
     if status == "infeasible":
         conflict = explain.find_conflict(ctx, params, build_model)
         if conflict:
-            state.notes.append(explain.summary(ctx, conflict))
-        relaxed_plan, relaxed_cost = flow.solve(ctx, total, relaxed=True) if FLOW_WARM_START else (None, None)
+            log.note(explain.summary(ctx, conflict))
+        relaxed_plan, relaxed_cost = flow.solve(ctx, total, relaxed=True) if params.flow_warm_start else (None, None)
         m = build_model(ctx, "relaxed", lower_bound=relaxed_cost)
         m.hint(relaxed_plan if relaxed_plan is not None else hint)
         strict_seconds = stats["solve_seconds"]
         solver, status, stats = sat.solve(m.model, params)
         stats.update(relaxed_model=True, strict_status="infeasible", strict_solve_seconds=strict_seconds)
-    if status in ("optimal", "feasible"):
+    if status in SOLVED:
         chosen = m.values(solver)
         relaxed = sorted((g for g, lit in m.guards.values() if not solver.boolean_value(lit)),
                          key=lambda g: (g.rule, g.key))
         also = [g for g in relaxed if g not in conflict]
         if also:
-            state.notes.append("Also relaxed in this plan: " + " ".join(s + "." for s in explain.sentences(ctx, also)))
+            log.note("Also relaxed in this plan: " + " ".join(s + "." for s in explain.sentences(ctx, also)))
         stats["objective_by_goal"] = m.breakdown(chosen, solver)
     elif flow_plan is not None or greedy_ok:
         chosen = hint
         which = "min-cost-flow" if flow_plan is not None else "greedy"
         stats["fallback"] = f"{which} plan: CP-SAT found no plan within the time limit"
-        state.notes.append(f"Leaders: CP-SAT status {status} within {params.time_limit:g} s; the {which} plan is used.")
+        log.note(f"Leaders: CP-SAT status {status} within {params.time_limit:g} s; the {which} plan is used.")
     else:
         chosen = np.zeros(len(ctx.options), dtype=bool)
         stats["fallback"] = "nobody moves: no plan found within the time limit"
-        state.notes.append(f"Leaders: CP-SAT status {status} within {params.time_limit:g} s and the greedy plan "
-                           "breaks a hard rule; no leader moves. Raise --time-limit.")
+        log.note(f"Leaders: CP-SAT status {status} within {params.time_limit:g} s and the greedy plan "
+                 "breaks a hard rule; no leader moves. Raise --time-limit.")
     stats["variables"] = int(len(ctx.options))
     stats["unpruned_level_groups"] = [_group_words(ctx, g) for g in sorted(ctx.full_groups)]
     stats["greedy_option_cost"] = round(float(total[greedy_plan].sum()) / context.SCALE, 2)
     stats["flow_option_cost"] = None if flow_cost is None else round(flow_cost / context.SCALE, 2)
     stats["greedy_keeps_hard_rules"] = bool(greedy_ok)
     stats["plan_option_cost"] = round(float(total[chosen].sum()) / context.SCALE, 2)
-    state.solver["leaders"] = stats
-    no_plan = status not in ("optimal", "feasible") and flow_plan is None and not greedy_ok
-    write(ctx, state, chosen, bound, conflict, relaxed, no_plan=no_plan)
+    stats.update(r1x_figures)
+    no_plan = status not in SOLVED and flow_plan is None and not greedy_ok
+    write(ctx, state, log, chosen, bound, conflict, relaxed, no_plan=no_plan)
+    head = {k: stats.pop(k) for k in ("status", "objective", "bound", "gap", "solve_seconds")}
+    return StageResult.of("leaders", head["status"], log, objective=head["objective"], bound=head["bound"],
+                          gap=head["gap"], solve_seconds=head["solve_seconds"],
+                          stage_seconds=round(time.perf_counter() - t0, 3), details=stats)
+
+
+def _run_figures(params: SolveParams) -> dict:
+    return {"seed": params.seed, "num_workers": params.workers, "time_limit": params.time_limit}
 
 
 # ---- results --------------------------------------------------------------------------------
@@ -262,29 +279,25 @@ def final_positions(ctx, chosen: np.ndarray) -> pd.DataFrame:
     return out
 
 
-def write(ctx, state, chosen, bound, conflict, relaxed, no_plan=False) -> None:
-    sc, pol = ctx.sc, ctx.pol
-    sch = ctx.schools
-    people = ctx.people
-    final = final_positions(ctx, chosen)
+@dataclass
+class PostChanges:
+    """How the plan changes the leader posts, for the reasons given to those who move and fill them."""
+
+    occupancy: np.ndarray  # (n_schools, 2) leaders after the plan
+    room_after: np.ndarray  # posts left open after the plan
+    current: np.ndarray  # leaders holding each post before the plan (retirees gone)
+    left: dict  # (s_idx, role) -> names of leaders who leave that post
+    promoted_up: dict  # (s_idx, VICE) -> names of vice-principals promoted to principal
+    arrived: dict  # (s_idx, role) -> "name (id)" of due leaders who take that post
+
+
+def post_changes(ctx, final: pd.DataFrame, P: dict) -> PostChanges:
+    """`P`: person_id -> facts (rows of ctx.people) of everyone in `final`."""
     occupancy = np.zeros_like(ctx.cap)
     np.add.at(occupancy, (final["s_idx"].to_numpy().astype(int), final["role"].to_numpy().astype(int)), 1)
-    room_after = np.maximum(ctx.cap - occupancy, 0)
-    directors = r4.choose_directors(ctx, final)
-    director_of = {pid: town for town, pid in directors.items()}
-    relaxed_r1 = {g.key for g in relaxed if g.rule == "R1"}
-    relaxed_lock = {g.key for g in relaxed if g.rule == "lock"}
-    why_of = explain.reasons(ctx, conflict, relaxed)  # (rule, key) -> why it was relaxed, in words
-    P = people.loc[final.index].to_dict("index")
-    s_rural, s_seat = sch["rural"].tolist(), sch["seat"].tolist()
-    s_town, s_id = sch["township"].tolist(), sch["school_id"].tolist()
-    f_s = final["s_idx"].to_numpy().astype(int)
-    f_r = final["role"].to_numpy().astype(int)
-    f_src = final["source"].astype(str).to_numpy()
-    f_stays = final["stays"].to_numpy()
-    # who left which post (for the reasons given to those who fill it)
     left, promoted_up, arrived = {}, {}, {}
-    for pid, stays, s_to, role_to in zip(final.index, f_stays, f_s, f_r):
+    for pid, stays, s_to, role_to in zip(final.index, final["stays"].to_numpy(),
+                                         final["s_idx"].to_numpy().astype(int), final["role"].to_numpy().astype(int)):
         p = P[pid]
         if p["kind"] != "leader":
             continue
@@ -297,179 +310,285 @@ def write(ctx, state, chosen, bound, conflict, relaxed, no_plan=False) -> None:
     current = np.zeros_like(ctx.cap)
     ld = ctx.leaders()
     np.add.at(current, (ld["s_idx"].to_numpy(), ld["role_idx"].to_numpy()), 1)
-    opts_of = ctx.options.groupby("holder", sort=False)
-    changed = soft.reference_changes(ctx, final)
+    return PostChanges(occupancy, np.maximum(ctx.cap - occupancy, 0), current, left, promoted_up, arrived)
 
-    rows = {}
-    crossings = {"urban_to_rural": 0, "rural_to_urban": 0}
-    n_due = n_moved = n_exempt = 0
-    for pid, s_to, role_to, src in zip(final.index, f_s, f_r, f_src):
-        p = P[pid]
-        to_name, from_name = ctx.school_name(s_to), ctx.school_name(int(p["s_idx"]))
-        moves = s_to != int(p["s_idx"])
-        rules, reason, move = [], "", "stay"
-        role_word = ROLE_WORDS[role_to]
-        if p["kind"] == "reserve":
-            move = "promote"
-            area_from = "rural" if p["rural"] else "urban"
-            cause = _vacancy_cause(ctx, s_to, role_to, left, current, promoted_up)
-            if s_rural[s_to]:
-                rules.append("R2")
-                lead_in = ("urban reserve leaders come first for rural posts" if not p["rural"]
-                           else "no urban reserve leader was left for it")
-                reason = (f"Reserve leader teaching at {from_name} ({area_from}); promoted to {role_word} at "
-                          f"{to_name}, a rural leader post {cause} ({lead_in}, R2).")
-            else:
-                reason = (f"Reserve leader teaching at {from_name} ({area_from}); promoted to {role_word} at "
-                          f"{to_name} to fill a leader post {cause} (R8).")
-            rules.append("R8")
-            if s_rural[s_to] and p["young"]:
-                rules.append("R3")
-        elif p["role_idx"] == VICE and role_to == PRINCIPAL:  # promote_vice_to_principal (r8.vice_options)
-            move = "promote"
-            cause = _vacancy_cause(ctx, s_to, role_to, left, current, promoted_up)
-            where = f"at {to_name}" if moves else f"at their own school, {to_name}"
-            if p["due"]:
-                n_due += 1
-                n_moved += 1
-                rules.append("R1")
-                lead = (f"Served {p['terms']} terms at {from_name} as vice-principal (due under R1); promoted to "
-                        f"principal {where}")
-            else:
-                lead = f"Vice-principal at {from_name}; promoted to principal {where}"
-            rules.append("R8")
-            tail = ""
-            if p["due"] and s_rural[s_to] != p["rural"]:
-                rules.append("R1x")
-                crossings["rural_to_urban" if p["rural"] else "urban_to_rural"] += 1
-                tail = f", crossing from {'rural to urban' if p['rural'] else 'urban to rural'} (R1x)"
-            if s_rural[s_to] and not p["rural"] and p["young"]:
-                rules.append("R3")
-                tail += f"; aged {int(p['age'])}, they also raise the young rural leader share (R3)"
-            reason = f"{lead}, a principal post {cause} (R8){tail}."
-        elif p["due_by_terms"] and p["exempt"]:
-            n_due += 1
-            n_exempt += 1
-            rules.append("R1")
-            reason = (f"Served {p['terms']} terms at {from_name} but is exempt from rotation "
-                      f"({p['exempt_reason']}); stays as {role_word} (R1 exemption).")
-        elif p["lock_idx"] >= 0 and pid not in relaxed_lock:
-            rules.append("R1")
-            move = "transfer" if moves else "stay"
-            if p["due_by_terms"]:
-                n_due += 1
-                n_exempt += 1
-                reason = (f"Served {p['terms']} terms at {from_name} (due under R1) but is locked to {to_name} by "
-                          f"the office; the lock takes precedence over R1, so they {'move' if moves else 'stay'} "
-                          f"as {role_word} (exempted by the lock).")
-            else:
-                reason = f"Locked to {to_name} by the office; {'moves there' if moves else 'stays'} as {role_word}."
-        elif p["due"]:
-            n_due += 1
-            rules.append("R1")
-            if not moves:
-                reason = (f"Served {p['terms']} terms at {from_name} (due under R1) but stays as {role_word}: "
-                          f"R1 was relaxed because {why_of.get(('R1', pid), NO_PLAN)}")
-            else:
-                n_moved += 1
-                move = "rotate"
-                as_role = role_word if role_to == p["role_idx"] else \
-                    f"{role_word} (the policy lets a principal rotate into a vice-principal post)"
-                if s_rural[s_to] != p["rural"]:
-                    rules.append("R1x")
-                    key = "rural_to_urban" if p["rural"] else "urban_to_rural"
-                    crossings[key] += 1
-                    a, b = ("rural", "urban") if p["rural"] else ("urban", "rural")
-                    tail = f", crossing from {a} to {b} (R1x)"
-                    if b == "rural" and p["young"]:
-                        rules.append("R3")
-                        tail += f"; aged {int(p['age'])}, they also raise the young rural leader share (R3)"
-                else:
-                    area = "rural" if p["rural"] else "urban"
-                    why = r1x.stay_in_area_reason(ctx, p, room_after, opts_of.get_group(pid))
-                    tail = f" within the {area} area: {why}"
-                reason = (f"Served {p['terms']} terms at {from_name} (due under R1); rotates as {as_role} to "
-                          f"{to_name}{tail}.")
+
+@dataclass
+class Decision:
+    """One person's row (move, rules, reason) and what it counts for R1 and R1x."""
+
+    move: str = "stay"
+    rules: list = field(default_factory=list)
+    reason: str = ""
+    due: bool = False  # counted as due under R1
+    moved: bool = False  # a due leader who rotates
+    exempt: bool = False  # due by terms, exempt by exempt_reason or a lock
+    crossing: str = ""  # "urban_to_rural" / "rural_to_urban" for a due leader crossing the line (R1x)
+
+
+@dataclass
+class Tally:
+    n_due: int = 0
+    n_moved: int = 0
+    n_exempt: int = 0
+    crossings: dict = field(default_factory=lambda: {"urban_to_rural": 0, "rural_to_urban": 0})
+
+    def add(self, d: Decision) -> None:
+        self.n_due += d.due
+        self.n_moved += d.moved
+        self.n_exempt += d.exempt
+        if d.crossing:
+            self.crossings[d.crossing] += 1
+
+
+@dataclass
+class Why:
+    """What the reasons need to know of the solve: relaxed hard rules and why, directors, reference changes."""
+
+    relaxed_lock: set
+    why_of: dict  # (rule, key) -> why it was relaxed, in words
+    director_of: dict  # person_id -> township
+    changed: pd.DataFrame  # people whose outcome differs from the reference plan
+
+
+def decide(ctx, pid: str, p: dict, s_to: int, role_to: int, src: str, posts: PostChanges, why: Why,
+           opts_of) -> Decision:
+    """The row of one leader or promoted reserve leader: by kind, then the district director and reference."""
+    moves = s_to != int(p["s_idx"])
+    if p["kind"] == "reserve":
+        d = _reserve_decision(ctx, p, s_to, role_to, posts)
+    elif p["role_idx"] == VICE and role_to == PRINCIPAL:  # promote_vice_to_principal (r8.vice_options)
+        d = _vice_up_decision(ctx, p, s_to, role_to, moves, posts)
+    elif p["due_by_terms"] and p["exempt"]:
+        d = Decision(rules=["R1"], due=True, exempt=True,
+                     reason=(f"Served {p['terms']} terms at {ctx.school_name(int(p['s_idx']))} but is exempt from "
+                             f"rotation ({p['exempt_reason']}); stays as {ROLE_WORDS[role_to]} (R1 exemption)."))
+    elif p["lock_idx"] >= 0 and pid not in why.relaxed_lock:
+        d = _locked_decision(ctx, p, s_to, role_to, moves)
+    elif p["due"]:
+        d = _due_decision(ctx, pid, p, s_to, role_to, moves, posts, why, opts_of)
+    else:
+        d = _not_due_decision(ctx, pid, p, s_to, role_to, src, moves, posts, why)
+    town = why.director_of.get(pid, "")
+    if town:
+        d.rules.append("R4")
+        d.reason += f" Serves as district director of {town} (R4)."
+    if p["has_ref"]:
+        d.reason += _reference_sentence(ctx, p, pid in why.changed.index)
+    return d
+
+
+def _reserve_decision(ctx, p: dict, s_to: int, role_to: int, posts: PostChanges) -> Decision:
+    """A reserve leader promoted to a leader post (R2 at a rural school, R8 everywhere, R3 if young and rural)."""
+    s_rural = ctx.schools["rural"].to_numpy()
+    to_name, from_name = ctx.school_name(s_to), ctx.school_name(int(p["s_idx"]))
+    role_word = ROLE_WORDS[role_to]
+    d = Decision(move="promote")
+    area_from = "rural" if p["rural"] else "urban"
+    cause = _vacancy_cause(ctx, s_to, role_to, posts.left, posts.current, posts.promoted_up)
+    if s_rural[s_to]:
+        d.rules.append("R2")
+        lead_in = ("urban reserve leaders come first for rural posts" if not p["rural"]
+                   else "no urban reserve leader was left for it")
+        d.reason = (f"Reserve leader teaching at {from_name} ({area_from}); promoted to {role_word} at "
+                    f"{to_name}, a rural leader post {cause} ({lead_in}, R2).")
+    else:
+        d.reason = (f"Reserve leader teaching at {from_name} ({area_from}); promoted to {role_word} at "
+                    f"{to_name} to fill a leader post {cause} (R8).")
+    d.rules.append("R8")
+    if s_rural[s_to] and p["young"]:
+        d.rules.append("R3")
+    return d
+
+
+def _vice_up_decision(ctx, p: dict, s_to: int, role_to: int, moves: bool, posts: PostChanges) -> Decision:
+    """A vice-principal promoted to an open principal post (R8); for a due one this is their R1 rotation."""
+    s_rural = bool(ctx.schools["rural"].to_numpy()[s_to])
+    to_name, from_name = ctx.school_name(s_to), ctx.school_name(int(p["s_idx"]))
+    d = Decision(move="promote")
+    cause = _vacancy_cause(ctx, s_to, role_to, posts.left, posts.current, posts.promoted_up)
+    where = f"at {to_name}" if moves else f"at their own school, {to_name}"
+    if p["due"]:
+        d.due = d.moved = True
+        d.rules.append("R1")
+        lead = (f"Served {p['terms']} terms at {from_name} as vice-principal (due under R1); promoted to "
+                f"principal {where}")
+    else:
+        lead = f"Vice-principal at {from_name}; promoted to principal {where}"
+    d.rules.append("R8")
+    tail = ""
+    if p["due"] and s_rural != p["rural"]:
+        d.rules.append("R1x")
+        d.crossing = "rural_to_urban" if p["rural"] else "urban_to_rural"
+        tail = f", crossing from {'rural to urban' if p['rural'] else 'urban to rural'} (R1x)"
+    if s_rural and not p["rural"] and p["young"]:
+        d.rules.append("R3")
+        tail += f"; aged {int(p['age'])}, they also raise the young rural leader share (R3)"
+    d.reason = f"{lead}, a principal post {cause} (R8){tail}."
+    return d
+
+
+def _locked_decision(ctx, p: dict, s_to: int, role_to: int, moves: bool) -> Decision:
+    """A leader the office locked to a school (the lock wins over R1: due ones count as exempted by it)."""
+    to_name, from_name = ctx.school_name(s_to), ctx.school_name(int(p["s_idx"]))
+    role_word = ROLE_WORDS[role_to]
+    d = Decision(move="transfer" if moves else "stay", rules=["R1"])
+    if p["due_by_terms"]:
+        d.due = d.exempt = True
+        d.reason = (f"Served {p['terms']} terms at {from_name} (due under R1) but is locked to {to_name} by "
+                    f"the office; the lock takes precedence over R1, so they {'move' if moves else 'stay'} "
+                    f"as {role_word} (exempted by the lock).")
+    else:
+        d.reason = f"Locked to {to_name} by the office; {'moves there' if moves else 'stays'} as {role_word}."
+    return d
+
+
+def _due_decision(ctx, pid: str, p: dict, s_to: int, role_to: int, moves: bool, posts: PostChanges, why: Why,
+                  opts_of) -> Decision:
+    """A due leader: rotates (R1), crossing the line where they can (R1x, R3), or stays where R1 was relaxed."""
+    s_rural = bool(ctx.schools["rural"].to_numpy()[s_to])
+    to_name, from_name = ctx.school_name(s_to), ctx.school_name(int(p["s_idx"]))
+    role_word = ROLE_WORDS[role_to]
+    d = Decision(rules=["R1"], due=True)
+    if not moves:
+        d.reason = (f"Served {p['terms']} terms at {from_name} (due under R1) but stays as {role_word}: "
+                    f"R1 was relaxed because {why.why_of.get(('R1', pid), NO_PLAN)}")
+        return d
+    d.moved = True
+    d.move = "rotate"
+    as_role = role_word if role_to == p["role_idx"] else \
+        f"{role_word} (the policy lets a principal rotate into a vice-principal post)"
+    if s_rural != p["rural"]:
+        d.rules.append("R1x")
+        d.crossing = "rural_to_urban" if p["rural"] else "urban_to_rural"
+        a, b = ("rural", "urban") if p["rural"] else ("urban", "rural")
+        tail = f", crossing from {a} to {b} (R1x)"
+        if b == "rural" and p["young"]:
+            d.rules.append("R3")
+            tail += f"; aged {int(p['age'])}, they also raise the young rural leader share (R3)"
+    else:
+        area = "rural" if p["rural"] else "urban"
+        within = r1x.stay_in_area_reason(ctx, p, posts.room_after, opts_of.get_group(pid))
+        tail = f" within the {area} area: {within}"
+    d.reason = (f"Served {p['terms']} terms at {from_name} (due under R1); rotates as {as_role} to "
+                f"{to_name}{tail}.")
+    return d
+
+
+def _not_due_decision(ctx, pid: str, p: dict, s_to: int, role_to: int, src: str, moves: bool, posts: PostChanges,
+                      why: Why) -> Decision:
+    """A leader who is not due: stays, or moves for R4, a preference, a swap, the reference plan or a post (R8)."""
+    sch = ctx.schools
+    to_name, from_name = ctx.school_name(s_to), ctx.school_name(int(p["s_idx"]))
+    role_word = ROLE_WORDS[role_to]
+    d = Decision()
+    if pid in why.relaxed_lock:
+        d.rules.append("R1")
+        d.reason = (f"Locked to {ctx.school_name(int(p['lock_idx']))} by the office, but the lock was relaxed "
+                    f"because {why.why_of.get(('lock', pid), NO_PLAN)} {'Moves to' if moves else 'Stays at'} "
+                    f"{to_name} as {role_word}.")
+        d.move = "transfer" if moves else "stay"
+        return d
+    if not moves:
+        d.rules.append("R1")
+        if p["due_by_terms"]:  # due by terms but locked to their own school
+            d.reason = f"Locked to {from_name} by the office; stays as {role_word}."
         else:
-            if pid in relaxed_lock:
-                rules.append("R1")
-                reason = (f"Locked to {ctx.school_name(int(p['lock_idx']))} by the office, but the lock was relaxed "
-                          f"because {why_of.get(('lock', pid), NO_PLAN)} {'Moves to' if moves else 'Stays at'} "
-                          f"{to_name} as {role_word}.")
-                move = "transfer" if moves else "stay"
-            elif not moves:
-                rules.append("R1")
-                if p["due_by_terms"]:  # due by terms but locked to their own school
-                    reason = f"Locked to {from_name} by the office; stays as {role_word}."
-                else:
-                    reason = (f"Has served {p['terms']} term{'s' if p['terms'] != 1 else ''} at {from_name}, fewer "
-                              f"than the {pol.rotation_terms} that make rotation due (R1); stays as {role_word}.")
-            else:
-                move = "transfer"
-                if (role_to == PRINCIPAL and s_seat[s_to]
-                        and ("r4" in src or "r1_full" in src and director_of.get(pid) == s_town[s_to])):
-                    rules.append("R4")
-                    reason = (f"Not due for rotation; moves as principal from {from_name} to the seat school "
-                              f"{to_name} so that township {s_town[s_to]} has a district director (R4).")
-                elif "pref" in src:
-                    rules.append("R1")
-                    rank = _rank(p["preferences"], s_id[s_to])
-                    reason = (f"Not due for rotation (R1); moves as {role_word} from {from_name} to {to_name}, "
-                              f"their choice no. {rank}.")
-                elif ("r1_swap" in src or "r1_full" in src) and arrived.get((int(p["s_idx"]), int(p["role_idx"]))):
-                    rules.append("R1")
-                    names = arrived[(int(p["s_idx"]), int(p["role_idx"]))]
-                    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-                    reason = (f"Not due for rotation (R1); moves as {role_word} from {from_name} to {to_name} so "
-                              f"that {who}, who must rotate under R1, can take the post at {from_name} (too few "
-                              "other posts of their level group were open).")
-                elif "ref" in src.split(";"):
-                    rules.append("R1")
-                    # the reference sentence below says why: the reference plan moves them
-                    reason = f"Not due for rotation (R1); moves as {role_word} from {from_name} to {to_name}."
-                else:
-                    rules.append("R8")
-                    reason = (f"Not due for rotation; moves as {role_word} from {from_name} to {to_name} to fill "
-                              f"a post (R8).")
-        town = director_of.get(pid, "")
-        if town:
-            rules.append("R4")
-            reason += f" Serves as district director of {town} (R4)."
-        if p["has_ref"]:
-            reason += _reference_sentence(ctx, p, pid in changed.index)
-        rows[pid] = {"role_after": ROLE_NAMES[role_to], "to_school": s_id[s_to], "move": move,
-                     "director_of": town, "rules": ";".join(dict.fromkeys(rules)), "reason": reason}
-    for pid in changed.index.difference(final.index):  # reserve leaders promoted in the reference, not here
+            d.reason = (f"Has served {p['terms']} term{'s' if p['terms'] != 1 else ''} at {from_name}, fewer "
+                        f"than the {ctx.pol.rotation_terms} that make rotation due (R1); stays as {role_word}.")
+        return d
+    d.move = "transfer"
+    s_town, seat = str(sch.at[s_to, "township"]), bool(sch.at[s_to, "seat"])
+    if role_to == PRINCIPAL and seat and ("r4" in src or "r1_full" in src and why.director_of.get(pid) == s_town):
+        d.rules.append("R4")
+        d.reason = (f"Not due for rotation; moves as principal from {from_name} to the seat school "
+                    f"{to_name} so that township {s_town} has a district director (R4).")
+    elif "pref" in src:
+        d.rules.append("R1")
+        rank = _rank(p["preferences"], str(sch.at[s_to, "school_id"]))
+        d.reason = (f"Not due for rotation (R1); moves as {role_word} from {from_name} to {to_name}, "
+                    f"their choice no. {rank}.")
+    elif ("r1_swap" in src or "r1_full" in src) and posts.arrived.get((int(p["s_idx"]), int(p["role_idx"]))):
+        d.rules.append("R1")
+        names = posts.arrived[(int(p["s_idx"]), int(p["role_idx"]))]
+        who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        d.reason = (f"Not due for rotation (R1); moves as {role_word} from {from_name} to {to_name} so "
+                    f"that {who}, who must rotate under R1, can take the post at {from_name} (too few "
+                    "other posts of their level group were open).")
+    elif "ref" in src.split(";"):
+        d.rules.append("R1")
+        # the reference sentence below says why: the reference plan moves them
+        d.reason = f"Not due for rotation (R1); moves as {role_word} from {from_name} to {to_name}."
+    else:
+        d.rules.append("R8")
+        d.reason = (f"Not due for rotation; moves as {role_word} from {from_name} to {to_name} to fill "
+                    f"a post (R8).")
+    return d
+
+
+def decide_rows(ctx, final: pd.DataFrame, P: dict, posts: PostChanges, why: Why) -> tuple[dict, Tally]:
+    """person_id -> assignment row for everyone of the stage, and the R1/R1x counts."""
+    people = ctx.people
+    s_id = ctx.schools["school_id"].tolist()
+    opts_of = ctx.options.groupby("holder", sort=False)
+    rows, tally = {}, Tally()
+    for pid, s_to, role_to, src in zip(final.index, final["s_idx"].to_numpy().astype(int),
+                                       final["role"].to_numpy().astype(int), final["source"].astype(str).to_numpy()):
+        d = decide(ctx, pid, P[pid], int(s_to), int(role_to), src, posts, why, opts_of)
+        tally.add(d)
+        rows[pid] = {"role_after": ROLE_NAMES[role_to], "to_school": s_id[s_to], "move": d.move,
+                     "director_of": why.director_of.get(pid, ""), "rules": ";".join(dict.fromkeys(d.rules)),
+                     "reason": d.reason}
+    for pid in why.changed.index.difference(final.index):  # reserve leaders promoted in the reference, not here
         q = people.loc[pid].to_dict()
         rows[pid] = {"role_after": "teacher", "to_school": s_id[int(q["s_idx"])], "move": "stay", "director_of": "",
                      "rules": "R2", "reason": "Reserve leader; stays a teacher in this plan."
                                               + _reference_sentence(ctx, q, True)}
+    return rows, tally
+
+
+def write(ctx, state, log: StageLog, chosen, bound, conflict, relaxed, no_plan=False) -> None:
+    """Every leader's and promoted reserve leader's row, with rules and reason; the KPIs and compliance rows."""
+    sc = ctx.sc
+    people = ctx.people
+    final = final_positions(ctx, chosen)
+    P = people.loc[final.index].to_dict("index")
+    posts = post_changes(ctx, final, P)
+    occupancy = posts.occupancy
+    directors = r4.choose_directors(ctx, final)
+    relaxed_r1 = {g.key for g in relaxed if g.rule == "R1"}
+    why_of = explain.reasons(ctx, conflict, relaxed)  # (rule, key) -> why it was relaxed, in words
+    changed = soft.reference_changes(ctx, final)
+    why = Why({g.key for g in relaxed if g.rule == "lock"}, why_of,
+              {pid: town for town, pid in directors.items()}, changed)
+    rows, tally = decide_rows(ctx, final, P, posts, why)
     if rows:
         state.set_many(pd.DataFrame.from_dict(rows, orient="index"))
+    n_due, n_moved, n_exempt, crossings = tally.n_due, tally.n_moved, tally.n_exempt, tally.crossings
 
     # ---- KPIs and compliance ------------------------------------------------------------
     if people["has_ref"].any():
-        _report_reference(ctx, state, changed)
+        _report_reference(ctx, log, changed)
     achieved = crossings["urban_to_rural"] + crossings["rural_to_urban"]
-    most = max(bound["total"], achieved)
-    state.kpi_extra.update(r1_due=n_due, r1_moved=n_moved, r1_exempt=n_exempt, r1x_crossings=achieved,
-                           r1x_most_possible=most)
+    most = max(bound.total, achieved)
+    log.kpis.update(r1_due=n_due, r1_moved=n_moved, r1_exempt=n_exempt, r1x_crossings=achieved,
+                    r1x_most_possible=most)
     _comply_r1(ctx, state, n_due, n_moved, n_exempt, relaxed_r1, why_of, no_plan)
     detail = ("the most possible is the best the open posts of each area allow; every due leader who stays "
               "within their area is told why in their reason")  # the figures: models/figures.py
     state.comply("R1x", "met" if achieved >= most else "not_met", detail)
-    state.notes.append(f"R1x: {achieved} crossings of at most {most} (urban->rural {crossings['urban_to_rural']}, "
-                       f"rural->urban {crossings['rural_to_urban']})")
+    log.note(f"R1x: {achieved} crossings of at most {most} (urban->rural {crossings['urban_to_rural']}, "
+             f"rural->urban {crossings['rural_to_urban']})")
     _comply_r2(ctx, state, final, chosen)
-    r3.report(sc, state)
-    _comply_r4(ctx, state, directors, relaxed)
+    r3.report(sc, state, log)
+    _comply_r4(ctx, state, log, directors, relaxed)
     vice_up = int(((final.index.map(people["kind"]) == "leader")
                    & (final.index.map(people["role_idx"]).to_numpy() == VICE)
                    & (final["role"].to_numpy() == PRINCIPAL)).sum())
-    r8.report(ctx, state, occupancy, vice_up)
+    r8.report(ctx, state, log, occupancy, vice_up)
     n_promoted = int((final.index.map(people["kind"]) == "reserve").sum())
-    state.notes.append(f"Leaders: {n_due} due under R1, {n_moved} rotate, {n_exempt} exempt (exempt_reason or lock); "
-                       f"{_n(n_promoted, 'reserve leader')} promoted.")
+    log.note(f"Leaders: {n_due} due under R1, {n_moved} rotate, {n_exempt} exempt (exempt_reason or lock); "
+             f"{_n(n_promoted, 'reserve leader')} promoted.")
 
 
 def _reference_sentence(ctx, p: dict, changed: bool) -> str:
@@ -485,15 +604,15 @@ def _reference_sentence(ctx, p: dict, changed: bool) -> str:
     return f" Differs from the reference plan ({was}): {why}."
 
 
-def _report_reference(ctx, state, changed: pd.DataFrame) -> None:
+def _report_reference(ctx, log: StageLog, changed: pd.DataFrame) -> None:
     """KPI changed_from_reference and a note naming who differs from the reference plan."""
     people = ctx.people
     n_ref = int(people["has_ref"].sum())
-    state.kpi_extra["changed_from_reference"] = int(len(changed))
+    log.kpis["changed_from_reference"] = int(len(changed))
     names = ", ".join(f"{nm} ({pid})" for pid, nm in zip(changed.index[:20], changed["name"][:20]))
     more = f" and {len(changed) - 20} more" if len(changed) > 20 else ""
-    state.notes.append(f"Reference plan: {len(changed)} of {n_ref} leaders and reserve leaders differ from it"
-                       + (f" ({names}{more}); each one's reason says why." if len(changed) else "."))
+    log.note(f"Reference plan: {len(changed)} of {n_ref} leaders and reserve leaders differ from it"
+             + (f" ({names}{more}); each one's reason says why." if len(changed) else "."))
 
 
 def _n(count: int, noun: str) -> str:
@@ -554,7 +673,7 @@ def _comply_r2(ctx, state, final, chosen) -> None:
     state.comply("R2", "met" if ok else "not_met", detail)
 
 
-def _comply_r4(ctx, state, directors, relaxed) -> None:
+def _comply_r4(ctx, state, log: StageLog, directors, relaxed) -> None:
     towns = sorted(set(ctx.schools["township"]))
     missing = [t for t in towns if t not in directors]
     if not missing:
@@ -564,5 +683,5 @@ def _comply_r4(ctx, state, directors, relaxed) -> None:
     why = "; ".join(r4.conflict_sentence(ctx, t) for t in missing)
     state.comply("R4", "not_met", f"{'R4 relaxed: ' if relaxed_towns else ''}{why}")
     for t in missing:
-        state.notes.append(f"R4: township {t} has no district director: no principal can take a seat-school "
-                           "principal post")
+        log.note(f"R4: township {t} has no district director: no principal can take a seat-school "
+                 "principal post")

@@ -26,12 +26,12 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
+from ..params import SolveParams
 from . import coverage, r9, r10, r11, soft
 from .candidates import TeacherData
 from .ctx import SCALE
 
 COST_SCALE = 8  # flow costs in 1/8 of a score unit, so rounded multiplier prices stay within 1/16 a person
-MAX_ROUNDS = 60
 
 
 class FlowNet:
@@ -125,9 +125,11 @@ class Dual:
     infeasible: bool = False
 
 
-def lagrangian(data: TeacherData, net: FlowNet, deadline: float, tol: float = 1e-4, consider=None) -> Dual:
+def lagrangian(data: TeacherData, net: FlowNet, deadline: float, tol: float = 1e-4, consider=None,
+               max_rounds: int = SolveParams.dual_max_rounds) -> Dual:
     """Projected-subgradient minimisation of the Lagrangian bound; every flow gives a plan too.
 
+    At most ``max_rounds`` rounds (SolveParams.dual_max_rounds), none starting after ``deadline``.
     ``consider(choice)`` may improve each plan (e.g. local repairs) before it is scored."""
     out = Dual()
     if len(data.p_t) == 0:
@@ -141,7 +143,7 @@ def lagrangian(data: TeacherData, net: FlowNet, deadline: float, tol: float = 1e
     lam = 0.5 * weights
     slack = 0.5 * len(net.people) / COST_SCALE  # rounding of the priced pair values, at most 1/2 unit each
     theta, stall, last = 1.0, 0, 0.0
-    for rnd in range(MAX_ROUNDS):
+    for rnd in range(max_rounds):
         t_round = time.perf_counter()
         if t_round + last > deadline and out.choice is not None:
             break  # the next round would end after the deadline

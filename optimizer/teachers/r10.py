@@ -42,9 +42,10 @@ def build(ctx: ModelCtx) -> None:
     ctx.terms["R10"] = d
 
 
-def report(before: dict, after: dict, target: float, state) -> bool:
+def report(before: dict, after: dict, target: float, state, log) -> bool:
+    """Compliance status for R10 (the figures: models/figures.py) and its target as a KPI (into `log`)."""
     a = after.get("degree_ratio_urban_rural")
     met = a is None or a <= target + 1e-9
-    state.kpi_extra["r10_degree_ratio_target"] = target
+    log.kpis["r10_degree_ratio_target"] = target
     state.comply("R10", "met" if met else "not_met", "")  # the figures: models/figures.py
     return met

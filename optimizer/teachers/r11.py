@@ -98,7 +98,8 @@ def build(ctx: ModelCtx) -> None:
     ctx.terms["R11"] = {"moved": moved, "moved_bb": moved_bb, "short": short, "short_bb": short_bb}
 
 
-def report(data, school_of: np.ndarray, state) -> bool:
+def report(data, school_of: np.ndarray, state, log) -> bool:
+    """Compliance row for R11 and its KPI figures (into `log`, the stage's StageLog); True when met."""
     pol = data.sc.policy
     elig = data.is_exchange
     n = int(elig.sum())
@@ -108,8 +109,8 @@ def report(data, school_of: np.ndarray, state) -> bool:
     share = kb / k if k else None
     goal = target(n, pol.exchange_share)
     met = k >= goal and (k == 0 or kb * 1.0 >= pol.exchange_backbone_share * k - 1e-9)
-    state.kpi_extra["r11_eligible"] = n
-    state.kpi_extra["r11_exchanged"] = k
-    state.kpi_extra["r11_backbone_share"] = None if share is None else round(share, 4)
+    log.kpis["r11_eligible"] = n
+    log.kpis["r11_exchanged"] = k
+    log.kpis["r11_backbone_share"] = None if share is None else round(share, 4)
     state.comply("R11", "met" if met else "not_met", "")  # the figures: models/figures.py
     return met

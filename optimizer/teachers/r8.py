@@ -29,6 +29,41 @@ def over_by_locks(data) -> list[int]:
     return [int(s) for s in np.flatnonzero(~np.isnan(q) & (fixed > np.nan_to_num(q, nan=0)))]
 
 
+def held(data, schools) -> list[tuple[int, str]]:
+    """Teachers whom only `schools` (indices) can take, locked or with every candidate there, each with the rule or
+    fact that keeps them there, in words: what a conflict of those schools' quotas has to hold."""
+    schools = sorted({int(s) for s in schools})
+    n = len(data.t)
+    pairs = np.bincount(data.p_t, minlength=n)
+    inside = np.bincount(data.p_t[np.isin(data.p_s, schools)], minlength=n)
+    only = (pairs > 0) & (inside == pairs)
+    locked = np.isin(data.t_lock, schools)
+    return [(int(p), _why_held(data, int(p))) for p in np.flatnonzero(only | locked)]
+
+
+def _why_held(data, p: int) -> str:
+    ids = data.school_ids
+    subj = data.subjects[data.t_subj[p]]
+    own = int(data.t_from[p])
+    if data.t_lock[p] >= 0:
+        return f"locked to {ids[data.t_lock[p]]} by the office"
+    if data.r6_bound[p] and own >= 0 and data.s_rural[own] and not data.is_p1[p]:
+        return (f"public-funded with {float(data.t.at[p, 'rural_service_years']):g} of "
+                f"{data.sc.policy.public_funded_rural_years:g} rural years, whom R6 keeps from urban schools")
+    where = ", ".join(sorted({str(ids[s]) for s in data.p_s[data.p_t == p]}))
+    if data.is_p1[p]:
+        return f"finishing contract period 1, whom R5 sends to a school of the other area teaching {subj} ({where})"
+    return f"{'a new hire: ' if data.is_new[p] else ''}only {where} of their school level group take {subj} teachers"
+
+
+def held_words(data, schools, most: int = 10) -> str:
+    """The teachers of `held`, named with why, for the infeasibility note."""
+    who = held(data, schools)
+    pid = data.t["person_id"].to_numpy()
+    text = "; ".join(f"{pid[p]} ({why})" for p, why in who[:most])
+    return text + (f"; and {len(who) - most} more" if len(who) > most else "") if who else "nobody named"
+
+
 def build(ctx: ModelCtx) -> None:
     d = ctx.data
     m = ctx.model
@@ -44,8 +79,9 @@ def build(ctx: ModelCtx) -> None:
         ctx.hard(f"R8:{d.school_ids[s]}", lambda idx=idx, room=room: m.add(ctx.pair_sum(idx) <= max(room, 0)))
 
 
-def report(data, school_of: np.ndarray, relaxed_schools: list[str], state) -> None:
-    """Compliance row for R8, merged with the leader stage's R8 row (posts) if present."""
+def report(data, school_of: np.ndarray, relaxed_schools: list[str], state, log) -> None:
+    """Compliance row for R8, merged with the leader stage's R8 row (posts) if present; `log`: the stage's
+    StageLog (the note naming locks to schools without the subject)."""
     n = np.bincount(school_of[school_of >= 0], minlength=len(data.school_ids))
     q = data.s_quota
     over = [(data.school_ids[s], int(n[s]), int(q[s])) for s in np.flatnonzero(~np.isnan(q) & (n > np.nan_to_num(q)))]
@@ -60,7 +96,7 @@ def report(data, school_of: np.ndarray, relaxed_schools: list[str], state) -> No
         locked_note = (f"; {int(by_lock.sum())} teachers placed by the office's lock (locked_school) at a school "
                        f"whose demand lacks their subject, accepted as the office's decision (no home lessons "
                        f"there): {who}")
-        state.notes.append("teachers: " + locked_note[2:])
+        log.note("teachers: " + locked_note[2:])
     if len(misfit):
         who = ", ".join(f"{data.t.at[p, 'person_id']} ({data.subjects[data.t_subj[p]]})" for p in misfit[:10])
         state.comply("R8", "not_met", f"no school's demand has the subject of {who}: placed without a subject fit")

@@ -189,12 +189,12 @@ def build(ctx: ModelCtx) -> None:
     ctx.terms["R9"] = terms
 
 
-def report(before: dict, after: dict, state) -> bool:
-    """Compliance row and KPI figures for R9; True when met."""
+def report(before: dict, after: dict, state, log) -> bool:
+    """Compliance status for R9 (the figures: models/figures.py) and its KPI gaps (into `log`); True when met."""
     met = True
     for key in ("backbone_share", "bachelor_share", "kindergarten_associate_share"):
         ru, ur = after.get(f"{key}_rural"), after.get(f"{key}_urban")
         met &= ru is None or ur is None or ru >= ur
-        state.kpi_extra[f"r9_{key}_gap"] = None if ru is None or ur is None else round(ur - ru, 4)
+        log.kpis[f"r9_{key}_gap"] = None if ru is None or ur is None else round(ur - ru, 4)
     state.comply("R9", "met" if met else "not_met", "")  # the figures: models/figures.py
     return met

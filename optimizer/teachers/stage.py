@@ -12,7 +12,8 @@ Runs after R12 and the leader stage, within ``params.time_limit`` for the whole 
    names the conflicting quotas (R8:<school>), which are relaxed and reported;
 5. justified envy is removed afterwards by exchanges that keep every rule and do not lower the score
    (soft.repair_envy); envy pairs before and after are reported;
-6. write every teacher's row, home_lessons for everyone, compliance for R5, R6, R8, R9, R10, R11.
+6. write every teacher's row, home_lessons for everyone, compliance for R5, R6, R8, R9, R10, R11, and return
+   the StageResult (solver figures, KPI figures, notes).
 """
 
 from __future__ import annotations
@@ -24,13 +25,13 @@ import pandas as pd
 
 from ...models.kpis import figures
 from .. import sat
+from ..params import SolveParams
+from ..results import StageLog, StageResult
 from . import candidates, coverage, flow, greedy, r5, r6, r8, r9, r10, r11, soft
 from .ctx import ModelCtx
 
-MAX_RELAX_ROUNDS = 3
-CP_SAT_MAX_PAIRS = 3_000  # CP-SAT polishes only small models: at 5,000 staff (15,000 pairs) it finds nothing in 8 s
+MAX_RELAX_ROUNDS = 3  # quota conflicts explained and relaxed at most this often (each round names a new core)
 CP_SAT_MIN_SECONDS = 1.0  # CP-SAT only runs with at least this long left
-DUAL_SHARE = 0.6  # share of the optimisation time given to the Lagrangian rounds when CP-SAT follows
 
 
 def build_model(data, relaxed=(), explain=False) -> ModelCtx:
@@ -52,12 +53,14 @@ def build_model(data, relaxed=(), explain=False) -> ModelCtx:
     return ctx
 
 
-def explain_infeasible(data, relaxed, params, time_limit: float) -> list[str]:
-    """Names of hard constraints (``R8:<school>``) that together make the placement infeasible."""
+def explain_infeasible(data, relaxed, params: SolveParams, time_limit: float) -> list[str]:
+    """Names of hard constraints (``R8:<school>``) that together make the placement infeasible.
+
+    Solved with params.explaining(): one worker, at most explain_time_limit and the `time_limit` left (>= 1 s)."""
     ctx = build_model(data, relaxed, explain=True)
     ctx.model.add_assumptions(ctx.assumption_lits)
-    solver, status, _ = sat.solve(ctx.model, params.__class__(time_limit=max(1.0, time_limit), seed=params.seed,
-                                                               workers=1, log=params.log))
+    one = params.explaining()
+    solver, status, _ = sat.solve(ctx.model, one, time_limit=max(1.0, min(one.time_limit, time_limit)))
     if status != "infeasible":
         return []
     core = solver.sufficient_assumptions_for_infeasibility()
@@ -92,14 +95,16 @@ def cp_sat_polish(data, choice, relaxed, params, seconds: float, stats: dict):
     return out, float(st["objective"]), float(st["bound"])
 
 
-def solve(sc, state, params) -> None:
+def solve(sc, state, params: SolveParams) -> StageResult:
+    """Place every teacher of the coming year (their rows of `state`); the stage's solver figures, KPIs, notes."""
     t0 = time.perf_counter()
+    log = StageLog()
     data = candidates.build(sc, state)
     deadline = t0 + params.time_limit - write_reserve(data)
     relaxed = {f"R8:{data.school_ids[s]}" for s in r8.over_by_locks(data)}
     for name in sorted(relaxed):
-        state.notes.append(f"teachers: quota {name} relaxed: locked and staying teachers alone exceed it")
-    use_cp_sat = 0 < len(data.p_t) <= CP_SAT_MAX_PAIRS
+        log.note(f"teachers: quota {name} relaxed: locked and staying teachers alone exceed it")
+    use_cp_sat = 0 < len(data.p_t) <= params.polish_max_pairs
     stats: dict = {"pairs": int(len(data.p_t)), "movable": int(data.movable.sum()), "teachers": int(len(data.t)),
                    "num_workers": params.workers, "seed": params.seed, "time_limit": params.time_limit}
     t_opt = time.perf_counter()
@@ -109,18 +114,20 @@ def solve(sc, state, params) -> None:
         s_idx = {i for i, sid in enumerate(data.school_ids) if f"R8:{sid}" in relaxed}
         net = flow.FlowNet(data, s_idx)
         left = deadline - time.perf_counter()
-        dual_deadline = time.perf_counter() + (DUAL_SHARE * left if use_cp_sat else left)
-        dual = flow.lagrangian(data, net, dual_deadline)
+        dual_deadline = time.perf_counter() + (params.dual_share * left if use_cp_sat else left)
+        dual = flow.lagrangian(data, net, dual_deadline, max_rounds=params.dual_max_rounds)
         if not dual.infeasible:
             choice = dual.choice
             break
-        core = explain_infeasible(data, relaxed, params, min(20.0, max(1.0, deadline - time.perf_counter())))
+        core = explain_infeasible(data, relaxed, params, deadline - time.perf_counter())
         if not core:
-            state.notes.append("teachers: no placement keeps every hard rule (no conflicting quota was found); "
-                               "the clerk's placement below breaks them and is not a plan")
+            log.note("teachers: no placement keeps every hard rule (no conflicting quota was found); "
+                     "the clerk's placement below breaks them and is not a plan")
             break
-        state.notes.append("teachers: infeasible: the staff quotas (R8) of " + ", ".join(core)
-                           + " cannot hold the new hires, period-2 teachers and locked teachers; relaxed")
+        core_s = [i for i, sid in enumerate(data.school_ids) if f"R8:{sid}" in core]
+        log.note("teachers: infeasible: the staff quotas (R8) of " + ", ".join(core)
+                 + " cannot hold the teachers no other school can take: " + r8.held_words(data, core_s)
+                 + "; relaxed")
         relaxed |= set(core)
     if choice is None:  # no flow plan: the clerk's placement (quotas may be broken, reported by R8)
         choice = greedy.clerk(data)
@@ -155,9 +162,11 @@ def solve(sc, state, params) -> None:
     stats["envy_pairs_before_repair"] = envy_before
     stats["envy_repair_swaps"] = swaps
     stats["relaxed"] = sorted(relaxed)
-    write(sc, state, data, school_of, relaxed)
-    stats["seconds"] = round(time.perf_counter() - t0, 3)
-    state.solver["teachers"] = stats
+    write(sc, state, log, data, school_of, relaxed)
+    head = {k: stats.pop(k) for k in ("status", "objective", "bound", "gap", "solve_seconds")}
+    return StageResult.of("teachers", head["status"], log, objective=head["objective"], bound=head["bound"],
+                          gap=head["gap"], solve_seconds=head["solve_seconds"],
+                          stage_seconds=round(time.perf_counter() - t0, 3), details=stats)
 
 
 def placement(data, choice: np.ndarray) -> np.ndarray:
@@ -180,8 +189,8 @@ def placement(data, choice: np.ndarray) -> np.ndarray:
     return school_of
 
 
-def write(sc, state, data, school_of: np.ndarray, relaxed) -> None:
-    """Write every teacher's row, home lessons for everyone, KPIs and compliance."""
+def write(sc, state, log: StageLog, data, school_of: np.ndarray, relaxed) -> None:
+    """Write every teacher's row, home lessons for everyone; KPIs and notes into `log`; compliance rows."""
     ids = data.school_ids
     pid = data.t["person_id"].to_numpy()
     ref, s_of = getattr(state, "reference", None) or {}, {sid: i for i, sid in enumerate(ids)}
@@ -198,6 +207,8 @@ def write(sc, state, data, school_of: np.ndarray, relaxed) -> None:
     area = np.where(data.s_rural, "rural", "urban")
     subj = data.subjects[data.t_subj]
     rows = {"to_school": [], "move": [], "period2_school": [], "rules": [], "reason": []}
+    # teachers whom only schools with a relaxed quota could take: their reason says what keeps them there
+    held_at = dict(r8.held(data, [i for i, sid in enumerate(ids) if f"R8:{sid}" in relaxed])) if relaxed else {}
     prev_rules = state.a.loc[pid, "rules"].to_numpy()
     prev_reason = state.a.loc[pid, "reason"].to_numpy()
     for p in range(len(data.t)):
@@ -259,6 +270,10 @@ def write(sc, state, data, school_of: np.ndarray, relaxed) -> None:
                 rules.append("R11")
                 reason = (f"Eligible for exchange after {years[p]} years, stays at {ids[f]}: the exchange target is "
                           f"met by others whose move helps more.")
+            elif data.is_over[p] and int(p) in held_at:
+                rules.append("R8")
+                reason = (f"Stays at {ids[f]} although it is above its staff quota (R8 relaxed): "
+                          f"{held_at[int(p)]}.")
             elif data.is_over[p]:
                 rules.append("R8")
                 reason = f"Stays at {ids[f]}: other teachers leave to bring it within its staff quota."
@@ -285,18 +300,18 @@ def write(sc, state, data, school_of: np.ndarray, relaxed) -> None:
 
     # KPIs and compliance
     envy = soft.envy_pairs(data, school_of)
-    state.kpi_extra["envy_pairs"] = envy
+    log.kpis["envy_pairs"] = envy
     unc, unc_rural = coverage.uncovered(data, school_of)
-    state.kpi_extra["home_uncovered_lessons"] = unc
-    state.kpi_extra["home_uncovered_rural_lessons"] = unc_rural
-    _report_reference(data, school_of, state)
+    log.kpis["home_uncovered_lessons"] = unc
+    log.kpis["home_uncovered_rural_lessons"] = unc_rural
+    _report_reference(data, school_of, log)
     r5.report(data, school_of, p2, data.no_candidate, state)
     r6.report(data, school_of, state)
-    r8.report(data, school_of, sorted(n.split(":", 1)[1] for n in relaxed), state)
+    r8.report(data, school_of, sorted(n.split(":", 1)[1] for n in relaxed), state, log)
     before, after = ratio_figures(sc, state)
-    r9.report(before, after, state)
-    r10.report(before, after, pol.degree_ratio_max, state)
-    r11.report(data, school_of, state)
+    r9.report(before, after, state, log)
+    r10.report(before, after, pol.degree_ratio_max, state, log)
+    r11.report(data, school_of, state, log)
 
 
 def _reference_sentence(data, p: int, s: int, f: int, reason: str, move: str) -> str:
@@ -314,17 +329,17 @@ def _reference_sentence(data, p: int, s: int, f: int, reason: str, move: str) ->
     return (reason + " " if reason else "") + f"Differs from the reference plan ({was}): it is not kept because {why}."
 
 
-def _report_reference(data, school_of: np.ndarray, state) -> None:
+def _report_reference(data, school_of: np.ndarray, log: StageLog) -> None:
     """KPI teachers_changed_from_reference and a note naming the teachers who differ from the reference plan."""
     if not data.has_ref.any():
         return
     changed = np.flatnonzero(data.has_ref & (school_of != data.t_ref))
-    state.kpi_extra["teachers_changed_from_reference"] = int(len(changed))
+    log.kpis["teachers_changed_from_reference"] = int(len(changed))
     pid = data.t["person_id"].to_numpy()
     names = ", ".join(pid[changed[:20]])
     more = f" and {len(changed) - 20} more" if len(changed) > 20 else ""
-    state.notes.append(f"Reference plan: {len(changed)} of {int(data.has_ref.sum())} teachers differ from it"
-                       + (f" ({names}{more}); each one's reason says why." if len(changed) else "."))
+    log.note(f"Reference plan: {len(changed)} of {int(data.has_ref.sum())} teachers differ from it"
+             + (f" ({names}{more}); each one's reason says why." if len(changed) else "."))
 
 
 def ratio_figures(sc, state) -> tuple[dict, dict]:

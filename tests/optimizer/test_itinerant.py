@@ -11,9 +11,11 @@ from hypothesis import strategies as st
 from rotaplan.models.errors import ScenarioError
 from rotaplan.models.plan import Plan
 from rotaplan.optimizer.itinerant import stage
+from rotaplan.optimizer.itinerant.r7 import flow_bound
 from rotaplan.reports.routes import week_text
 from rotaplan.optimizer.params import SolveParams
 from rotaplan.optimizer.pipeline import assemble
+from rotaplan.optimizer.results import StageResult
 from rotaplan.optimizer.state import PlanState
 from rotaplan.validator import r7 as check_r7
 
@@ -36,12 +38,13 @@ def placed(sc, home: dict[str, int] | None = None) -> PlanState:
     return state
 
 
-def run(sc, home=None) -> tuple[Plan, PlanState]:
+def run(sc, home=None) -> tuple[Plan, StageResult]:
+    """(plan, the itinerant stage's StageResult), the plan's routes checked by the validator."""
     state = placed(sc, home)
-    stage.solve(sc, state, FAST)
+    res = stage.solve(sc, state, FAST)
     plan = assemble(sc, state)
     assert check_r7.check(sc, plan) == []
-    return plan, state
+    return plan, res
 
 
 def rows(plan) -> list[tuple]:
@@ -64,9 +67,9 @@ def test_one_teacher_two_schools_takes_the_cheaper_week():
     sc = township(roads=[("A", "B", 20), ("B", "C", 10), ("A", "C", 25)],
                   demand=[("A", "music", 6), ("B", "music", 4), ("C", "music", 3)],
                   staff=[person("p1", school_id="A", subject="music")])
-    plan, state = run(sc)
+    plan, res = run(sc)
     assert rows(plan) == [("p1", 1, 1, "B", "music", 4, 20.0), ("p1", 2, 1, "C", "music", 3, 25.0)]
-    assert state.kpi_extra == {"uncovered_rural_before_itinerant": 7, "uncovered_rural_after_itinerant": 0,
+    assert res.kpis == {"uncovered_rural_before_itinerant": 7, "uncovered_rural_after_itinerant": 0,
                                "itinerant_lessons": 7, "total_travel_minutes_with_return": 90.0}
     a = plan.assignments.set_index("person_id")
     assert a.at["p1", "rules"] == "R7"
@@ -74,7 +77,20 @@ def test_one_teacher_two_schools_takes_the_cheaper_week():
     assert "pay tilt" in a.at["p1", "reason"]
     comp = plan.compliance.set_index("rule")
     assert comp.at["R7", "status"] == "met" and "7 -> 0" in comp.at["R7", "detail"]
-    assert state.solver["itinerant"]["gap"] == 0.0 and state.solver["itinerant"]["status"] == "optimal"
+    assert res.gap == 0.0 and res.status == "optimal"
+
+
+def test_r7_exact_coverage_objective_counts_each_lesson_at_its_weight():
+    # B (rural) needs 3 music lessons, U (urban, same township) 2; the teacher at A has 8 spare. Rural lessons weigh
+    # weights.rural_coverage (2), urban ones 1: R7's coverage objective is exactly 3 x 2 + 2 x 1 = 8.
+    sc = township(school("U", area="urban"), roads=[("A", "B", 10), ("A", "U", 10), ("A", "C", 60)],
+                  demand=[("A", "music", 8), ("B", "music", 3), ("U", "music", 2)],
+                  staff=[person("p1", school_id="A", subject="music")])
+    (inst,), _, gap = stage.build_instances(sc, placed(sc))
+    assert inst.weight == {"B": 2, "U": 1} and flow_bound(inst) == 8  # integer weights; no plan covers more
+    plan, res = run(sc)
+    assert (res.objective, res.bound, res.gap) == (8.0, 8.0, 0.0)  # in the policy's units
+    assert int(plan.itinerant["lessons"].sum()) == 5
 
 
 def test_two_stops_a_day_in_shortest_order():
@@ -82,9 +98,9 @@ def test_two_stops_a_day_in_shortest_order():
     sc = township(roads=[("A", "B", 20), ("B", "C", 5), ("A", "C", 22)],
                   demand=[("A", "music", 6), ("B", "music", 2), ("C", "music", 2)],
                   staff=[person("p1", school_id="A", subject="music")])
-    plan, state = run(sc)
+    plan, res = run(sc)
     assert rows(plan) == [("p1", 1, 1, "B", "music", 2, 20.0), ("p1", 1, 2, "C", "music", 2, 5.0)]
-    assert state.kpi_extra["total_travel_minutes_with_return"] == 47.0
+    assert res.kpis["total_travel_minutes_with_return"] == 47.0
 
 
 def test_travel_uses_shortest_path_through_a_junction():
@@ -101,10 +117,10 @@ def test_road_too_long_covers_nothing():
     sc = township(roads=[("A", "B", 50), ("A", "C", 60)],
                   demand=[("A", "music", 6), ("B", "music", 4)],
                   staff=[person("p1", school_id="A", subject="music")])
-    plan, state = run(sc)
+    plan, res = run(sc)
     assert plan.itinerant.empty
-    assert state.kpi_extra["uncovered_rural_before_itinerant"] == 4
-    assert state.kpi_extra["uncovered_rural_after_itinerant"] == 4
+    assert res.kpis["uncovered_rural_before_itinerant"] == 4
+    assert res.kpis["uncovered_rural_after_itinerant"] == 4
     assert plan.compliance.set_index("rule").at["R7", "status"] == "met"  # nothing more can be covered
     assert plan.assignments.set_index("person_id").at["p1", "rules"] == ""
 
@@ -113,9 +129,9 @@ def test_unreachable_school_is_left_uncovered():
     # B has no road at all (scenario validation warns about it; the stage must cope).
     sc = township(roads=[("A", "C", 10)], demand=[("A", "pe", 6), ("B", "pe", 4), ("C", "pe", 2)],
                   staff=[person("p1", school_id="A", subject="pe")], check=False)
-    plan, state = run(sc)
+    plan, res = run(sc)
     assert rows(plan) == [("p1", 1, 1, "C", "pe", 2, 10.0)]
-    assert state.kpi_extra["uncovered_rural_after_itinerant"] == 4
+    assert res.kpis["uncovered_rural_after_itinerant"] == 4
 
 
 def test_two_teachers_compete_fewest_teachers_then_least_travel():
@@ -141,12 +157,12 @@ def test_days_and_daily_caps_limit_the_week():
                   demand=[("A", "english", 0), ("B", "english", 10), ("C", "english", 2)],
                   staff=[person("p1", school_id="A", subject="english")],
                   days_per_week=2, max_itinerant_lessons_per_day=3, max_schools_per_day=1)
-    plan, state = run(sc)
+    plan, res = run(sc)
     it = plan.itinerant
     assert it["lessons"].sum() == 6 and it["day"].max() == 2
     assert it.groupby("day")["lessons"].sum().max() == 3
     assert it.groupby("day").size().max() == 1
-    assert state.kpi_extra["uncovered_rural_after_itinerant"] == 6
+    assert res.kpis["uncovered_rural_after_itinerant"] == 6
 
 
 def test_load_limits_itinerant_lessons():
@@ -168,9 +184,9 @@ def test_only_itinerant_ok_same_subject_same_township_teachers_travel():
                          person("retiree", school_id="C", subject="music", birth_date="1960-01-01")])
     state = placed(sc, {"no_ok": 0, "art": 0, "other_town": 0, "retiree": 0})
     state.set("retiree", role_after="retired", to_school="", move="retire")
-    stage.solve(sc, state, FAST)
+    res = stage.solve(sc, state, FAST)
     assert state.itinerant.empty
-    assert state.kpi_extra["uncovered_rural_after_itinerant"] == 4
+    assert res.kpis["uncovered_rural_after_itinerant"] == 4
 
 
 def test_rural_and_mountain_lessons_come_first():
@@ -300,10 +316,10 @@ def townships(draw):
 def test_stage_routes_always_pass_the_validator(case):
     sc, home = case
     state = placed(sc, home)
-    stage.solve(sc, state, SolveParams(time_limit=2, seed=0, workers=1))
+    res = stage.solve(sc, state, SolveParams(time_limit=2, seed=0, workers=1))
     plan = assemble(sc, state)
     assert check_r7.check(sc, plan) == []
     it = state.itinerant
-    assert state.kpi_extra["itinerant_lessons"] == (int(it["lessons"].sum()) if len(it) else 0)
-    assert state.kpi_extra["uncovered_rural_after_itinerant"] <= state.kpi_extra["uncovered_rural_before_itinerant"]
+    assert res.kpis["itinerant_lessons"] == (int(it["lessons"].sum()) if len(it) else 0)
+    assert res.kpis["uncovered_rural_after_itinerant"] <= res.kpis["uncovered_rural_before_itinerant"]
     assert plan.compliance.set_index("rule").at["R7", "status"] == "met"
