@@ -1,0 +1,67 @@
+"""One message catalogue for every sentence rotaplan shows a person, in English and Chinese.
+
+A message has a key (``area.name``) and one template per language, filled with ``str.format`` fields.
+Reasons in plans, explanations, routes, report and compare pages, and input errors all come from here, so
+`--lang zh` (or the policy's ``lang``) changes every output alike. Each area of the code registers its
+messages in one place (``register``); `tests/models/test_messages.py` checks that every message has both
+languages and the same fields in each.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+
+LANGS = ("en", "zh")
+DEFAULT_LANG = "en"
+
+
+@dataclass(frozen=True)
+class Message:
+    key: str
+    en: str
+    zh: str
+
+    def fields(self, lang: str) -> set[str]:
+        return {f for _, f, _, _ in string.Formatter().parse(getattr(self, lang)) if f}
+
+
+_CATALOGUE: dict[str, Message] = {}
+
+
+def register(messages: dict[str, tuple[str, str]]) -> None:
+    """Add messages {key: (en, zh)}; a key given twice with different text is a programming error."""
+    for key, (en, zh) in messages.items():
+        m = Message(key, en, zh)
+        old = _CATALOGUE.get(key)
+        if old is not None and old != m:
+            raise ValueError(f"message {key!r} registered twice with different text")
+        if m.fields("en") != m.fields("zh"):
+            raise ValueError(f"message {key!r}: the English and Chinese texts use different fields")
+        _CATALOGUE[key] = m
+
+
+def check_lang(lang: str | None) -> str:
+    """A supported language code ('en' or 'zh'); None gives the default."""
+    if lang is None:
+        return DEFAULT_LANG
+    if lang not in LANGS:
+        raise ValueError(f"language {lang!r}: use one of {', '.join(LANGS)}")
+    return lang
+
+
+def text(key: str, lang: str | None = None, **fields: object) -> str:
+    """The message `key` in `lang`, its fields filled."""
+    m = _CATALOGUE[key]
+    return getattr(m, check_lang(lang)).format(**fields)
+
+
+def catalogue() -> dict[str, Message]:
+    """Every registered message (for tests and for the web application's label lists)."""
+    return dict(_CATALOGUE)
+
+
+def join(parts: list[str], lang: str | None = None) -> str:
+    """Sentences joined the way each language writes them (Chinese: no space between sentences)."""
+    parts = [p.strip() for p in parts if p and p.strip()]
+    return ("" if check_lang(lang) == "zh" else " ").join(parts)
