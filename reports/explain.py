@@ -10,6 +10,10 @@ the optimizer's or one edited by hand.
 No rule arithmetic here: who is due, eligible, exempted by a lock, what a week's travel is, what the
 district's figures are — all of it comes from models/figures.py, computed from the plan's rows, so an
 explanation says what compliance.csv, kpis.json and report.html say.
+
+Every sentence is a message `explain.*` of the catalogue (models/messages.py), in English or Chinese
+(`lang`); schools are named by name with their code in brackets, rule ids and parameter names stay as
+the policy spells them.
 """
 
 from __future__ import annotations
@@ -19,14 +23,297 @@ from functools import cached_property
 
 import pandas as pd
 
-from ..models.errors import Problem, ScenarioError
 from ..models import figures as F
+from ..models import messages
+from ..models.errors import Problem, ScenarioError
 from ..models.priority import priority_points
 from ..models.schema import BACKBONE_RANK, LEADER_ROLES
+from . import words
 
 ROLE_WORDS = {"principal": "principal", "vice_principal": "vice-principal", "teacher": "teacher",
               "retired": "retired"}
 MAX_NAMES = 5  # people named in one sentence; the rest are counted
+
+messages.register({
+    "explain.no_person": ("no such person in this plan", "本方案中没有此人"),
+    "explain.params": ("Parameters and weights that mattered: {params}.", "相关参数和权重：{params}。"),
+    # counted words
+    "explain.n.cterm.one": ("{n} consecutive term", "连续{n}个任期"),
+    "explain.n.cterm.many": ("{n} consecutive terms", "连续{n}个任期"),
+    "explain.n.term.one": ("{n} term", "{n}个任期"),
+    "explain.n.term.many": ("{n} terms", "{n}个任期"),
+    "explain.n.year.one": ("{n} year", "{n}年"),
+    "explain.n.year.many": ("{n} years", "{n}年"),
+    "explain.n.post.one": ("{n} post", "{n}个职位"),
+    "explain.n.post.many": ("{n} posts", "{n}个职位"),
+    "explain.n.rolepost.one": ("{n} {role} post", "{n}个{role}职位"),
+    "explain.n.rolepost.many": ("{n} {role} posts", "{n}个{role}职位"),
+    "explain.or": (" or ", "或"),
+    "explain.man": ("man", "男"),
+    "explain.woman": ("woman", "女"),
+    "explain.men": ("men", "男性"),
+    "explain.women": ("women", "女性"),
+    "explain.who_points": ("{name} ({pid}, {pts} points)", "{name}（{pid}，{pts}分）"),
+    "explain.who_area": ("{who} ({area})", "{who}（{area}）"),
+    # headline
+    "explain.headline": ("{name}, {now}: {when} {outcome}.", "{name}，{now}：{when}{outcome}。"),
+    "explain.subj": (" of {subject}", "{subject}"),
+    "explain.now": ("{role}{subj} at {school}", "{school}{subj}{role}"),
+    "explain.now_new": ("a new {subject}teacher to place", "待安置的新聘{subject}教师"),
+    "explain.when": ("from 1 September {year}", "自{year}年9月1日起"),
+    "explain.out.stay": ("stays at {to} as {role}", "留任{to}{role}"),
+    "explain.out.rotate": ("rotates to {to} as {role}", "轮岗到{to}任{role}"),
+    "explain.out.promote": ("is promoted to {role} at {to}", "提拔为{to}{role}"),
+    "explain.out.exchange": ("is exchanged to {to}", "交流到{to}"),
+    "explain.out.place_new": ("is placed at {to} for contract period 1{bundle}", "第一聘期安置在{to}{bundle}"),
+    "explain.out.bundle": (", bundled with {school} for period 2", "，第二聘期捆绑{school}"),
+    "explain.out.bundle_second": ("moves to {to} for contract period 2", "第二聘期调往{to}"),
+    "explain.out.transfer": ("transfers to {to} as {role}", "调往{to}任{role}"),
+    "explain.out.retire": ("retires", "退休"),
+    "explain.out.other": ("{move}: {to} as {role}", "{move}：{to}，任{role}"),
+    "explain.out.new_role": ("stays at {to}, now as {role}", "留在{to}，改任{role}"),
+    # rules and data
+    "explain.rules": ("Rules behind this decision: {rules}.", "本决定依据的规则：{rules}。"),
+    "explain.no_rules": ("No rule id is recorded for this decision.", "本决定未记录规则编号。"),
+    "explain.reason": (" The plan's reason: \"{reason}\"", "方案给出的理由：“{reason}”"),
+    "explain.data": ("Data used about them: {facts}.", "所用的本人数据：{facts}。"),
+    "explain.fact.age": ("age {age} on 1 September {year} ({gender})", "{year}年9月1日{age}周岁（{gender}）"),
+    "explain.fact.leader": ("{terms} and {years} at {school}", "在{school}任职{years}，{terms}"),
+    "explain.fact.years": ("{years} at {school}", "在{school}任职{years}"),
+    "explain.fact.period": ("contract period {cp}, {py} year(s) served", "第{cp}聘期，已满{py}年"),
+    "explain.fact.subject": ("subject {subject}", "学科：{subject}"),
+    "explain.fact.degree": ("degree {degree}", "学历：{degree}"),
+    "explain.fact.backbone": ("backbone level {level}", "骨干级别：{level}"),
+    "explain.fact.rural": ("{years} rural service years", "农村服务{years}年"),
+    "explain.fact.public_funded": ("public-funded teacher (公费师范生)", "公费师范生"),
+    "explain.fact.reserve": ("reserve leader (后备干部)", "后备干部"),
+    "explain.fact.not_itinerant": ("not available for itinerant teaching", "不可走教"),
+    "explain.fact.exempt": ("exempt from mandatory moves: {reason}", "免交流：{reason}"),
+    "explain.fact.locked": ("locked by the office to {school}", "人事科锁定在{school}"),
+    "explain.fact.ranked": ("ranked schools {schools}", "志愿学校：{schools}"),
+    # R12
+    "explain.r12.due": ("R12: aged {age} on 1 September {year}, at or above the retirement age for {sex} ({limit}): "
+                        "they retire and their post becomes a vacancy.",
+                        "R12：{year}年9月1日{age}周岁，已达{sex}法定退休年龄（{limit}周岁）：退休，其岗位成为空缺。"),
+    "explain.r12.not_due": ("R12: aged {age}, below the retirement age for {sex} ({limit}): retiring them breaks R12 "
+                            "(a hard rule).",
+                            "R12：{age}周岁，未达{sex}法定退休年龄（{limit}周岁）：让其退休违反R12（硬性规则）。"),
+    # R1, R1x
+    "explain.r1.exempt": ("R1: {terms} at {school}, but exempt from R1, R1x and R11 ({reason}), so no move is "
+                          "required.", "R1：在{school}{terms}，但免于R1、R1x和R11（{reason}），无须调动。"),
+    "explain.r1.locked": ("R1: the office locked them to {school}; a lock wins over R1, R1x, R5, R6 and R11, so the "
+                          "plan places them there.",
+                          "R1：人事科将其锁定在{school}；锁定优先于R1、R1x、R5、R6和R11，方案按锁定安排。"),
+    "explain.r1.due": ("R1: {terms} at {school}, and rotation_terms is {rt} (terms of {ty} years), so they are due to "
+                       "rotate to another school, keeping a leader role.",
+                       "R1：在{school}{terms}，rotation_terms为{rt}（每个任期{ty}年），任期届满，应轮岗到其他学校并"
+                       "继续担任校级干部。"),
+    "explain.r1.due_stays": (" They stay although due: this plan breaks R1, a hard rule.",
+                             "届满而未轮岗：本方案违反R1（硬性规则）。"),
+    "explain.r1.due_leaves": (" They leave leadership ({role}): this breaks R1.",
+                              "不再担任校级干部（{role}）：违反R1。"),
+    "explain.r1.due_rotates": (" They rotate to {school} as {role}.", "轮岗到{school}任{role}。"),
+    "explain.r1.not_due": ("R1: {terms} at {school}, fewer than rotation_terms = {rt}, so R1 does not require a move.",
+                           "R1：在{school}{terms}，少于rotation_terms = {rt}，R1不要求调动。"),
+    "explain.r1.moves_anyway": (" They move all the same to fill a post (the plan's reason says why).",
+                                "但为补足职位仍调动（原因见方案给出的理由）。"),
+    "explain.r1x.cross": ("R1x: {a} → {b}: the move crosses the urban–rural line, as R1x asks of due leaders "
+                          "(weights.r1x_crossing = {w} per crossing).",
+                          "R1x：{a} → {b}：跨城乡交流，符合R1x对任期届满校级干部的要求（weights.r1x_crossing = "
+                          "每次{w}）。"),
+    "explain.r1x.held.one": ("{n} is", "{n}个"),
+    "explain.r1x.held.many": ("{n} are", "{n}个"),
+    "explain.r1x.within": ("R1x: they stay within the {area} area. Of the {posts} at {other} schools, {held} held by "
+                           "leaders who stay there",
+                           "R1x：仍在{area}范围内。{other}学校的{posts}中，{held}由留任干部担任"),
+    "explain.r1x.movers": (" and {n} went to other movers ({names})", "，{n}个由其他调动人员担任（{names}）"),
+    "explain.r1x.mover": ("{who} from {school}", "{who}（来自{school}）"),
+    "explain.r1x.vacant": ("; {posts} across the line stayed vacant ({names}), so no rule blocked a crossing: the plan "
+                           "weighed it against its other goals.",
+                           "；另一类区域有{posts}空缺（{names}），并无规则阻止跨城乡，是方案与其他目标权衡的结果。"),
+    "explain.r1x.none_left": (": no post across the line was left for them.", "：另一类区域已无可供其担任的职位。"),
+    # R2, R3, R4
+    "explain.r2.retires": ("{who} retires (R12)", "{who}退休（R12）"),
+    "explain.r2.moves": ("{who} moves to {school}", "{who}调往{school}"),
+    "explain.r2.freed": ("the {role} post at {school} was open because {names}", "{school}的{role}职位因{names}而空缺"),
+    "explain.r2.open": ("{school} had an open {role} post", "{school}有空缺的{role}职位"),
+    "explain.r2.urban": ("R2 gives vacant rural leader posts to reserve leaders from urban schools first "
+                         "(weights.r2_urban_reserve = {w} per post)",
+                         "R2规定乡村空缺校级干部职位优先由城区学校的后备干部担任（weights.r2_urban_reserve = "
+                         "每个职位{w}）"),
+    "explain.r2.rural": ("rural reserve leaders may fill rural leader posts too (promote_rural_reserve = {v})",
+                         "乡村后备干部也可担任乡村校级干部职位（promote_rural_reserve = {v}）"),
+    "explain.r2.fill": ("R8 asks that vacant leader posts be filled", "R8要求补足空缺的校级干部职位"),
+    "explain.r2.text": ("R2: a reserve leader at {school}; {freed}; {rule}.",
+                        "R2：{school}的后备干部；{freed}；{rule}。"),
+    "explain.r2.none": ("R2: a reserve leader, not promoted this year: no rural leader post was filled by a promotion.",
+                        "R2：后备干部，今年未提拔：没有乡村校级干部职位通过提拔补充。"),
+    "explain.r2.others": ("R2: a reserve leader, not promoted this year: the {n} rural leader post(s) filled by "
+                          "promotion went to {names}.",
+                          "R2：后备干部，今年未提拔：通过提拔补充的{n}个乡村校级干部职位由{names}担任。"),
+    "explain.r3": ("R3: aged {age}, {cmp} young_age = {ya}, so {where} they {count} as a young rural leader (target "
+                   "{target}% of rural leaders){figs}.",
+                   "R3：{age}周岁，{cmp}young_age = {ya}，{where}{count}乡村年轻校级干部（目标：乡村校级干部的"
+                   "{target}%）{figs}。"),
+    "explain.r3.young": ("at or under", "不超过"),
+    "explain.r3.old": ("over", "超过"),
+    "explain.r3.at_rural": ("at a rural school", "在乡村学校"),
+    "explain.r3.leaving": ("leaving a rural school", "离开乡村学校后"),
+    "explain.r3.count": ("count", "计入"),
+    "explain.r3.not_count": ("do not count", "不计入"),
+    "explain.r3.figs": ("; young rural leaders are {b}% before and {a}% after the plan",
+                        "；乡村年轻校级干部占比调整前{b}%，调整后{a}%"),
+    "explain.r4.director": ("R4: as principal of {school}, a seat school of township {town}, they are the district "
+                            "director (学区主任) of {town}.",
+                            "R4：作为{town}驻地学校{school}的校长，兼任{town}学区主任。"),
+    "explain.r4.seat": ("R4: {school} is a seat school of {town}; the district director of {town} is {who}.",
+                        "R4：{school}是{town}驻地学校；{town}学区主任：{who}。"),
+    "explain.r4.nobody": ("nobody in this plan (R4 is broken)", "本方案中无人担任（违反R4）"),
+    # R5, R6
+    "explain.r5.new": ("R5: a new hire: contract period 1 at {school}{bundle}.",
+                       "R5：新聘人员：第一聘期在{school}{bundle}。"),
+    "explain.r5.no_bundle": (", with no period-2 school", "，未指定第二聘期学校"),
+    "explain.r5.lock": (" The office's lock wins over R5.", "人事科的锁定优先于R5。"),
+    "explain.r5.same_area": (" The period-2 school is of the same area: this breaks R5 (the bundle must cross the "
+                             "line).", "第二聘期学校与第一聘期同属一类区域：违反R5（捆绑须跨城乡）。"),
+    "explain.r5.missing": (" R5 asks for a bundled period-2 school of the other area: this breaks R5.",
+                           "R5要求捆绑另一类区域的第二聘期学校：违反R5。"),
+    "explain.r5.need": (" {school} needs {dem} weekly {subject} lessons and its own teachers could cover {cov} of them "
+                        "before this plan.", "{school}每周需要{subject}课{dem}节，调整前本校教师可承担{cov}节。"),
+    "explain.r5.finished": ("R5: finished contract period 1 ({py} of term_years = {ty} years) at {school}, so period 2 "
+                            "must be at a school of the other area.",
+                            "R5：已在{school}满第一聘期（{py}年，term_years = {ty}），第二聘期须到另一类区域的学校。"),
+    "explain.r5.stays_area": (" They stay in the {area} area: this breaks R5, a hard rule.",
+                              "仍留在{area}：违反R5（硬性规则）。"),
+    "explain.r5.goes": (" They go to {school}.", "调往{school}。"),
+    "explain.r5.in_period1": ("R5: in contract period 1 ({py} of {ty} years served): no period change this year.",
+                              "R5：第一聘期中（已满{py}年，共{ty}年）：今年不换聘期。"),
+    "explain.r6.done": ("R6: public-funded, with {rsy} rural service years of the {owed} owed already served, so R6 no "
+                        "longer limits their moves.",
+                        "R6：公费师范生，已在农村服务{rsy}年（应服务{owed}年），R6不再限制其调动。"),
+    "explain.r6.short": ("R6: public-funded, with {rsy} of the {owed} rural service years owed (segments added up): "
+                         "they may not move from a rural to an urban school except into the urban period of their own "
+                         "bundle; after this plan their total is {total} years.",
+                         "R6：公费师范生，农村服务{rsy}年（应服务{owed}年，分段合并计算）：除本人捆绑的城区聘期外，"
+                         "不得由乡村学校调往城区学校；本方案后累计{total}年。"),
+    "explain.r6.lock": (" The office locked them to {school}, an urban school; a lock wins over R6, so this move is "
+                        "exempted by the lock.",
+                        "人事科将其锁定在城区学校{school}；锁定优先于R6，此调动因锁定豁免。"),
+    "explain.r6.broken": (" This plan moves them rural → urban: that breaks R6.", "本方案将其由乡村调往城区：违反R6。"),
+    # R11, R8, R7
+    "explain.r11.few": ("R11: {years} at {school}, fewer than exchange_after_years = {ea}: not eligible for exchange.",
+                        "R11：在{school}任职{years}，少于exchange_after_years = {ea}：不符合交流条件。"),
+    "explain.r11.exempt": ("R11: eligible by years ({years}) but exempt ({reason}).",
+                           "R11：按年限符合交流条件（{years}年），但免交流（{reason}）。"),
+    "explain.r11.lock": ("R11: eligible by years ({years}), but the office locked them to {school}; a lock wins over "
+                         "R11, so they are exempted by the lock and not counted among the eligible.",
+                         "R11：按年限符合交流条件（{years}年），但人事科将其锁定在{school}；锁定优先于R11，因锁定"
+                         "豁免，不计入符合条件人数。"),
+    "explain.r11.head": ("R11: {years} at {school}, at least exchange_after_years = {ea}, so eligible for exchange; "
+                         "R11 asks that at least {share}% of the {el} eligible teachers move ({need}) this year, "
+                         "backbone teachers being at least {bshare}% of them.",
+                         "R11：在{school}任职{years}，达到exchange_after_years = {ea}，符合交流条件；R11要求今年"
+                         "{el}名符合条件教师中至少{share}%（{need}人）交流，其中骨干教师不少于{bshare}%。"),
+    "explain.r11.moves": (" They are one of the {mv} eligible teachers who move", "本人是交流的{mv}名符合条件教师之一"),
+    "explain.r11.backbone": (", and as a {level}-level backbone teacher one of the {bb} backbone teachers among them",
+                             "，并作为{level}骨干教师计入其中{bb}名骨干教师"),
+    "explain.r11.end": (".", "。"),
+    "explain.r11.not_among": (" They are not among the {mv} who move ({met}).", "本人不在交流的{mv}人之中（{met}）。"),
+    "explain.r11.met": ("so the target is met without them", "不需本人即已达到目标"),
+    "explain.r11.short": ("short of the target", "尚未达到目标"),
+    "explain.r8.broken": ("R8: {why}: placing them there breaks the subject/level fit, a hard rule.",
+                          "R8：{why}：安排到该校违反学科/学段匹配（硬性规则）。"),
+    "explain.r8.load": ("{school} needs {dem} weekly {subject} lessons; they teach {home} of them (a full load is "
+                        "teacher_load = {load}).",
+                        "{school}每周需要{subject}课{dem}节；本人承担{home}节（满工作量teacher_load = {load}节）。"),
+    "explain.r7.stop": ("{school} ({n} {subject} lessons, {m} min)", "{school}（{subject}课{n}节，{m}分钟）"),
+    "explain.r7.back": (", back to {school} ({m} min)", "，返回{school}（{m}分钟）"),
+    "explain.r7.day": ("day {day}: {stops}", "星期{day}：{stops}"),
+    "explain.r7": ("R7: an itinerant teacher of township {town}: besides their home lessons at {school} they teach "
+                   "{lessons} lessons a week at other schools, where lessons would otherwise go uncovered — {days}. "
+                   "Travel {minutes} minutes a week with the way back; limits: at most max_schools_per_day = {ms} "
+                   "schools and max_travel_minutes_per_day = {mt} minutes a day. Listed for itinerant-teacher "
+                   "evaluation and pay tilt.",
+                   "R7：{town}走教教师：除在{school}的本校课时外，每周到其他学校上{lessons}节课，否则这些课无人"
+                   "承担——{days}。每周路程{minutes}分钟（含返程）；限制：每天最多max_schools_per_day = {ms}所"
+                   "学校、max_travel_minutes_per_day = {mt}分钟。列入走教教师评优评先和待遇倾斜名单。"),
+    # why no move
+    "explain.ws.locked": ("the office locked them to {school}", "人事科将其锁定在{school}"),
+    "explain.ws.exempt": ("they are exempt ({reason})", "本人免交流（{reason}）"),
+    "explain.ws.terms": ("they have served {terms}, fewer than rotation_terms = {rt} (R1)",
+                         "任职{terms}，少于rotation_terms = {rt}（R1）"),
+    "explain.ws.not_p1": ("they are not finishing contract period 1 (R5)", "不是第一聘期届满（R5）"),
+    "explain.ws.years": ("{years} at their school is fewer than exchange_after_years = {ea} (R11)",
+                         "在本校任职{years}，少于exchange_after_years = {ea}（R11）"),
+    "explain.ws.r11_met": ("R11's exchange target ({need} of {el} eligible) is met by others",
+                           "R11的交流目标（{el}名符合条件者中{need}人）已由他人完成"),
+    "explain.ws.needed": ("{school} still needs them: {dem} weekly {subject} lessons",
+                          "{school}仍需要本人：每周{subject}课{dem}节"),
+    "explain.ws.quota": ("their school is within its staff_quota ({n} of {q} teachers)",
+                         "本校未超编（staff_quota {q}人，现有{n}人）"),
+    "explain.ws.none": ("Why no move: no rule required one and the plan found no better place for them.",
+                        "为何不调动：没有规则要求调动，方案也没有找到更合适的学校。"),
+    "explain.ws.text": ("Why no move was needed: {why}.", "为何无须调动：{why}。"),
+    # ranked schools
+    "explain.pref.points": ("Priority points: {rsy} rural years × {wr} + backbone level {bb} ({rank}) × {wb} + {yrs} "
+                            "years at their school × {wy} + {mount} mountainous school × {wm} = {pts} points.",
+                            "积分：农村服务{rsy}年 × {wr} + 骨干级别{bb}（{rank}）× {wb} + 本校任职{yrs}年 × {wy} + "
+                            "{mount}山区学校 × {wm} = {pts}分。"),
+    "explain.pref.mount_yes": ("a", "是"),
+    "explain.pref.mount_no": ("no", "非"),
+    "explain.pref.granted": ("Choice {rank}, {school}: granted.", "第{rank}志愿{school}：满足。"),
+    "explain.pref.denied": ("Choice {rank}, {school}: not given — {why}.", "第{rank}志愿{school}：未满足——{why}。"),
+    "explain.pref.none": ("None of their ranked schools could be given; they go to {school}.",
+                          "所报志愿均未能满足；安排到{school}。"),
+    "explain.bl.not_school": ("it is not a school of the scenario", "情景数据中没有该学校"),
+    "explain.bl.locked": ("the office locked them to {school}", "人事科将其锁定在{school}"),
+    "explain.bl.rule": ("hard rule {rule}: {why}", "硬性规则{rule}：{why}"),
+    "explain.bl.rule_plain": ("hard rule: {why}", "硬性规则：{why}"),
+    "explain.bl.own_exchange": ("it is their own school, and the plan chose them for exchange (R11)",
+                                "这是本人所在学校，方案选其交流（R11）"),
+    "explain.bl.own": ("it is their own school, which they leave under the rule given above",
+                       "这是本人所在学校，按上述规则须调离"),
+    "explain.bl.quota": ("quota full: {school} may hold {q} teachers (staff_quota) and holds {n} after the plan, "
+                         "{stayers} who stay",
+                         "编制已满：{school}编制{q}人（staff_quota），调整后{n}人，其中留任{stayers}人"),
+    "explain.bl.placed": (" and {n} placed by this plan: {names}", "，本方案调入{n}人：{names}"),
+    "explain.bl.more_pts": (" ({names} with more priority points than their {pts})",
+                            "（{names}的积分高于本人的{pts}分）"),
+    "explain.bl.got": ("{names}, with more priority points than their {pts}, got the {subject} place(s) there",
+                       "积分高于本人{pts}分的{names}获得了该校的{subject}岗位"),
+    "explain.bl.envy": ("no hard rule or quota blocked it, yet {names} got a {subject} place there with no more "
+                        "priority points than their {pts}: avoiding this (justified envy) is a soft goal (weights.envy "
+                        "= {w}) the plan traded against lesson coverage; they may ask the office to review it",
+                        "没有硬性规则或编制限制，但积分不高于本人{pts}分的{names}获得了该校{subject}岗位：避免这种"
+                        "情况（合理嫉妒）是软目标（weights.envy = {w}），方案将其与课时覆盖权衡；本人可请人事科复核"),
+    "explain.bl.covered": ("its {dem} weekly {subject} lessons are all covered by the teachers it has, so a move there "
+                           "adds no lessons (weights.coverage = {wc} per lesson) and costs a move (weights.move = "
+                           "{wm})",
+                           "该校每周{dem}节{subject}课已由现有教师全部承担，调入不增加课时覆盖（weights.coverage = "
+                           "每节{wc}），反而多一次调动（weights.move = {wm}）"),
+    "explain.bl.needed": ("no hard rule, quota or person with more points stood in the way: the plan needed them more "
+                          "where they go, weighing lesson coverage (weights.coverage = {wc}, × {wr} at rural schools) "
+                          "against their wish",
+                          "没有硬性规则、编制或积分更高者阻碍：方案权衡课时覆盖（weights.coverage = {wc}，乡村学校 × "
+                          "{wr}）与本人志愿，认为本人在所去学校更为需要"),
+    "explain.lb.r1": ("hard rule R1: a due leader leaves their own school", "硬性规则R1：任期届满的校级干部须离开本校"),
+    "explain.lb.no_post": ("hard rule R8: {school} has no {role} post", "硬性规则R8：{school}没有{role}职位"),
+    "explain.lb.area": ("it would keep them in the {area} area, while R1x asks due leaders to cross the urban–rural "
+                        "line (weights.r1x_crossing = {w})",
+                        "那会让其留在{area}，而R1x要求任期届满校级干部跨城乡交流（weights.r1x_crossing = {w}）"),
+    "explain.lb.open": ("a post was open, but the plan needed them more where they go (R1x crossings, R3 young rural "
+                        "leaders, R4 directors and filled posts weigh more than a preference)",
+                        "该校有空缺职位，但方案认为本人在所去学校更为需要（R1x跨城乡、R3乡村年轻干部、R4学区主任和"
+                        "补足职位的权重高于个人志愿）"),
+    "explain.lb.not_due": ("not due to rotate", "任期未满"),
+    "explain.lb.exempt": ("exempt or locked", "免交流或已锁定"),
+    "explain.lb.stays": ("{who}, who stays ({why})", "留任的{who}（{why}）"),
+    "explain.lb.more": ("{who}, with more priority points than their {pts}", "积分高于本人{pts}分的{who}"),
+    "explain.lb.placed": ("{who}, placed there for {rules}", "因{rules}调入的{who}"),
+    "explain.lb.other_goals": ("the plan's other goals", "方案的其他目标"),
+    "explain.lb.held.one": ("its {n} {role} post is held by {names}", "该校的{n}个{role}职位由{names}担任"),
+    "explain.lb.held.many": ("its {n} {role} posts are held by {names}", "该校的{n}个{role}职位由{names}担任"),
+})
 
 
 @dataclass
@@ -36,12 +323,14 @@ class Explanation:
     headline: str
     paragraphs: list[str] = field(default_factory=list)
     parameters: dict = field(default_factory=dict)  # policy parameters and weights that mattered
+    lang: str = "en"
 
     def text(self) -> str:
         out = [self.headline, ""] + [p for p in self.paragraphs if p]
         if self.parameters:
-            out += ["", "Parameters and weights that mattered: "
-                    + ", ".join(f"{k} = {_num(v)}" for k, v in self.parameters.items()) + "."]
+            sep = "；" if self.lang == "zh" else ", "
+            out += ["", messages.text("explain.params", self.lang,
+                                      params=sep.join(f"{k} = {_num(v)}" for k, v in self.parameters.items()))]
         return "\n".join(out)
 
     def __str__(self) -> str:
@@ -56,20 +345,20 @@ def _num(v) -> str:
     return str(v)
 
 
-def _names(people: list[str]) -> str:
-    if len(people) > MAX_NAMES:
-        people = people[:MAX_NAMES] + [f"{len(people) - MAX_NAMES} more"]
-    return people[0] if len(people) == 1 else ", ".join(people[:-1]) + " and " + people[-1]
+def _names(people: list[str], lang: str | None = None) -> str:
+    return words.names(people, lang, MAX_NAMES)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
+def _count(unit: str, n: int, lang: str | None = None, **fields) -> str:
+    """`n` of a counted word ('2 consecutive terms' / '连续2个任期')."""
+    return messages.text(f"explain.n.{unit}.{'one' if n == 1 else 'many'}", lang, n=n, **fields)
 
 
 class District:
     """The scenario and the plan joined once; explanations of many people reuse it."""
 
-    def __init__(self, sc, plan):
+    def __init__(self, sc, plan, lang: str | None = None):
+        self.lang = messages.check_lang(lang)
         self.sc = sc
         self.plan = plan
         self.pol = sc.policy
@@ -136,19 +425,18 @@ class District:
         return self.facts.at[pid, name] if pid in self.facts.index else False
 
     def label(self, sid: str, area: bool = False) -> str:
-        if not sid:
-            return "no school"
-        if sid not in self.sch.index:
-            return f"{sid} (not a school of the scenario)"
-        s = self.sch.loc[sid]
-        return f"{s['name']} ({sid}, {s['area']}, {s['township']})" if area else f"{s['name']} ({sid})"
+        """A school by name, its code in brackets (with `area`: and its area and township)."""
+        return words.school(sid, self.sch, self.lang, area=area)
 
     def area(self, sid: str) -> str:
         return str(self.sch.at[sid, "area"]) if sid in self.sch.index else ""
 
     def who(self, pid: str, points: bool = False) -> str:
         name = self.a.at[pid, "name"] if pid in self.a.index else self.st.at[pid, "name"]
-        return f"{name} ({pid}, {self.points.get(pid, 0):g} points)" if points else f"{name} ({pid})"
+        if points:
+            return messages.text("explain.who_points", self.lang, name=name, pid=pid,
+                                 pts=f"{self.points.get(pid, 0):g}")
+        return messages.text("words.person", self.lang, name=name, pid=pid)
 
     def demand_of(self, sid: str, subject: str) -> int:
         return int(self.demand.get((sid, subject), 0))
@@ -175,17 +463,21 @@ class District:
         return bool(self.fact(pid, "r1_due"))
 
 
-def explain(sc, plan, person_id: str, district: District | None = None) -> Explanation:
-    """Explain one person's decision. Raises ScenarioError if the person is not in the plan."""
-    d = district or District(sc, plan)
+def explain(sc, plan, person_id: str, district: District | None = None, lang: str | None = None) -> Explanation:
+    """Explain one person's decision in `lang` (en or zh; default: the district's, else English).
+
+    Raises ScenarioError if the person is not in the plan."""
+    d = district if district is not None and (lang is None or district.lang == lang) else District(sc, plan, lang)
     if person_id not in d.a.index or person_id not in d.st.index:
-        raise ScenarioError([Problem(plan.source, None, "person_id", person_id, "no such person in this plan")])
+        raise ScenarioError([Problem(plan.source, None, "person_id", person_id,
+                                     messages.text("explain.no_person", d.lang))])
     return _Explainer(d, person_id).run()
 
 
 class _Explainer:
     def __init__(self, d: District, pid: str):
         self.d, self.pid = d, pid
+        self.lang = d.lang
         self.s = d.st.loc[pid]
         self.r = d.a.loc[pid]
         self.params: dict = {}
@@ -198,6 +490,28 @@ class _Explainer:
 
     def use(self, **kw) -> None:
         self.params.update(kw)
+
+    # ---- words in the explanation's language --------------------------------------------------
+    def t(self, key: str, **fields) -> str:
+        return messages.text(f"explain.{key}", self.lang, **fields)
+
+    def n(self, unit: str, n: int, **fields) -> str:
+        return _count(unit, n, self.lang, **fields)
+
+    def names(self, items: list[str]) -> str:
+        return _names(items, self.lang)
+
+    def role(self, role: str) -> str:
+        return words.word("role", role, self.lang)
+
+    def w(self, kind: str, value) -> str:
+        return words.word(kind, value, self.lang)
+
+    def subj(self, subject: str | None = None) -> str:
+        return self.w("subject", self.subject if subject is None else subject)
+
+    def join(self, parts: list[str]) -> str:
+        return messages.join(parts, self.lang)
 
     # ---- the whole explanation ---------------------------------------------------------------
     def run(self) -> Explanation:
@@ -221,71 +535,72 @@ class _Explainer:
         paras.append(self.preferences())
         headline = self.headline()
         self.use(plan_year=pol.plan_year)
-        return Explanation(self.pid, kind, headline, [p for p in paras if p], self.params)
+        return Explanation(self.pid, kind, headline, [p for p in paras if p], self.params, self.lang)
 
     def headline(self) -> str:
         d = self.d
-        name = f"{self.r['name'] or self.s['name']} ({self.pid})"
-        subj = f" of {self.subject}" if self.subject and self.role_before == "teacher" else ""
-        now = (f"{ROLE_WORDS.get(self.role_before, self.role_before)}{subj} at {d.label(self.frm, area=True)}"
-               if self.frm else f"a new {self.subject + ' ' if self.subject else ''}teacher to place")
-        when = f"from 1 September {d.pol.plan_year}"
-        role = ROLE_WORDS.get(self.role_after, self.role_after)
+        name = messages.text("words.person", self.lang, name=self.r["name"] or self.s["name"], pid=self.pid)
+        subj = self.t("subj", subject=self.subj()) if self.subject and self.role_before == "teacher" else ""
+        if self.frm:
+            now = self.t("now", role=self.role(self.role_before), subj=subj, school=d.label(self.frm, area=True))
+        else:
+            new_subject = "" if not self.subject else self.subj() if self.lang == "zh" else self.subject + " "
+            now = self.t("now_new", subject=new_subject)
+        when = self.t("when", year=d.pol.plan_year)
+        role = self.role(self.role_after)
         to = d.label(self.to, area=True)
-        outcome = {
-            "stay": f"stays at {to} as {role}",
-            "rotate": f"rotates to {to} as {role}",
-            "promote": f"is promoted to {role} at {to}",
-            "exchange": f"is exchanged to {to}",
-            "place_new": f"is placed at {to} for contract period 1"
-                         + (f", bundled with {d.label(str(self.r['period2_school']), area=True)} for period 2"
-                            if self.r["period2_school"] else ""),
-            "bundle_second": f"moves to {to} for contract period 2",
-            "transfer": f"transfers to {to} as {role}",
-            "retire": "retires",
-        }.get(self.move, f"{self.move}: {to} as {role}")
+        p2 = str(self.r["period2_school"])
+        bundle = self.t("out.bundle", school=d.label(p2, area=True)) if p2 else ""
         if self.move == "stay" and self.role_after != self.role_before:
-            outcome = f"stays at {to}, now as {role}"
-        return f"{name}, {now}: {when} {outcome}."
+            outcome = self.t("out.new_role", to=to, role=role)
+        elif self.move in ("stay", "rotate", "promote", "exchange", "place_new", "bundle_second", "transfer",
+                           "retire"):
+            outcome = self.t(f"out.{self.move}", to=to, role=role, bundle=bundle) if self.move != "retire" \
+                else self.t("out.retire")
+        else:
+            outcome = self.t("out.other", move=self.move, to=to, role=role)
+        return self.t("headline", name=name, now=now, when=when, outcome=outcome)
 
     def rules_sentence(self) -> str:
         rules = [x for x in str(self.r["rules"]).split(";") if x]
         reason = str(self.r["reason"]).strip()
-        head = (f"Rules behind this decision: {', '.join(rules)}." if rules
-                else "No rule id is recorded for this decision.")
-        return head + (f" The plan's reason: \"{reason}\"" if reason else "")
+        head = self.t("rules", rules=words.t("words.list_sep", self.lang).join(rules)) if rules \
+            else self.t("no_rules")
+        return head + (self.t("reason", reason=reason) if reason else "")
 
     def data_sentence(self) -> str:
         s, d, pol = self.s, self.d, self.d.pol
         facts = []
         if self.age is not None:
-            facts.append(f"age {self.age} on 1 September {pol.plan_year} ({'man' if s['gender'] == 'M' else 'woman'})")
+            facts.append(self.t("fact.age", age=self.age, year=pol.plan_year,
+                                gender=self.t("man" if s["gender"] == "M" else "woman")))
         if self.role_before in LEADER_ROLES:
-            facts.append(f"{_plural(int(s['terms_at_school'] or 0), 'consecutive term')} and "
-                         f"{_plural(int(s['years_at_school'] or 0), 'year')} at {d.label(self.frm)}")
+            facts.append(self.t("fact.leader", terms=self.n("cterm", int(s["terms_at_school"] or 0)),
+                                years=self.n("year", int(s["years_at_school"] or 0)), school=d.label(self.frm)))
         elif self.frm:
-            facts.append(f"{_plural(int(s['years_at_school'] or 0), 'year')} at {d.label(self.frm)}")
+            facts.append(self.t("fact.years", years=self.n("year", int(s["years_at_school"] or 0)),
+                                school=d.label(self.frm)))
             if int(s["contract_period"] or 0):
-                facts.append(f"contract period {int(s['contract_period'])}, "
-                             f"{int(s['period_years'] or 0)} year(s) served")
+                facts.append(self.t("fact.period", cp=int(s["contract_period"]), py=int(s["period_years"] or 0)))
         if self.subject:
-            facts.append(f"subject {self.subject}")
-        facts.append(f"degree {s['degree']}")
-        facts.append(f"backbone level {s['backbone']}")
-        facts.append(f"{float(s['rural_service_years'] or 0):g} rural service years")
+            facts.append(self.t("fact.subject", subject=self.subj()))
+        facts.append(self.t("fact.degree", degree=self.w("degree", s["degree"])))
+        facts.append(self.t("fact.backbone", level=self.w("backbone", s["backbone"])))
+        facts.append(self.t("fact.rural", years=f"{float(s['rural_service_years'] or 0):g}"))
         if bool(s["public_funded"]):
-            facts.append("public-funded teacher (公费师范生)")
+            facts.append(self.t("fact.public_funded"))
         if bool(s["reserve_leader"]):
-            facts.append("reserve leader (后备干部)")
+            facts.append(self.t("fact.reserve"))
         if self.role_before == "teacher" and not bool(s["itinerant_ok"]):
-            facts.append("not available for itinerant teaching")
+            facts.append(self.t("fact.not_itinerant"))
         if s["exempt_reason"]:
-            facts.append(f"exempt from mandatory moves: {s['exempt_reason']}")
+            facts.append(self.t("fact.exempt", reason=s["exempt_reason"]))
         if s["locked_school"]:
-            facts.append(f"locked by the office to {d.label(s['locked_school'])}")
+            facts.append(self.t("fact.locked", school=d.label(s["locked_school"])))
         if s["preferences"]:
-            facts.append("ranked schools " + ", ".join(d.label(x) for x in self._prefs()))
-        return "Data used about them: " + "; ".join(facts) + "."
+            facts.append(self.t("fact.ranked", schools=words.t("words.list_sep", self.lang).join(
+                d.label(x) for x in self._prefs())))
+        return self.t("data", facts=words.parts(facts, self.lang))
 
     def _prefs(self) -> list[str]:
         return list(dict.fromkeys(x.strip() for x in str(self.s["preferences"]).split(";") if x.strip()))
@@ -296,11 +611,10 @@ class _Explainer:
         male = self.s["gender"] == "M"
         limit = F.retirement_age(d.sc, self.s["gender"])
         self.use(**{"retirement_age_male" if male else "retirement_age_female": limit})
+        sex = self.t("men" if male else "women")
         if d.fact(self.pid, "r12_due"):
-            return (f"R12: aged {self.age} on 1 September {pol.plan_year}, at or above the retirement age for "
-                    f"{'men' if male else 'women'} ({limit}): they retire and their post becomes a vacancy.")
-        return (f"R12: aged {self.age}, below the retirement age for {'men' if male else 'women'} ({limit}): "
-                "retiring them breaks R12 (a hard rule).")
+            return self.t("r12.due", age=self.age, year=pol.plan_year, sex=sex, limit=limit)
+        return self.t("r12.not_due", age=self.age, sex=sex, limit=limit)
 
     # ---- leaders -----------------------------------------------------------------------------
     def r1(self) -> str:
@@ -308,24 +622,21 @@ class _Explainer:
         terms = int(s["terms_at_school"] or 0)
         self.use(rotation_terms=pol.rotation_terms, term_years=pol.term_years)
         if s["exempt_reason"]:
-            return (f"R1: {_plural(terms, 'consecutive term')} at {d.label(self.frm)}, but exempt from R1, R1x and "
-                    f"R11 ({s['exempt_reason']}), so no move is required.")
+            return self.t("r1.exempt", terms=self.n("cterm", terms), school=d.label(self.frm),
+                          reason=s["exempt_reason"])
         if s["locked_school"]:
-            return (f"R1: the office locked them to {d.label(s['locked_school'])}; a lock wins over R1, R1x, R5, R6 "
-                    "and R11, so the plan places them there.")
+            return self.t("r1.locked", school=d.label(s["locked_school"]))
         if d.due(self.pid):
-            head = (f"R1: {_plural(terms, 'consecutive term')} at {d.label(self.frm)}, and rotation_terms is "
-                    f"{pol.rotation_terms} (terms of {pol.term_years} years), so they are due to rotate to another "
-                    "school, keeping a leader role.")
+            head = self.t("r1.due", terms=self.n("cterm", terms), school=d.label(self.frm), rt=pol.rotation_terms,
+                          ty=pol.term_years)
             if self.to == self.frm:
-                return head + " They stay although due: this plan breaks R1, a hard rule."
+                return head + self.t("r1.due_stays")
             if self.role_after not in LEADER_ROLES:
-                return head + f" They leave leadership ({ROLE_WORDS.get(self.role_after)}): this breaks R1."
-            return head + f" They rotate to {d.label(self.to)} as {ROLE_WORDS[self.role_after]}."
-        head = (f"R1: {_plural(terms, 'term')} at {d.label(self.frm)}, fewer than rotation_terms = "
-                f"{pol.rotation_terms}, so R1 does not require a move.")
+                return head + self.t("r1.due_leaves", role=self.role(self.role_after))
+            return head + self.t("r1.due_rotates", school=d.label(self.to), role=self.role(self.role_after))
+        head = self.t("r1.not_due", terms=self.n("term", terms), school=d.label(self.frm), rt=pol.rotation_terms)
         if self.to != self.frm:
-            head += " They move all the same to fill a post (the plan's reason says why)."
+            head += self.t("r1.moves_anyway")
         return head
 
     def r1x(self) -> str:
@@ -335,8 +646,7 @@ class _Explainer:
         self.use(**{"weights.r1x_crossing": d.w.r1x_crossing})
         fa, ta = d.area(self.frm), d.area(self.to)
         if fa != ta:
-            return (f"R1x: {fa} → {ta}: the move crosses the urban–rural line, as R1x asks of due leaders "
-                    f"(weights.r1x_crossing = {d.w.r1x_crossing:g} per crossing).")
+            return self.t("r1x.cross", a=self.w("area", fa), b=self.w("area", ta), w=f"{d.w.r1x_crossing:g}")
         other = "rural" if fa == "urban" else "urban"
         roles = [self.role_before]
         if self.role_before == "principal" and d.pol.allow_principal_to_vice:
@@ -351,19 +661,21 @@ class _Explainer:
                 total += n
                 h = d.leader_holders(sid, role, self.pid)
                 stay += [d.who(p) for p in h[h["from_school"] == sid]["person_id"]]
-                movers += [f"{d.who(p)} from {d.label(f)}" for p, f in
+                movers += [self.t("r1x.mover", who=d.who(p), school=d.label(f)) for p, f in
                            zip(h[h["from_school"] != sid]["person_id"], h[h["from_school"] != sid]["from_school"])]
                 if len(h) < n:
                     vacant.append(d.label(sid))
-        words = " or ".join(ROLE_WORDS[r] for r in roles)
-        txt = (f"R1x: they stay within the {fa} area. Of the {_plural(total, words + ' post')} at {other} schools, "
-               f"{len(stay)} {'is' if len(stay) == 1 else 'are'} held by leaders who stay there")
+        role_words = self.t("or").join(self.role(r) for r in roles)
+        txt = self.t("r1x.within", area=self.w("area", fa), posts=self.n("rolepost", total, role=role_words),
+                     other=self.w("area", other), held=self.n_held(len(stay)))
         if movers:
-            txt += f" and {len(movers)} went to other movers ({_names(movers)})"
+            txt += self.t("r1x.movers", n=len(movers), names=self.names(movers))
         if vacant:
-            return txt + (f"; {_plural(len(vacant), 'post')} across the line stayed vacant ({_names(vacant)}), so "
-                          "no rule blocked a crossing: the plan weighed it against its other goals.")
-        return txt + ": no post across the line was left for them."
+            return txt + self.t("r1x.vacant", posts=self.n("post", len(vacant)), names=self.names(vacant))
+        return txt + self.t("r1x.none_left")
+
+    def n_held(self, n: int) -> str:
+        return self.t("r1x.held.one" if n == 1 else "r1x.held.many", n=n)
 
     def r2(self) -> str:
         d, pol = self.d, self.d.pol
@@ -375,29 +687,28 @@ class _Explainer:
                  & ((a["to_school"] != self.to) | (a["role_after"] != role))]
         why = []
         for p, mv, to in zip(left["person_id"], left["move"], left["to_school"]):
-            why.append(f"{d.who(p)} retires (R12)" if mv == "retire" else f"{d.who(p)} moves to {d.label(to)}")
-        freed = (f"the {ROLE_WORDS[role]} post at {d.label(self.to, area=True)} was open because "
-                 + _names(why) if why else f"{d.label(self.to, area=True)} had an open {ROLE_WORDS[role]} post")
+            why.append(self.t("r2.retires", who=d.who(p)) if mv == "retire"
+                       else self.t("r2.moves", who=d.who(p), school=d.label(to)))
+        freed = (self.t("r2.freed", role=self.role(role), school=d.label(self.to, area=True), names=self.names(why))
+                 if why else self.t("r2.open", school=d.label(self.to, area=True), role=self.role(role)))
         fa, ta = d.area(self.frm), d.area(self.to)
         if fa == "urban" and ta == "rural":
-            rule = ("R2 gives vacant rural leader posts to reserve leaders from urban schools first "
-                    f"(weights.r2_urban_reserve = {d.w.r2_urban_reserve:g} per post)")
+            rule = self.t("r2.urban", w=f"{d.w.r2_urban_reserve:g}")
         elif ta == "rural":
-            rule = ("rural reserve leaders may fill rural leader posts too "
-                    f"(promote_rural_reserve = {pol.promote_rural_reserve})")
+            rule = self.t("r2.rural", v=pol.promote_rural_reserve)
         else:
-            rule = "R8 asks that vacant leader posts be filled"
-        return f"R2: a reserve leader at {d.label(self.frm, area=True)}; {freed}; {rule}."
+            rule = self.t("r2.fill")
+        return self.t("r2.text", school=d.label(self.frm, area=True), freed=freed, rule=rule)
 
     def r2_not_promoted(self) -> str:
         d = self.d
         a = d.a
         rural_promos = a[(a["move"] == "promote") & (a["to_school"].map(d.sch["area"]) == "rural")]
         if rural_promos.empty:
-            return "R2: a reserve leader, not promoted this year: no rural leader post was filled by a promotion."
-        names = [d.who(p) + f" ({d.area(f)})" for p, f in zip(rural_promos["person_id"], rural_promos["from_school"])]
-        return (f"R2: a reserve leader, not promoted this year: the {len(rural_promos)} rural leader post(s) filled by "
-                f"promotion went to {_names(names)}.")
+            return self.t("r2.none")
+        names = [self.t("who_area", who=d.who(p), area=self.w("area", d.area(f)))
+                 for p, f in zip(rural_promos["person_id"], rural_promos["from_school"])]
+        return self.t("r2.others", n=len(rural_promos), names=self.names(names))
 
     def r3(self) -> str:
         d, pol = self.d, self.d.pol
@@ -408,25 +719,24 @@ class _Explainer:
         b = k["before"].get("young_rural_leader_share")
         af = k["after"].get("young_rural_leader_share")
         young = bool(d.fact(self.pid, "young"))
-        where = "at a rural school" if d.area(self.to) == "rural" else "leaving a rural school"
         figs = ""
         if b is not None and af is not None:
-            figs = f"; young rural leaders are {100 * b:.0f}% before and {100 * af:.0f}% after the plan"
-        return (f"R3: aged {self.age}, {'at or under' if young else 'over'} young_age = {pol.young_age}, so "
-                f"{where} they {'count' if young else 'do not count'} as a young rural leader (target "
-                f"{100 * pol.young_rural_leader_share:.0f}% of rural leaders){figs}.")
+            figs = self.t("r3.figs", b=f"{100 * b:.0f}", a=f"{100 * af:.0f}")
+        return self.t("r3", age=self.age, cmp=self.t("r3.young" if young else "r3.old"), ya=pol.young_age,
+                      where=self.t("r3.at_rural" if d.area(self.to) == "rural" else "r3.leaving"),
+                      count=self.t("r3.count" if young else "r3.not_count"),
+                      target=f"{100 * pol.young_rural_leader_share:.0f}", figs=figs)
 
     def r4(self) -> str:
         d = self.d
         town = str(self.r["director_of"])
         if town:
-            return (f"R4: as principal of {d.label(self.to)}, a seat school of township {town}, they are the "
-                    f"district director (学区主任) of {town}.")
+            return self.t("r4.director", school=d.label(self.to), town=town)
         if self.role_after == "principal" and self.to in d.sch.index and bool(d.sch.at[self.to, "is_township_seat"]):
             t = d.sch.at[self.to, "township"]
             who = d.a[d.a["director_of"] == t]["person_id"]
-            return (f"R4: {d.label(self.to)} is a seat school of {t}; the district director of {t} is "
-                    + (d.who(who.iloc[0]) if len(who) else "nobody in this plan (R4 is broken)") + ".")
+            return self.t("r4.seat", school=d.label(self.to), town=t,
+                          who=d.who(who.iloc[0]) if len(who) else self.t("r4.nobody"))
         return ""
 
     # ---- teachers ----------------------------------------------------------------------------
@@ -435,31 +745,27 @@ class _Explainer:
         if not self.frm:
             p2 = str(self.r["period2_school"])
             dem, cov = d.before_gap(self.to, self.subject) if self.to in d.sch.index else (0, 0)
-            txt = (f"R5: a new hire: contract period 1 at {d.label(self.to, area=True)}"
-                   + (f", bundled with {d.label(p2, area=True)} for period 2" if p2 else ", with no period-2 school")
-                   + ".")
+            txt = self.t("r5.new", school=d.label(self.to, area=True),
+                         bundle=self.t("out.bundle", school=d.label(p2, area=True)) if p2 else self.t("r5.no_bundle"))
             if d.fact(self.pid, "r5_exempt_lock"):
-                txt += " The office's lock wins over R5."
+                txt += self.t("r5.lock")
             elif d.fact(self.pid, "r5_new_hire") and not d.fact(self.pid, "r5_bundled"):
-                txt += (" The period-2 school is of the same area: this breaks R5 (the bundle must cross the line)."
-                        if p2 else " R5 asks for a bundled period-2 school of the other area: this breaks R5.")
+                txt += self.t("r5.same_area") if p2 else self.t("r5.missing")
             if dem:
-                txt += (f" {d.label(self.to)} needs {dem} weekly {self.subject} lessons and its own teachers could "
-                        f"cover {cov} of them before this plan.")
+                txt += self.t("r5.need", school=d.label(self.to), dem=dem, subject=self.subj(), cov=cov)
             return txt
         cp, py = int(s["contract_period"] or 0), int(s["period_years"] or 0)
         if cp == 1:
             self.use(term_years=pol.term_years)
         if d.fact(self.pid, "r6_own_bundle"):  # finishing contract period 1 (models/figures.py)
-            txt = (f"R5: finished contract period 1 ({py} of term_years = {pol.term_years} years) at "
-                   f"{d.label(self.frm, area=True)}, so period 2 must be at a school of the other area.")
+            txt = self.t("r5.finished", py=py, ty=pol.term_years, school=d.label(self.frm, area=True))
             if d.fact(self.pid, "r5_exempt_lock"):
-                return txt + " The office's lock wins over R5."
+                return txt + self.t("r5.lock")
             if d.fact(self.pid, "r5_period1") and not d.fact(self.pid, "r5_crossed"):
-                return txt + f" They stay in the {d.area(self.frm)} area: this breaks R5, a hard rule."
-            return txt + f" They go to {d.label(self.to, area=True)}."
+                return txt + self.t("r5.stays_area", area=self.w("area", d.area(self.frm)))
+            return txt + self.t("r5.goes", school=d.label(self.to, area=True))
         if cp == 1:
-            return f"R5: in contract period 1 ({py} of {pol.term_years} years served): no period change this year."
+            return self.t("r5.in_period1", py=py, ty=pol.term_years)
         return ""
 
     def r6(self) -> str:
@@ -470,17 +776,14 @@ class _Explainer:
         f = d.facts.loc[self.pid]
         rsy = float(f["rural_service_years"])
         total = rsy if pd.isna(f["rural_years_shown"]) else float(f["rural_years_shown"])
+        owed = f"{pol.public_funded_rural_years:g}"
         if not f["r6_short"]:
-            return (f"R6: public-funded, with {rsy:g} rural service years of the {pol.public_funded_rural_years:g} "
-                    "owed already served, so R6 no longer limits their moves.")
-        txt = (f"R6: public-funded, with {rsy:g} of the {pol.public_funded_rural_years:g} rural service years owed "
-               "(segments added up): they may not move from a rural to an urban school except into the urban "
-               f"period of their own bundle; after this plan their total is {total:g} years.")
+            return self.t("r6.done", rsy=f"{rsy:g}", owed=owed)
+        txt = self.t("r6.short", rsy=f"{rsy:g}", owed=owed, total=f"{total:g}")
         if f["r6_rural_to_urban"] and f["r6_exempt_lock"]:
-            txt += (f" The office locked them to {d.label(f['locked_school'])}, an urban school; a lock wins over "
-                    "R6, so this move is exempted by the lock.")
+            txt += self.t("r6.lock", school=d.label(f["locked_school"]))
         elif f["r6_broken"]:
-            txt += " This plan moves them rural → urban: that breaks R6."
+            txt += self.t("r6.broken")
         return txt
 
     def r11(self) -> str:
@@ -490,29 +793,27 @@ class _Explainer:
         years = int(s["years_at_school"] or 0)
         self.use(exchange_after_years=pol.exchange_after_years)
         if years < pol.exchange_after_years:
-            return (f"R11: {_plural(years, 'year')} at {d.label(self.frm)}, fewer than exchange_after_years = "
-                    f"{pol.exchange_after_years}: not eligible for exchange.")
+            return self.t("r11.few", years=self.n("year", years), school=d.label(self.frm),
+                          ea=pol.exchange_after_years)
         if s["exempt_reason"]:
-            return f"R11: eligible by years ({years}) but exempt ({s['exempt_reason']})."
+            return self.t("r11.exempt", years=years, reason=s["exempt_reason"])
         if not d.fact(self.pid, "r11_by_years"):
             return ""  # not a teacher both before and after the plan: R11 does not apply
         if d.fact(self.pid, "r11_exempt_lock"):
-            return (f"R11: eligible by years ({years}), but the office locked them to {d.label(s['locked_school'])}; "
-                    "a lock wins over R11, so they are exempted by the lock and not counted among the eligible.")
+            return self.t("r11.lock", years=years, school=d.label(s["locked_school"]))
         self.use(exchange_share=pol.exchange_share, exchange_backbone_share=pol.exchange_backbone_share)
         a = d.figures["after"]
         el, mv, bb, need = a["r11_eligible"], a["r11_exchanged"], a["r11_exchanged_backbone"], a["r11_exchange_target"]
-        head = (f"R11: {_plural(years, 'year')} at {d.label(self.frm)}, at least exchange_after_years = "
-                f"{pol.exchange_after_years}, so eligible for exchange; R11 asks that at least "
-                f"{100 * pol.exchange_share:g}% of the {el} eligible teachers move ({need}) this year, "
-                f"backbone teachers being at least {100 * pol.exchange_backbone_share:g}% of them.")
+        head = self.t("r11.head", years=self.n("year", years), school=d.label(self.frm), ea=pol.exchange_after_years,
+                      share=f"{100 * pol.exchange_share:g}", el=el, need=need,
+                      bshare=f"{100 * pol.exchange_backbone_share:g}")
         if d.fact(self.pid, "r11_exchanged"):
-            txt = head + f" They are one of the {mv} eligible teachers who move"
+            txt = head + self.t("r11.moves", mv=mv)
             if d.fact(self.pid, "backbone_any"):
-                txt += f", and as a {s['backbone']}-level backbone teacher one of the {bb} backbone teachers among them"
-            return txt + "."
-        met = "so the target is met without them" if mv >= need else "short of the target"
-        return head + f" They are not among the {mv} who move ({met})."
+                level = s["backbone"] if self.lang == "en" else self.w("backbone", s["backbone"])
+                txt += self.t("r11.backbone", level=level, bb=bb)
+            return txt + self.t("r11.end")
+        return head + self.t("r11.not_among", mv=mv, met=self.t("r11.met" if mv >= need else "r11.short"))
 
     def r8_fit(self) -> str:
         d = self.d
@@ -520,12 +821,12 @@ class _Explainer:
             return ""
         why = d.fit(self.to, self.subject)
         if why:
-            return f"R8: {why}: placing them there breaks the subject/level fit, a hard rule."
+            return self.t("r8.broken", why=why)
         dem = d.demand_of(self.to, self.subject)
         home = int(pd.to_numeric(self.r["home_lessons"], errors="coerce") or 0)
         self.use(teacher_load=d.pol.teacher_load)
-        return (f"{d.label(self.to)} needs {dem} weekly {self.subject} lessons; they teach {home} of them "
-                f"(a full load is teacher_load = {d.pol.teacher_load}).")
+        return self.t("r8.load", school=d.label(self.to), dem=dem, subject=self.subj(), home=home,
+                      load=d.pol.teacher_load)
 
     def r7(self) -> str:
         d, pol = self.d, self.d.pol
@@ -538,20 +839,17 @@ class _Explainer:
         town = d.sch.at[self.to, "township"] if self.to in d.sch.index else "?"
         days = []
         back = d.days.loc[self.pid] if self.pid in d.days.index.get_level_values(0) else None
+        sep = words.t("words.list_sep", self.lang) if self.lang == "zh" else ", "
         for day, g in rows.groupby("day", sort=True):
-            stops = ", ".join(f"{d.label(x)} ({int(n)} {sub} lessons, {float(m):g} min)"
-                              for x, n, sub, m in zip(g["school_id"], g["lessons"], g["subject"], g["travel_minutes"]))
+            stops = sep.join(self.t("r7.stop", school=d.label(x), n=int(n), subject=self.subj(sub), m=f"{float(m):g}")
+                             for x, n, sub, m in zip(g["school_id"], g["lessons"], g["subject"], g["travel_minutes"]))
             if back is not None and int(day) in back.index:
-                stops += f", back to {d.label(self.to)} ({float(back.at[int(day), 'back']):g} min)"
-            days.append(f"day {int(day)}: {stops}")
+                stops += self.t("r7.back", school=d.label(self.to), m=f"{float(back.at[int(day), 'back']):g}")
+            days.append(self.t("r7.day", day=words.weekday(day, self.lang), stops=stops))
         week = d.week.loc[self.pid]  # models/figures.py: the travel minutes every output shows
-        return (f"R7: an itinerant teacher of township {town}: besides their home lessons at {d.label(self.to)} "
-                f"they teach {int(week['lessons'])} lessons a week at other schools, where lessons would otherwise "
-                "go uncovered — " + "; ".join(days) + f". Travel {float(week['travel_minutes']):.1f} minutes a week "
-                "with the way back; limits: at most "
-                f"max_schools_per_day = {pol.max_schools_per_day} schools and max_travel_minutes_per_day = "
-                f"{pol.max_travel_minutes_per_day:g} minutes a day. Listed for itinerant-teacher evaluation and "
-                "pay tilt.")
+        return self.t("r7", town=town, school=d.label(self.to), lessons=int(week["lessons"]),
+                      days=words.parts(days, self.lang), minutes=f"{float(week['travel_minutes']):.1f}",
+                      ms=pol.max_schools_per_day, mt=f"{pol.max_travel_minutes_per_day:g}")
 
     def why_stay(self) -> str:
         d, pol, s = self.d, self.d.pol, self.s
@@ -559,37 +857,36 @@ class _Explainer:
             return ""
         why = []
         if s["locked_school"]:
-            why.append(f"the office locked them to {d.label(s['locked_school'])}")
+            why.append(self.t("ws.locked", school=d.label(s["locked_school"])))
         if s["exempt_reason"]:
-            why.append(f"they are exempt ({s['exempt_reason']})")
+            why.append(self.t("ws.exempt", reason=s["exempt_reason"]))
         if self.role_before in LEADER_ROLES:
             if not d.due(self.pid):
-                why.append(f"they have served {_plural(int(s['terms_at_school'] or 0), 'term')}, fewer than "
-                           f"rotation_terms = {pol.rotation_terms} (R1)")
+                why.append(self.t("ws.terms", terms=self.n("term", int(s["terms_at_school"] or 0)),
+                                  rt=pol.rotation_terms))
         else:
             if not d.fact(self.pid, "r6_own_bundle"):  # finishing contract period 1
-                why.append("they are not finishing contract period 1 (R5)")
+                why.append(self.t("ws.not_p1"))
             years = int(s["years_at_school"] or 0)
             if years < pol.exchange_after_years:
-                why.append(f"{_plural(years, 'year')} at their school is fewer than exchange_after_years = "
-                           f"{pol.exchange_after_years} (R11)")
+                why.append(self.t("ws.years", years=self.n("year", years), ea=pol.exchange_after_years))
             elif d.fact(self.pid, "r11_eligible"):
                 a = d.figures["after"]
                 el, mv, need = a["r11_eligible"], a["r11_exchanged"], a["r11_exchange_target"]
                 if mv >= need:
-                    why.append(f"R11's exchange target ({need} of {el} eligible) is met by others")
+                    why.append(self.t("ws.r11_met", need=need, el=el))
             if self.subject and self.frm in d.sch.index:
                 dem = d.demand_of(self.frm, self.subject)
                 if dem:
-                    why.append(f"{d.label(self.frm)} still needs them: {dem} weekly {self.subject} lessons")
+                    why.append(self.t("ws.needed", school=d.label(self.frm), dem=dem, subject=self.subj()))
             q = pd.to_numeric(d.sch.at[self.frm, "staff_quota"], errors="coerce") if self.frm in d.sch.index else None
             if q is not None and not pd.isna(q):
                 n = int((d.teachers_after["to_school"] == self.frm).sum())
                 if n <= q:
-                    why.append(f"their school is within its staff_quota ({n} of {int(q)} teachers)")
+                    why.append(self.t("ws.quota", n=n, q=int(q)))
         if not why:
-            return "Why no move: no rule required one and the plan found no better place for them."
-        return "Why no move was needed: " + "; ".join(why) + "."
+            return self.t("ws.none")
+        return self.t("ws.text", why=words.parts(why, self.lang))
 
     # ---- ranked schools ----------------------------------------------------------------------
     def preferences(self) -> str:
@@ -604,27 +901,28 @@ class _Explainer:
                     "weights.points_mountainous": w.points_mountainous, "weights.preference": w.preference})
         mine = float(d.points[self.pid])
         mount = bool(d.sch.at[self.frm, "mountainous"]) if self.frm in d.sch.index else False
-        lines = [(f"Priority points: {float(s['rural_service_years'] or 0):g} rural years × {w.points_rural_year:g} + "
-                  f"backbone level {s['backbone']} ({BACKBONE_RANK.get(s['backbone'], 0)}) × "
-                  f"{w.points_backbone_level:g} + "
-                  f"{int(s['years_at_school'] or 0)} years at their school × {w.points_year_at_school:g} + "
-                  f"{'a' if mount else 'no'} mountainous school × {w.points_mountainous:g} = {mine:g} points.")]
+        lines = [self.t("pref.points", rsy=f"{float(s['rural_service_years'] or 0):g}", wr=f"{w.points_rural_year:g}",
+                        bb=self.w("backbone", s["backbone"]), rank=BACKBONE_RANK.get(s["backbone"], 0),
+                        wb=f"{w.points_backbone_level:g}", yrs=int(s["years_at_school"] or 0),
+                        wy=f"{w.points_year_at_school:g}", mount=self.t("pref.mount_yes" if mount else "pref.mount_no"),
+                        wm=f"{w.points_mountainous:g}", pts=f"{mine:g}")]
         for rank, sid in enumerate(prefs, start=1):
             if sid == self.to:
-                lines.append(f"Choice {rank}, {d.label(sid)}: granted.")
+                lines.append(self.t("pref.granted", rank=rank, school=d.label(sid)))
                 break
-            lines.append(f"Choice {rank}, {d.label(sid)}: not given — {self.blocker(sid, mine)}.")
+            lines.append(self.t("pref.denied", rank=rank, school=d.label(sid), why=self.blocker(sid, mine)))
         else:
-            lines.append(f"None of their ranked schools could be given; they go to {d.label(self.to)}.")
-        return " ".join(lines)
+            lines.append(self.t("pref.none", school=d.label(self.to)))
+        return self.join(lines)
 
     def blocker(self, sid: str, mine: float) -> str:
         """What kept this person from school `sid`: a hard rule, a full quota, or someone with more points."""
         d, s = self.d, self.s
+        pts = f"{mine:g}"
         if sid not in d.sch.index:
-            return "it is not a school of the scenario"
+            return self.t("bl.not_school")
         if s["locked_school"] and s["locked_school"] != sid:
-            return f"the office locked them to {d.label(s['locked_school'])}"
+            return self.t("bl.locked", school=d.label(s["locked_school"]))
         if self.role_after in LEADER_ROLES:
             return self.leader_blocker(sid, mine)
         subj = self.subject
@@ -632,11 +930,11 @@ class _Explainer:
             rule = F.blocked_by_rule(d.sc, d.facts.loc[self.pid], sid, d.school_facts)
             if rule:
                 rid, why = rule
-                return f"hard rule {rid}: {why}" if rid and rid != "R8" else f"hard rule: {why}" if rid else why
+                if rid and rid != "R8":
+                    return self.t("bl.rule", rule=rid, why=why)
+                return self.t("bl.rule_plain", why=why) if rid else why
         if sid == self.frm:
-            if self.move == "exchange":
-                return "it is their own school, and the plan chose them for exchange (R11)"
-            return "it is their own school, which they leave under the rule given above"
+            return self.t("bl.own_exchange") if self.move == "exchange" else self.t("bl.own")
         t = d.teachers_after
         here = t[t["to_school"] == sid]
         newcomers = here[here["from_school"] != sid]
@@ -645,18 +943,17 @@ class _Explainer:
         q = pd.to_numeric(d.sch.at[sid, "staff_quota"], errors="coerce")
         if not pd.isna(q) and len(here) >= q:
             stayers = len(here) - len(newcomers)
-            txt = (f"quota full: {d.label(sid)} may hold {int(q)} teachers (staff_quota) and holds {len(here)} "
-                   f"after the plan, {stayers} who stay")
+            txt = self.t("bl.quota", school=d.label(sid), q=int(q), n=len(here), stayers=stayers)
             if len(newcomers):
                 first = sorted(newcomers["person_id"], key=lambda p: (newcomers.at[p, "subject"] != subj,
                                                                      -d.points.get(p, 0), p))
-                txt += f" and {len(newcomers)} placed by this plan: " + _names([d.who(p, points=True) for p in first])
+                txt += self.t("bl.placed", n=len(newcomers), names=self.names([d.who(p, points=True) for p in first]))
             if more:
-                txt += f" ({_names([d.who(p) for p in more])} with more priority points than their {mine:g})"
+                txt += self.t("bl.more_pts", names=self.names([d.who(p) for p in more]), pts=pts)
             return txt
         if more:
-            return (f"{_names([d.who(p, points=True) for p in more])}, with more priority points than their {mine:g}, "
-                    f"got the {subj} place(s) there")
+            return self.t("bl.got", names=self.names([d.who(p, points=True) for p in more]), pts=pts,
+                          subject=self.subj(subj))
         dem = d.demand_of(sid, subj)
         c = d.coverage
         cov = float(c.at[(sid, subj), "home"] + c.at[(sid, subj), "itinerant"]) if (sid, subj) in c.index else 0.0
@@ -664,51 +961,42 @@ class _Explainer:
         fewer = list(env.loc[(env["person_id"] == self.pid) & (env["school_id"] == sid), "other_id"])
         if fewer:
             self.use(**{"weights.envy": d.w.envy})
-            return (f"no hard rule or quota blocked it, yet {_names([d.who(p, points=True) for p in fewer])} got a "
-                    f"{subj} place there with no more priority points than their {mine:g}: avoiding this "
-                    "(justified envy) is a soft goal "
-                    f"(weights.envy = {d.w.envy:g}) the plan traded against lesson coverage; they may ask the office "
-                    "to review it")
+            return self.t("bl.envy", names=self.names([d.who(p, points=True) for p in fewer]), subject=self.subj(subj),
+                          pts=pts, w=f"{d.w.envy:g}")
         if cov >= dem:
             self.use(**{"weights.coverage": d.w.coverage, "weights.move": d.w.move})
-            return (f"its {dem} weekly {subj} lessons are all covered by the teachers it has, so a move there adds no "
-                    f"lessons (weights.coverage = {d.w.coverage:g} per lesson) and costs a move "
-                    f"(weights.move = {d.w.move:g})")
+            return self.t("bl.covered", dem=dem, subject=self.subj(subj), wc=f"{d.w.coverage:g}", wm=f"{d.w.move:g}")
         self.use(**{"weights.coverage": d.w.coverage, "weights.rural_coverage": d.w.rural_coverage})
-        return ("no hard rule, quota or person with more points stood in the way: the plan needed them more where "
-                f"they go, weighing lesson coverage (weights.coverage = {d.w.coverage:g}, × {d.w.rural_coverage:g} at "
-                "rural schools) against their wish")
+        return self.t("bl.needed", wc=f"{d.w.coverage:g}", wr=f"{d.w.rural_coverage:g}")
 
     def leader_blocker(self, sid: str, mine: float) -> str:
         d = self.d
         role = self.role_after
         if sid == self.frm and self.role_before in LEADER_ROLES and d.due(self.pid) and not self.s["exempt_reason"]:
-            return "hard rule R1: a due leader leaves their own school"
+            return self.t("lb.r1")
         posts = d.posts(sid, role)
         if posts == 0:
-            return f"hard rule R8: {d.label(sid)} has no {ROLE_WORDS[role]} post"
+            return self.t("lb.no_post", school=d.label(sid), role=self.role(role))
         h = d.leader_holders(sid, role, self.pid)
         if len(h) < posts:
             if (self.role_before in LEADER_ROLES and d.due(self.pid) and d.area(sid) == d.area(self.frm)
                     and d.area(self.to) != d.area(self.frm)):
                 self.use(**{"weights.r1x_crossing": d.w.r1x_crossing})
-                return (f"it would keep them in the {d.area(sid)} area, while R1x asks due leaders to cross the "
-                        f"urban–rural line (weights.r1x_crossing = {d.w.r1x_crossing:g})")
-            return ("a post was open, but the plan needed them more where they go (R1x crossings, R3 young rural "
-                    "leaders, R4 directors and filled posts weigh more than a preference)")
+                return self.t("lb.area", area=self.w("area", d.area(sid)), w=f"{d.w.r1x_crossing:g}")
+            return self.t("lb.open")
         parts = []
         for p, f in zip(h["person_id"], h["from_school"]):
             if f == sid:
-                why = "not due to rotate" if not d.due(p) else "exempt or locked"
-                parts.append(f"{d.who(p)}, who stays ({why})")
+                why = self.t("lb.not_due") if not d.due(p) else self.t("lb.exempt")
+                parts.append(self.t("lb.stays", who=d.who(p), why=why))
             elif d.points.get(p, 0) > mine:
-                parts.append(f"{d.who(p, points=True)}, with more priority points than their {mine:g}")
+                parts.append(self.t("lb.more", who=d.who(p, points=True), pts=f"{mine:g}"))
             else:
-                rules = str(d.a.at[p, "rules"]) or "the plan's other goals"
-                parts.append(f"{d.who(p, points=True)}, placed there for {rules}")
-        verb = "is" if posts == 1 else "are"
-        return f"its {_plural(posts, ROLE_WORDS[role] + ' post')} {verb} held by " + _names(parts)
+                rules = str(d.a.at[p, "rules"]) or self.t("lb.other_goals")
+                parts.append(self.t("lb.placed", who=d.who(p, points=True), rules=rules))
+        return self.t("lb.held.one" if posts == 1 else "lb.held.many", n=posts, role=self.role(role),
+                      names=self.names(parts))
 
 
-def explain_text(sc, plan, person_id: str) -> str:
-    return explain(sc, plan, person_id).text()
+def explain_text(sc, plan, person_id: str, lang: str | None = None) -> str:
+    return explain(sc, plan, person_id, lang=lang).text()

@@ -11,7 +11,7 @@ from ..models import messages
 from ..models.errors import Problem, ScenarioError
 from ..models.figures import itinerant_days, itinerant_week
 from .words import school as school_label
-from .words import t, word
+from .words import t, weekday, word
 
 messages.register({
     "routes.no_person": ("no such person in this plan", "本方案中没有此人"),
@@ -86,7 +86,7 @@ def week_text(plan, sc, person_id: str, lang: str | None = None) -> str:
         back = sc.travel.minutes(d["school_id"].iloc[-1], home)
         table.append((str(day), t("routes.back", lang), label(home), "",
                       f"{back:.1f}" if math.isfinite(back) else t("routes.no_road", lang)))
-        table.append(t("routes.day", lang, day=day, lessons=int(days.at[day, "lessons"]),
+        table.append(t("routes.day", lang, day=weekday(day, lang), lessons=int(days.at[day, "lessons"]),
                        minutes=f"{float(days.at[day, 'travel_minutes']):.1f}"))
     cells = [row for row in table if isinstance(row, tuple)]
     widths = [max(_width(row[i]) for row in cells) for i in range(5)]

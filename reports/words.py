@@ -53,6 +53,20 @@ def word(kind: str, value: object, lang: str | None = None) -> str:
     return table.get(kind, {}).get(v, v)
 
 
+_WEEKDAYS_ZH = "一二三四五六日"
+
+
+def weekday(day: object, lang: str | None = None) -> str:
+    """Day 1..7 of an itinerant week: '2' in English (day 2), '二' in Chinese (星期二)."""
+    try:
+        n = int(str(day))
+    except ValueError:
+        return str(day)
+    if messages.check_lang(lang) == "zh" and 1 <= n <= 7:
+        return _WEEKDAYS_ZH[n - 1]
+    return str(n)
+
+
 def html_lang(lang: str | None) -> str:
     """The `lang` attribute of an HTML page."""
     return "zh-CN" if messages.check_lang(lang) == "zh" else "en"
