@@ -15,11 +15,75 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .models import Plan, Scenario, ScenarioError
+from .models import Plan, Scenario, ScenarioError, messages
+from .models.errors import Problem
 from .models.outputs import OutputError, describe_os_error, write_text_output
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
+
+messages.register({
+    "cli.error": ("error:", "错误："),
+    "cli.warning": ("warning:", "警告："),
+    "cli.problems": ("{n} problem(s) in the input:", "输入数据中有{n}处问题："),
+    "cli.more": ("  ... and {n} more", "  ……另有{n}处"),
+    "cli.path": ("{what}. Check the path and its permissions, or choose another one.",
+                 "{what}。请检查路径及其权限，或换一个路径。"),
+    "cli.interrupted": ("interrupted: nothing was half written.", "已中断：没有写入不完整的文件。"),
+    "cli.bug": ("This is a bug in rotaplan, not a problem with your data.",
+                "这是rotaplan程序的错误，不是您数据的问题。"),
+    "cli.bug_report": ("Please report it with the command you ran and the traceback above.",
+                       "请将所运行的命令和上面的错误信息一并报告。"),
+    "cli.where.row": (", row {row}", "，第{row}行"),
+    "cli.where.column": (", column {column}", "，列 {column}"),
+    "cli.where.header": (" ({header})", "（{header}）"),
+    "cli.where.value": (" (value {value})", "（值 {value}）"),
+    "cli.where.cell": (", cell {cell}", "，单元格 {cell}"),
+    "cli.where.message": ("{where}: {message}", "{where}：{message}"),
+})
+
+LANG_ENV = "ROTAPLAN_LANG"  # the language of messages where a command has no --lang (README: Language)
+_lang: list[str] = []  # the language a command resolved (explain and routes: the plan's), for friendly()
+
+
+def env_lang() -> str:
+    """$ROTAPLAN_LANG when it is en or zh, else English."""
+    v = os.environ.get(LANG_ENV, "").strip().lower()
+    return v if v in messages.LANGS else messages.DEFAULT_LANG
+
+
+def use_lang(lang: str | None) -> str:
+    """The command's language from here on (error framing included): `lang`, else $ROTAPLAN_LANG, else en."""
+    chosen = messages.check_lang(lang) if lang else env_lang()
+    _lang[:] = [chosen]
+    return chosen
+
+
+def current_lang() -> str:
+    return _lang[0] if _lang else env_lang()
+
+
+def problem_text(p: Problem, lang: str | None = None) -> str:
+    """One input problem framed in `lang` (file or sheet, row, column, value, cell); the problem's own sentence
+    is as models/ wrote it."""
+    if messages.check_lang(lang) == "en":
+        return str(p)
+
+    def m(key: str, **f) -> str:
+        return messages.text(f"cli.where.{key}", lang, **f)
+
+    where = p.source
+    if p.row is not None:
+        where += m("row", row=p.row)
+    if p.column:
+        where += m("column", column=p.column)
+        if p.header and p.header != p.column:
+            where += m("header", header=p.header)
+    if p.value is not None and str(p.value) != "":
+        where += m("value", value=repr(str(p.value)))
+    if p.cell:
+        where += m("cell", cell=p.cell)
+    return m("message", where=where, message=p.message)
 
 
 # The exit codes of README.md and `rotaplan --help`.
@@ -32,39 +96,46 @@ def friendly(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        use_lang(kwargs.get("lang"))  # --lang where the command has it, else $ROTAPLAN_LANG
+        m = _msg
         try:
             return fn(*args, **kwargs)
         except OutputError as exc:
-            err_console.print(f"[bold red]error:[/] {escape(exc.message)}", soft_wrap=True)
+            err_console.print(f"[bold red]{m('cli.error')}[/] {escape(exc.message)}", soft_wrap=True)
             sys.exit(EXIT_INPUT)
         except ScenarioError as exc:
-            err_console.print(f"[bold red]{len(exc.problems)} problem(s) in the input:[/]")
+            err_console.print(f"[bold red]{m('cli.problems', n=len(exc.problems))}[/]")
             for p in exc.problems[:200]:
-                err_console.print(f"  - {p}", markup=False)
+                err_console.print(f"  - {problem_text(p, current_lang())}", markup=False)
             if len(exc.problems) > 200:
-                err_console.print(f"  ... and {len(exc.problems) - 200} more")
+                err_console.print(m("cli.more", n=len(exc.problems) - 200), markup=False)
             sys.exit(EXIT_INPUT)
         except OSError as exc:  # a path that cannot be read or written: the user can fix it
-            err_console.print(f"[bold red]error:[/] {escape(describe_os_error(exc))}. Check the path and its "
-                              "permissions, or choose another one.", soft_wrap=True)
+            err_console.print(f"[bold red]{m('cli.error')}[/] {escape(m('cli.path', what=describe_os_error(exc)))}",
+                              soft_wrap=True)
             sys.exit(EXIT_INPUT)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except KeyboardInterrupt:  # Ctrl-C: outputs are swapped in whole or not at all, so nothing is half written
-            err_console.print("interrupted: nothing was half written.")
+            err_console.print(m("cli.interrupted"))
             sys.exit(EXIT_INTERRUPTED)
         except Exception:  # noqa: BLE001 - a programming bug: show it, do not disguise it
             traceback.print_exc()
-            err_console.print("[bold red]This is a bug in rotaplan, not a problem with your data.[/] Please report "
-                              "it with the command you ran and the traceback above.", soft_wrap=True)
+            err_console.print(f"[bold red]{m('cli.bug')}[/] {m('cli.bug_report')}", soft_wrap=True)
             sys.exit(EXIT_BUG)
 
     return wrapper
 
 
+def _msg(key: str, **fields) -> str:
+    """A message of the catalogue in the command's language."""
+    return messages.text(key, current_lang(), **fields)
+
+
 def print_warnings(sc: Scenario) -> None:
     for w in sc.warnings:
-        err_console.print(f"[yellow]warning:[/] {w}", markup=True, soft_wrap=True)
+        text = problem_text(w, current_lang()) if isinstance(w, Problem) else str(w)
+        err_console.print(f"[yellow]{_msg('cli.warning')}[/] {escape(text)}", markup=True, soft_wrap=True)
 
 
 def load(path: str | None) -> Scenario:
@@ -178,8 +249,9 @@ def generate(n_staff, seed, laiwu, plan_year, out):
 @click.option("--workers", type=click.IntRange(1, 64), default=8, show_default=True,
               help="CP-SAT num_workers; 1 with a fixed seed gives a reproducible plan")
 @click.option("--log", is_flag=True, help="print the CP-SAT search log")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-              help="language of plan.xlsx: sheet names, headers and coded values (zh: Chinese)")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
+              help="language of plan.xlsx (sheet names, headers, coded values) and report.html, recorded in "
+                   "meta.json for explain, routes and compare (default: $ROTAPLAN_LANG, else en)")
 @click.option("--whatif", "whatif_path", type=click.Path(), default=None,
               help="what-if YAML (policy overrides, hires, merged schools...) applied to SCENARIO, "
                    "or a name of scenarios/whatifs/ such as hire_40_bachelor")
@@ -211,7 +283,7 @@ def plan(scenario, out, time_limit, seed, workers, log, lang, whatif_path, db, l
         from .scenarios.whatif import WhatIf
 
         whatif = WhatIf.read(whatif_path)
-    req = PlanRequest(scenario=scenario, whatif=whatif, lock=lock_path, out=out, lang=lang, db=db,
+    req = PlanRequest(scenario=scenario, whatif=whatif, lock=lock_path, out=out, lang=use_lang(lang), db=db,
                       params=SolveParams(time_limit=time_limit, seed=seed, workers=workers, log=log),
                       allow_violations=allow_violations)
     check_output(req)  # an unusable --out fails now, not after minutes of planning
@@ -337,19 +409,38 @@ def _open_plan(plan_path, scenario, how_to_pass: str):
     return opened
 
 
+# ---- language of explain, routes, compare ----------------------------------------------------
+_LANG_OPTION = click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
+                            help="language of the text (default: the plan's, as `plan --lang` recorded it in "
+                                 "meta.json; else $ROTAPLAN_LANG, else en)")
+
+
+def plan_lang(plan_path) -> str | None:
+    """The language a plan was written in (meta.json `lang` beside it), None when it records none."""
+    p = Path(str(plan_path))
+    meta = (p if p.is_dir() else p.parent) / "meta.json"
+    try:
+        lang = json.loads(meta.read_text(encoding="utf-8")).get("lang")
+    except (OSError, ValueError, AttributeError):  # no meta.json, or not one rotaplan can read: open_plan says so
+        return None
+    return lang if lang in messages.LANGS else None
+
+
 # ---- routes -----------------------------------------------------------------------------
 @main.command()
 @click.argument("person")
 @click.argument("plan_path", metavar="[PLAN]", required=False, default="plan", type=click.Path())
 @click.option("--scenario", type=click.Path(), default=None,
               help="scenario of the plan (default: recorded in the plan)")
+@_LANG_OPTION
 @friendly
-def routes(person, plan_path, scenario):
+def routes(person, plan_path, scenario, lang):
     """Print PERSON's itinerant-teaching week from PLAN (default folder: plan): days, stops, lessons, minutes."""
     from .reports.routes import week_text
 
+    use_lang(lang or plan_lang(plan_path))
     opened = _open_plan(plan_path, scenario, "pass the scenario it was made from with --scenario")
-    console.print(week_text(opened.plan, opened.scenario, person), markup=False)
+    console.print(week_text(opened.plan, opened.scenario, person, current_lang()), markup=False)
 
 
 # ---- explain ----------------------------------------------------------------------------
@@ -358,8 +449,9 @@ def routes(person, plan_path, scenario):
 @click.argument("plan_path", metavar="[PLAN]", required=False, default="plan", type=click.Path())
 @click.option("--scenario", type=click.Path(), default=None,
               help="scenario of the plan (default: recorded in the plan)")
+@_LANG_OPTION
 @friendly
-def explain(person, plan_path, scenario):
+def explain(person, plan_path, scenario, lang):
     """Explain why PERSON goes where they go in PLAN (a plan folder or plan.xlsx; default folder: plan).
 
     Prints the rule ids, the data used about the person, the parameters and weights that mattered,
@@ -367,8 +459,10 @@ def explain(person, plan_path, scenario):
     with more priority points, named)."""
     from .reports.explain import explain as explain_person
 
+    use_lang(lang or plan_lang(plan_path))
     opened = _open_plan(plan_path, scenario, "pass the scenario it was made from with --scenario")
-    console.print(explain_person(opened.scenario, opened.plan, person).text(), markup=False, soft_wrap=True)
+    console.print(explain_person(opened.scenario, opened.plan, person, lang=current_lang()).text(), markup=False,
+                  soft_wrap=True)
 
 
 # ---- run history: runs, show, compare, sweep -----------------------------------------------
@@ -456,8 +550,11 @@ class _StoredViolation:
               help="HTML page to write: a new file, or a page rotaplan wrote and nobody changed since")
 @click.option("--people", type=click.IntRange(0), default=30, show_default=True,
               help="people with a different outcome to list in the terminal (the HTML lists them all)")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
+              help="language of the tables and the page (default: the plans' when their folders record one and "
+                   "the same, else $ROTAPLAN_LANG, else en)")
 @friendly
-def compare(refs, db, html_path, people):
+def compare(refs, db, html_path, people, lang):
     """Compare plans side by side: run ids of the run history (`rotaplan runs`) or plan folders.
 
     Prints KPIs, compliance, move counts and the people whose outcome differs, and writes an HTML page."""
@@ -467,10 +564,14 @@ def compare(refs, db, html_path, people):
     from .runs.history import History
 
     owned_output_file(html_path, "compare", option="--html")
+    if not lang:
+        recorded = {plan_lang(r) for r in refs if Path(r).exists()}
+        lang = recorded.pop() if len(recorded) == 1 and len(refs) == sum(Path(r).exists() for r in refs) else None
+    lang = use_lang(lang)
     needs_db = any(not Path(r).exists() for r in refs)
-    cmp = build(list(refs), History(db) if needs_db else None)
-    render(cmp, console, max_people=people)
-    write_text_output(html_path, to_html(cmp), "compare", option="--html")
+    cmp = build(list(refs), History(db) if needs_db else None, lang=lang)
+    render(cmp, console, max_people=people, lang=lang)
+    write_text_output(html_path, to_html(cmp, lang=lang), "compare", option="--html")
     console.print(f"Comparison written to {html_path}.")
 
 

@@ -199,7 +199,7 @@ def write_plan(out: PlanOutcome) -> dict[str, Path]:
     banner = draft_banner(out.hard) if out.status == DRAFT else ""
 
     def report(p: Path) -> None:
-        html = report_html(plan, sc, out.violations)
+        html = report_html(plan, sc, out.violations, req.lang)
         p.write_text(_insert_after_body(html, banner) if banner else html, encoding="utf-8")
 
     extra: dict[str, Callable[[Path], object]] = {
