@@ -47,10 +47,11 @@ messages.register({
     "report.h.all_figures": ("All figures", "全部指标"),
     "report.col.figures": ("figure|rule|what it counts|before|after|target", "指标|规则|含义|调整前|调整后|目标"),
     "report.col.compliance": ("rule|status|detail", "规则|状态|说明"),
-    "report.col.solver": ("stage|status|objective|bound|gap|seconds", "阶段|状态|目标值|界|差距|秒"),
+    "report.col.solver": ("stage|status|objective|bound|gap|seconds", "阶段|状态|目标值|目标界|差距|秒"),
     "report.stage.leaders": ("leaders", "校级干部"),
     "report.stage.teachers": ("teachers", "教师"),
     "report.stage.itinerant": ("itinerant", "走教"),
+    "report.bar": ("{part}: {value}", "{part}：{value}"),
     "report.before": ("before", "调整前"),
     "report.after": ("after", "调整后"),
     "report.target": ("target", "目标"),
@@ -169,7 +170,8 @@ def kpi_chart(p: dict, lang: str | None = None) -> str:
         if isinstance(v, (int, float)):
             parts.append(f'<rect class="bar {key}" x="{x}" y="{y(v):.1f}" width="50" '
                          f'height="{top + plot_h - y(v):.1f}" fill="{COLORS[key]}">'
-                         f'<title>{t("report." + key, lang)}: {_fmt(v, p["share"])}</title></rect>')
+                         f'<title>{escape(t("report.bar", lang, part=t("report." + key, lang), value=_fmt(v, p["share"])))}'
+                         '</title></rect>')
             parts.append(f'<text x="{x + 25}" y="{y(v) - 4:.1f}" text-anchor="middle">{_fmt(v, p["share"])}</text>')
         else:
             parts.append(f'<text x="{x + 25}" y="{top + plot_h - 4}" text-anchor="middle">–</text>')

@@ -81,10 +81,10 @@ def week_text(plan, sc, person_id: str, lang: str | None = None) -> str:
     week = itinerant_week(sc, homes, rows).loc[person_id]
     for day, d in rows.groupby("day", sort=True):
         for _, x in d.iterrows():
-            table.append((str(day), str(x["seq"]), label(x["school_id"]), str(x["lessons"]),
+            table.append((weekday(day, lang), str(x["seq"]), label(x["school_id"]), str(x["lessons"]),
                           f"{x['travel_minutes']:.1f}"))
         back = sc.travel.minutes(d["school_id"].iloc[-1], home)
-        table.append((str(day), t("routes.back", lang), label(home), "",
+        table.append((weekday(day, lang), t("routes.back", lang), label(home), "",
                       f"{back:.1f}" if math.isfinite(back) else t("routes.no_road", lang)))
         table.append(t("routes.day", lang, day=weekday(day, lang), lessons=int(days.at[day, "lessons"]),
                        minutes=f"{float(days.at[day, 'travel_minutes']):.1f}"))
