@@ -168,10 +168,10 @@ def kpi_chart(p: dict, lang: str | None = None) -> str:
         v = p[key]
         x = 50 + i * 80
         if isinstance(v, (int, float)):
+            tip = escape(t("report.bar", lang, part=t("report." + key, lang), value=_fmt(v, p["share"])))
             parts.append(f'<rect class="bar {key}" x="{x}" y="{y(v):.1f}" width="50" '
                          f'height="{top + plot_h - y(v):.1f}" fill="{COLORS[key]}">'
-                         f'<title>{escape(t("report.bar", lang, part=t("report." + key, lang), value=_fmt(v, p["share"])))}'
-                         '</title></rect>')
+                         f'<title>{tip}</title></rect>')
             parts.append(f'<text x="{x + 25}" y="{y(v) - 4:.1f}" text-anchor="middle">{_fmt(v, p["share"])}</text>')
         else:
             parts.append(f'<text x="{x + 25}" y="{top + plot_h - 4}" text-anchor="middle">–</text>')
