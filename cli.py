@@ -604,7 +604,8 @@ def sweep(grid, db, scheduler, n_workers, cp_workers, time_limit, html_path):
     console.print(f"Sweep {sw.name}: {len(sw.tasks)} runs on {where}; storing in {h.path}.")
     res = run_sweep(sw, h, scheduler=scheduler, n_workers=n_workers, console=console)
     render(res, console)
-    write_text_output(html_path, to_html(res), "sweep", protect=[("grid file", grid)], option="--html")
+    write_text_output(html_path, to_html(res, lang=current_lang()), "sweep", protect=[("grid file", grid)],
+                      option="--html")
     status = list(res.rows["status"]) if len(res.rows) else []
     failed, infeasible = status.count("failed"), status.count("infeasible")
     console.print(f"{len(res.rows)} runs stored in {h.path} ({failed} failed"

@@ -531,9 +531,28 @@ def summary_columns(df: pd.DataFrame) -> list[str]:
     return [c for c in cols if c in df.columns]
 
 
-def to_html(res: SweepResult, x: str = "moves", y: str = "uncovered_lessons") -> str:
-    """A self-contained HTML report of the sweep: the summary table and the trade-off chart."""
+def _register_page_messages() -> None:
+    from ..models import messages
+
+    messages.register({
+        "sweep.title": ("rotaplan sweep {name}", "rotaplan批量运行 {name}"),
+        "sweep.h1": ("Sweep {name}", "批量运行 {name}"),
+        "sweep.summary": ("{n} runs ({failed} without a plan) in {seconds} s on {workers} Dask workers ({address}).",
+                          "共{n}次运行（{failed}次未得出方案），用时{seconds}秒，{workers}个Dask工作进程（{address}）。"),
+        "sweep.h.tradeoff": ("Trade-off", "目标权衡"),
+        "sweep.h.runs": ("Runs", "各次运行"),
+        "sweep.h.failed": ("Runs without a plan", "未得出方案的运行"),
+        "sweep.compare_hint": ("Compare runs side by side with", "并排对比各次运行："),
+    })
+
+
+def to_html(res: SweepResult, x: str = "moves", y: str = "uncovered_lessons", lang: str | None = None) -> str:
+    """A self-contained HTML report of the sweep: the summary table and the trade-off chart; headings in `lang`."""
+    from ..models.messages import text
     from ..reports.compare import _CSS, _fmt
+    from ..reports.words import html_lang
+
+    _register_page_messages()
 
     e = html.escape
     df = res.rows
@@ -544,18 +563,20 @@ def to_html(res: SweepResult, x: str = "moves", y: str = "uncovered_lessons") ->
         table.append(f"<tr{cls}>" + "".join(f"<td>{e(_fmt(r.get(c)))}</td>" for c in cols) + "</tr>")
     table.append("</table>")
     failed = df[df["status"] != "ok"] if len(df) else df  # failed or infeasible: no plan
-    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-             f"<title>rotaplan sweep {e(res.name)}</title><style>{_CSS}</style></head><body>",
-             f"<h1>Sweep {e(res.name)}</h1>",
-             f"<p>{len(df)} runs ({len(failed)} without a plan) in {res.seconds:.1f} s on "
-             f"{res.cluster.get('workers', '?')} Dask workers ({e(str(res.cluster.get('address', '')))}).</p>",
-             "<h2>Trade-off</h2>", svg_chart(df, x, y) if len(df) else "",
-             "<h2>Runs</h2>", "\n".join(table)]
+    parts = ["<!DOCTYPE html>", f'<html lang="{html_lang(lang)}"><head><meta charset="utf-8">',
+             f"<title>{e(text('sweep.title', lang, name=res.name))}</title><style>{_CSS}</style></head><body>",
+             f"<h1>{e(text('sweep.h1', lang, name=res.name))}</h1>",
+             "<p>" + e(text("sweep.summary", lang, n=len(df), failed=len(failed), seconds=f"{res.seconds:.1f}",
+                            workers=res.cluster.get("workers", "?"), address=str(res.cluster.get("address", ""))))
+             + "</p>",
+             f"<h2>{e(text('sweep.h.tradeoff', lang))}</h2>", svg_chart(df, x, y) if len(df) else "",
+             f"<h2>{e(text('sweep.h.runs', lang))}</h2>", "\n".join(table)]
     if len(failed):
-        parts += ["<h2>Runs without a plan</h2><ul>"]
+        parts += [f"<h2>{e(text('sweep.h.failed', lang))}</h2><ul>"]
         parts += [f"<li>run {int(r.run_id)} ({e(r.label)}), {e(r.status)}: {e(str(r.error))}</li>"
                   for r in failed.itertuples()] + ["</ul>"]
-    parts.append("<p><small>Compare runs side by side with <code>rotaplan compare RUN_A RUN_B</code>.</small></p>")
+    hint = e(text("sweep.compare_hint", lang))
+    parts.append(f"<p><small>{hint} <code>rotaplan compare RUN_A RUN_B</code>{'' if lang == 'zh' else '.'}</small></p>")
     parts.append("</body></html>")
     return "\n".join(parts)
 

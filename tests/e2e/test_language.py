@@ -206,3 +206,19 @@ def test_explain_on_the_sample_in_chinese(tmp_path, env):
         assert "Data used about them" not in r.output
     page = (out / "report.html").read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in page and _english_words(re.findall(r"<h2[^>]*>(.*?)</h2>", page)) == []
+
+
+def test_sweep_page_headings_in_chinese():
+    from rotaplan.runs.sweep import SweepResult, to_html
+
+    rows = pd.DataFrame([{"run_id": 1, "label": "基准", "status": "ok", "moves": 10, "uncovered_lessons": 4,
+                          "seconds": 1.0},
+                         {"run_id": 2, "label": "多招40人", "status": "infeasible", "moves": None,
+                          "uncovered_lessons": None, "seconds": 1.0, "error": "infeasible: R8 (1)"}])
+    res = SweepResult("招聘", rows, 2.0, {"workers": 2, "address": "local"})
+    page = to_html(res, lang="zh")
+    assert '<html lang="zh-CN">' in page and "<h1>批量运行 招聘</h1>" in page
+    assert re.findall(r"<h2>(.*?)</h2>", page) == ["目标权衡", "各次运行", "未得出方案的运行"]
+    en = to_html(res)
+    assert '<html lang="en">' in en
+    assert re.findall(r"<h2>(.*?)</h2>", en) == ["Trade-off", "Runs", "Runs without a plan"]
