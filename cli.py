@@ -40,6 +40,9 @@ messages.register({
     "cli.where.value": (" (value {value})", "（值 {value}）"),
     "cli.where.cell": (", cell {cell}", "，单元格 {cell}"),
     "cli.where.message": ("{where}: {message}", "{where}：{message}"),
+    "cli.note": ("note:", "注意："),
+    "cli.check_total": ("{hard} hard-rule violation(s), {targets} target(s) not met.",
+                        "违反硬性规则{hard}处，未达目标{targets}项。"),
 })
 
 LANG_ENV = "ROTAPLAN_LANG"  # the language of messages where a command has no --lang (README: Language)
@@ -387,7 +390,7 @@ def check(plan_path, scenario):
     for v in violations:
         console.print(f"- {v}", markup=False, soft_wrap=True)  # one line per violation, easy to grep
     hard = sum(v.hard for v in violations)
-    console.print(f"{hard} hard-rule violation(s), {len(violations) - hard} target(s) not met.")
+    console.print(_msg("cli.check_total", hard=hard, targets=len(violations) - hard))
     sys.exit(1 if hard else 0)
 
 
@@ -405,7 +408,7 @@ def _open_plan(plan_path, scenario, how_to_pass: str):
     opened = open_plan(plan_path, scenario, read_scenario=load, how_to_pass=how_to_pass)
     console.print(opened.what_was_read, markup=False, soft_wrap=True)
     for note in opened.notes:
-        err_console.print(f"[yellow]note:[/] {note}", soft_wrap=True)
+        err_console.print(f"[yellow]{_msg('cli.note')}[/] {escape(note)}", soft_wrap=True)
     return opened
 
 
