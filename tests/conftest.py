@@ -21,6 +21,12 @@ def _private_run_history(tmp_path_factory):
         os.environ["ROTAPLAN_DB"] = old
 
 
+@pytest.fixture(autouse=True)
+def _english_unless_asked(monkeypatch):
+    """A developer's ROTAPLAN_LANG must not change what the tests read; language tests set it themselves."""
+    monkeypatch.delenv("ROTAPLAN_LANG", raising=False)
+
+
 @pytest.fixture()
 def tiny():
     """Two townships, an urban and a rural seat school, a principal each, two teachers and a new hire."""
