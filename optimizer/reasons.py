@@ -94,8 +94,8 @@ register({
                         "尚欠{owed}年）。"),
     "reason.r6_urban": ("Public-funded teacher: {before} rural years served so far, {after} after the coming year "
                         "at an urban school (R6 asks {asks}; {owed} still owed).",
-                        "公费师范生：已在乡村服务{before}年，下一学年在城区学校任教，累计仍为{after}年（R6 要求{asks}年，"
-                        "尚欠{owed}年）。"),
+                        "公费师范生：已在乡村服务{before}年，下一学年在城区学校任教，累计仍为{after}年"
+                        "（R6 要求{asks}年，尚欠{owed}年）。"),
     # ---- reference plans (plan --lock) -------------------------------------------------------------------
     "reason.ref_same": ("As in the reference plan.", "与参考方案相同。"),
     "reason.ref_same_move": ("Moves to {school}, as in the reference plan.", "调往{school}，与参考方案相同。"),
@@ -152,13 +152,13 @@ register({
     "reason.locked_due_move": ("Served {terms} terms at {from_school} (due under R1) but is locked to {school} by "
                                "the office; the lock takes precedence over R1, so they move as {role} (exempted by "
                                "the lock).",
-                               "已在{from_school}任满{terms}届（按 R1 应轮岗），但人事科将其锁定在{school}；锁定优先于 R1，"
-                               "因此调往该校任{role}（因锁定豁免）。"),
+                               "已在{from_school}任满{terms}届（按 R1 应轮岗），但人事科将其锁定在{school}；"
+                               "锁定优先于 R1，因此调往该校任{role}（因锁定豁免）。"),
     "reason.locked_due_stay": ("Served {terms} terms at {from_school} (due under R1) but is locked to {school} by "
                                "the office; the lock takes precedence over R1, so they stay as {role} (exempted by "
                                "the lock).",
-                               "已在{from_school}任满{terms}届（按 R1 应轮岗），但人事科将其锁定在{school}；锁定优先于 R1，"
-                               "因此留任{role}（因锁定豁免）。"),
+                               "已在{from_school}任满{terms}届（按 R1 应轮岗），但人事科将其锁定在{school}；"
+                               "锁定优先于 R1，因此留任{role}（因锁定豁免）。"),
     "reason.leader_locked_move": ("Locked to {school} by the office; moves there as {role}.",
                                   "人事科将其锁定在{school}；调往该校任{role}。"),
     "reason.leader_locked_stay": ("Locked to {school} by the office; stays as {role}.",
