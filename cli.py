@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import os
@@ -178,8 +179,9 @@ def generate(n_staff, seed, laiwu, plan_year, out):
 @click.option("--workers", type=click.IntRange(1, 64), default=8, show_default=True,
               help="CP-SAT num_workers; 1 with a fixed seed gives a reproducible plan")
 @click.option("--log", is_flag=True, help="print the CP-SAT search log")
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-              help="language of plan.xlsx: sheet names, headers and coded values (zh: Chinese)")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
+              help="language of the plan: the reasons in assignments.csv, and plan.xlsx's sheet names, headers and "
+                   "coded values (zh: Chinese); default: the policy's lang (en unless policy.yaml says otherwise)")
 @click.option("--whatif", "whatif_path", type=click.Path(), default=None,
               help="what-if YAML (policy overrides, hires, merged schools...) applied to SCENARIO, "
                    "or a name of scenarios/whatifs/ such as hire_40_bachelor")
@@ -211,12 +213,14 @@ def plan(scenario, out, time_limit, seed, workers, log, lang, whatif_path, db, l
         from .scenarios.whatif import WhatIf
 
         whatif = WhatIf.read(whatif_path)
-    req = PlanRequest(scenario=scenario, whatif=whatif, lock=lock_path, out=out, lang=lang, db=db,
-                      params=SolveParams(time_limit=time_limit, seed=seed, workers=workers, log=log),
+    req = PlanRequest(scenario=scenario, whatif=whatif, lock=lock_path, out=out, lang=lang or "en", db=db,
+                      params=SolveParams(time_limit=time_limit, seed=seed, workers=workers, log=log, lang=lang or ""),
                       allow_violations=allow_violations)
     check_output(req)  # an unusable --out fails now, not after minutes of planning
     with console.status("Reading and validating the scenario..."):
         sc = load_scenario(req)
+    if lang is None:  # --lang overrides the policy's lang; without it, the policy's is the plan's language
+        req = dataclasses.replace(req, lang=sc.policy.lang)
     print_warnings(sc)
     with console.status("Planning...") as status:
         outcome = plan_run(req, sc, progress=lambda s: status.update(f"Planning: {s}..."))

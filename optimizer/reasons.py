@@ -211,6 +211,7 @@ register({
     # ---- re-planning around the office's edits (plan --lock) ---------------------------------------------
     "reason.edited_plan": ("the edited plan", "修改后的方案"),
     "reason.edited_source": ("the edited {source}", "修改后的{source}"),
+    "reason.retired": ("retired", "退休"),
     "reason.first_plan": ("the plan as first written", "最初生成的方案"),
     "reason.edit_repaired_one": ("The office's edit in {source} ({post}) broke {rules}, a hard rule, and is "
                                  "repaired.",
