@@ -209,7 +209,7 @@ def write(sc, state, log: StageLog, data, school_of: np.ndarray, relaxed) -> Non
     w = Words(sc, state.lang)
     subj = data.subjects[data.t_subj]
     exempt = data.t["exempt_reason"].astype(str).to_numpy()
-    rows = {"to_school": [], "move": [], "period2_school": [], "rules": [], "reason": []}
+    rows: dict[str, list] = {"to_school": [], "move": [], "period2_school": [], "rules": [], "reason": []}
     # teachers whom only schools with a relaxed quota could take: their reason says what keeps them there
     held_at = dict(r8.held(data, [i for i, sid in enumerate(ids) if f"R8:{sid}" in relaxed])) if relaxed else {}
     prev_rules = state.a.loc[pid, "rules"].to_numpy()
