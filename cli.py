@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import os
@@ -253,8 +254,9 @@ def generate(n_staff, seed, laiwu, plan_year, out):
               help="CP-SAT num_workers; 1 with a fixed seed gives a reproducible plan")
 @click.option("--log", is_flag=True, help="print the CP-SAT search log")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
-              help="language of plan.xlsx (sheet names, headers, coded values) and report.html, recorded in "
-                   "meta.json for explain, routes and compare (default: $ROTAPLAN_LANG, else en)")
+              help="language of the plan: the reasons in assignments.csv, plan.xlsx (sheet names, headers, coded "
+                   "values) and report.html, recorded in meta.json for explain, routes and compare "
+                   "(default: $ROTAPLAN_LANG, else the policy's lang, else en)")
 @click.option("--whatif", "whatif_path", type=click.Path(), default=None,
               help="what-if YAML (policy overrides, hires, merged schools...) applied to SCENARIO, "
                    "or a name of scenarios/whatifs/ such as hire_40_bachelor")
@@ -286,12 +288,17 @@ def plan(scenario, out, time_limit, seed, workers, log, lang, whatif_path, db, l
         from .scenarios.whatif import WhatIf
 
         whatif = WhatIf.read(whatif_path)
-    req = PlanRequest(scenario=scenario, whatif=whatif, lock=lock_path, out=out, lang=use_lang(lang), db=db,
-                      params=SolveParams(time_limit=time_limit, seed=seed, workers=workers, log=log),
+    given = lang or (env_lang() if os.environ.get(LANG_ENV, "").strip() else None)
+    use_lang(given)
+    req = PlanRequest(scenario=scenario, whatif=whatif, lock=lock_path, out=out, lang=given or "en", db=db,
+                      params=SolveParams(time_limit=time_limit, seed=seed, workers=workers, log=log,
+                                         lang=given or ""),
                       allow_violations=allow_violations)
     check_output(req)  # an unusable --out fails now, not after minutes of planning
     with console.status("Reading and validating the scenario..."):
         sc = load_scenario(req)
+    if given is None:  # --lang or $ROTAPLAN_LANG override the policy's lang; else the policy's is the plan's
+        req = dataclasses.replace(req, lang=use_lang(sc.policy.lang))
     print_warnings(sc)
     with console.status("Planning...") as status:
         outcome = plan_run(req, sc, progress=lambda s: status.update(f"Planning: {s}..."))

@@ -65,3 +65,16 @@ def join(parts: list[str], lang: str | None = None) -> str:
     """Sentences joined the way each language writes them (Chinese: no space between sentences)."""
     parts = [p.strip() for p in parts if p and p.strip()]
     return ("" if check_lang(lang) == "zh" else " ").join(parts)
+
+
+def school_label(name: str, school_id: str, lang: str | None = None, area: str = "") -> str:
+    """A school as a person reads it: its name with the code in brackets (and the area word, if given), e.g.
+    "马营第一中学 (S0013)" or, in Chinese, "马营第一中学（S0013，乡村）". A school without a name is its code."""
+    zh = check_lang(lang) == "zh"
+    name, school_id = str(name or "").strip(), str(school_id or "").strip()
+    inside = [x for x in (school_id, area) if x]
+    if not name or name == school_id:
+        name, inside = school_id, [area] if area else []
+    if not inside:
+        return name
+    return f"{name}（{'，'.join(inside)}）" if zh else f"{name} ({', '.join(inside)})"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -85,6 +85,8 @@ class Policy(BaseModel):
                                             "directly, not only a vice-principal (R2)")
     promote_vice_to_principal: bool = _f(True, "switch", "a vice-principal may be promoted to a vacant principal "
                                          "post, at their own or another school of the same level group (R8)")
+    lang: Literal["en", "zh"] = _f("en", "language", "language of the plan's reasons: en (English) or zh (Chinese); "
+                                   "plan --lang overrides it")
     weights: Weights = Field(default_factory=Weights)
 
     @classmethod

@@ -39,6 +39,8 @@ class SolveParams:
     # Itinerant: shares of the stage's time for its lexicographic levels (coverage, teachers, travel minutes); a
     # level that finishes early leaves its time to the next.
     itinerant_level_shares: tuple[float, float, float] = (0.4, 0.3, 0.3)
+    # Language of the plan's reasons ("en" or "zh"); "" = the policy's `lang` (plan --lang overrides the policy).
+    lang: str = ""
 
     def __post_init__(self):
         if self.time_limit <= 0:
@@ -53,6 +55,8 @@ class SolveParams:
             raise ValueError("polish_max_pairs and portfolio_min_size must not be negative")
         if self.dual_max_rounds < 1:
             raise ValueError("dual_max_rounds must be at least 1")
+        if self.lang not in ("", "en", "zh"):
+            raise ValueError("lang must be en or zh (or empty: the policy's lang)")
         shares = self.itinerant_level_shares
         if len(shares) != 3 or min(shares) <= 0:
             raise ValueError("itinerant_level_shares must be three positive numbers (coverage, teachers, minutes)")

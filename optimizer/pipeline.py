@@ -11,6 +11,7 @@ from . import r12, r13
 from .itinerant import stage as itinerant_stage
 from .leaders import stage as leader_stage
 from .params import SolveParams
+from .reasons import plan_lang
 from .results import PlanResult, StageResult, solver_section
 from .state import PlanState
 from .teachers import stage as teacher_stage
@@ -23,7 +24,7 @@ def plan_scenario(sc, params: SolveParams | None = None, progress=None,
     `reference` (person_id -> (role_after, to_school)) asks the stages to keep those outcomes where the
     hard rules allow (minimal-change re-planning)."""
     params = params or SolveParams()
-    state = PlanState(sc)
+    state = PlanState(sc, lang=plan_lang(params, sc.policy))
     state.reference = dict(reference or {})
     steps = [
         ("R12 retirements", lambda: r12.apply(sc, state)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+from .reasons import Words
 from .results import StageLog, StageResult
 
 
@@ -26,11 +27,10 @@ def apply(sc, state) -> StageResult:
     cand["years"] = st["years_at_school"].reindex(cand.index)
     cand = cand.sort_values(["rural", "mountain", "years", "person_id"], ascending=[False, False, False, True])
     chosen = cand.head(pol.young_backbone_training_count)
+    w = Words(sc, state.lang)
     for pid in chosen.index:
         state.add_rule(pid, "R13")
-        reason = str(a.at[pid, "reason"])
-        extra = "Selected for young backbone-teacher training (rural teachers first)."
-        state.set(pid, reason=(reason + " " + extra).strip())
+        state.set(pid, reason=w.join(str(a.at[pid, "reason"]), w("r13")))
     n, target = len(chosen), pol.young_backbone_training_count
     rural_n = int(chosen["rural"].sum())
     log.kpis["backbone_training_selected"] = n

@@ -20,6 +20,7 @@ import pandas as pd
 
 from .params import SolveParams
 from .pipeline import plan_scenario
+from .reasons import Words, plan_lang
 
 _LEADERS = ("principal", "vice_principal")
 # Findings about home lessons and itinerant stops: a re-plan computes both afresh, so an edit that leaves
@@ -201,28 +202,38 @@ def replan(sc, edited, violations, original=None, params: SolveParams | None = N
     a_out = after[OUTCOME].fillna("").astype(str).reindex(e_out.index)
     differs = (e_out != a_out).any(axis=1)
     report.changed = [pid for pid in e_out.index[differs] if pid not in handled]
-    _mark_office_edits(plan, e_by, report, source)
+    _mark_office_edits(plan, e_by, report, source, Words(sc, plan_lang(params, sc.policy)))
     # The stages' own reference counts are superseded by the report (a repair points at the original).
     notes = [n for n in result.notes if not n.startswith("Reference plan:")]
     return plan, replace(result, notes=(*notes, *report.lines(e, plan))), report
 
 
-def _mark_office_edits(plan, e_by: pd.DataFrame, report: LockReport, source: str) -> None:
+def _mark_office_edits(plan, e_by: pd.DataFrame, report: LockReport, source: str, w: Words) -> None:
     """Reasons in the office's words: the stages' "reference plan" is the edited plan (the original one for a
     repaired edit); a kept edit says it is the office's lock, a repaired one which rule it broke."""
     a = plan.assignments
     repaired = a["person_id"].isin(report.repaired)
     reason = a["reason"].astype(str)
-    edited_words = "the edited plan" if source == "the edited plan" else f"the edited {source}"
-    a["reason"] = reason.where(repaired, reason.str.replace("the reference plan", edited_words, regex=False))
-    a.loc[repaired, "reason"] = reason[repaired].str.replace("the reference plan", "the plan as first written",
-                                                             regex=False)
+    reference = w("reference_plan")
+    edited_words = w("edited_plan") if source == "the edited plan" else w("edited_source", source=source)
+    a["reason"] = reason.where(repaired, reason.str.replace(reference, edited_words, regex=False))
+    a.loc[repaired, "reason"] = reason[repaired].str.replace(reference, w("first_plan"), regex=False)
+    where = edited_words if source == "the edited plan" else source
     for i in a.index[repaired]:
         pid = a.at[i, "person_id"]
         rules = report.repaired[pid].split(";")
-        broke = " and ".join(rules) + (", hard rules," if len(rules) > 1 else ", a hard rule,")
-        a.at[i, "reason"] = (f"{a.at[i, 'reason']} The office's edit in {source} ({_post(e_by, pid)}) broke {broke} "
-                             "and is repaired.").strip()
+        mark = w("edit_repaired_many" if len(rules) > 1 else "edit_repaired_one", source=where,
+                 post=_post_words(w, e_by, pid), rules=w.names(rules))
+        a.at[i, "reason"] = w.join(str(a.at[i, "reason"]), mark)
     kept = a["person_id"].isin(report.kept)
-    a.loc[kept, "reason"] = (a.loc[kept, "reason"].str.rstrip() + f" The office's edit in {source} is kept as an "
-                                                                  "office lock.").str.strip()
+    a.loc[kept, "reason"] = [w.join(r, w("edit_kept", source=where)) for r in a.loc[kept, "reason"].astype(str)]
+
+
+def _post_words(w: Words, a: pd.DataFrame, pid: str) -> str:
+    """A person's outcome in a reason: role at school, the school by name (retired: retired)."""
+    if pid not in a.index:
+        return "-"
+    role, school = str(a.at[pid, "role_after"]), str(a.at[pid, "to_school"])
+    if role == "retired" or not school:
+        return w("retired") if role == "retired" else (role or "-")
+    return w("ref_role_at", role=w.role(role), school=w.school(school))

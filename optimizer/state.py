@@ -13,7 +13,7 @@ from ..models.plan import ASSIGNMENT_COLUMNS, ITINERANT_COLUMNS
 class PlanState:
     """Assignments indexed by person_id. Stages read it and set the rows they decide."""
 
-    def __init__(self, sc):
+    def __init__(self, sc, lang: str = "en"):
         st = sc.staff
         a = pd.DataFrame({
             "person_id": st["person_id"].to_numpy(),
@@ -39,6 +39,8 @@ class PlanState:
         self.kpi_extra: dict[str, object] = {}
         # Minimal-change re-planning (`plan --lock`): person_id -> (role_after, to_school) to keep if legal.
         self.reference: dict[str, tuple[str, str]] = {}
+        # The language every stage writes its reasons in (optimizer/reasons.py): --lang, else the policy's lang.
+        self.lang = lang
 
     def set(self, pid: str, **fields) -> None:
         for k, v in fields.items():

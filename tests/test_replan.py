@@ -150,7 +150,7 @@ def test_teacher_reference_breaking_r5_is_repaired_and_nobody_else_changes():
     a = plan.assignments.set_index("person_id")
     assert not [v for v in check_plan(sc, plan) if v.hard]
     assert a.at["TP", "to_school"] in ("U1", "U2")  # repaired: period 2 in the urban area
-    assert "Differs from the reference plan (R1)" in a.at["TP", "reason"] and "(R5)" in a.at["TP", "reason"]
+    assert "Differs from the reference plan (School R1 (R1))" in a.at["TP", "reason"] and "(R5)" in a.at["TP", "reason"]
     assert result.stages["teachers"].kpis["teachers_changed_from_reference"] == 1
     assert (a["to_school"].drop("TP") == a0["to_school"].drop("TP")).all()
     assert any("Reference plan: 1 of" in n and "TP" in n for n in result.notes)

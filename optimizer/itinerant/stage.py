@@ -25,6 +25,7 @@ import pandas as pd
 from ...models.figures import itinerant_week
 from ...models.plan import ITINERANT_COLUMNS
 from ..params import SolveParams
+from ..reasons import Words
 from ..results import StageLog, StageResult
 from ..sat import gap as rel_gap
 from .baseline import greedy
@@ -253,7 +254,7 @@ def _explain(sc, state, sol: Solution) -> None:
     """R7 in the rules of every itinerant teacher, and a sentence naming the schools they cover."""
     if not sol.bookings:
         return
-    name = dict(zip(sc.schools["school_id"], sc.schools["name"]))
+    w = Words(sc, state.lang)
     subject_of = dict(zip(sc.staff["person_id"], sc.staff["subject"]))
     week = itinerant_week(sc, dict(zip(state.a["person_id"], state.a["to_school"])), state.itinerant)
     pids, reasons, rules = [], [], []
@@ -264,14 +265,13 @@ def _explain(sc, state, sol: Solution) -> None:
                 per_school[s] = per_school.get(s, 0) + x
         days = sum(b.days for b in bookings)
         minutes = float(week.at[pid, "travel_minutes"])  # models/figures.py, as every output shows it
-        where = ", ".join(f"{x} at {name.get(s, s)} ({s})" for s, x in sorted(per_school.items()))
-        sentence = (f"Itinerant teacher (R7): also teaches {subject_of[pid]} {where} on {days} day(s) a week, "
-                    f"{minutes:.1f} travel minutes a week with the way back; listed for itinerant-teacher "
-                    "evaluation and pay tilt (§2.5).")
+        where = w.list([w("itinerant_stop", lessons=x, school=w.school(s)) for s, x in sorted(per_school.items())])
+        sentence = w("itinerant", subject=w.subject(subject_of[pid]), where=where, days=days,
+                     minutes=f"{minutes:.1f}")
         old = str(state.a.at[pid, "reason"]).strip()
         have = [r for r in str(state.a.at[pid, "rules"]).split(";") if r]
         pids.append(pid)
-        reasons.append(f"{old} {sentence}".strip())
+        reasons.append(w.join(old, sentence))
         rules.append(";".join(have + ([] if "R7" in have else ["R7"])))
     state.set_many(pd.DataFrame({"reason": reasons, "rules": rules}, index=pids))
 

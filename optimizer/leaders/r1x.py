@@ -27,7 +27,7 @@ from ortools.sat.python import cp_model
 
 from .. import sat
 from ..params import SolveParams
-from .context import ROLE_WORDS, SCALE, haversine_matrix
+from .context import ROLE_NAMES, SCALE, haversine_matrix
 from .r1 import acceptable_roles
 
 AREAS = ("urban", "rural")
@@ -184,25 +184,26 @@ def _most_crossings(ctx, supply: dict, room: dict, params: SolveParams) -> tuple
              "rural_to_urban": sum(n for (_, a), n in supply.items() if a == 1)}, "unknown", seconds)
 
 
-def stay_in_area_reason(ctx, p: dict, final_room: np.ndarray, mine) -> str:
-    """Why a due leader (`p`, their facts; `mine`, their options) rotated within their own area."""
+def stay_in_area_reason(ctx, w, p: dict, final_room: np.ndarray, mine) -> str:
+    """Why a due leader (`p`, their facts; `mine`, their options) rotated within their own area, in the words of
+    `w` (optimizer/reasons.py)."""
     rural = ctx.schools["rural"].to_numpy()
-    other = AREAS[0] if p["rural"] else AREAS[1]
-    article = "an" if other == "urban" else "a"
+    other_area = AREAS[0] if p["rural"] else AREAS[1]
+    other = w.area(other_area)
     roles = acceptable_roles(ctx, int(p["role_idx"]))
-    role_words = " or ".join(ROLE_WORDS[r] for r in roles)
+    role_words = w("or").join(w.role(ROLE_NAMES[r]) for r in roles)
     across = (rural != bool(p["rural"])) & (ctx.group == ctx.group[int(p["s_idx"])])
     left_anywhere = int(sum(final_room[across, r].sum() for r in roles))
     if left_anywhere == 0:
+        kind = other
         if ctx.pol.leader_level_match:
-            other = f"{other} {ctx.level_words(int(p['s_idx']))}"
-            article = "an" if other[0] in "aeiou" else "a"
-        return (f"no {role_words} post at {article} {other} school was left open (those posts went to other due "
-                f"leaders or are held by leaders who stay)")
+            level = w.level_group(str(ctx.schools.at[int(p["s_idx"]), "level_group"]))
+            kind = f"{other}{level}" if w.zh else f"{other} {level}"
+        if not w.zh:
+            kind = ("an " if kind[0] in "aeiou" else "a ") + kind
+        return w("r1x_no_post", roles=role_words, kind=kind)
     mine = mine[mine["rural_to"] != bool(p["rural"])]
     room_in_reach = [s for s, r in zip(mine["s_idx"], mine["role"]) if final_room[s, r] > 0]
     if not room_in_reach:
-        return (f"the {other} {role_words} posts within reach were all taken by other due leaders "
-                f"(the {left_anywhere} left open are further away)")
-    return (f"the {other} post still open at {ctx.school_name(room_in_reach[0])} could not be taken without "
-            f"breaking another hard rule or losing more on other goals than the crossing gains")
+        return w("r1x_out_of_reach", other=other, roles=role_words, left=left_anywhere)
+    return w("r1x_open_but", other=other, school=w.school(str(ctx.schools.at[int(room_in_reach[0]), "school_id"])))

@@ -22,9 +22,10 @@ import pandas as pd
 
 from .. import sat
 from ..params import SolveParams
+from ..reasons import Words
 from ..results import SOLVED, StageLog, StageResult
 from . import context, explain, flow, greedy, locks, r1, r1x, r2, r3, r4, r8, soft
-from .context import PRINCIPAL, ROLE_NAMES, ROLE_WORDS, VICE
+from .context import PRINCIPAL, ROLE_NAMES, VICE
 from .model import LeaderModel
 
 OPTION_COLUMNS = ["holder", "s_idx", "role", "source"]
@@ -349,22 +350,24 @@ class Why:
     why_of: dict  # (rule, key) -> why it was relaxed, in words
     director_of: dict  # person_id -> township
     changed: pd.DataFrame  # people whose outcome differs from the reference plan
+    w: Words  # the plan's language and school names (optimizer/reasons.py)
 
 
 def decide(ctx, pid: str, p: dict, s_to: int, role_to: int, src: str, posts: PostChanges, why: Why,
            opts_of) -> Decision:
     """The row of one leader or promoted reserve leader: by kind, then the district director and reference."""
+    w = why.w
     moves = s_to != int(p["s_idx"])
     if p["kind"] == "reserve":
-        d = _reserve_decision(ctx, p, s_to, role_to, posts)
+        d = _reserve_decision(ctx, w, p, s_to, role_to, posts)
     elif p["role_idx"] == VICE and role_to == PRINCIPAL:  # promote_vice_to_principal (r8.vice_options)
-        d = _vice_up_decision(ctx, p, s_to, role_to, moves, posts)
+        d = _vice_up_decision(ctx, w, p, s_to, role_to, moves, posts)
     elif p["due_by_terms"] and p["exempt"]:
         d = Decision(rules=["R1"], due=True, exempt=True,
-                     reason=(f"Served {p['terms']} terms at {ctx.school_name(int(p['s_idx']))} but is exempt from "
-                             f"rotation ({p['exempt_reason']}); stays as {ROLE_WORDS[role_to]} (R1 exemption)."))
+                     reason=w("leader_exempt", terms=p["terms"], school=_school(ctx, w, int(p["s_idx"])),
+                              exempt=p["exempt_reason"], role=_role(w, role_to)))
     elif p["lock_idx"] >= 0 and pid not in why.relaxed_lock:
-        d = _locked_decision(ctx, p, s_to, role_to, moves)
+        d = _locked_decision(ctx, w, p, s_to, role_to, moves)
     elif p["due"]:
         d = _due_decision(ctx, pid, p, s_to, role_to, moves, posts, why, opts_of)
     else:
@@ -372,157 +375,152 @@ def decide(ctx, pid: str, p: dict, s_to: int, role_to: int, src: str, posts: Pos
     town = why.director_of.get(pid, "")
     if town:
         d.rules.append("R4")
-        d.reason += f" Serves as district director of {town} (R4)."
+        d.reason = w.join(d.reason, w("director", town=town))
     if p["has_ref"]:
-        d.reason += _reference_sentence(ctx, p, pid in why.changed.index)
+        d.reason = w.join(d.reason, _reference_sentence(ctx, w, p, pid in why.changed.index))
     return d
 
 
-def _reserve_decision(ctx, p: dict, s_to: int, role_to: int, posts: PostChanges) -> Decision:
+def _school(ctx, w: Words, s: int, area: bool = False) -> str:
+    """School `s` (a row of ctx.schools) by name, code in brackets."""
+    return w.school(str(ctx.schools.at[s, "school_id"]), area=area)
+
+
+def _role(w: Words, role_idx: int) -> str:
+    return w.role(ROLE_NAMES[role_idx])
+
+
+def _reserve_decision(ctx, w: Words, p: dict, s_to: int, role_to: int, posts: PostChanges) -> Decision:
     """A reserve leader promoted to a leader post (R2 at a rural school, R8 everywhere, R3 if young and rural)."""
     s_rural = ctx.schools["rural"].to_numpy()
-    to_name, from_name = ctx.school_name(s_to), ctx.school_name(int(p["s_idx"]))
-    role_word = ROLE_WORDS[role_to]
+    to_name, from_name = _school(ctx, w, s_to, area=True), _school(ctx, w, int(p["s_idx"]), area=True)
     d = Decision(move="promote")
-    area_from = "rural" if p["rural"] else "urban"
-    cause = _vacancy_cause(ctx, s_to, role_to, posts.left, posts.current, posts.promoted_up)
+    cause = _vacancy_cause(ctx, w, s_to, role_to, posts.left, posts.current, posts.promoted_up)
     if s_rural[s_to]:
         d.rules.append("R2")
-        lead_in = ("urban reserve leaders come first for rural posts" if not p["rural"]
-                   else "no urban reserve leader was left for it")
-        d.reason = (f"Reserve leader teaching at {from_name} ({area_from}); promoted to {role_word} at "
-                    f"{to_name}, a rural leader post {cause} ({lead_in}, R2).")
+        lead_in = w("urban_reserve_first") if not p["rural"] else w("no_urban_reserve")
+        d.reason = w("reserve_rural", from_school=from_name, role=_role(w, role_to), school=to_name, cause=cause,
+                     lead_in=lead_in)
     else:
-        d.reason = (f"Reserve leader teaching at {from_name} ({area_from}); promoted to {role_word} at "
-                    f"{to_name} to fill a leader post {cause} (R8).")
+        d.reason = w("reserve_post", from_school=from_name, role=_role(w, role_to), school=to_name, cause=cause)
     d.rules.append("R8")
     if s_rural[s_to] and p["young"]:
         d.rules.append("R3")
     return d
 
 
-def _vice_up_decision(ctx, p: dict, s_to: int, role_to: int, moves: bool, posts: PostChanges) -> Decision:
+def _vice_up_decision(ctx, w: Words, p: dict, s_to: int, role_to: int, moves: bool, posts: PostChanges) -> Decision:
     """A vice-principal promoted to an open principal post (R8); for a due one this is their R1 rotation."""
     s_rural = bool(ctx.schools["rural"].to_numpy()[s_to])
-    to_name, from_name = ctx.school_name(s_to), ctx.school_name(int(p["s_idx"]))
+    to_name, from_name = _school(ctx, w, s_to), _school(ctx, w, int(p["s_idx"]))
     d = Decision(move="promote")
-    cause = _vacancy_cause(ctx, s_to, role_to, posts.left, posts.current, posts.promoted_up)
-    where = f"at {to_name}" if moves else f"at their own school, {to_name}"
+    cause = _vacancy_cause(ctx, w, s_to, role_to, posts.left, posts.current, posts.promoted_up)
+    where = w("at_school", school=to_name) if moves else w("at_own_school", school=to_name)
     if p["due"]:
         d.due = d.moved = True
         d.rules.append("R1")
-        lead = (f"Served {p['terms']} terms at {from_name} as vice-principal (due under R1); promoted to "
-                f"principal {where}")
+        lead = w("vice_due_lead", terms=p["terms"], from_school=from_name, where=where)
     else:
-        lead = f"Vice-principal at {from_name}; promoted to principal {where}"
+        lead = w("vice_lead", from_school=from_name, where=where)
     d.rules.append("R8")
     tail = ""
     if p["due"] and s_rural != p["rural"]:
         d.rules.append("R1x")
         d.crossing = "rural_to_urban" if p["rural"] else "urban_to_rural"
-        tail = f", crossing from {'rural to urban' if p['rural'] else 'urban to rural'} (R1x)"
+        tail = w("tail_cross", a=w.area(bool(p["rural"])), b=w.area(not p["rural"]))
     if s_rural and not p["rural"] and p["young"]:
         d.rules.append("R3")
-        tail += f"; aged {int(p['age'])}, they also raise the young rural leader share (R3)"
-    d.reason = f"{lead}, a principal post {cause} (R8){tail}."
+        tail += w("tail_young", age=int(p["age"]))
+    d.reason = w("vice_up", lead=lead, cause=cause, tail=tail)
     return d
 
 
-def _locked_decision(ctx, p: dict, s_to: int, role_to: int, moves: bool) -> Decision:
+def _locked_decision(ctx, w: Words, p: dict, s_to: int, role_to: int, moves: bool) -> Decision:
     """A leader the office locked to a school (the lock wins over R1: due ones count as exempted by it)."""
-    to_name, from_name = ctx.school_name(s_to), ctx.school_name(int(p["s_idx"]))
-    role_word = ROLE_WORDS[role_to]
+    to_name, from_name = _school(ctx, w, s_to), _school(ctx, w, int(p["s_idx"]))
     d = Decision(move="transfer" if moves else "stay", rules=["R1"])
     if p["due_by_terms"]:
         d.due = d.exempt = True
-        d.reason = (f"Served {p['terms']} terms at {from_name} (due under R1) but is locked to {to_name} by "
-                    f"the office; the lock takes precedence over R1, so they {'move' if moves else 'stay'} "
-                    f"as {role_word} (exempted by the lock).")
+        d.reason = w("locked_due_move" if moves else "locked_due_stay", terms=p["terms"], from_school=from_name,
+                     school=to_name, role=_role(w, role_to))
     else:
-        d.reason = f"Locked to {to_name} by the office; {'moves there' if moves else 'stays'} as {role_word}."
+        d.reason = w("leader_locked_move" if moves else "leader_locked_stay", school=to_name, role=_role(w, role_to))
     return d
 
 
 def _due_decision(ctx, pid: str, p: dict, s_to: int, role_to: int, moves: bool, posts: PostChanges, why: Why,
                   opts_of) -> Decision:
     """A due leader: rotates (R1), crossing the line where they can (R1x, R3), or stays where R1 was relaxed."""
+    w = why.w
     s_rural = bool(ctx.schools["rural"].to_numpy()[s_to])
-    to_name, from_name = ctx.school_name(s_to), ctx.school_name(int(p["s_idx"]))
-    role_word = ROLE_WORDS[role_to]
+    from_name = _school(ctx, w, int(p["s_idx"]))
+    role_word = _role(w, role_to)
     d = Decision(rules=["R1"], due=True)
     if not moves:
-        d.reason = (f"Served {p['terms']} terms at {from_name} (due under R1) but stays as {role_word}: "
-                    f"R1 was relaxed because {why.why_of.get(('R1', pid), NO_PLAN)}")
+        d.reason = w("due_relaxed", terms=p["terms"], school=from_name, role=role_word,
+                     why=why.why_of.get(("R1", pid), NO_PLAN))
         return d
     d.moved = True
     d.move = "rotate"
-    as_role = role_word if role_to == p["role_idx"] else \
-        f"{role_word} (the policy lets a principal rotate into a vice-principal post)"
+    as_role = role_word if role_to == p["role_idx"] else w("principal_as_vice", role=role_word)
     if s_rural != p["rural"]:
         d.rules.append("R1x")
         d.crossing = "rural_to_urban" if p["rural"] else "urban_to_rural"
-        a, b = ("rural", "urban") if p["rural"] else ("urban", "rural")
-        tail = f", crossing from {a} to {b} (R1x)"
-        if b == "rural" and p["young"]:
+        tail = w("tail_cross", a=w.area(bool(p["rural"])), b=w.area(not p["rural"]))
+        if s_rural and p["young"]:
             d.rules.append("R3")
-            tail += f"; aged {int(p['age'])}, they also raise the young rural leader share (R3)"
+            tail += w("tail_young", age=int(p["age"]))
     else:
-        area = "rural" if p["rural"] else "urban"
-        within = r1x.stay_in_area_reason(ctx, p, posts.room_after, opts_of.get_group(pid))
-        tail = f" within the {area} area: {within}"
-    d.reason = (f"Served {p['terms']} terms at {from_name} (due under R1); rotates as {as_role} to "
-                f"{to_name}{tail}.")
+        within = r1x.stay_in_area_reason(ctx, w, p, posts.room_after, opts_of.get_group(pid))
+        tail = w("tail_within", area=w.area(bool(p["rural"])), within=within)
+    d.reason = w("rotate", terms=p["terms"], from_school=from_name, as_role=as_role,
+                 school=_school(ctx, w, s_to, area=True), tail=tail)
     return d
 
 
 def _not_due_decision(ctx, pid: str, p: dict, s_to: int, role_to: int, src: str, moves: bool, posts: PostChanges,
                       why: Why) -> Decision:
     """A leader who is not due: stays, or moves for R4, a preference, a swap, the reference plan or a post (R8)."""
+    w = why.w
     sch = ctx.schools
-    to_name, from_name = ctx.school_name(s_to), ctx.school_name(int(p["s_idx"]))
-    role_word = ROLE_WORDS[role_to]
+    to_name, from_name = _school(ctx, w, s_to), _school(ctx, w, int(p["s_idx"]))
+    role_word = _role(w, role_to)
     d = Decision()
     if pid in why.relaxed_lock:
         d.rules.append("R1")
-        d.reason = (f"Locked to {ctx.school_name(int(p['lock_idx']))} by the office, but the lock was relaxed "
-                    f"because {why.why_of.get(('lock', pid), NO_PLAN)} {'Moves to' if moves else 'Stays at'} "
-                    f"{to_name} as {role_word}.")
+        d.reason = w("lock_relaxed_move" if moves else "lock_relaxed_stay",
+                     lock_school=_school(ctx, w, int(p["lock_idx"])), why=why.why_of.get(("lock", pid), NO_PLAN),
+                     school=to_name, role=role_word)
         d.move = "transfer" if moves else "stay"
         return d
     if not moves:
         d.rules.append("R1")
         if p["due_by_terms"]:  # due by terms but locked to their own school
-            d.reason = f"Locked to {from_name} by the office; stays as {role_word}."
+            d.reason = w("leader_locked_stay", school=from_name, role=role_word)
         else:
-            d.reason = (f"Has served {p['terms']} term{'s' if p['terms'] != 1 else ''} at {from_name}, fewer "
-                        f"than the {ctx.pol.rotation_terms} that make rotation due (R1); stays as {role_word}.")
+            d.reason = w("not_due_one" if p["terms"] == 1 else "not_due", terms=p["terms"], school=from_name,
+                         need=ctx.pol.rotation_terms, role=role_word)
         return d
     d.move = "transfer"
     s_town, seat = str(sch.at[s_to, "township"]), bool(sch.at[s_to, "seat"])
     if role_to == PRINCIPAL and seat and ("r4" in src or "r1_full" in src and why.director_of.get(pid) == s_town):
         d.rules.append("R4")
-        d.reason = (f"Not due for rotation; moves as principal from {from_name} to the seat school "
-                    f"{to_name} so that township {s_town} has a district director (R4).")
+        d.reason = w("r4_move", from_school=from_name, school=to_name, town=s_town)
     elif "pref" in src:
         d.rules.append("R1")
         rank = _rank(p["preferences"], str(sch.at[s_to, "school_id"]))
-        d.reason = (f"Not due for rotation (R1); moves as {role_word} from {from_name} to {to_name}, "
-                    f"their choice no. {rank}.")
+        d.reason = w("leader_pref_move", role=role_word, from_school=from_name, school=to_name, rank=rank)
     elif ("r1_swap" in src or "r1_full" in src) and posts.arrived.get((int(p["s_idx"]), int(p["role_idx"]))):
         d.rules.append("R1")
         names = posts.arrived[(int(p["s_idx"]), int(p["role_idx"]))]
-        who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        d.reason = (f"Not due for rotation (R1); moves as {role_word} from {from_name} to {to_name} so "
-                    f"that {who}, who must rotate under R1, can take the post at {from_name} (too few "
-                    "other posts of their level group were open).")
+        d.reason = w("swap_move", role=role_word, from_school=from_name, school=to_name, who=w.names(names))
     elif "ref" in src.split(";"):
         d.rules.append("R1")
         # the reference sentence below says why: the reference plan moves them
-        d.reason = f"Not due for rotation (R1); moves as {role_word} from {from_name} to {to_name}."
+        d.reason = w("ref_move", role=role_word, from_school=from_name, school=to_name)
     else:
         d.rules.append("R8")
-        d.reason = (f"Not due for rotation; moves as {role_word} from {from_name} to {to_name} to fill "
-                    f"a post (R8).")
+        d.reason = w("fill_move", role=role_word, from_school=from_name, school=to_name)
     return d
 
 
@@ -541,9 +539,11 @@ def decide_rows(ctx, final: pd.DataFrame, P: dict, posts: PostChanges, why: Why)
                      "reason": d.reason}
     for pid in why.changed.index.difference(final.index):  # reserve leaders promoted in the reference, not here
         q = people.loc[pid].to_dict()
+        w = why.w
+        reason = w.join(w("reserve_stays", school=_school(ctx, w, int(q["s_idx"]))),
+                        _reference_sentence(ctx, w, q, True))
         rows[pid] = {"role_after": "teacher", "to_school": s_id[int(q["s_idx"])], "move": "stay", "director_of": "",
-                     "rules": "R2", "reason": "Reserve leader; stays a teacher in this plan."
-                                              + _reference_sentence(ctx, q, True)}
+                     "rules": "R2", "reason": reason}
     return rows, tally
 
 
@@ -560,7 +560,7 @@ def write(ctx, state, log: StageLog, chosen, bound, conflict, relaxed, no_plan=F
     why_of = explain.reasons(ctx, conflict, relaxed)  # (rule, key) -> why it was relaxed, in words
     changed = soft.reference_changes(ctx, final)
     why = Why({g.key for g in relaxed if g.rule == "lock"}, why_of,
-              {pid: town for town, pid in directors.items()}, changed)
+              {pid: town for town, pid in directors.items()}, changed, Words(sc, state.lang))
     rows, tally = decide_rows(ctx, final, P, posts, why)
     if rows:
         state.set_many(pd.DataFrame.from_dict(rows, orient="index"))
@@ -591,17 +591,21 @@ def write(ctx, state, log: StageLog, chosen, bound, conflict, relaxed, no_plan=F
              f"{_n(n_promoted, 'reserve leader')} promoted.")
 
 
-def _reference_sentence(ctx, p: dict, changed: bool) -> str:
+def _reference_sentence(ctx, w: Words, p: dict, changed: bool) -> str:
     """The reason's last sentence for a person with a reference plan (`plan --lock`)."""
     if not changed:
-        return " As in the reference plan."
+        return w("ref_same")
     role = p["ref_role_name"]
-    was = (f"{ROLE_WORDS[ROLE_NAMES.index(role)]} at {p['ref_school']}" if role in ROLE_NAMES
-           else f"{role or 'no role'}" + (f" at {p['ref_school']}" if p["ref_school"] else ""))
+    school = w.school(p["ref_school"]) if p["ref_school"] else ""
+    if role in ROLE_NAMES:
+        was = w("ref_role_at", role=w.role(role), school=school)
+    elif school:
+        was = w("ref_role_at", role=w.role(role) if role else w("no_role"), school=school)
+    else:
+        was = w.role(role) if role else w("no_role")
     problem = soft.reference_problem(ctx, p)
-    why = (f"it is not kept because {problem}" if problem else
-           "keeping it would break a hard rule elsewhere in the plan (its post was needed to keep R1, R4 or R8)")
-    return f" Differs from the reference plan ({was}): {why}."
+    why = w("ref_not_kept", problem=problem) if problem else w("ref_kept_breaks")
+    return w("ref_differs_leader", was=was, why=why)
 
 
 def _report_reference(ctx, log: StageLog, changed: pd.DataFrame) -> None:
@@ -624,21 +628,23 @@ def _rank(prefs: str, sid: str) -> int:
     return ids.index(sid) + 1 if sid in ids else 0
 
 
-def _vacancy_cause(ctx, s: int, r: int, left: dict, current: np.ndarray, promoted_up: dict | None = None) -> str:
+def _vacancy_cause(ctx, w: Words, s: int, r: int, left: dict, current: np.ndarray,
+                   promoted_up: dict | None = None) -> str:
+    """Why the post (school `s`, role `r`) is open, in words: retirements, leaders moving on or promoted, or
+    never filled."""
     parts = []
     gone = ctx.retired_from.get((s, r), [])
     if gone:
-        parts.append("left vacant by the retirement of " + ", ".join(gone))
+        parts.append(w("cause_retired", names=w.list(gone)))
     moved = left.get((s, r), [])
     if moved:
-        parts.append("left vacant when " + ", ".join(moved) + (" moves" if len(moved) == 1 else " move") + " on")
+        parts.append(w("cause_moved_one" if len(moved) == 1 else "cause_moved_many", names=w.list(moved)))
     up = (promoted_up or {}).get((s, r), [])
     if up:
-        parts.append("left vacant when " + ", ".join(up) + (" is" if len(up) == 1 else " are") + " promoted to "
-                     "principal")
+        parts.append(w("cause_up_one" if len(up) == 1 else "cause_up_many", names=w.list(up)))
     if current[s, r] + len(gone) < ctx.cap[s, r]:
-        parts.append("that was unfilled")
-    return " and ".join(parts) if parts else "that is open"
+        parts.append(w("cause_unfilled"))
+    return w("and").join(parts) if parts else w("cause_open")
 
 
 def _comply_r1(ctx, state, n_due, n_moved, n_exempt, relaxed_r1, why, no_plan) -> None:

@@ -21,13 +21,14 @@ def rural_years_after(data, school_of: np.ndarray) -> np.ndarray:
     return np.where(pf, rsy + rural_now.astype(float), rsy)
 
 
-def sentence(data, p: int, school_of: np.ndarray, after: float) -> str:
+def sentence(w, data, p: int, school_of: np.ndarray, after: float) -> str:
+    """The R6 sentence of a public-funded teacher's reason, in the words of `w` (optimizer/reasons.py)."""
     pol = data.sc.policy
     before = float(data.t.at[p, "rural_service_years"])
     owed = max(0.0, pol.public_funded_rural_years - after)
-    where = "a rural" if data.s_rural[school_of[p]] else "an urban"
-    return (f"Public-funded teacher: {before:g} rural years served so far, {after:g} after the coming year at "
-            f"{where} school (R6 asks {pol.public_funded_rural_years:g}; {owed:g} still owed).")
+    key = "r6_rural" if data.s_rural[school_of[p]] else "r6_urban"
+    return w(key, before=f"{before:g}", after=f"{after:g}", asks=f"{pol.public_funded_rural_years:g}",
+             owed=f"{owed:g}")
 
 
 def violations(data, school_of: np.ndarray) -> list[int]:

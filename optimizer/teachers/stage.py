@@ -26,6 +26,7 @@ import pandas as pd
 from ...models.kpis import figures
 from .. import sat
 from ..params import SolveParams
+from ..reasons import Words
 from ..results import StageLog, StageResult
 from . import candidates, coverage, flow, greedy, r5, r6, r8, r9, r10, r11, soft
 from .envy import repair as remove_envy
@@ -205,9 +206,10 @@ def write(sc, state, log: StageLog, data, school_of: np.ndarray, relaxed) -> Non
     p1 = (data.t_from >= 0) & (data.t["contract_period"].to_numpy() == 1) & (
         data.t["period_years"].to_numpy() >= pol.term_years)
     pf = data.t["public_funded"].to_numpy(dtype=bool)
-    area = np.where(data.s_rural, "rural", "urban")
+    w = Words(sc, state.lang)
     subj = data.subjects[data.t_subj]
-    rows = {"to_school": [], "move": [], "period2_school": [], "rules": [], "reason": []}
+    exempt = data.t["exempt_reason"].astype(str).to_numpy()
+    rows: dict[str, list] = {"to_school": [], "move": [], "period2_school": [], "rules": [], "reason": []}
     # teachers whom only schools with a relaxed quota could take: their reason says what keeps them there
     held_at = dict(r8.held(data, [i for i, sid in enumerate(ids) if f"R8:{sid}" in relaxed])) if relaxed else {}
     prev_rules = state.a.loc[pid, "rules"].to_numpy()
@@ -219,75 +221,54 @@ def write(sc, state, log: StageLog, data, school_of: np.ndarray, relaxed) -> Non
         reason = str(prev_reason[p])
         move, period2 = "stay", ""
         locked = data.t_lock[p] >= 0
+        here = w.school(to) if s >= 0 else ""
+        sub = w.subject(subj[p])
         if f < 0:
             move = "place_new"
             rules.append("R5")
-            if int(p) in p2:
+            if s < 0:
+                reason = w("new_unplaced")
+            elif int(p) in p2:
                 period2 = ids[p2[p]]
-                reason = (f"New teacher: contract period 1 at {to} ({area[s]}), bundled with period 2 at "
-                          f"{period2} ({area[p2[p]]}) under bundled hiring.")
+                reason = w("new_bundled", school=w.school(to, area=True), period2=w.school(period2, area=True))
             else:
-                reason = f"New teacher: contract period 1 at {to}; no school of the other area teaches {subj[p]}."
+                reason = w("new_unbundled", school=here, subject=sub)
             if s >= 0 and not data.fit[s, data.t_subj[p]]:
-                reason = (f"New teacher placed at {to} without a subject fit: no school's demand has {subj[p]} "
-                          f"(R8 not met).")
+                reason = w("new_no_fit", school=here, subject=sub)
                 rules.append("R8")
             if locked:
-                reason += " Placed by the office's lock (locked_school)."
+                reason = w.join(reason, w("new_locked"))
         elif s != f and p1[p] and s >= 0 and data.s_rural[s] != data.s_rural[f]:
             move = "bundle_second"
             rules.append("R5")
-            reason = (f"Finished contract period 1 at {ids[f]} ({area[f]}); period 2 at {to} ({area[s]}) under "
-                      f"bundled hiring.")
+            reason = w("bundle_second", from_school=w.school(ids[f], area=True), school=w.school(to, area=True))
         elif s != f and data.is_exchange[p]:
             move = "exchange"
             rules.append("R11")
-            need = "" if lessons[p] == 0 else f", where {subj[p]} lessons are needed"
-            reason = f"Exchanged after {years[p]} years at {ids[f]}: moves to {to} ({area[s]}){need}."
+            reason = w("exchange" if lessons[p] == 0 else "exchange_need", years=years[p],
+                       from_school=w.school(ids[f]), school=w.school(to, area=True), subject=sub)
         elif s != f:
             move = "transfer"
             if locked:
                 rules.append("R5" if p1[p] else "R8")
-                reason = f"Placed at {to} by the office's lock (locked_school), which wins over R5, R6 and R11."
+                reason = w("locked_transfer", school=here)
             elif data.is_over[p]:
                 rules.append("R8")
-                reason = f"{ids[f]} is above its staff quota; moves to {to}, which teaches {subj[p]}."
+                reason = w("over_quota_move", from_school=w.school(ids[f]), school=here, subject=sub)
             else:
                 rules.append("R8")
                 rank = data.prefs[p].index(s) + 1 if s in data.prefs[p] else 0
-                reason = (f"Moves to {to}, preference rank {rank}, where a seat for {subj[p]} is free."
-                          if rank else f"Moves to {to}, where a seat for {subj[p]} is free.")
-        elif data.movable[p] or locked:
-            if locked and p1[p]:
-                rules.append("R5")
-                reason = "Stays by the office's lock (locked_school), which exempts the period-2 move (R5)."
-            elif locked:
-                reason = reason or "Stays by the office's lock (locked_school)."
-            elif p1[p]:
-                rules.append("R5")
-                reason = "Should move to the other area for period 2, but no school there can take a teacher of " \
-                         f"{subj[p]} (R5 not met)."
-            elif data.is_exchange[p]:
-                rules.append("R11")
-                reason = (f"Eligible for exchange after {years[p]} years, stays at {ids[f]}: the exchange target is "
-                          f"met by others whose move helps more.")
-            elif data.is_over[p] and int(p) in held_at:
-                rules.append("R8")
-                reason = (f"Stays at {ids[f]} although it is above its staff quota (R8 relaxed): "
-                          f"{held_at[int(p)]}.")
-            elif data.is_over[p]:
-                rules.append("R8")
-                reason = f"Stays at {ids[f]}: other teachers leave to bring it within its staff quota."
-            elif data.has_pref[p]:
-                rules.append("R8")
-                reason = f"Stays at {ids[f]}: the schools ranked had no free seat for {subj[p]} or teachers " \
-                         f"with more priority points."
+                reason = (w("pref_move", school=here, rank=rank, subject=sub) if rank
+                          else w("seat_move", school=here, subject=sub))
+        else:
+            reason = _stay_reason(w, data, p, here, sub, reason, rules, held_at, bool(p1[p]), int(years[p]),
+                                  exempt[p])
         if data.has_ref[p]:
-            reason = _reference_sentence(data, p, s, f, reason, move)
+            reason = _reference_sentence(w, data, p, s, f, reason, move)
         if pf[p] and s >= 0:
             if data.r6_bound[p]:
                 rules.append("R6")
-            reason = (reason + " " if reason else "") + r6.sentence(data, p, school_of, float(rsy_after[p]))
+            reason = w.join(reason, r6.sentence(w, data, p, school_of, float(rsy_after[p])))
         rows["to_school"].append(to)
         rows["move"].append(move)
         rows["period2_school"].append(period2)
@@ -315,19 +296,52 @@ def write(sc, state, log: StageLog, data, school_of: np.ndarray, relaxed) -> Non
     r11.report(data, school_of, state, log)
 
 
-def _reference_sentence(data, p: int, s: int, f: int, reason: str, move: str) -> str:
+def _stay_reason(w: Words, data, p: int, here: str, sub: str, reason: str, rules: list, held_at: dict,
+                 p1: bool, years: int, exempt: str) -> str:
+    """Why a teacher stays at their school (`here`, named): the lock, the period-2 move that is impossible, the
+    exchange target met by others, the staff quota, the ranked schools that were full, an exemption, or nothing
+    that moves them. `rules` gets the rule that decided it."""
+    locked = data.t_lock[p] >= 0
+    if not (data.movable[p] or locked):
+        if reason:  # written by an earlier stage (a reserve leader who stays a teacher)
+            return reason
+        if exempt.strip():
+            return w("exempt_stay", school=here, exempt=exempt.strip())
+        return w("plain_stay", school=here)
+    if locked and p1:
+        rules.append("R5")
+        return w("locked_stay_p2", school=here)
+    if locked:
+        return reason or w("locked_stay", school=here)
+    if p1:
+        rules.append("R5")
+        return w("p2_impossible", school=here, subject=sub)
+    if data.is_exchange[p]:
+        rules.append("R11")
+        return w("exchange_stay", years=years, school=here)
+    if data.is_over[p] and int(p) in held_at:
+        rules.append("R8")
+        return w("quota_held", school=here, why=held_at[int(p)])
+    if data.is_over[p]:
+        rules.append("R8")
+        return w("quota_stay", school=here)
+    if data.has_pref[p]:
+        rules.append("R8")
+        return w("pref_stay", school=here, subject=sub)
+    return w("plain_stay", school=here)
+
+
+def _reference_sentence(w: Words, data, p: int, s: int, f: int, reason: str, move: str) -> str:
     """The reason of a teacher with a reference plan (`plan --lock`), ending with whether it is kept."""
     ids = data.school_ids
     ref = int(data.t_ref[p])
     if s == ref and s >= 0:
         if move == "transfer" and data.t_lock[p] < 0 and not data.is_over[p]:
-            return f"Moves to {ids[s]}, as in the reference plan."
-        return (reason + " " if reason else "") + "As in the reference plan."
-    was = ids[ref] if ref >= 0 else "a school not in the scenario"
-    why = data.ref_problem.get(int(p)) or (
-        "the office's lock (locked_school) places them elsewhere" if data.t_lock[p] >= 0 else
-        "keeping it would break a hard rule or a staff quota elsewhere in the plan (R5, R6 or R8)")
-    return (reason + " " if reason else "") + f"Differs from the reference plan ({was}): it is not kept because {why}."
+            return w("ref_same_move", school=w.school(ids[s]))
+        return w.join(reason, w("ref_same"))
+    was = w.school(ids[ref]) if ref >= 0 else w("ref_unknown_school")
+    why = data.ref_problem.get(int(p)) or (w("ref_why_lock") if data.t_lock[p] >= 0 else w("ref_why_hard"))
+    return w.join(reason, w("ref_differs", was=was, why=why))
 
 
 def _report_reference(data, school_of: np.ndarray, log: StageLog) -> None:

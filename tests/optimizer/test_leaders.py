@@ -183,8 +183,8 @@ def test_r1_due_principal_swaps_with_a_principal_who_is_not_due():
     k1, k2 = row(plan, "PK1"), row(plan, "PK2")
     assert (k1["to_school"], k1["move"], k1["rules"]) == ("K2", "rotate", "R1;R1x")
     assert (k2["to_school"], k2["move"], k2["rules"]) == ("K1", "transfer", "R1")
-    assert k2["reason"] == ("Not due for rotation (R1); moves as principal from School K2 to School K1 so that 毛建 "
-                            "(PK1), who must rotate under R1, can take the post at School K2 (too few other posts of "
+    assert k2["reason"] == ("Not due for rotation (R1); moves as principal from School K2 (K2) to School K1 (K1) so "
+                            "that 毛建 (PK1), who must rotate under R1, can take the post at School K2 (K2) (too few other posts of "
                             "their level group were open).")
     assert comply(plan, "R1")[0] == "met"
     assert res.details["unpruned_level_groups"] == []  # the swap candidates sufficed
@@ -587,7 +587,7 @@ def test_vice_principal_promoted_to_the_vacant_principal_post_and_reserve_leader
     assert hard == [] and r8_posts.check(sc, plan) == []
     vc, ru = row(plan, "VC"), row(plan, "RU")
     assert (vc["move"], vc["role_after"], vc["to_school"], vc["rules"]) == ("promote", "principal", "C", "R8")
-    assert vc["reason"] == ("Vice-principal at School C; promoted to principal at their own school, School C, a "
+    assert vc["reason"] == ("Vice-principal at School C (C); promoted to principal at their own school, School C (C), a "
                             "principal post left vacant by the retirement of Person OLD (R8).")
     assert (ru["move"], ru["role_after"], ru["to_school"]) == ("promote", "vice_principal", "C")
     assert "a rural leader post left vacant when 李华 is promoted to principal" in ru["reason"]
@@ -623,8 +623,8 @@ def test_due_vice_principal_rotates_by_promotion_only_when_policy_allows():
     assert hard == [] and comply(plan, "R1")[0] == "met"
     va = row(plan, "VA")
     assert (va["move"], va["role_after"], va["to_school"], va["rules"]) == ("promote", "principal", "B", "R1;R8")
-    assert va["reason"].startswith("Served 2 terms at School A as vice-principal (due under R1); promoted to "
-                                   "principal at School B, a principal post left vacant by the retirement of "
+    assert va["reason"].startswith("Served 2 terms at School A (A) as vice-principal (due under R1); promoted to "
+                                   "principal at School B (B), a principal post left vacant by the retirement of "
                                    "Person OLD")
     res, plan, _ = plan_leaders(_due_vice_district(promote_vice_to_principal=False))
     assert any(n.startswith("Infeasible: R1 cannot hold for 赵敏 (VA)") for n in res.notes)
@@ -677,10 +677,10 @@ def test_reference_plan_keeps_a_legal_edit_and_repairs_one_that_breaks_r1():
     assert out["V1"] == ("vice_principal", "C")  # repaired: R1 wins over the reference
     assert {pid for pid in out if out[pid] != ref[pid]} == {"V1"}  # nobody else changes
     assert res.kpis["changed_from_reference"] == 1
-    assert ("Differs from the reference plan (vice-principal at A): it is not kept because they have served 2 terms "
+    assert ("Differs from the reference plan (vice-principal at School A (A)): it is not kept because they have served 2 terms "
             "at School A and must rotate to another school (R1).") in row(plan, "V1")["reason"]
-    assert row(plan, "P2")["reason"] == (f"Not due for rotation (R1); moves as principal from School B to School "
-                                         f"{vacant}. As in the reference plan.")
+    assert row(plan, "P2")["reason"] == (f"Not due for rotation (R1); moves as principal from School B (B) to School "
+                                         f"{vacant} ({vacant}). As in the reference plan.")
     assert any(n.startswith("Reference plan: 1 of 6 leaders and reserve leaders differ from it (Person V1 (V1))")
                for n in res.notes)
 

@@ -174,7 +174,7 @@ def test_r6_infeasible_quota_names_the_public_funded_teachers_it_keeps_rural():
                     "Q (public-funded with 4 of 6 rural years, whom R6 keeps from urban schools); relaxed")
     p = row(state, "P")
     assert p["to_school"] == "R" and "R6" in p["rules"].split(";")
-    assert p["reason"].startswith("Stays at R although it is above its staff quota (R8 relaxed): public-funded with 2 "
+    assert p["reason"].startswith("Stays at School R (R) although it is above its staff quota (R8 relaxed): public-funded with 2 "
                                   "of 6 rural years, whom R6 keeps from urban schools.")
     assert state.compliance["R6"][0] == "met" and state.compliance["R8"][0] == "not_met"
 
