@@ -69,7 +69,8 @@ def load_side(ref: str, history=None) -> Side:
     r = run.record
     if r["status"] not in ("ok", "draft"):
         raise ScenarioError([Problem(str(history.path), None, "run", run.run_id,
-                                     f"run {run.run_id} {r['status']} ({r['error'][:200]}); it has no plan to compare")])
+                                     f"run {run.run_id} {r['status']} ({r['error'][:200]}); "
+                                     "it has no plan to compare")])
     info = {"source": f"run {run.run_id} ({r['created']})", "scenario": r["scenario_name"] or r["scenario"],
             "what-if": r["whatif_name"], "seed": r["seed"], "fingerprint": r["fingerprint"][:12],
             "run": run.run_id}
@@ -119,7 +120,7 @@ def _compliance(sides: list[Side]) -> pd.DataFrame:
     for s in sides:
         c = s.plan.compliance
         status = dict(zip(c["rule"], c["status"])) if len(c) else {}
-        out[s.label] = out["rule"].map(lambda r: status.get(r, "-"))
+        out[s.label] = [status.get(r, "-") for r in out["rule"]]
     return out
 
 
@@ -262,7 +263,8 @@ def render(cmp: Comparison, console, max_people: int = 30) -> None:
 
 
 _CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em;color:#222}
+body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","Microsoft YaHei",sans-serif;
+margin:2em;color:#222}
 h1{font-size:1.5em}h2{font-size:1.15em;margin-top:2em}
 table{border-collapse:collapse;font-size:.9em;margin:.5em 0}
 th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}

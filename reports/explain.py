@@ -19,8 +19,8 @@ from functools import cached_property
 
 import pandas as pd
 
-from ..models.errors import Problem, ScenarioError
 from ..models import figures as F
+from ..models.errors import Problem, ScenarioError
 from ..models.priority import priority_points
 from ..models.schema import BACKBONE_RANK, LEADER_ROLES
 

@@ -51,12 +51,12 @@ def kpi_panels(plan, sc) -> list[dict]:
     b, a, t = k.get("before", {}), k.get("after", {}), k.get("target", {})
     pol = sc.policy
     panels = [
-        ("R3", "Young rural leaders (share aged ≤ %d)" % pol.young_age, "young_rural_leader_share", True),
+        ("R3", f"Young rural leaders (share aged ≤ {pol.young_age:d})", "young_rural_leader_share", True),
         ("R9", "Backbone teachers, urban (share)", "backbone_share_urban", True),
         ("R9", "Backbone teachers, rural (share)", "backbone_share_rural", True),
         ("R9", "Bachelor or above, rural compulsory (share)", "bachelor_share_rural", True),
         ("R9", "Associate or above, rural kindergartens (share)", "kindergarten_associate_share_rural", True),
-        ("R10", "Urban / rural bachelor-share ratio (≤ %.2f)" % pol.degree_ratio_max, "degree_ratio_urban_rural",
+        ("R10", f"Urban / rural bachelor-share ratio (≤ {pol.degree_ratio_max:.2f})", "degree_ratio_urban_rural",
          False),
         ("R11", f"Exchange: share of {a.get('r11_eligible', '–')} eligible teachers who move", "r11_exchange_share",
          True),

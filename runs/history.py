@@ -114,7 +114,8 @@ class History:
                 con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except sqlite3.DatabaseError as exc:
             raise ScenarioError([Problem(str(self.path), None, None, None,
-                                         f"cannot open the run history: {exc}; choose another file with --db")]) from None
+                                         f"cannot open the run history: {exc}; choose another file with --db")]
+                                ) from None
 
     def _connect(self) -> sqlite3.Connection:
         con = sqlite3.connect(self.path, timeout=30)

@@ -1,7 +1,6 @@
 """Tests of the synthetic scenario generator (rotaplan.scenarios.generate)."""
 
 import networkx as nx
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -104,7 +103,9 @@ def test_every_township_has_a_seat_school_with_a_principal(laiwu, small):
         assert set(seats["level"]) <= {"primary", "junior", "nine_year"}
         assert set(seats["township"]) == set(sc["township"])
         with_principal = set(st.loc[st["role"] == "principal", "school_id"])
-        assert seats.groupby("township")["school_id"].apply(lambda s: bool(set(s) & with_principal)).all()
+        has_principal = seats.groupby("township")["school_id"].apply(
+            lambda s, with_principal=with_principal: bool(set(s) & with_principal))
+        assert has_principal.all()
 
 
 def test_ids_unique_and_references_known(laiwu, small):

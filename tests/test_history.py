@@ -12,10 +12,10 @@ from click.testing import CliRunner
 
 from rotaplan.cli import main
 from rotaplan.models import Plan, ScenarioError
-from rotaplan.runs.history import History, default_path, fingerprint
 from rotaplan.models.kpis import before_after
 from rotaplan.models.plan import ASSIGNMENT_COLUMNS, COMPLIANCE_COLUMNS, ITINERANT_COLUMNS, RULE_IDS
 from rotaplan.optimizer import SolveParams
+from rotaplan.runs.history import History, default_path, fingerprint
 from rotaplan.scenarios.whatif import WhatIf
 
 
@@ -33,8 +33,10 @@ def hand_plan(sc, moves: dict[str, tuple[str, str]]) -> Plan:
     it = pd.DataFrame([{"person_id": "T1", "day": 1, "seq": 1, "school_id": "R1", "subject": "math", "lessons": 2,
                         "travel_minutes": 12.5}], columns=ITINERANT_COLUMNS)
     kpis = before_after(sc, a[ASSIGNMENT_COLUMNS], it)
-    kpis["solver"] = {"leaders": {"status": "optimal", "objective": 5.0, "bound": 5.0, "gap": 0.0, "solve_seconds": 0.1}}
-    comp = pd.DataFrame([{"rule": r, "status": "met", "detail": f"{r} fine"} for r in RULE_IDS], columns=COMPLIANCE_COLUMNS)
+    kpis["solver"] = {"leaders": {"status": "optimal", "objective": 5.0, "bound": 5.0, "gap": 0.0,
+                                  "solve_seconds": 0.1}}
+    comp = pd.DataFrame([{"rule": r, "status": "met", "detail": f"{r} fine"} for r in RULE_IDS],
+                        columns=COMPLIANCE_COLUMNS)
     return Plan(a[ASSIGNMENT_COLUMNS], it, kpis, comp)
 
 
@@ -82,7 +84,8 @@ def test_the_file_is_sqlite_in_wal_mode_and_readable_by_any_client(tmp_path, tin
 
 
 def test_fingerprint_follows_the_data_and_the_policy(tiny):
-    same = build(tiny.schools.to_dict("records"), tiny.staff.assign(birth_date=tiny.staff["birth_date"].dt.strftime("%Y-%m-%d")).to_dict("records"),
+    staff = tiny.staff.assign(birth_date=tiny.staff["birth_date"].dt.strftime("%Y-%m-%d"))
+    same = build(tiny.schools.to_dict("records"), staff.to_dict("records"),
                  list(tiny.demand.itertuples(index=False, name=None)))
     assert fingerprint(same) == fingerprint(tiny)
     other = WhatIf.from_mapping({"policy": {"exchange_share": 0.3}}).apply(tiny)

@@ -16,7 +16,6 @@ from click.testing import CliRunner
 from test_workbook import convert, hand_plan, needs_libreoffice, tiny_district
 
 from rotaplan.cli import main
-
 from rotaplan.reports.report import Projection, kpi_panels, moves_by_township, report_html, write_report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")

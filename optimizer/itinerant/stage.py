@@ -209,7 +209,7 @@ def solve_instances(sc, instances, dists, params, started: float | None = None) 
         size = sum(m.inst.size for m in todo) or 1
         deadline = t0 + budget
 
-        def run(m, p, share):
+        def run(m, p, share, level=level, deadline=deadline, budget=budget, size=size):
             left = deadline - time.perf_counter()
             if left > 0.05:
                 m.search(level, p, min(left, max(0.2, budget * share * m.inst.size / size)))

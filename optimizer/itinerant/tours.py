@@ -47,7 +47,7 @@ class Distances:
         self.pairs = pairs
 
     @classmethod
-    def of_township(cls, sc, township: str, sources: list[str], cutoff: float) -> "Distances":
+    def of_township(cls, sc, township: str, sources: list[str], cutoff: float) -> Distances:
         """Shortest minutes from each of `sources` (the schools that need lessons) to every school of
         the township, on the whole road graph (a road may leave the township); roads are two-way, so
         every leg of a tour has a source at one end."""

@@ -35,7 +35,7 @@ class ModelCtx:
     terms: dict = field(default_factory=dict)  # rule -> dict of named variables for reporting
 
     @classmethod
-    def new(cls, data: TeacherData, relaxed=(), explain=False) -> "ModelCtx":
+    def new(cls, data: TeacherData, relaxed=(), explain=False) -> ModelCtx:
         model = cp_model.CpModel()
         x = model.new_bool_var_series("x", pd.Index(np.arange(len(data.p_t))))
         return cls(data, model, x, set(relaxed), explain, x_coef=np.zeros(len(data.p_t), dtype=np.int64))

@@ -28,8 +28,8 @@ from .. import sat
 from ..params import SolveParams
 from ..results import StageLog, StageResult
 from . import candidates, coverage, flow, greedy, r5, r6, r8, r9, r10, r11, soft
-from .envy import repair as remove_envy
 from .ctx import ModelCtx
+from .envy import repair as remove_envy
 
 MAX_RELAX_ROUNDS = 3  # quota conflicts explained and relaxed at most this often (each round names a new core)
 CP_SAT_MIN_SECONDS = 1.0  # CP-SAT only runs with at least this long left

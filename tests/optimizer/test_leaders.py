@@ -20,7 +20,8 @@ from rotaplan.optimizer.leaders.model import RELAX_PENALTY, LeaderModel
 from rotaplan.optimizer.leaders.r8 import PRINCIPAL_POST_FACTOR
 from rotaplan.optimizer.params import SolveParams
 from rotaplan.optimizer.state import PlanState
-from rotaplan.validator import check_plan, r1, r4, r8_posts, r12 as v_r12
+from rotaplan.validator import check_plan, r1, r4, r8_posts
+from rotaplan.validator import r12 as v_r12
 
 FAST = SolveParams(time_limit=10, seed=0, workers=1)
 
