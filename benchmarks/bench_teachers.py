@@ -155,6 +155,7 @@ def tradeoff(workers: int) -> None:
         state = fresh(sc)
         data = candidates.build(sc, state)
         dual = flow.lagrangian(data, flow.FlowNet(data), time.perf_counter() + 10)
+        assert dual.choice is not None, "the benchmark district has a plan"
         so = stage.placement(data, dual.choice)
         e = flow.evaluate(data, dual.choice)
         from rotaplan.optimizer.teachers import coverage

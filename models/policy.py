@@ -6,6 +6,7 @@ Unknown keys are errors, with the closest valid name suggested.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -154,12 +155,12 @@ def _unknown(source: str, key: str, valid: list[str]) -> Problem:
     return Problem(source, None, key, None, f"unknown policy key '{key}': {hint}")
 
 
-def _friendly(err: dict, cls) -> str:
+def _friendly(err: Mapping[str, Any], cls: type[BaseModel]) -> str:
     loc = [str(p) for p in err["loc"]]
     model = Weights if loc and loc[0] == "weights" else cls
     name = loc[-1] if loc else ""
     info = model.model_fields.get(name)
     unit = ""
-    if info is not None and info.json_schema_extra:
+    if info is not None and isinstance(info.json_schema_extra, dict) and info.json_schema_extra:
         unit = f" ({info.json_schema_extra.get('unit')})"
     return f"{err['msg']}{unit}"

@@ -123,10 +123,10 @@ def expand(data: dict, source: str = "grid", folder: Path | None = None, default
             bases = [(f"county-{s0 + i:03d}", {"generate": {"staff": staff, "seed": s0 + i}}) for i in range(n)]
     else:
         s = data.get("scenario")
-        p = _resolve(folder, s) if s else None
-        if p and not Path(p).exists():
+        path = _resolve(folder, s) if s else None
+        if path and not Path(path).exists():
             problems.append(Problem(source, None, "scenario", s, "no such scenario folder or workbook"))
-        bases = [(Path(p).stem if p else "laiwu", p)]
+        bases = [(Path(path).stem if path else "laiwu", path)]
 
     common = _whatif_mapping(data.get("whatif"), source, "whatif", folder, problems)
 

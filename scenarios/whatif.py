@@ -440,7 +440,7 @@ def _policy_problems(exc: ScenarioError, source: str) -> list[Problem]:
             for p in exc.problems]
 
 
-_NESTED = {"hires": HireGroup, "merge_schools": Merge, "add_roads": Road, "cut_roads": Road}
+_NESTED: dict[str, type[BaseModel]] = {"hires": HireGroup, "merge_schools": Merge, "add_roads": Road, "cut_roads": Road}
 
 
 def _unknown_keys(data: dict, source: str) -> list[Problem]:

@@ -31,7 +31,8 @@ class ModelCtx:
     obj_vars: list = field(default_factory=list)
     obj_coefs: list = field(default_factory=list)
     obj_names: list = field(default_factory=list)
-    x_coef: np.ndarray = None  # objective coefficient of each pair variable (summed by rule modules)
+    # objective coefficient of each pair variable (summed by rule modules); ModelCtx.new sizes it
+    x_coef: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     terms: dict = field(default_factory=dict)  # rule -> dict of named variables for reporting
 
     @classmethod

@@ -176,6 +176,7 @@ def lagrangian(data: TeacherData, net: FlowNet, deadline: float, tol: float = 1e
         last = time.perf_counter() - t_round
         if stall >= 3:
             theta, stall = theta / 2, 0
+        assert out.bound is not None and out.objective is not None  # both set by the first round
         if out.bound - out.objective <= tol * max(1.0, abs(out.objective)) or not forms:
             break
         # projected subgradient step towards the least bound (Polyak, target = best plan)
@@ -185,6 +186,7 @@ def lagrangian(data: TeacherData, net: FlowNet, deadline: float, tol: float = 1e
             break
         t = theta * max(bound - out.objective, 1.0) / norm
         lam = np.clip(lam + t * step_dir, 0.0, weights)
+    assert out.bound is not None and out.objective is not None  # max_rounds >= 1: a round ran
     out.objective = float(out.objective)
     out.bound = float(out.bound)  # >= objective: a plan never beats a proven bound (tests check it)
     return out

@@ -135,6 +135,7 @@ def solve(sc, state, params: SolveParams) -> StageResult:
         stats.update(status="infeasible", fallback="clerk", objective=float(flow.evaluate(data, choice)["objective"]),
                      bound=None, gap=None)
     else:
+        assert dual is not None  # the plan is the last round's flow plan
         stats.update(status="feasible", objective=dual.objective, bound=dual.bound, method="lagrangian flow",
                      dual_rounds=dual.rounds, multipliers=dual.multipliers,
                      dual_seconds=round(time.perf_counter() - t_opt, 3))
@@ -207,7 +208,7 @@ def write(sc, state, log: StageLog, data, school_of: np.ndarray, relaxed) -> Non
     pf = data.t["public_funded"].to_numpy(dtype=bool)
     area = np.where(data.s_rural, "rural", "urban")
     subj = data.subjects[data.t_subj]
-    rows = {"to_school": [], "move": [], "period2_school": [], "rules": [], "reason": []}
+    rows: dict[str, list[str]] = {"to_school": [], "move": [], "period2_school": [], "rules": [], "reason": []}
     # teachers whom only schools with a relaxed quota could take: their reason says what keeps them there
     held_at = dict(r8.held(data, [i for i, sid in enumerate(ids) if f"R8:{sid}" in relaxed])) if relaxed else {}
     prev_rules = state.a.loc[pid, "rules"].to_numpy()
