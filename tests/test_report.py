@@ -125,7 +125,7 @@ def test_sample_district_plan_xlsx_opens_in_libreoffice_and_report_renders_in_ch
     csv = convert(tmp_path / "plan" / "plan.xlsx", tmp_path / "csv", tmp_path / "lo-profile")
     sheets = {p.stem.removeprefix("plan-"): pd.read_csv(p, dtype=str, keep_default_na=False)
               for p in csv.glob("plan-*.csv")}
-    assert set(sheets) == {"Moves", "Assignments", "Itinerant", "KPIs", "Compliance", "Unfilled"}
+    assert set(sheets) == {"Moves", "Assignments", "Itinerant", "KPIs", "Compliance", "Unfilled", "About"}
     assert len(sheets["Assignments"]) == 5000 and len(sheets["Compliance"]) == 14
     assert len(sheets["Moves"]) > 100 and (sheets["Moves"]["to_school_name"] != "").all()
     # report.html: renders with its charts and the map, no console errors, nothing fetched.
