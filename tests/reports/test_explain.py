@@ -8,7 +8,7 @@ import json
 
 from builders import build, person, school
 from click.testing import CliRunner
-from test_workbook import hand_plan, tiny_district
+from plans import hand_plan, tiny_district
 
 from rotaplan.cli import main
 from rotaplan.optimizer.pipeline import assemble

@@ -234,7 +234,7 @@ def test_builtin_sample_is_rebuilt_exactly_by_the_command_in_its_readme(tmp_path
     out = tmp_path / "laiwu"
     r = CliRunner().invoke(main, ["generate", "--laiwu", "--seed", "2023", "--plan-year", "2027", str(out)])
     assert r.exit_code == 0, r.output
-    sample = Path(__file__).resolve().parent.parent / "scenarios" / "laiwu"
+    sample = Path(__file__).resolve().parents[2] / "scenarios" / "laiwu"
     written = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))  # .rotaplan: the marker
     assert written == ["demand.csv", "nodes.csv", "policy.yaml", "roads.csv", "schools.csv", "staff.csv"]
     for name in written:
