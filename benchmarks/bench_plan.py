@@ -78,15 +78,16 @@ def one(size: str, time_limit: float, workers: int) -> dict:
 
 
 def show(r: dict, time_limit: float, workers: int) -> None:
-    print(f"\n{r['staff']:,} staff, {r['schools']} schools (time limit {time_limit} s per stage, {workers} CP-SAT workers)")
+    print(f"\n{r['staff']:,} staff, {r['schools']} schools "
+          f"(time limit {time_limit} s per stage, {workers} CP-SAT workers)")
     for k, v in r["seconds"].items():
         print(f"  {k:<22} {v:8.2f} s")
     print(f"  {'END TO END':<22} {r['total']:8.2f} s   peak RSS {r['peak_rss_mib']:.0f} MiB")
     for k, v in r["solver"].items():
         gap = "-" if v["gap"] is None else f"{v['gap']:.4f}"
         print(f"  solver {k:<15} {str(v['status']):<10} gap {gap:<8} {v['seconds']} s")
-    print(f"  hard-rule violations {r['hard_violations']}, moves {r['moves']}, uncovered lessons {r['uncovered_lessons']}",
-          flush=True)
+    print(f"  hard-rule violations {r['hard_violations']}, moves {r['moves']}, "
+          f"uncovered lessons {r['uncovered_lessons']}", flush=True)
 
 
 if __name__ == "__main__":

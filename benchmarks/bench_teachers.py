@@ -99,7 +99,7 @@ def compare(name, sc, params) -> bool:
           f"status {ores.status}, gap {ores.gap}")
     print(f"{'KPI':40s} {'before':>10s} {'clerk':>10s} {'optimizer':>10s}  verdict")
     ok_all, strictly = True, False
-    for k, how in KPIS.items():
+    for k in KPIS:
         b = opt.kpis["before"].get(k)
         c, o = clerk.kpis["after"].get(k), opt.kpis["after"].get(k)
         if c is None or o is None:
@@ -122,8 +122,8 @@ def compare(name, sc, params) -> bool:
     for k in EXTRA:
         print(f"{k:40s} {'':>10s} {ck[k]:>10d} {ok_[k]:>10d}")
     st = ores.details
-    print(f"{'envy pairs before repair (optimizer)':40s} {'':>10s} {'':>10s} {st.get('envy_pairs_before_repair')!s:>10s}"
-          f"  ({st.get('envy_repair_swaps')} repair swaps)")
+    print(f"{'envy pairs before repair (optimizer)':40s} {'':>10s} {'':>10s} "
+          f"{st.get('envy_pairs_before_repair')!s:>10s}  ({st.get('envy_repair_swaps')} repair swaps)")
     print(f"-> optimizer at least as good on every KPI: {ok_all}; strictly better on coverage or parity: {strictly}")
     return ok_all and strictly
 
@@ -155,6 +155,7 @@ def tradeoff(workers: int) -> None:
         state = fresh(sc)
         data = candidates.build(sc, state)
         dual = flow.lagrangian(data, flow.FlowNet(data), time.perf_counter() + 10)
+        assert dual.choice is not None, "the benchmark district has a plan"
         so = stage.placement(data, dual.choice)
         e = flow.evaluate(data, dual.choice)
         from rotaplan.optimizer.teachers import coverage
@@ -195,8 +196,9 @@ def scale(workers: int) -> None:
             print(f"{staff:>8d} failed: {out.stderr[-500:]}")
             continue
         gap = "-" if r["gap"] is None else f"{r['gap']:.2%}"
-        print(f"{r['staff']:>8d} {limit:>6.0f} {r['seconds']:>8.1f} {r['build_seconds']:>6.1f} {r['solve_seconds']:>6.1f} "
-              f"{r['status']:>9s} {gap:>8s} {r['peak_gib']:>9.2f}  pairs {r['pairs']}, movable {r['movable']}, "
+        print(f"{r['staff']:>8d} {limit:>6.0f} {r['seconds']:>8.1f} {r['build_seconds']:>6.1f} "
+              f"{r['solve_seconds']:>6.1f} {r['status']:>9s} {gap:>8s} {r['peak_gib']:>9.2f}  "
+              f"pairs {r['pairs']}, movable {r['movable']}, "
               f"rounds {r['rounds']}, fallback {r['fallback']}, {r['compliance']}")
 
 

@@ -52,7 +52,7 @@ class Plan:
         return atomic_write_dir(folder, fill, "plan", protect, option)
 
     @classmethod
-    def read(cls, path: str | Path) -> "Plan":
+    def read(cls, path: str | Path) -> Plan:
         """Read a plan folder or a plan.xlsx (possibly edited by hand)."""
         path = Path(path)
         side: dict = {}

@@ -6,6 +6,7 @@ Unknown keys are errors, with the closest valid name suggested.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,7 +34,8 @@ class Weights(BaseModel):
     r2_urban_reserve: float = _f(60.0, "per post", "reward for an urban reserve leader in a rural post", ge=0)
     r3_young_rural_leader: float = _f(15.0, "per leader", "reward per young leader at a rural school", ge=0)
     leader_post_filled: float = _f(100.0, "per post", "reward per filled leader post", ge=0)
-    experienced_weak_school: float = _f(8.0, "per principal", "reward for an experienced principal at a rural or mountainous school", ge=0)
+    experienced_weak_school: float = _f(8.0, "per principal",
+                                        "reward for an experienced principal at a rural or mountainous school", ge=0)
     coverage: float = _f(1.0, "per lesson", "reward per covered weekly lesson", ge=0)
     rural_coverage: float = _f(2.0, "factor", "coverage weight multiplier at rural schools", ge=1)
     mountain_coverage: float = _f(1.5, "factor", "extra coverage multiplier at mountainous schools", ge=1)
@@ -58,24 +60,32 @@ class Policy(BaseModel):
 
     plan_year: int = _f(2026, "year", "the plan takes effect on 1 September of this year", ge=2000, le=2100)
     term_years: int = _f(3, "years", "length of a leader term and of a contract period", ge=1, le=10)
-    rotation_terms: int = _f(2, "terms", "consecutive terms at one school after which a leader is due (R1)", ge=1, le=10)
+    rotation_terms: int = _f(2, "terms", "consecutive terms at one school after which a leader is due (R1)",
+                             ge=1, le=10)
     young_age: int = _f(45, "years", "a leader this age or younger counts as young (R3)", ge=18, le=70)
     young_rural_leader_share: float = _f(0.5, "share", "target share of young rural leaders (R3)", ge=0, le=1)
     degree_ratio_max: float = _f(1.05, "ratio", "most urban/rural bachelor share ratio (R10)", ge=1, le=10)
     teacher_load: int = _f(16, "lessons/week", "weekly lessons one teacher can teach", ge=1, le=40)
     days_per_week: int = _f(5, "days", "school days a week", ge=1, le=7)
-    max_schools_per_day: int = _f(2, "schools", "most schools an itinerant teacher visits in a day (R7)", ge=1, le=6)
-    max_travel_minutes_per_day: float = _f(90, "minutes", "most travel minutes a day for an itinerant teacher (R7)", ge=0, le=600)
-    max_itinerant_lessons_per_day: int = _f(4, "lessons", "most itinerant lessons a teacher teaches in a day (R7)", ge=1, le=12)
-    exchange_after_years: int = _f(6, "years", "years at one school after which a teacher may be exchanged (R11)", ge=1, le=40)
-    exchange_share: float = _f(0.10, "share", "share of exchange-eligible teachers who move each year (R11)", ge=0, le=1)
-    exchange_backbone_share: float = _f(0.20, "share", "least share of backbone teachers among those exchanged (R11)", ge=0, le=1)
+    max_schools_per_day: int = _f(2, "schools", "most schools an itinerant teacher visits in a day (R7)",
+                                  ge=1, le=6)
+    max_travel_minutes_per_day: float = _f(90, "minutes", "most travel minutes a day for an itinerant teacher (R7)",
+                                           ge=0, le=600)
+    max_itinerant_lessons_per_day: int = _f(4, "lessons", "most itinerant lessons a teacher teaches in a day (R7)",
+                                            ge=1, le=12)
+    exchange_after_years: int = _f(6, "years", "years at one school after which a teacher may be exchanged (R11)",
+                                   ge=1, le=40)
+    exchange_share: float = _f(0.10, "share", "share of exchange-eligible teachers who move each year (R11)",
+                               ge=0, le=1)
+    exchange_backbone_share: float = _f(0.20, "share", "least share of backbone teachers among those exchanged (R11)",
+                                        ge=0, le=1)
     retirement_age_male: int = _f(60, "years", "retirement age, men (R12)", ge=40, le=75)
     retirement_age_female: int = _f(55, "years", "retirement age, women (R12)", ge=40, le=75)
     public_funded_rural_years: float = _f(6, "years", "rural years a public-funded teacher owes (R6)", ge=0, le=20)
     young_backbone_training_count: int = _f(50, "teachers", "young teachers selected for backbone training (R13)", ge=0)
     young_backbone_age: int = _f(35, "years", "a teacher this age or younger counts as young for R13", ge=18, le=70)
-    detour_factor: float = _f(1.3, "factor", "road distance / great-circle distance when roads are not given", ge=1, le=5)
+    detour_factor: float = _f(1.3, "factor", "road distance / great-circle distance when roads are not given",
+                              ge=1, le=5)
     road_speed_kmh: float = _f(40.0, "km/h", "average road speed when roads are not given", ge=1, le=200)
     allow_principal_to_vice: bool = _f(False, "switch", "a due principal may rotate into a vice-principal post (R1)")
     promote_rural_reserve: bool = _f(True, "switch", "rural reserve leaders may be promoted into rural posts too (R2)")
@@ -94,7 +104,7 @@ class Policy(BaseModel):
         return list(cls.model_fields) + [f"weights.{k}" for k in Weights.model_fields]
 
     @classmethod
-    def from_mapping(cls, data: dict[str, Any] | None, source: str = "policy.yaml") -> "Policy":
+    def from_mapping(cls, data: dict[str, Any] | None, source: str = "policy.yaml") -> Policy:
         data = dict(data or {})
         # Accept dotted keys ("weights.move") from a two-column policy sheet.
         weights = dict(data.pop("weights", None) or {})
@@ -119,7 +129,7 @@ class Policy(BaseModel):
             ]) from None
 
     @classmethod
-    def from_file(cls, path: str | Path) -> "Policy":
+    def from_file(cls, path: str | Path) -> Policy:
         path = Path(path)
         return cls.from_mapping(read_mapping(path, "a policy file"), path.name)
 
@@ -129,7 +139,7 @@ class Policy(BaseModel):
     def to_yaml(self) -> str:
         return yaml.safe_dump(self.to_mapping(), allow_unicode=True, sort_keys=False)
 
-    def with_overrides(self, overrides: dict[str, Any], source: str = "overrides") -> "Policy":
+    def with_overrides(self, overrides: dict[str, Any], source: str = "overrides") -> Policy:
         merged = self.to_mapping()
         for k, v in (overrides or {}).items():
             if k == "weights" and isinstance(v, dict):
@@ -147,12 +157,12 @@ def _unknown(source: str, key: str, valid: list[str]) -> Problem:
     return Problem(source, None, key, None, f"unknown policy key '{key}': {hint}")
 
 
-def _friendly(err: dict, cls) -> str:
+def _friendly(err: Mapping[str, Any], cls: type[BaseModel]) -> str:
     loc = [str(p) for p in err["loc"]]
     model = Weights if loc and loc[0] == "weights" else cls
     name = loc[-1] if loc else ""
     info = model.model_fields.get(name)
     unit = ""
-    if info is not None and info.json_schema_extra:
+    if info is not None and isinstance(info.json_schema_extra, dict) and info.json_schema_extra:
         unit = f" ({info.json_schema_extra.get('unit')})"
     return f"{err['msg']}{unit}"

@@ -55,6 +55,7 @@ class Travel:
         return float(km * self.detour_factor / self.speed_kmh * 60.0)
 
     def _from_source(self, a: str, cutoff: float | None) -> dict[str, float]:
+        assert self.graph is not None  # callers use the road graph only when there is one
         if a not in self.graph:
             return {a: 0.0}
         return nx.single_source_dijkstra_path_length(self.graph, a, cutoff=cutoff, weight="minutes")

@@ -72,14 +72,15 @@ class SolveParams:
         naming `source` and the key."""
         data = dict(data or {})
         fields = {f.name: f for f in dataclasses.fields(cls)}
-        problems, kw = [], {}
+        problems: list[Problem] = []
+        kw: dict[str, Any] = {}
         for key, value in data.items():
             f = fields.get(str(key))
             if f is None:
                 problems.append(Problem(source, None, str(key), value,
                                         f"unknown solve parameter; known: {', '.join(fields)}"))
                 continue
-            kind = type(f.default)
+            kind: type[Any] = type(f.default)
             try:
                 if kind is tuple:
                     if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):

@@ -41,11 +41,11 @@ def solve(model: cp_model.CpModel, params: SolveParams, time_limit: float | None
     status = solver.Solve(model)
     elapsed = time.perf_counter() - t0
     if status == cp_model.MODEL_INVALID:  # a programming error, never the user's input
-        raise RuntimeError(f"CP-SAT rejected the model as invalid: {model.Validate()}")
+        raise RuntimeError(f"CP-SAT rejected the model as invalid: {model.validate()}")
     name = STATUS.get(status, str(status))
     stats = {"status": name, "solve_seconds": round(elapsed, 3), "seed": params.seed,
              "num_workers": params.workers, "time_limit": params.time_limit}
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and model.HasObjective():
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and model.has_objective():
         obj, bound = solver.ObjectiveValue(), solver.BestObjectiveBound()
         stats.update(objective=obj, bound=bound, gap=gap(obj, bound))
     elif status in (cp_model.OPTIMAL, cp_model.FEASIBLE):

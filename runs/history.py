@@ -114,7 +114,8 @@ class History:
                 con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except sqlite3.DatabaseError as exc:
             raise ScenarioError([Problem(str(self.path), None, None, None,
-                                         f"cannot open the run history: {exc}; choose another file with --db")]) from None
+                                         f"cannot open the run history: {exc}; choose another file with --db")]
+                                ) from None
 
     def _connect(self) -> sqlite3.Connection:
         con = sqlite3.connect(self.path, timeout=30)
@@ -163,6 +164,7 @@ class History:
             with con:  # one transaction: the run and all its rows, or nothing
                 cur = con.execute(f"INSERT INTO runs ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                                   [record[c] for c in cols])
+                assert cur.lastrowid is not None  # set by the INSERT above
                 run_id = int(cur.lastrowid)
                 if plan is not None:
                     _insert(con, "assignments", run_id, plan.assignments, ASSIGNMENT_COLUMNS)
@@ -274,5 +276,5 @@ def _whatif_text(whatif) -> tuple[str, str]:
 
 def _worst_gap(solver_json: str):
     stages = json.loads(solver_json or "{}")
-    gaps = [s.get("gap") for s in stages.values() if isinstance(s, dict) and s.get("gap") is not None]
+    gaps = [g for s in stages.values() if isinstance(s, dict) and (g := s.get("gap")) is not None]
     return max(gaps) if gaps else None

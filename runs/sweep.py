@@ -123,10 +123,10 @@ def expand(data: dict, source: str = "grid", folder: Path | None = None, default
             bases = [(f"county-{s0 + i:03d}", {"generate": {"staff": staff, "seed": s0 + i}}) for i in range(n)]
     else:
         s = data.get("scenario")
-        p = _resolve(folder, s) if s else None
-        if p and not Path(p).exists():
+        path = _resolve(folder, s) if s else None
+        if path and not Path(path).exists():
             problems.append(Problem(source, None, "scenario", s, "no such scenario folder or workbook"))
-        bases = [(Path(p).stem if p else "laiwu", p)]
+        bases = [(Path(path).stem if path else "laiwu", path)]
 
     common = _whatif_mapping(data.get("whatif"), source, "whatif", folder, problems)
 
@@ -232,7 +232,8 @@ def _merge_whatif(a: dict, b: dict) -> dict:
 
 def _hire_group(v, source, problems) -> dict | None:
     if isinstance(v, bool) or not isinstance(v, (int, dict)):
-        problems.append(Problem(source, None, "grid.hires", v, "a number of hires, or a hires entry (count, degree...)"))
+        problems.append(Problem(source, None, "grid.hires", v,
+                                "a number of hires, or a hires entry (count, degree...)"))
         return None
     if isinstance(v, int):
         return {"count": v} if v > 0 else None
@@ -500,11 +501,16 @@ def svg_chart(df: pd.DataFrame, x: str = "moves", y: str = "uncovered_lessons", 
     xs, ys = d[x].astype(float), d[y].astype(float)
     x0, x1, y0, y1 = xs.min(), xs.max(), ys.min(), ys.max()
     pad = 50
-    sx = (lambda v: pad + (0 if x1 == x0 else (v - x0) / (x1 - x0)) * (w - 2 * pad))
-    sy = (lambda v: h - pad - (0 if y1 == y0 else (v - y0) / (y1 - y0)) * (h - 2 * pad))
+    def sx(v: float) -> float:
+        return pad + (0 if x1 == x0 else (v - x0) / (x1 - x0)) * (w - 2 * pad)
+
+    def sy(v: float) -> float:
+        return h - pad - (0 if y1 == y0 else (v - y0) / (y1 - y0)) * (h - 2 * pad)
+
     front = pareto(d, x, y)
     e = html.escape
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-size="11" font-family="sans-serif">',
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-size="11" '
+             'font-family="sans-serif">',
              f'<line x1="{pad}" y1="{h - pad}" x2="{w - pad}" y2="{h - pad}" stroke="#444"/>',
              f'<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{h - pad}" stroke="#444"/>',
              f'<text x="{w / 2}" y="{h - 12}" text-anchor="middle">{e(x)} (fewer is less disruption)</text>',

@@ -351,15 +351,13 @@ def _schools(rng, town: _Townships, n_schools: int) -> _Schools:
             s_level.append(int(lv))
             s_seat.append(st)
             s_name.append(_school_name(town.name[t], town.district, int(lv), o))
-    s_town = np.array(s_town)
-    s_level = np.array(s_level)
-    s_seat = np.array(s_seat)
-    s_rural = ~town.urban[s_town]
-    n_s = len(s_town)
+    town_of, level_of, seat_of = np.array(s_town), np.array(s_level), np.array(s_seat)
+    s_rural = ~town.urban[town_of]
+    n_s = len(town_of)
     width = max(4, len(str(n_s)))
     s_id = np.array([f"S{i:0{width}d}" for i in range(1, n_s + 1)], dtype=object)
-    return _Schools(s_town, s_level, s_seat, np.array(s_lat), np.array(s_lon), s_name, s_rural, town.mount[s_town],
-                    s_rural & (s_level == P) & ~s_seat, s_id)
+    return _Schools(town_of, level_of, seat_of, np.array(s_lat), np.array(s_lon), s_name, s_rural,
+                    town.mount[town_of], s_rural & (level_of == P) & ~seat_of, s_id)
 
 
 @dataclass

@@ -102,7 +102,7 @@ class WhatIf(BaseModel):
 
     # ---- reading ------------------------------------------------------------------------
     @classmethod
-    def from_mapping(cls, data: dict | None, source: str = "what-if") -> "WhatIf":
+    def from_mapping(cls, data: dict | None, source: str = "what-if") -> WhatIf:
         data = dict(data or {})
         problems = _unknown_keys(data, source)
         if problems:
@@ -122,7 +122,7 @@ class WhatIf(BaseModel):
         return wi
 
     @classmethod
-    def read(cls, path: str | Path) -> "WhatIf":
+    def read(cls, path: str | Path) -> WhatIf:
         """Read a what-if YAML file; a bare name finds scenarios/whatifs/NAME.yaml."""
         path = find(path)
         wi = cls.from_mapping(read_mapping(path, "a what-if"), path.name)
@@ -332,7 +332,8 @@ class WhatIf(BaseModel):
                                    "road changes need a roads.csv in the base scenario")]
         roads = roads.copy()
         for i, r in enumerate(self.cut_roads):
-            hit = ((roads["from"] == r.from_) & (roads["to"] == r.to)) | ((roads["from"] == r.to) & (roads["to"] == r.from_))
+            hit = (((roads["from"] == r.from_) & (roads["to"] == r.to))
+                   | ((roads["from"] == r.to) & (roads["to"] == r.from_)))
             if not hit.any():
                 problems.append(Problem(src, None, f"cut_roads[{i}]", f"{r.from_}-{r.to}",
                                         "no such road in roads.csv (either direction)"))
@@ -399,7 +400,8 @@ def _merge(schools, staff, demand, roads, nodes, pairs):
     sch = schools.set_index("school_id", drop=False)
     for a, b in pairs:
         sch.loc[b, "vice_principal_posts"] = (int(sch.loc[b, "vice_principal_posts"])
-                                              + int(sch.loc[a, "principal_posts"]) + int(sch.loc[a, "vice_principal_posts"]))
+                                              + int(sch.loc[a, "principal_posts"])
+                                              + int(sch.loc[a, "vice_principal_posts"]))
         qa, qb = sch.loc[a, "staff_quota"], sch.loc[b, "staff_quota"]
         if not pd.isna(qa) and not pd.isna(qb):
             sch.loc[b, "staff_quota"] = int(qa) + int(qb)
@@ -438,7 +440,7 @@ def _policy_problems(exc: ScenarioError, source: str) -> list[Problem]:
             for p in exc.problems]
 
 
-_NESTED = {"hires": HireGroup, "merge_schools": Merge, "add_roads": Road, "cut_roads": Road}
+_NESTED: dict[str, type[BaseModel]] = {"hires": HireGroup, "merge_schools": Merge, "add_roads": Road, "cut_roads": Road}
 
 
 def _unknown_keys(data: dict, source: str) -> list[Problem]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from rotaplan.models import Policy, Scenario
@@ -30,7 +32,7 @@ def person(person_id: str, **kw) -> dict:
     return row
 
 
-def build(schools: list[dict], staff: list[dict], demand: list[tuple] = (), roads: list[tuple] | None = None,
+def build(schools: list[dict], staff: list[dict], demand: Sequence[tuple] = (), roads: list[tuple] | None = None,
           nodes: list[tuple] | None = None, check: bool = True, **policy) -> Scenario:
     """A validated scenario from lists of rows; `policy` keys override the defaults (plan_year 2027)."""
     frames = {

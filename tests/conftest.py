@@ -30,7 +30,8 @@ def _english_unless_asked(monkeypatch):
 @pytest.fixture()
 def tiny():
     """Two townships, an urban and a rural seat school, a principal each, two teachers and a new hire."""
-    return build([school("U1", is_township_seat=True), school("R1", area="rural", township="T2", is_township_seat=True)],
+    return build([school("U1", is_township_seat=True),
+                  school("R1", area="rural", township="T2", is_township_seat=True)],
                  [person("L1", role="principal", school_id="U1"), person("L2", role="principal", school_id="R1"),
                   person("T1", school_id="U1", years_at_school=8), person("T2", school_id="R1"),
                   person("H1", school_id="", contract_period=0)],

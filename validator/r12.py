@@ -23,7 +23,7 @@ def check(sc, plan) -> list[Violation]:
                                              f"to_school '{r['to_school']}').",
                                  "set move retire, role_after retired and leave to_school empty"))
     for pid, r in j[~due & retires].iterrows():
-        age = "of unknown age" if pd.isna(r["age_sep1"]) else f"only {int(r['age_sep1'])}"
-        out.append(Violation("R12", pid, f"retires but is {age} on 1 September {pol.plan_year}.",
+        how_old = "of unknown age" if pd.isna(r["age_sep1"]) else f"only {int(r['age_sep1'])}"
+        out.append(Violation("R12", pid, f"retires but is {how_old} on 1 September {pol.plan_year}.",
                              "keep them at a school; only those reaching retirement age retire"))
     return out

@@ -16,7 +16,7 @@ def check(sc, plan) -> list[Violation]:
     j = joined(sc, plan)
     out: list[Violation] = []
     promoted = j[(j["role_before"] == "teacher") & j["role_after"].isin(("principal", "vice_principal"))]
-    for pid, r in promoted[~promoted["reserve_leader"].astype(bool)].iterrows():
+    for pid in promoted[~promoted["reserve_leader"].astype(bool)].index:
         out.append(Violation("R2", pid, "a teacher who is not a reserve leader is promoted to a leader post.",
                              "promote a reserve leader (reserve_leader = true) instead", hard=False))
     rural_by_rural = promoted[(promoted["to_area"] == "rural") & (promoted["from_area"] == "rural")]

@@ -24,7 +24,8 @@ def greedy(inst: Instance, dist: Distances, max_stops: int, max_minutes: float) 
         for _day in range(inst.days):
             if spare <= 0:
                 break
-            here, used, today, stops = t.home, 0.0, inst.per_day, []
+            here, used, today = t.home, 0.0, inst.per_day
+            stops: list[tuple[str, int]] = []
             while len(stops) < min(max_stops, inst.per_day) and today > 0 and spare > 0:
                 options = []
                 for key in tours:  # schools this teacher can reach at all

@@ -28,6 +28,7 @@ import itertools
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 import networkx as nx
 from ortools.sat.python import cp_model
@@ -160,7 +161,7 @@ class R7Model:
         visits: dict[str, list] = {}  # school -> (days, lessons) of every tour stopping there
         self.coverage_terms: list = []
         self.travel_terms: list = []
-        totals: dict[int, object] = {}
+        totals: dict[int, cp_model.LinearExprT] = {}
         D, cap = inst.days, inst.per_day
         for ti, t in enumerate(inst.teachers):
             pid = t.person_id
@@ -233,6 +234,7 @@ class R7Model:
 
     def hint(self, sol: Solution) -> None:
         m = self.model
+        assert m is not None, "hint() needs the model built (search builds it)"
         m.clear_hints()
         bookings = self._canonical(sol)
         for ti, t in enumerate(self.inst.teachers):
@@ -271,7 +273,7 @@ class R7Model:
         reach = {s for t in inst.teachers for k in inst.tours_of(t) for s in k.stops}
         everything = sum(inst.weight[s] * u for (s, _), u in inst.uncovered.items() if s in reach)
         bound = everything if sol.weighted(inst) >= everything else flow_bound(inst)
-        self.stats = {"coverage": [sol.weighted(inst), bound], "teachers": [0, 0],
+        self.stats: dict[str, Any] = {"coverage": [sol.weighted(inst), bound], "teachers": [0, 0],
                       "minutes": [0, 0], "solve_seconds": 0.0, "solves": 0}
         self._bound = {"coverage": self.stats["coverage"][1]}
 
@@ -307,6 +309,7 @@ class R7Model:
         if self.model is None:
             self._build()
         m, sense = self.model, (1 if level == "coverage" else -1)
+        assert m is not None  # built above
         for held, value in self._fixed[self._applied:]:
             if held == "coverage":
                 m.add(self._expr("coverage") >= value)
@@ -360,7 +363,9 @@ def best_week(tours: list[Tour], lessons: dict[str, int], days: int, cap: int,
         if m not in patterns:
             top = cap - m + 1
             patterns[m] = [p for p in itertools.product(range(1, top + 1), repeat=m) if sum(p) <= cap]
-    memo: dict[tuple, tuple[float, object]] = {}
+    # (lessons still to teach, days left) -> (least travel, the day taken: tour, lessons per stop, lessons left)
+    Step = tuple[Tour, tuple[int, ...], tuple[int, ...]]
+    memo: dict[tuple[tuple[int, ...], int], tuple[float, Step | None]] = {}
 
     def f(rest: tuple[int, ...], left: int) -> float:
         if not any(rest):
@@ -370,7 +375,7 @@ def best_week(tours: list[Tour], lessons: dict[str, int], days: int, cap: int,
         key = (rest, left)
         if key in memo:
             return memo[key][0]
-        best: tuple[float, object] = (math.inf, None)
+        best: tuple[float, Step | None] = (math.inf, None)
         for k, pos, cost in usable:
             if any(rest[i] == 0 for i in pos):
                 continue
@@ -392,9 +397,12 @@ def best_week(tours: list[Tour], lessons: dict[str, int], days: int, cap: int,
     start = tuple(lessons[s] for s in order)
     if not math.isfinite(f(start, days)):
         return None
-    week, rest, left = [], start, days
+    week: list[tuple[Tour, tuple[int, ...]]] = []
+    rest, left = start, days
     while any(rest):
-        k, p, rest = memo[(rest, left)][1]
+        step = memo[(rest, left)][1]
+        assert step is not None  # the week's travel is finite, so every state on its way has a next day
+        k, p, rest = step
         week.append((k, p))
         left -= 1
     return week
@@ -439,7 +447,8 @@ def travel_lower_bound(inst: Instance, covered: int) -> int:
         for k in inst.tours_of(t):
             for s in k.stops:
                 rho[s] = min(rho.get(s, math.inf), hundredths(k.minutes) / inst.per_day)
-    left, total = covered, 0.0
+    left: float = covered
+    total = 0.0
     for s, r in sorted(rho.items(), key=lambda kv: (kv[1] / inst.weight[kv[0]], kv[0])):
         if left <= 0:
             break

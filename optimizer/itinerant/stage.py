@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pandas as pd
 
@@ -210,7 +211,7 @@ def solve_instances(sc, instances, dists, params, started: float | None = None) 
         size = sum(m.inst.size for m in todo) or 1
         deadline = t0 + budget
 
-        def run(m, p, share):
+        def run(m, p, share, level=level, deadline=deadline, budget=budget, size=size):
             left = deadline - time.perf_counter()
             if left > 0.05:
                 m.search(level, p, min(left, max(0.2, budget * share * m.inst.size / size)))
@@ -223,8 +224,8 @@ def solve_instances(sc, instances, dists, params, started: float | None = None) 
             with ThreadPoolExecutor(max_workers=width) as pool:  # CP-SAT releases the GIL while solving
                 list(pool.map(lambda m: run(m, single, width), small))
     combined = Solution()
-    agg = {"coverage": [0, 0], "teachers": [0, 0], "minutes": [0, 0], "solve_seconds": 0.0, "solves": 0,
-           "variables": 0, "teachers_considered": 0, "tours": 0}
+    agg: dict[str, Any] = {"coverage": [0, 0], "teachers": [0, 0], "minutes": [0, 0], "solve_seconds": 0.0,
+                           "solves": 0, "variables": 0, "teachers_considered": 0, "tours": 0}
     for m in models:
         combined.bookings.update(m.best.bookings)
         for k in R7Model.LEVELS:
@@ -291,7 +292,7 @@ def _report(sc, state, log, params, sol, agg, gap, n_instances, build_s, total_s
     if len(gap):
         cw = coverage_weights(sc)
         w_int = integer_weights({s: cw[s] for s in gap.index.get_level_values(0).unique()})
-        s0 = max(w_int, key=w_int.get)
+        s0 = max(w_int, key=w_int.__getitem__)
         unit = float(cw[s0]) / w_int[s0] if w_int[s0] else 1.0
     (c_obj, c_bound), (t_obj, t_bound), (m_obj, m_bound) = agg["coverage"], agg["teachers"], agg["minutes"]
     gaps = [rel_gap(c_obj, c_bound), rel_gap(t_obj, t_bound), rel_gap(m_obj, m_bound)]

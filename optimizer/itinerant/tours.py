@@ -47,7 +47,7 @@ class Distances:
         self.pairs = pairs
 
     @classmethod
-    def of_township(cls, sc, township: str, sources: list[str], cutoff: float) -> "Distances":
+    def of_township(cls, sc, township: str, sources: list[str], cutoff: float) -> Distances:
         """Shortest minutes from each of `sources` (the schools that need lessons) to every school of
         the township, on the whole road graph (a road may leave the township); roads are two-way, so
         every leg of a tour has a source at one end."""
@@ -112,9 +112,9 @@ def day_tours(home: str, candidates: list[str], dist: Distances, max_stops: int,
         grown: list[tuple[int, ...]] = []
         for idx in frontier:
             for j in range(idx[-1] + 1, len(cands)):
-                t = best_order(home, tuple(cands[i] for i in (*idx, j)), dist)
-                if t is not None and t.minutes <= max_minutes + EPS:
-                    tours.append(t)
+                tour = best_order(home, tuple(cands[i] for i in (*idx, j)), dist)
+                if tour is not None and tour.minutes <= max_minutes + EPS:
+                    tours.append(tour)
                     grown.append((*idx, j))
         frontier = grown
         if not frontier:

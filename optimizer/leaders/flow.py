@@ -82,7 +82,10 @@ def solve(ctx, cost: np.ndarray, relaxed: bool = False) -> tuple[np.ndarray | No
 
     room = (ctx.cap - ctx.options_fixed).ravel()[pool_ids]
     room = np.maximum(room, 0)
-    starts, ends, caps, costs = [], [], [], []
+    starts: list[np.ndarray] = []
+    ends: list[np.ndarray] = []
+    caps: list[np.ndarray] = []
+    costs: list[np.ndarray] = []
     a_opt = np.flatnonzero(allowed)
     starts.append(h_of[a_opt])
     ends.append(n_h + p_of[a_opt])
@@ -108,10 +111,10 @@ def solve(ctx, cost: np.ndarray, relaxed: bool = False) -> tuple[np.ndarray | No
     caps.append(np.ones(len(res_h), dtype=np.int64))
     costs.append(np.zeros(len(res_h), dtype=np.int64))
     if relaxed:
-        starts += [np.full(n_t, relief), [relief]]
-        ends += [n_h + n_p + np.arange(n_t), [sink]]
-        caps += [np.ones(n_t, dtype=np.int64), [n_t]]
-        costs += [np.full(n_t, RELAX_PENALTY * RELAX_FACTOR.get("R4", 1), dtype=np.int64), [0]]
+        starts += [np.full(n_t, relief), np.array([relief])]
+        ends += [n_h + n_p + np.arange(n_t), np.array([sink])]
+        caps += [np.ones(n_t, dtype=np.int64), np.array([n_t])]
+        costs += [np.full(n_t, RELAX_PENALTY * RELAX_FACTOR.get("R4", 1), dtype=np.int64), np.array([0])]
     elif (t_room < 1).any():
         return None, None
 

@@ -1,8 +1,9 @@
 """locked_school: the office fixes where a person ends. A lock wins over R1 and R1x (the person is reported
 as exempted by the lock) and over leader_level_match (a lock may cross school level groups); R12 wins over a
 lock (handled before this stage). A locked leader keeps their role at the locked school (principal ->
-vice-principal only where the policy allows it and no principal post exists there). The lock is a hard rule that can be assumed or relaxed, so a lock that clashes with
-R4 or the leader posts is named in the infeasibility explanation.
+vice-principal only where the policy allows it and no principal post exists there). The lock is a hard rule
+that can be assumed or relaxed, so a lock that clashes with R4 or the leader posts is named in the
+infeasibility explanation.
 """
 
 from __future__ import annotations

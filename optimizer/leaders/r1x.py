@@ -141,7 +141,7 @@ def most_possible(ctx, params: SolveParams) -> MostPossible:
         found, st, sec = _most_crossings(ctx, supply, room, params)
         for key, n in found.items():
             best[key] += n
-        status = max(status, st, key=_RANK.get)
+        status = max(status, st, key=_RANK.__getitem__)
         seconds += sec
     return MostPossible(best["total"], best["urban_to_rural"], best["rural_to_urban"], status, round(seconds, 3))
 

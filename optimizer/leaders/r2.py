@@ -50,8 +50,8 @@ def options(ctx) -> pd.DataFrame:
     rows = []
     # A locked reserve leader can only be promoted at the locked school (the lock wins over the level group).
     for pid, s in zip(locked.index, locked["lock_idx"]):
-        for r in np.flatnonzero(free[s] > 0):
-            rows.append(pd.DataFrame({"holder": [pid], "s_idx": [s], "role": [r], "source": ["r2_lock"]}))
+        for role in np.flatnonzero(free[s] > 0):
+            rows.append(pd.DataFrame({"holder": [pid], "s_idx": [s], "role": [role], "source": ["r2_lock"]}))
     for g in ctx.groups():
         pools = all_pools[ctx.group[all_pools[:, 0]] == g]
         res_free = res[(res["lock_idx"] < 0) & (res["group"] == g)]

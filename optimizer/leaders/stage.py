@@ -62,8 +62,8 @@ def collect_options(ctx) -> pd.DataFrame:
     opt["_bit"] = opt["source"].map(bit).astype(np.int64)
     opt = opt.drop_duplicates(["holder", "s_idx", "role", "_bit"])
     opt = opt.groupby(["holder", "s_idx", "role"], sort=False)["_bit"].sum().reset_index()
-    words = {mk: ";".join(t for t in tags if mk & bit[t]) for mk in opt["_bit"].unique()}
-    opt["source"] = opt["_bit"].map(words)
+    sources = {mk: ";".join(t for t in tags if mk & bit[t]) for mk in opt["_bit"].unique()}
+    opt["source"] = opt["_bit"].map(sources)
     opt = opt.drop(columns="_bit")
     order = pd.Series(np.arange(len(people)), index=people.index)
     opt = opt.assign(_o=opt["holder"].map(order)).sort_values(["_o", "s_idx", "role"], kind="stable")
@@ -190,6 +190,7 @@ def solve(sc, state, params: SolveParams) -> StageResult:
     log = StageLog()
     ctx = context.build(sc, state)
     collect_options(ctx)
+    assert ctx.options is not None  # collect_options fills it
     bound = r1x.most_possible(ctx, params)
     if not bound.proven:
         log.note(f"R1x: the most possible crossings were not proven within {params.time_limit:g} s (CP-SAT status "
@@ -203,7 +204,7 @@ def solve(sc, state, params: SolveParams) -> StageResult:
     ctx.costs = option_costs(ctx)
     flow_plan, flow_cost = feasible_candidates(ctx)
     log.notes.extend(ctx.notes)
-    total = sum(ctx.costs.values())
+    total = sum(ctx.costs.values(), np.zeros(len(ctx.options), dtype=np.int64))
     if not params.flow_warm_start:
         flow_plan, flow_cost = None, None
     greedy_plan, greedy_ok = greedy.solve(ctx, total)
@@ -296,7 +297,9 @@ def post_changes(ctx, final: pd.DataFrame, P: dict) -> PostChanges:
     """`P`: person_id -> facts (rows of ctx.people) of everyone in `final`."""
     occupancy = np.zeros_like(ctx.cap)
     np.add.at(occupancy, (final["s_idx"].to_numpy().astype(int), final["role"].to_numpy().astype(int)), 1)
-    left, promoted_up, arrived = {}, {}, {}
+    left: dict[tuple[int, int], list[str]] = {}
+    promoted_up: dict[tuple[int, int], list[str]] = {}
+    arrived: dict[tuple[int, int], list[str]] = {}
     for pid, stays, s_to, role_to in zip(final.index, final["stays"].to_numpy(),
                                          final["s_idx"].to_numpy().astype(int), final["role"].to_numpy().astype(int)):
         p = P[pid]

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from ...models.priority import priority_points
+from ...models.scenario import Scenario
 from ...models.schema import BACKBONE_RANK, COMPULSORY_LEVELS, DEGREE_RANK
 from ...models.travel import haversine_km
 
@@ -55,7 +56,7 @@ NEAREST_PREFERENCE = 1  # teachers with ranked schools: the ranked ones plus the
 class TeacherData:
     """The facts of the teacher stage, positional arrays over teachers (t) and schools (s)."""
 
-    sc: object
+    sc: Scenario
     load: int
     # schools
     school_ids: np.ndarray
@@ -91,14 +92,14 @@ class TeacherData:
     # demand per (school, subject): key = s * n_subj + j
     d_key: np.ndarray
     d_lessons: np.ndarray
-    # candidate pairs (sorted by teacher, then school)
-    p_t: np.ndarray = field(default=None)
-    p_s: np.ndarray = field(default=None)
-    p_stay: np.ndarray = field(default=None)
-    p_km: np.ndarray = field(default=None)  # home-to-school km (nan: home unknown)
-    p_rank: np.ndarray = field(default=None)  # preference rank (0 = not ranked)
+    # candidate pairs (sorted by teacher, then school), filled by build()
+    p_t: np.ndarray = field(init=False)
+    p_s: np.ndarray = field(init=False)
+    p_stay: np.ndarray = field(init=False)
+    p_km: np.ndarray = field(init=False)  # home-to-school km (nan: home unknown)
+    p_rank: np.ndarray = field(init=False)  # preference rank (0 = not ranked)
     ref_problem: dict = field(default_factory=dict)  # teacher row -> why their reference school is not open
-    vacancies: np.ndarray = field(default=None)  # per school: teacher seats freed by R12 and promotions
+    vacancies: np.ndarray = field(init=False)  # per school: teacher seats freed by R12 and promotions
     no_candidate: list = field(default_factory=list)  # (teacher row, why) with no admissible school
 
     @property
@@ -167,7 +168,7 @@ def build(sc, state) -> TeacherData:
     reference = getattr(state, "reference", None) or {}
     ref = [reference.get(pid) for pid in t["person_id"]]
     has_ref = np.array([r is not None and r[0] == "teacher" for r in ref], dtype=bool)
-    t_ref = np.array([s_of.get(r[1], -1) if h else -1 for r, h in zip(ref, has_ref)], dtype=np.int64)
+    t_ref = np.array([s_of.get(r[1], -1) if h and r is not None else -1 for r, h in zip(ref, has_ref)], dtype=np.int64)
     ref_elsewhere = has_ref & (t_ref >= 0) & (t_ref != t_from)
     movable = (is_new | is_p1 | is_exchange | is_over | has_pref | ref_elsewhere) & (t_lock < 0)
     t_fixed_at = np.where(t_lock >= 0, t_lock, np.where(movable, -1, t_from))

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from ortools.sat.python import cp_model
 
 from .ctx import SCALE, ModelCtx, groups
 
@@ -61,8 +62,9 @@ def chains(data) -> Chains:
     dem = dict(zip(data.d_key.tolist(), data.d_lessons.tolist()))
     w = weight(data)
     people = np.array([len(i) for i in idxs], dtype=np.int64)  # one pair per person and school
-    off = [0]
-    gains, raw = [], []
+    off_list = [0]
+    gains: list[int] = []
+    raw: list[list[int]] = []
     for key, n in zip(keys.tolist(), people.tolist()):
         s, j = divmod(key, data.n_subj)
         demand = dem.get(key, 0)
@@ -71,8 +73,8 @@ def chains(data) -> Chains:
         g = [min(data.load, demand - data.load * (base + k)) for k in range(min(room, n))]
         raw.append(g)
         gains += [int(round(x * float(w[s]) * SCALE)) for x in g]
-        off.append(len(gains))
-    off = np.array(off, dtype=np.int64)
+        off_list.append(len(gains))
+    off = np.array(off_list, dtype=np.int64)
     ch = Chains(keys, idxs, people, off, np.array(gains, dtype=np.int64), people > np.diff(off),
                 int(round(data.sc.policy.weights.move * SURPLUS_WEIGHT_FACTOR * SCALE)), raw)
     data._chains = ch
@@ -101,7 +103,7 @@ def build(ctx: ModelCtx) -> None:
     units, surplus = {}, []
     for i, (key, idx) in enumerate(zip(ch.keys.tolist(), ch.idxs)):
         s, j = divmod(key, d.n_subj)
-        us = []
+        us: list[cp_model.IntVar] = []
         for k, (g, c) in enumerate(zip(ch.raw[i], ch.gains[ch.off[i]:ch.off[i + 1]].tolist())):
             u = m.new_bool_var(f"covered {d.school_ids[s]} {d.subjects[j]}: unit {k + 1} ({g} lessons)")
             if us:

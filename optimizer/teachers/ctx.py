@@ -31,11 +31,12 @@ class ModelCtx:
     obj_vars: list = field(default_factory=list)
     obj_coefs: list = field(default_factory=list)
     obj_names: list = field(default_factory=list)
-    x_coef: np.ndarray = None  # objective coefficient of each pair variable (summed by rule modules)
+    # objective coefficient of each pair variable (summed by rule modules); ModelCtx.new sizes it
+    x_coef: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     terms: dict = field(default_factory=dict)  # rule -> dict of named variables for reporting
 
     @classmethod
-    def new(cls, data: TeacherData, relaxed=(), explain=False) -> "ModelCtx":
+    def new(cls, data: TeacherData, relaxed=(), explain=False) -> ModelCtx:
         model = cp_model.CpModel()
         x = model.new_bool_var_series("x", pd.Index(np.arange(len(data.p_t))))
         return cls(data, model, x, set(relaxed), explain, x_coef=np.zeros(len(data.p_t), dtype=np.int64))

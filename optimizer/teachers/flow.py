@@ -149,15 +149,15 @@ def lagrangian(data: TeacherData, net: FlowNet, deadline: float, tol: float = 1e
             break  # the next round would end after the deadline
 
         adj = np.zeros(len(data.p_t))
-        for f, l in zip(forms, lam):
-            if l:
-                np.add.at(adj, f.idx, -l * f.coef)
+        for f, mu in zip(forms, lam):
+            if mu:
+                np.add.at(adj, f.idx, -mu * f.coef)
         res = net.solve(base + np.round(adj * COST_SCALE).astype(np.int64), COST_SCALE)
         if res is None:
             out.infeasible = True
             return out
         choice, v = res
-        bound = v / COST_SCALE + slack - float(sum(l * f.a0 for f, l in zip(forms, lam)))
+        bound = v / COST_SCALE + slack - float(sum(mu * f.a0 for f, mu in zip(forms, lam)))
         if consider is not None:
             choice = consider(choice)
         e = evaluate(data, choice)
@@ -167,7 +167,7 @@ def lagrangian(data: TeacherData, net: FlowNet, deadline: float, tol: float = 1e
         improved = out.bound is None or bound < out.bound - 1e-9
         if improved:
             out.bound = math.floor(bound + 1e-9)  # the model's objective is an integer
-            out.multipliers = {f.name: round(float(l) / SCALE, 3) for f, l in zip(forms, lam)}
+            out.multipliers = {f.name: round(float(mu) / SCALE, 3) for f, mu in zip(forms, lam)}
         if out.objective is None or e["objective"] > out.objective:
             out.choice, out.objective = choice, e["objective"]
         out.rounds = rnd + 1
@@ -176,6 +176,7 @@ def lagrangian(data: TeacherData, net: FlowNet, deadline: float, tol: float = 1e
         last = time.perf_counter() - t_round
         if stall >= 3:
             theta, stall = theta / 2, 0
+        assert out.bound is not None and out.objective is not None  # both set by the first round
         if out.bound - out.objective <= tol * max(1.0, abs(out.objective)) or not forms:
             break
         # projected subgradient step towards the least bound (Polyak, target = best plan)
@@ -185,6 +186,7 @@ def lagrangian(data: TeacherData, net: FlowNet, deadline: float, tol: float = 1e
             break
         t = theta * max(bound - out.objective, 1.0) / norm
         lam = np.clip(lam + t * step_dir, 0.0, weights)
+    assert out.bound is not None and out.objective is not None  # max_rounds >= 1: a round ran
     out.objective = float(out.objective)
     out.bound = float(out.bound)  # >= objective: a plan never beats a proven bound (tests check it)
     return out

@@ -98,12 +98,12 @@ def clerk(data: TeacherData) -> np.ndarray:
             at.setdefault(int(data.t_from[p]), []).append(int(p))
     for s in sorted(over):
         here = sorted(at.get(s, []), key=lambda p: (years[p], pid[p]))
-        for p in here:
+        for q in here:
             if count[s] <= quota[s]:
                 break
-            k = best(p, exclude_stay=True)
+            k = best(q, exclude_stay=True)
             if k >= 0:
-                take(p, k)
+                take(q, k)
     # 3. teachers finishing period 1, by person id; 4. then new hires by exam rank (degree, then person id)
     p1 = sorted(np.flatnonzero(data.is_p1), key=lambda p: pid[p])
     deg = data.t["degree"].map(DEGREE_RANK).to_numpy()

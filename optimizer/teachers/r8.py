@@ -17,6 +17,7 @@ import numpy as np
 
 from .ctx import ModelCtx, groups
 
+
 def fixed_per_school(data) -> np.ndarray:
     f = data.t_fixed_at[data.t_fixed_at >= 0]
     return np.bincount(f, minlength=len(data.school_ids))
@@ -91,7 +92,8 @@ def report(data, school_of: np.ndarray, relaxed_schools: list[str], state, log) 
     misfit = np.flatnonzero(misfit_all & ~by_lock)
     locked_note = ""
     if by_lock.any():
-        who = ", ".join(f"{data.t.at[p, 'person_id']} ({data.subjects[data.t_subj[p]]} at {data.school_ids[school_of[p]]})"
+        who = ", ".join(f"{data.t.at[p, 'person_id']} "
+                        f"({data.subjects[data.t_subj[p]]} at {data.school_ids[school_of[p]]})"
                         for p in np.flatnonzero(by_lock)[:10])
         locked_note = (f"; {int(by_lock.sum())} teachers placed by the office's lock (locked_school) at a school "
                        f"whose demand lacks their subject, accepted as the office's decision (no home lessons "

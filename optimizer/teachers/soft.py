@@ -23,6 +23,7 @@ import numpy as np
 
 from .ctx import SCALE, ModelCtx, groups
 
+
 def pair_coefficients(data) -> np.ndarray:
     """Objective coefficient (scaled) of each candidate pair for moves, commute and preferences."""
     w = data.sc.policy.weights

@@ -29,8 +29,8 @@ from ..params import SolveParams
 from ..reasons import Words
 from ..results import StageLog, StageResult
 from . import candidates, coverage, flow, greedy, r5, r6, r8, r9, r10, r11, soft
-from .envy import repair as remove_envy
 from .ctx import ModelCtx
+from .envy import repair as remove_envy
 
 MAX_RELAX_ROUNDS = 3  # quota conflicts explained and relaxed at most this often (each round names a new core)
 CP_SAT_MIN_SECONDS = 1.0  # CP-SAT only runs with at least this long left
@@ -136,6 +136,7 @@ def solve(sc, state, params: SolveParams) -> StageResult:
         stats.update(status="infeasible", fallback="clerk", objective=float(flow.evaluate(data, choice)["objective"]),
                      bound=None, gap=None)
     else:
+        assert dual is not None  # the plan is the last round's flow plan
         stats.update(status="feasible", objective=dual.objective, bound=dual.bound, method="lagrangian flow",
                      dual_rounds=dual.rounds, multipliers=dual.multipliers,
                      dual_seconds=round(time.perf_counter() - t_opt, 3))

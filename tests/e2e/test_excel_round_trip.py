@@ -98,7 +98,7 @@ def edit_workbook(path, sheet: str, pid_col: str, school_col: str, moves: dict, 
 
 def hard_violations(output: str) -> list[tuple[str, str]]:
     found = [re.match(r"- \[(\w+), hard\] ?(\S*?):", ln) for ln in output.splitlines()]
-    return sorted(m.groups() for m in found if m)
+    return sorted((m[1], m[2]) for m in found if m)
 
 
 def notes(output: str) -> str:

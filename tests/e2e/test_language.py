@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from test_workbook import hand_plan, tiny_district
+from plans import hand_plan, tiny_district
 
 from rotaplan.cli import main
 from rotaplan.models.workbook import write_plan_workbook

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 from openpyxl import load_workbook
-from test_workbook import hand_plan, tiny_district
+from plans import hand_plan, tiny_district
 
 from rotaplan.models import Plan
 from rotaplan.models.plan import derive_moves

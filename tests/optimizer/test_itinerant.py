@@ -12,11 +12,11 @@ from rotaplan.models.errors import ScenarioError
 from rotaplan.models.plan import Plan
 from rotaplan.optimizer.itinerant import stage
 from rotaplan.optimizer.itinerant.r7 import flow_bound
-from rotaplan.reports.routes import week_text
 from rotaplan.optimizer.params import SolveParams
 from rotaplan.optimizer.pipeline import assemble
 from rotaplan.optimizer.results import StageResult
 from rotaplan.optimizer.state import PlanState
+from rotaplan.reports.routes import week_text
 from rotaplan.validator import r7 as check_r7
 
 FAST = SolveParams(time_limit=5, seed=0, workers=1)

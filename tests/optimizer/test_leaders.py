@@ -20,7 +20,8 @@ from rotaplan.optimizer.leaders.model import RELAX_PENALTY, LeaderModel
 from rotaplan.optimizer.leaders.r8 import PRINCIPAL_POST_FACTOR
 from rotaplan.optimizer.params import SolveParams
 from rotaplan.optimizer.state import PlanState
-from rotaplan.validator import check_plan, r1, r4, r8_posts, r12 as v_r12
+from rotaplan.validator import check_plan, r1, r4, r8_posts
+from rotaplan.validator import r12 as v_r12
 
 FAST = SolveParams(time_limit=10, seed=0, workers=1)
 
@@ -183,9 +184,9 @@ def test_r1_due_principal_swaps_with_a_principal_who_is_not_due():
     k1, k2 = row(plan, "PK1"), row(plan, "PK2")
     assert (k1["to_school"], k1["move"], k1["rules"]) == ("K2", "rotate", "R1;R1x")
     assert (k2["to_school"], k2["move"], k2["rules"]) == ("K1", "transfer", "R1")
-    assert k2["reason"] == ("Not due for rotation (R1); moves as principal from School K2 (K2) to School K1 (K1) so "
-                            "that 毛建 (PK1), who must rotate under R1, can take the post at School K2 (K2) (too few other posts of "
-                            "their level group were open).")
+    assert k2["reason"] == ("Not due for rotation (R1); moves as principal from School K2 (K2) to School K1 (K1) "
+                            "so that 毛建 (PK1), who must rotate under R1, can take the post at School K2 (K2) (too "
+                            "few other posts of their level group were open).")
     assert comply(plan, "R1")[0] == "met"
     assert res.details["unpruned_level_groups"] == []  # the swap candidates sufficed
 
@@ -587,8 +588,8 @@ def test_vice_principal_promoted_to_the_vacant_principal_post_and_reserve_leader
     assert hard == [] and r8_posts.check(sc, plan) == []
     vc, ru = row(plan, "VC"), row(plan, "RU")
     assert (vc["move"], vc["role_after"], vc["to_school"], vc["rules"]) == ("promote", "principal", "C", "R8")
-    assert vc["reason"] == ("Vice-principal at School C (C); promoted to principal at their own school, School C (C), a "
-                            "principal post left vacant by the retirement of Person OLD (R8).")
+    assert vc["reason"] == ("Vice-principal at School C (C); promoted to principal at their own school, School C "
+                            "(C), a principal post left vacant by the retirement of Person OLD (R8).")
     assert (ru["move"], ru["role_after"], ru["to_school"]) == ("promote", "vice_principal", "C")
     assert "a rural leader post left vacant when 李华 is promoted to principal" in ru["reason"]
     assert res.kpis["principal_posts_unfilled"] == 0 and res.kpis["leader_posts_unfilled"] == 0
@@ -677,8 +678,8 @@ def test_reference_plan_keeps_a_legal_edit_and_repairs_one_that_breaks_r1():
     assert out["V1"] == ("vice_principal", "C")  # repaired: R1 wins over the reference
     assert {pid for pid in out if out[pid] != ref[pid]} == {"V1"}  # nobody else changes
     assert res.kpis["changed_from_reference"] == 1
-    assert ("Differs from the reference plan (vice-principal at School A (A)): it is not kept because they have served 2 terms "
-            "at School A and must rotate to another school (R1).") in row(plan, "V1")["reason"]
+    assert ("Differs from the reference plan (vice-principal at School A (A)): it is not kept because they have "
+            "served 2 terms at School A and must rotate to another school (R1).") in row(plan, "V1")["reason"]
     assert row(plan, "P2")["reason"] == (f"Not due for rotation (R1); moves as principal from School B (B) to School "
                                          f"{vacant} ({vacant}). As in the reference plan.")
     assert any(n.startswith("Reference plan: 1 of 6 leaders and reserve leaders differ from it (Person V1 (V1))")

@@ -174,8 +174,8 @@ def test_r6_infeasible_quota_names_the_public_funded_teachers_it_keeps_rural():
                     "Q (public-funded with 4 of 6 rural years, whom R6 keeps from urban schools); relaxed")
     p = row(state, "P")
     assert p["to_school"] == "R" and "R6" in p["rules"].split(";")
-    assert p["reason"].startswith("Stays at School R (R) although it is above its staff quota (R8 relaxed): public-funded with 2 "
-                                  "of 6 rural years, whom R6 keeps from urban schools.")
+    assert p["reason"].startswith("Stays at School R (R) although it is above its staff quota (R8 relaxed): "
+                                  "public-funded with 2 of 6 rural years, whom R6 keeps from urban schools.")
     assert state.compliance["R6"][0] == "met" and state.compliance["R8"][0] == "not_met"
 
 
@@ -285,7 +285,8 @@ def test_home_lessons_split_full_loads_first_and_zero_for_leaders():
                 person("L", school_id="U", role="principal")],
                [("U", "math", 20)])
     state, _, res = run_teachers(sc)
-    assert (row(state, "A")["home_lessons"], row(state, "B")["home_lessons"], row(state, "L")["home_lessons"]) == (16, 4, 0)
+    home = (row(state, "A")["home_lessons"], row(state, "B")["home_lessons"], row(state, "L")["home_lessons"])
+    assert home == (16, 4, 0)
     assert res.kpis["home_uncovered_lessons"] == 0
 
 
@@ -323,7 +324,8 @@ def test_r11_exact_penalty_the_exchange_and_backbone_shortfalls():
 def test_r11_exempt_and_locked_are_not_eligible():
     staff = [person("X", school_id="U", years_at_school=9, exempt_reason="illness"),
              person("L", school_id="U", years_at_school=9, locked_school="U")]
-    sc = sc_of([U("U", is_township_seat=True), R("R", is_township_seat=True)], staff, [("U", "math", 32), ("R", "math", 16)])
+    sc = sc_of([U("U", is_township_seat=True), R("R", is_township_seat=True)], staff,
+               [("U", "math", 32), ("R", "math", 16)])
     state, _, res = run_teachers(sc)
     assert res.kpis["r11_eligible"] == 0
     assert set(state.a.loc[["X", "L"], "to_school"]) == {"U"}

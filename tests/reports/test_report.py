@@ -13,11 +13,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from test_workbook import convert, hand_plan, needs_libreoffice, tiny_district
+from libreoffice import convert, needs_libreoffice
+from plans import hand_plan, tiny_district
 
 from rotaplan.cli import main
 from rotaplan.models.plan import RULE_IDS
-
 from rotaplan.reports.report import Projection, kpi_panels, moves_by_township, report_html, write_report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")

@@ -148,7 +148,8 @@ def test_bad_policy_value_and_key_name_the_file(tiny):
     with pytest.raises(ScenarioError) as e:
         WhatIf.from_mapping({"policy": {"rotation_term": 1, "exchange_share": 3}}, "p.yaml").apply(tiny)
     msgs = messages(e.value)
-    assert any(m.startswith("p.yaml, column policy.rotation_term") and "did you mean 'rotation_terms'" in m for m in msgs)
+    assert any(m.startswith("p.yaml, column policy.rotation_term") and "did you mean 'rotation_terms'" in m
+               for m in msgs)
 
 
 def test_unknown_ids_subjects_and_degrees(tiny):

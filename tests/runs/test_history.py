@@ -5,42 +5,22 @@ from __future__ import annotations
 import json
 import sqlite3
 
-import pandas as pd
 import pytest
 from builders import build
 from click.testing import CliRunner
+from plans import staying_plan
 
 from rotaplan.cli import main
 from rotaplan.models import Plan, ScenarioError
-from rotaplan.runs.history import History, default_path, fingerprint
-from rotaplan.models.kpis import before_after
-from rotaplan.models.plan import ASSIGNMENT_COLUMNS, COMPLIANCE_COLUMNS, ITINERANT_COLUMNS, RULE_IDS
+from rotaplan.models.plan import RULE_IDS
 from rotaplan.optimizer import SolveParams
+from rotaplan.runs.history import History, default_path, fingerprint
 from rotaplan.scenarios.whatif import WhatIf
-
-
-def hand_plan(sc, moves: dict[str, tuple[str, str]]) -> Plan:
-    """A plan written by hand: everyone stays except `moves` (person -> (move, to_school))."""
-    st = sc.staff
-    a = pd.DataFrame({"person_id": st["person_id"], "name": st["name"], "role_before": st["role"],
-                      "role_after": st["role"], "from_school": st["school_id"], "to_school": st["school_id"],
-                      "move": "stay", "period2_school": "", "director_of": "", "home_lessons": 0, "rules": "",
-                      "reason": "stays", "rural_service_years": st["rural_service_years"]}).reset_index(drop=True)
-    for pid, (move, to) in moves.items():
-        i = a.index[a["person_id"] == pid][0]
-        a.loc[i, ["move", "to_school", "reason"]] = [move, to, f"{move} to {to}"]
-    a["home_lessons"] = [16 if r == "teacher" else 0 for r in a["role_after"]]
-    it = pd.DataFrame([{"person_id": "T1", "day": 1, "seq": 1, "school_id": "R1", "subject": "math", "lessons": 2,
-                        "travel_minutes": 12.5}], columns=ITINERANT_COLUMNS)
-    kpis = before_after(sc, a[ASSIGNMENT_COLUMNS], it)
-    kpis["solver"] = {"leaders": {"status": "optimal", "objective": 5.0, "bound": 5.0, "gap": 0.0, "solve_seconds": 0.1}}
-    comp = pd.DataFrame([{"rule": r, "status": "met", "detail": f"{r} fine"} for r in RULE_IDS], columns=COMPLIANCE_COLUMNS)
-    return Plan(a[ASSIGNMENT_COLUMNS], it, kpis, comp)
 
 
 def test_a_run_survives_a_restart_with_everything_stored(tmp_path, tiny):
     db = tmp_path / "runs.sqlite"
-    plan = hand_plan(tiny, {"T1": ("exchange", "R1"), "H1": ("place_new", "U1")})
+    plan = staying_plan(tiny, {"T1": ("exchange", "R1"), "H1": ("place_new", "U1")})
     wi = WhatIf.from_mapping({"name": "share20", "policy": {"exchange_share": 0.2}}, "share20.yaml")
     run_id = History(db).add(plan=plan, sc=tiny, scenario="tiny/", whatif=wi, params=SolveParams(5, 7, 1),
                              seconds=1.5, label="share20", notes=["a note"])
@@ -74,7 +54,7 @@ def test_a_run_survives_a_restart_with_everything_stored(tmp_path, tiny):
 
 def test_the_file_is_sqlite_in_wal_mode_and_readable_by_any_client(tmp_path, tiny):
     db = tmp_path / "runs.sqlite"
-    History(db).add(plan=hand_plan(tiny, {}), sc=tiny)
+    History(db).add(plan=staying_plan(tiny, {}), sc=tiny)
     con = sqlite3.connect(db)
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert con.execute("SELECT COUNT(*) FROM assignments WHERE run_id = 1").fetchone()[0] == 5
@@ -82,7 +62,8 @@ def test_the_file_is_sqlite_in_wal_mode_and_readable_by_any_client(tmp_path, tin
 
 
 def test_fingerprint_follows_the_data_and_the_policy(tiny):
-    same = build(tiny.schools.to_dict("records"), tiny.staff.assign(birth_date=tiny.staff["birth_date"].dt.strftime("%Y-%m-%d")).to_dict("records"),
+    staff = tiny.staff.assign(birth_date=tiny.staff["birth_date"].dt.strftime("%Y-%m-%d"))
+    same = build(tiny.schools.to_dict("records"), staff.to_dict("records"),
                  list(tiny.demand.itertuples(index=False, name=None)))
     assert fingerprint(same) == fingerprint(tiny)
     other = WhatIf.from_mapping({"policy": {"exchange_share": 0.3}}).apply(tiny)
@@ -91,7 +72,7 @@ def test_fingerprint_follows_the_data_and_the_policy(tiny):
 
 def test_run_references_and_failed_runs(tmp_path, tiny):
     h = History(tmp_path / "h.sqlite")
-    first = h.add(plan=hand_plan(tiny, {}), sc=tiny, label="a")
+    first = h.add(plan=staying_plan(tiny, {}), sc=tiny, label="a")
     second = h.add(status="failed", error="leaders: model invalid", label="b")
     assert h.resolve("last") == second and h.resolve("-2") == first and h.resolve(str(first)) == first
     with pytest.raises(ScenarioError) as e:
@@ -129,7 +110,7 @@ def test_cli_runs_and_show(tmp_path, tiny, monkeypatch):
     runner = CliRunner()
     r = runner.invoke(main, ["runs", "--db", str(db)])
     assert r.exit_code == 0 and "No runs stored" in r.output
-    History(db).add(plan=hand_plan(tiny, {"T1": ("exchange", "R1")}), sc=tiny, label="by hand",
+    History(db).add(plan=staying_plan(tiny, {"T1": ("exchange", "R1")}), sc=tiny, label="by hand",
                     params=SolveParams(5, 3, 1), extra={"hard_violations": []})
     r = runner.invoke(main, ["runs", "--db", str(db)], terminal_width=200)
     assert r.exit_code == 0, r.output

@@ -12,8 +12,8 @@ import shutil
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from libreoffice import convert
 from openpyxl import load_workbook
-from test_workbook import convert
 
 from rotaplan.cli import main
 from rotaplan.models import Plan, Scenario

@@ -8,12 +8,12 @@ import json
 
 from builders import build, person, school
 from click.testing import CliRunner
-from test_workbook import hand_plan, tiny_district
+from plans import hand_plan, tiny_district
 
 from rotaplan.cli import main
-from rotaplan.reports.explain import explain
 from rotaplan.optimizer.pipeline import assemble
 from rotaplan.optimizer.state import PlanState
+from rotaplan.reports.explain import explain
 
 
 def text(sc, plan, pid) -> str:
@@ -48,7 +48,8 @@ def test_promoted_reserve_leader_r2_names_who_freed_the_post():
     sc = tiny_district()
     t = text(sc, hand_plan(sc), "RS")
     assert "is promoted to vice-principal at 口镇二小 (R2, rural, 口镇)." in t
-    assert ("R2: a reserve leader at 城区二中 (U2, urban, 凤城街道); the vice-principal post at 口镇二小 (R2, rural, 口镇) "
+    assert ("R2: a reserve leader at 城区二中 (U2, urban, 凤城街道); "
+            "the vice-principal post at 口镇二小 (R2, rural, 口镇) "
             "was open because 赵副校长 (V1) retires (R12); R2 gives vacant rural leader posts to reserve leaders from "
             "urban schools first (weights.r2_urban_reserve = 60 per post).") in t
     assert "R3: aged 37, at or under young_age = 45, so at a rural school they count as a young rural leader" in t
@@ -58,7 +59,8 @@ def test_new_hire_r5_bundle_and_demand():
     sc = tiny_district()
     t = text(sc, hand_plan(sc), "N1")
     assert "周新 (N1), a new math teacher to place" in t
-    assert ("R5: a new hire: contract period 1 at 口镇二小 (R2, rural, 口镇), bundled with 城区二中 (U2, urban, 凤城街道) "
+    assert ("R5: a new hire: contract period 1 at 口镇二小 (R2, rural, 口镇), "
+            "bundled with 城区二中 (U2, urban, 凤城街道) "
             "for period 2. 口镇二小 (R2) needs 16 weekly math lessons and its own teachers could cover 0 of them "
             "before this plan.") in t
 

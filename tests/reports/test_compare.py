@@ -6,7 +6,7 @@ import re
 
 import pytest
 from click.testing import CliRunner
-from test_history import hand_plan
+from plans import staying_plan
 
 from rotaplan.cli import main
 from rotaplan.models import ScenarioError
@@ -18,9 +18,9 @@ from rotaplan.scenarios.whatif import WhatIf
 @pytest.fixture()
 def two_runs(tmp_path, tiny):
     h = History(tmp_path / "h.sqlite")
-    a = h.add(plan=hand_plan(tiny, {"H1": ("place_new", "U1")}), sc=tiny, label="base")
+    a = h.add(plan=staying_plan(tiny, {"H1": ("place_new", "U1")}), sc=tiny, label="base")
     hired = WhatIf.from_mapping({"name": "hire1", "hires": [{"count": 1, "subjects": {"math": 1}}]}).apply(tiny)
-    b = h.add(plan=hand_plan(hired, {"T1": ("exchange", "R1"), "H1": ("place_new", "R1"),
+    b = h.add(plan=staying_plan(hired, {"T1": ("exchange", "R1"), "H1": ("place_new", "R1"),
                                      "W1-0001": ("place_new", "U1")}), sc=hired, label="hire1")
     return h, a, b
 
@@ -60,7 +60,7 @@ def test_kpis_compliance_and_moves_side_by_side(two_runs):
 
 def test_a_plan_folder_and_a_run_compared(tmp_path, two_runs, tiny):
     h, a, _ = two_runs
-    folder = hand_plan(tiny, {"T1": ("exchange", "R1")}).write(tmp_path / "myplan")
+    folder = staying_plan(tiny, {"T1": ("exchange", "R1")}).write(tmp_path / "myplan")
     cmp = compare([str(folder), str(a)], h)
     assert cmp.labels == ["myplan", "#1 base"]
     d = cmp.differences.set_index("person_id")

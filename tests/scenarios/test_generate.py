@@ -1,7 +1,6 @@
 """Tests of the synthetic scenario generator (rotaplan.scenarios.generate)."""
 
 import networkx as nx
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -104,7 +103,9 @@ def test_every_township_has_a_seat_school_with_a_principal(laiwu, small):
         assert set(seats["level"]) <= {"primary", "junior", "nine_year"}
         assert set(seats["township"]) == set(sc["township"])
         with_principal = set(st.loc[st["role"] == "principal", "school_id"])
-        assert seats.groupby("township")["school_id"].apply(lambda s: bool(set(s) & with_principal)).all()
+        has_principal = seats.groupby("township")["school_id"].apply(
+            lambda s, with_principal=with_principal: bool(set(s) & with_principal))
+        assert has_principal.all()
 
 
 def test_ids_unique_and_references_known(laiwu, small):
@@ -233,7 +234,7 @@ def test_builtin_sample_is_rebuilt_exactly_by_the_command_in_its_readme(tmp_path
     out = tmp_path / "laiwu"
     r = CliRunner().invoke(main, ["generate", "--laiwu", "--seed", "2023", "--plan-year", "2027", str(out)])
     assert r.exit_code == 0, r.output
-    sample = Path(__file__).resolve().parent.parent / "scenarios" / "laiwu"
+    sample = Path(__file__).resolve().parents[2] / "scenarios" / "laiwu"
     written = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))  # .rotaplan: the marker
     assert written == ["demand.csv", "nodes.csv", "policy.yaml", "roads.csv", "schools.csv", "staff.csv"]
     for name in written:
