@@ -294,13 +294,18 @@ class _Explainer:
     def r12(self) -> str:
         d, pol = self.d, self.d.pol
         male = self.s["gender"] == "M"
-        limit = F.retirement_age(d.sc, self.s["gender"])
-        self.use(**{"retirement_age_male" if male else "retirement_age_female": limit})
+        self.use(retirement_schedule=pol.retirement_schedule)
+        if pol.retirement_schedule == "fixed":
+            limit = F.retirement_age(d.sc, self.s["gender"])
+            self.use(**{"retirement_age_male" if male else "retirement_age_female": limit})
+        date = pd.Timestamp(d.fact(self.pid, "r12_date"))
+        when = "unknown" if pd.isna(date) else date.date().isoformat()
         if d.fact(self.pid, "r12_due"):
-            return (f"R12: aged {self.age} on 1 September {pol.plan_year}, at or above the retirement age for "
-                    f"{'men' if male else 'women'} ({limit}): they retire and their post becomes a vacancy.")
-        return (f"R12: aged {self.age}, below the retirement age for {'men' if male else 'women'} ({limit}): "
-                "retiring them breaks R12 (a hard rule).")
+            return (f"R12: aged {self.age} on 1 September {pol.plan_year}; the statutory retirement date for "
+                    f"{'men' if male else 'women'} ({pol.retirement_schedule} schedule) is {when}, on or before "
+                    "1 September: they retire and their post becomes a vacancy.")
+        return (f"R12: aged {self.age}; the statutory retirement date ({pol.retirement_schedule} schedule) is "
+                f"{when}, after 1 September {pol.plan_year}: retiring them breaks R12 (a hard rule).")
 
     # ---- leaders -----------------------------------------------------------------------------
     def r1(self) -> str:
