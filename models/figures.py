@@ -791,11 +791,10 @@ def compliance_detail(rule: str, kpis: dict, pol) -> str:
                 f"{a['r11_exchanged']} = {_pct(a['r11_backbone_share'] or 0)} (target >= "
                 f"{pol.exchange_backbone_share:.0%}){lock}")
     if rule == "R12":
-        rule = ("the 2025 statutory schedule (men from 60, women from 55, later by birth month)"
-                if pol.retirement_schedule == "2025" else
-                f"fixed ages {pol.retirement_age_male} (men) / {pol.retirement_age_female} (women)")
-        return (f"{a['retirements']} staff retire (statutory retirement date on or before 1 September "
-                f"{pol.plan_year}, {rule}); their posts are vacancies filled by the plan")
+        rule = ("2025 schedule: men from 60, women from 55, later by birth month" if pol.retirement_schedule == "2025"
+                else f"fixed ages: men {pol.retirement_age_male}, women {pol.retirement_age_female}")
+        return (f"{a['retirements']} staff retire: their statutory retirement date ({rule}) falls on or before "
+                f"1 September {pol.plan_year}; their posts are vacancies filled by the plan")
     if rule == "R13":
         return (f"{a['backbone_training_selected']} young teachers selected ({a['backbone_training_rural']} rural), "
                 f"target {pol.young_backbone_training_count}")

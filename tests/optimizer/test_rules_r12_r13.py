@@ -39,9 +39,9 @@ def test_r12_fixed_schedule_the_age_on_1_september_of_the_plan_year_decides_who_
         ("retired", "", "R12", "2027-09-01")
     assert row["reason"] == ("Reaches retirement age (60, limit 60 years, on 2027-09-01) by 1 September 2027; the "
                              "post becomes a vacancy.")
-    assert compliance(sc, state, "R12") == ("met", "3 staff retire (statutory retirement date on or before 1 "
-                                            "September 2027, fixed ages 60 (men) / 55 (women)); their posts are "
-                                            "vacancies filled by the plan")
+    assert compliance(sc, state, "R12") == ("met", "3 staff retire: their statutory retirement date (fixed ages: "
+                                            "men 60, women 55) falls on or before 1 September 2027; their posts "
+                                            "are vacancies filled by the plan")
 
 
 def test_r12_2025_schedule_binding_at_the_exact_steps():
@@ -116,3 +116,26 @@ def test_r13_short_of_young_teachers_says_how_many_there_are():
     assert res.kpis == {"backbone_training_selected": 4, "backbone_training_rural": 3}
     status, detail = compliance(sc, state, "R13")
     assert status == "not_met" and detail.startswith("4 young teachers selected (3 rural), target 5; only 4 teachers")
+
+
+def test_r13_binding_by_evaluation_score_rural_first_then_higher_score_first():
+    # Rural R1 (score 70), R2 (no score), R3 (92); urban U1 (99); BB is district-level backbone (excluded even
+    # with 100). Target 2: both rural places go by score, R3 then R1, before R2 without a score; U1 waits.
+    staff = [person("R1", school_id="R", birth_date="1995-01-01", years_at_school=2, evaluation_score=70),
+             person("R2", school_id="R", birth_date="1995-01-01", years_at_school=9),
+             person("R3", school_id="R", birth_date="1995-01-01", years_at_school=1, evaluation_score=92),
+             person("U1", school_id="U", birth_date="1995-01-01", years_at_school=9, evaluation_score=99),
+             person("BB", school_id="R", birth_date="1995-01-01", backbone="district", evaluation_score=100)]
+    sc = build([school("U", is_township_seat=True), school("R", area="rural", township="T2", is_township_seat=True)],
+               staff, [("U", "math", 16), ("R", "math", 80)], young_backbone_training_count=2)
+    state = PlanState(sc)
+    r13.apply(sc, state)
+    chosen = sorted(state.a.index[state.a["rules"].str.contains("R13")])
+    assert chosen == ["R1", "R3"]
+    assert "evaluation score 92" in state.a.at["R3", "reason"]
+    # a third place goes to the rural teacher without a score before the urban one with 99
+    sc3 = build([school("U", is_township_seat=True), school("R", area="rural", township="T2", is_township_seat=True)],
+                staff, [("U", "math", 16), ("R", "math", 80)], young_backbone_training_count=3)
+    state3 = PlanState(sc3)
+    r13.apply(sc3, state3)
+    assert sorted(state3.a.index[state3.a["rules"].str.contains("R13")]) == ["R1", "R2", "R3"]
