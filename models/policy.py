@@ -19,7 +19,7 @@ from .yamlfile import read_mapping
 
 
 def _f(default, unit: str, desc: str, ge=None, le=None, zh: str = ""):
-    extra = {"unit": unit, "zh": zh} if zh else {"unit": unit}
+    extra: dict[str, Any] = {"unit": unit, "zh": zh} if zh else {"unit": unit}
     if isinstance(default, list):
         return Field(default_factory=lambda: list(default), description=desc, json_schema_extra=extra)
     return Field(default, ge=ge, le=le, description=desc, json_schema_extra=extra)

@@ -23,7 +23,8 @@ Realism the optimizer relies on (all as of 1 September of ``plan_year``):
   township have some spare capacity (R7);
 * quotas leave room for the new hires and retirements (R8); a handful of staff reach retirement
   age (R12: their birth dates put the 2025 statutory retirement date within the year before 1 September, and a
-  few more are born just after a step of the schedule, so they stay); about 35 % of teachers have six or more years at their school (R11).
+  few more are born just after a step of the schedule, so they stay); about 35 % of teachers have six or more
+  years at their school (R11).
 """
 
 from __future__ import annotations

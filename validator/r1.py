@@ -1,7 +1,8 @@
 """R1 (hard): a leader of a school whose level is in rotation_levels who has completed rotation_terms or more
-terms there (terms_at_school counts completed terms), no exempt_reason and no locked_school, moves to a leader post at another school, keeping the role (principal -> vice-principal
-only where the policy allows it, allow_principal_to_vice; vice-principal -> principal, a promotion into an open
-principal post, only where it allows that, promote_vice_to_principal).
+terms there (terms_at_school counts completed terms), no exempt_reason and no locked_school, moves to a leader
+post at another school, keeping the role (principal -> vice-principal only where the policy allows it,
+allow_principal_to_vice; vice-principal -> principal, a promotion into an open principal post, only where it
+allows that, promote_vice_to_principal).
 
 R1x (target, reported, never hard): due leaders crossing the urban-rural line, against a simple count of
 the most the posts could allow: per role and direction, the due leaders of one area against the posts of

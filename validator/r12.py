@@ -74,7 +74,7 @@ def check(sc, plan) -> list[Violation]:
             out.append(Violation("R12", pid, f"retires with retire_date {written[pid]}, but the statutory "
                                              f"retirement date ({pol.retirement_schedule} schedule) is {date}.",
                                  f"write retire_date {date}"))
-    for pid, r in j[~due & retires].iterrows():
+    for pid in j.index[~due & retires]:
         what = "has no birth date" if when[pid] is None else \
             f"reaches the statutory retirement age only on {when[pid].isoformat()}"
         out.append(Violation("R12", pid, f"retires but {what}, after 1 September {pol.plan_year}.",
