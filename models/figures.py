@@ -109,12 +109,6 @@ def retirement_age(sc, gender: str) -> int:
     return sc.policy.retirement_age_male if gender == "M" else sc.policy.retirement_age_female
 
 
-def r1_levels_mask(sc, school_ids: pd.Series) -> pd.Series:
-    """R1: whether each school id is of a level in rotation_levels (only their leaders can be due)."""
-    level = sc.schools.drop_duplicates("school_id").set_index("school_id")["level"]
-    return school_ids.map(level).isin(list(sc.policy.rotation_levels)).fillna(False).astype(bool)
-
-
 def principal_eligible(sc) -> pd.Series:
     """Principal eligibility (R2 and any promotion to principal), over sc.staff rows: title at least
     principal_min_title where a title is given, and teaching_years (else years_at_school) at least
