@@ -26,7 +26,8 @@ import numpy as np
 import pandas as pd
 
 from .priority import priority_points
-from .schema import COMPULSORY_LEVELS, LEADER_ROLES
+from .retirement import plan_date, retirement_dates
+from .schema import COMPULSORY_LEVELS, LEADER_ROLES, TITLE_RANK
 
 BACHELOR_UP = ("bachelor", "master", "doctorate")
 ASSOCIATE_UP = ("associate", "bachelor", "master", "doctorate")
@@ -93,13 +94,32 @@ def state_figures(sc, people: pd.DataFrame) -> dict:
 
 # ---- people: the plan's rows joined with the scenario, and each rule's facts ------------------
 def retiring(sc) -> pd.Series:
-    """R12: who reaches retirement age by 1 September of plan_year (boolean, over sc.staff rows)."""
-    limit = sc.staff["gender"].map({"M": sc.policy.retirement_age_male, "F": sc.policy.retirement_age_female})
-    return (sc.ages >= limit).fillna(False).astype(bool)
+    """R12: whose statutory retirement date (models/retirement.py, by retirement_schedule) falls on or before
+    1 September of plan_year (boolean, over sc.staff rows)."""
+    return (retire_dates(sc) <= plan_date(sc.policy)).fillna(False).astype(bool)
+
+
+def retire_dates(sc) -> pd.Series:
+    """R12: every staff row's statutory retirement date (datetime64; NaT without a birth date)."""
+    return retirement_dates(sc.staff, sc.policy)
 
 
 def retirement_age(sc, gender: str) -> int:
+    """The fixed schedule's age (retirement_schedule "fixed"); the 2025 schedule: models/retirement.py."""
     return sc.policy.retirement_age_male if gender == "M" else sc.policy.retirement_age_female
+
+
+def principal_eligible(sc) -> pd.Series:
+    """Principal eligibility (R2 and any promotion to principal), over sc.staff rows: title at least
+    principal_min_title where a title is given, and teaching_years (else years_at_school) at least
+    principal_min_teaching_years."""
+    pol, st = sc.policy, sc.staff
+    rank = st["title"].map(TITLE_RANK) if "title" in st.columns else pd.Series(np.nan, index=st.index)
+    title_ok = rank.isna() | (rank >= TITLE_RANK[pol.principal_min_title])
+    years = pd.to_numeric(st["teaching_years"], errors="coerce") if "teaching_years" in st.columns else \
+        pd.Series(np.nan, index=st.index)
+    years = years.fillna(pd.to_numeric(st["years_at_school"], errors="coerce")).fillna(0)
+    return (title_ok & (years >= pol.principal_min_teaching_years)).astype(bool)
 
 
 def people(sc, assignments: pd.DataFrame) -> pd.DataFrame:
@@ -110,7 +130,9 @@ def people(sc, assignments: pd.DataFrame) -> pd.DataFrame:
     age, the area and level of both schools, and the facts of each rule (boolean columns named by rule id):
 
     * young: aged young_age or younger on 1 September of plan_year (R3).
-    * r1_due: a leader (not retiring) with rotation_terms or more terms at one school; r1_exempt_reason,
+    * r1_level: the current school's level is in rotation_levels (leaders of other levels are never due).
+    * r1_due: a leader (not retiring) of an r1_level school with rotation_terms or more completed terms at it
+      (terms_at_school counts completed terms); r1_exempt_reason,
       r1_exempt_lock: due but exempt (exempt_reason) or held by a lock (locked_school wins over R1, R1x);
       r1_bound = due and neither; r1_rotated: bound and placed at another school in a leader role;
       r1x_direction: "urban_to_rural" / "rural_to_urban" for a rotation across the line, else "".
@@ -125,7 +147,8 @@ def people(sc, assignments: pd.DataFrame) -> pd.DataFrame:
     * r11_by_years: a teacher before and after the plan, at a school, with exchange_after_years or more years
       there and no exempt_reason; r11_eligible: by years and not locked; r11_exempt_lock: by years and locked;
       r11_exchanged: eligible and at another school after the plan; backbone: any level but none.
-    * r12_due: reaches retirement age (R12, wins over everything); retires: the plan retires them.
+    * r12_due: the statutory retirement date (retirement_schedule, models/retirement.py) falls on or before
+      1 September of plan_year (R12, wins over everything); r12_date: that date; retires: the plan retires them.
     * r13_selected: R13 in the person's rules; r13_candidate: a young teacher (young_backbone_age or
       younger) below district-level backbone, teaching after the plan.
     """
@@ -165,6 +188,7 @@ def people(sc, assignments: pd.DataFrame) -> pd.DataFrame:
     retires = p["move"] == "retire"
     p["retires"] = retires
     p["r12_due"] = retiring(sc)[keep].to_numpy()
+    p["r12_date"] = retire_dates(sc)[keep].to_numpy()
     p["leader_before"] = p["role_before"].isin(LEADER_ROLES)
     p["leader_after"] = p["role_after"].isin(LEADER_ROLES)
     p["teacher_after"] = (p["role_after"] == "teacher") & ~retires
@@ -176,7 +200,8 @@ def people(sc, assignments: pd.DataFrame) -> pd.DataFrame:
     p["backbone_district_up"] = p["backbone"].isin(DISTRICT_UP)
 
     # R1, R1x
-    p["r1_due"] = p["leader_before"] & ~retires & (p["terms_at_school"] >= pol.rotation_terms)
+    p["r1_level"] = p["from_level"].isin(list(pol.rotation_levels))
+    p["r1_due"] = p["leader_before"] & ~retires & p["r1_level"] & (p["terms_at_school"] >= pol.rotation_terms)
     p["r1_exempt_reason"] = p["r1_due"] & exempt
     p["r1_exempt_lock"] = p["r1_due"] & ~exempt & locked
     p["r1_bound"] = p["r1_due"] & ~exempt & ~locked
@@ -471,7 +496,8 @@ MEANING = {
                              "走教每周路程分钟（含返程）"),
     "envy_pairs": ("", "justified-envy pairs: a teacher denied a ranked school that someone with fewer priority "
                    "points got", "合理嫉妒对数"),
-    "r1_due": ("R1", "leaders with rotation_terms or more terms at one school", "任期届满校级干部"),
+    "r1_due": ("R1", "leaders of rotation_levels schools who have completed rotation_terms or more terms there",
+               "任期届满校级干部"),
     "r1_moved": ("R1", "due leaders who rotate to another school", "其中轮岗"),
     "r1_exempt": ("R1", "due leaders exempt (exempt_reason or a lock)", "其中免于轮岗"),
     "r1_exempt_by_lock": ("R1", "due leaders held by a lock", "其中因锁定免于轮岗"),
@@ -683,7 +709,8 @@ def compliance_detail(rule: str, kpis: dict, pol) -> str:
     """The figures of one rule's compliance row, in words, from kpis.json's before / after / target."""
     b, a = kpis["before"], kpis["after"]
     if rule == "R1":
-        return (f"{a['r1_due']} leaders have served {pol.rotation_terms} or more terms at one school: "
+        return (f"{a['r1_due']} leaders of {'/'.join(pol.rotation_levels) or 'no'} schools have completed "
+                f"{pol.rotation_terms} or more terms at one school: "
                 f"{a['r1_moved']} rotate to another school, {a['r1_exempt']} exempt "
                 f"({a['r1_exempt'] - a['r1_exempt_by_lock']} by exempt_reason, {a['r1_exempt_by_lock']} by a lock)"
                 + (f", {a['r1_not_moved']} not moved" if a["r1_not_moved"] else ""))
@@ -758,7 +785,10 @@ def compliance_detail(rule: str, kpis: dict, pol) -> str:
                 f"{a['r11_exchanged']} = {_pct(a['r11_backbone_share'] or 0)} (target >= "
                 f"{pol.exchange_backbone_share:.0%}){lock}")
     if rule == "R12":
-        return f"{a['retirements']} staff retire; their posts are vacancies filled by the plan"
+        rule = ("2025 schedule: men from 60, women from 55, later by birth month" if pol.retirement_schedule == "2025"
+                else f"fixed ages: men {pol.retirement_age_male}, women {pol.retirement_age_female}")
+        return (f"{a['retirements']} staff retire: their statutory retirement date ({rule}) falls on or before "
+                f"1 September {pol.plan_year}; their posts are vacancies filled by the plan")
     if rule == "R13":
         return (f"{a['backbone_training_selected']} young teachers selected ({a['backbone_training_rural']} rural), "
                 f"target {pol.young_backbone_training_count}")

@@ -15,13 +15,14 @@ from .scenario import read_csv_text
 ASSIGNMENT_COLUMNS = [
     "person_id", "name", "role_before", "role_after", "from_school", "to_school", "move",
     "period2_school", "director_of", "home_lessons", "rules", "reason", "rural_service_years",
+    "retire_date",  # R12 (contract v2): the statutory retirement date of a retiree
 ]
 ITINERANT_COLUMNS = ["person_id", "day", "seq", "school_id", "subject", "lessons", "travel_minutes"]
 COMPLIANCE_COLUMNS = ["rule", "status", "detail"]
 MOVES = ("stay", "rotate", "promote", "exchange", "place_new", "bundle_second", "transfer", "retire")
 RULE_IDS = ("R1", "R1x", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12", "R13")
 _TEXT = ["person_id", "name", "role_before", "role_after", "from_school", "to_school", "move",
-         "period2_school", "director_of", "rules", "reason"]
+         "period2_school", "director_of", "rules", "reason", "retire_date"]
 
 
 @dataclass
@@ -151,7 +152,9 @@ def derive_moves(a: pd.DataFrame, sc) -> pd.Series:
     period = pd.to_numeric(col("contract_period", 0), errors="coerce").fillna(0)
     period_years = pd.to_numeric(col("period_years", 0), errors="coerce").fillna(0)
     not_held = blank("exempt_reason") & blank("locked_school")
-    due = before.isin(_LEADERS) & (terms >= pol.rotation_terms) & not_held
+    level = sc.schools.drop_duplicates("school_id").set_index("school_id")["level"]
+    rotating = frm.map(level).isin(list(pol.rotation_levels))  # R1 covers rotation_levels only
+    due = before.isin(_LEADERS) & rotating & (terms >= pol.rotation_terms) & not_held
     crosses = frm.map(area).fillna("x") != to.map(area).fillna("y")
     period1_done = (period == 1) & (period_years >= pol.term_years)
     eligible = (years >= pol.exchange_after_years) & not_held

@@ -7,18 +7,23 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
+import re
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import Problem, ScenarioError
+from .schema import COMPULSORY_LEVELS, LEVEL, TITLE, enum_lookup
 from .yamlfile import read_mapping
 
 
-def _f(default, unit: str, desc: str, ge=None, le=None):
-    return Field(default, ge=ge, le=le, description=desc, json_schema_extra={"unit": unit})
+def _f(default, unit: str, desc: str, ge=None, le=None, zh: str = ""):
+    extra: dict[str, Any] = {"unit": unit, "zh": zh} if zh else {"unit": unit}
+    if isinstance(default, list):
+        return Field(default_factory=lambda: list(default), description=desc, json_schema_extra=extra)
+    return Field(default, ge=ge, le=le, description=desc, json_schema_extra=extra)
 
 
 class Weights(BaseModel):
@@ -84,6 +89,18 @@ class Policy(BaseModel):
     public_funded_rural_years: float = _f(6, "years", "rural years a public-funded teacher owes (R6)", ge=0, le=20)
     young_backbone_training_count: int = _f(50, "teachers", "young teachers selected for backbone training (R13)", ge=0)
     young_backbone_age: int = _f(35, "years", "a teacher this age or younger counts as young for R13", ge=18, le=70)
+    # contract v2: R1 levels, R12 schedule, principal eligibility
+    rotation_levels: list[str] = _f(list(COMPULSORY_LEVELS), "levels", "school levels whose leaders rotate under R1 "
+                                    "(leaders of other levels are never due); a list, or text separated by ';'",
+                                    zh="轮岗学段")
+    retirement_schedule: str = _f("2025", "schedule", "R12: '2025' = the 2024 NPC schedule (men from 60, women "
+                                  "teachers from 55, one month later per four months of birth from 1965 / 1970, up "
+                                  "to 63 / 58); 'fixed' = retirement_age_male / retirement_age_female",
+                                  zh="退休年龄办法")
+    principal_min_title: str = _f("first", "title", "lowest professional title (职称) for a promotion to principal: "
+                                  "senior / first / second / third / none", zh="校长最低职称")
+    principal_min_teaching_years: int = _f(5, "years", "fewest teaching years (教龄, else years_at_school) for a "
+                                           "promotion to principal", ge=0, le=40, zh="校长最低教龄")
     detour_factor: float = _f(1.3, "factor", "road distance / great-circle distance when roads are not given",
                               ge=1, le=5)
     road_speed_kmh: float = _f(40.0, "km/h", "average road speed when roads are not given", ge=1, le=200)
@@ -98,6 +115,39 @@ class Policy(BaseModel):
     lang: Literal["en", "zh"] = _f("en", "language", "language of the plan's reasons: en (English) or zh (Chinese); "
                                    "plan --lang overrides it")
     weights: Weights = Field(default_factory=Weights)
+
+    @field_validator("rotation_levels", mode="before")
+    @classmethod
+    def _levels(cls, v: Any) -> list[str]:
+        """Levels as a list or as text ('primary;junior', '小学、初中'), English or Chinese."""
+        items = re.split(r"[;；,，、\s]+", v) if isinstance(v, str) else list(v or [])
+        lookup = enum_lookup(LEVEL)
+        out = []
+        for item in (str(x).strip() for x in items):
+            if not item:
+                continue
+            if item.lower() not in lookup:
+                raise ValueError(f"unknown school level '{item}': use "
+                                 + ", ".join(f"{k} ({z[0]})" for k, z in LEVEL.items()))
+            if lookup[item.lower()] not in out:
+                out.append(lookup[item.lower()])
+        return out
+
+    @field_validator("retirement_schedule", mode="before")
+    @classmethod
+    def _schedule(cls, v: Any) -> str:
+        text = str(v).strip().lower()
+        if text not in ("2025", "fixed"):
+            raise ValueError("use '2025' (the 2024 NPC schedule) or 'fixed' (retirement_age_male / _female)")
+        return text
+
+    @field_validator("principal_min_title", mode="before")
+    @classmethod
+    def _title(cls, v: Any) -> str:
+        found = enum_lookup(TITLE).get(str(v).strip().lower())
+        if found is None:
+            raise ValueError("use one of " + ", ".join(f"{k} ({z[0]})" for k, z in TITLE.items()))
+        return found
 
     @classmethod
     def keys(cls) -> list[str]:

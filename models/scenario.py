@@ -184,7 +184,7 @@ def _flatten_policy(policy: Policy) -> dict:
     data = policy.to_mapping()
     weights = data.pop("weights")
     data.update({f"weights.{k}": v for k, v in weights.items()})
-    return data
+    return {k: ";".join(v) if isinstance(v, list) else v for k, v in data.items()}  # a list in one cell
 
 
 def read_csv_text(path: Path) -> pd.DataFrame:

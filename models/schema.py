@@ -56,6 +56,15 @@ SUBJECT_ZH = {
     "psychology": "心理健康",
 }
 # Ticks and crosses are how many office sheets mark yes/no.
+# Professional title (职称) of teachers, highest first (principal eligibility, contract v2).
+TITLE = {
+    "senior": ("正高级", "高级", "副高级", "中学高级", "小学高级"),
+    "first": ("一级", "中学一级", "小学一级"),
+    "second": ("二级", "中学二级", "小学二级"),
+    "third": ("三级", "中学三级", "小学三级"),
+    "none": ("未定级", "无"),
+}
+TITLE_RANK = {"none": 0, "third": 1, "second": 2, "first": 3, "senior": 4}
 BOOL_TRUE = ("true", "1", "yes", "y", "是", "t", "√", "✓", "✔")
 BOOL_FALSE = ("false", "0", "no", "n", "否", "f", "", "×", "✗", "✘")
 # What Excel (and WPS, LibreOffice) show in a cell whose formula failed; exported to CSV as this text.
@@ -212,6 +221,13 @@ STAFF = Table(
           absent="unknown (commutes are not counted)"),
         C("preferences", "志愿学校", "ids", required=False, default="", absent="empty (no ranked wishes)"),
         C("locked_school", "锁定学校", "text", required=False, default="", absent="empty (no one is locked)"),
+        # contract v2: principal eligibility (R2 and any promotion to principal), R13 selection
+        C("title", "职称", "enum", required=False, default="", enum=TITLE,
+          absent="unknown (principal eligibility does not check titles)"),
+        C("teaching_years", "教龄", "int", required=False, default=None, min=0, max=60,
+          absent="years_at_school (principal eligibility counts years at the current school)"),
+        C("evaluation_score", "考核分", "float", required=False, default=None, min=0, max=1000,
+          absent="none (R13 selects by area and years at school)"),
     ),
     key=("person_id",),
 )

@@ -13,7 +13,9 @@ def summary(sc) -> dict:
     by = sch.groupby(["area", "level"]).size()
     area_level = {a: {lv: int(n) for (a2, lv), n in by.items() if a2 == a} for a in ("urban", "rural")}
     leaders = st[st["role"].isin(LEADER_ROLES)]
-    due = leaders[(leaders["terms_at_school"] >= pol.rotation_terms)]
+    rotating = leaders["school_id"].map(sch.drop_duplicates("school_id").set_index("school_id")["level"])
+    due = leaders[(leaders["terms_at_school"] >= pol.rotation_terms)
+                  & rotating.isin(list(pol.rotation_levels))]  # R1: rotation_levels only
     due_exempt = due[due["exempt_reason"] != ""]
     new = st[st["school_id"] == ""]
     p1 = st[(st["contract_period"] == 1) & (st["period_years"] >= pol.term_years) & (st["school_id"] != "")]

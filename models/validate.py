@@ -111,6 +111,7 @@ def check_scenario(sc) -> list[Problem]:
 
     # Warnings: do not stop the run.
     p += subject_warnings(staff, demand, p_src, d_src)
+    p += terms_warning(sc, staff, p_src)
     layout = getattr(sc, "layouts", {}).get("staff")
     no_home = staff.index[staff["home_lat"].isna() | staff["home_lon"].isna()]
     if layout is not None and {"home_lat", "home_lon"} & set(layout.absent):
@@ -122,6 +123,20 @@ def check_scenario(sc) -> list[Problem]:
     if demand.empty:
         p.append(Problem(d_src, None, None, None, "no lesson demand: coverage cannot be planned", severity="warning"))
     return p
+
+
+def terms_warning(sc, staff: pd.DataFrame, p_src: str) -> list[Problem]:
+    """R1 counts completed terms: a person with fewer years at the school than terms_at_school x term_years
+    has probably been given the term being served (R1 would call them due a term early)."""
+    years = pd.to_numeric(staff["years_at_school"], errors="coerce").fillna(0)
+    terms = pd.to_numeric(staff["terms_at_school"], errors="coerce").fillna(0)
+    bad = staff.index[(terms > 0) & (years < terms * sc.policy.term_years)]
+    if not len(bad):
+        return []
+    return [Problem(p_src, int(bad[0]), "terms_at_school", None,
+                    f"{len(bad)} people (rows {_row_list(bad)}) have fewer years_at_school than terms_at_school x "
+                    f"term_years ({sc.policy.term_years}); terms_at_school counts completed terms (R1), not the term "
+                    "being served: check both columns", severity="warning")]
 
 
 def closest_subject(value: str, known: list[str]) -> str | None:

@@ -35,6 +35,7 @@ ZH_HEADERS = {
     "to_township": "新街道镇", "to_area": "新城乡类别", "move": "变动类型",
     "period2_school": "第二聘期学校代码", "period2_school_name": "第二聘期学校", "director_of": "学区主任",
     "home_lessons": "本校周课时", "rules": "依据规则", "reason": "理由", "rural_service_years": "农村服务年限",
+    "retire_date": "退休日期",
     "day": "星期", "seq": "顺序", "school_id": "学校代码", "school_name": "学校名称", "township": "街道镇",
     "lessons": "课时", "travel_minutes": "路程分钟", "rule": "规则", "status": "状态", "detail": "说明",
     "figure": "指标", "meaning": "含义", "before": "调整前", "after": "调整后", "target": "目标",

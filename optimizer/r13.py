@@ -1,9 +1,13 @@
 """R13: each year at least young_backbone_training_count young teachers are selected for backbone
-training, rural teachers first."""
+training (young_backbone_age or younger, not yet district-level-or-above backbone), rural teachers first, by
+evaluation_score (考核分, higher first) where given."""
 
 from __future__ import annotations
 
 import time
+
+import numpy as np
+import pandas as pd
 
 from .reasons import Words
 from .results import StageLog, StageResult
@@ -23,14 +27,22 @@ def apply(sc, state) -> StageResult:
     cand = cand[(cand["age"] <= pol.young_backbone_age) & (st["backbone"].reindex(cand.index).isin(["none", "school"]))]
     cand["rural"] = cand["to_school"].map(area) == "rural"
     cand["mountain"] = cand["to_school"].map(sc.schools.set_index("school_id")["mountainous"]).fillna(False)
-    # Rural first, mountainous first among them, then the longest-serving young teachers.
+    # Rural first; then by evaluation_score (考核分) where given, higher first, those with a score before those
+    # without; then mountainous first and the longest-serving young teachers.
     cand["years"] = st["years_at_school"].reindex(cand.index)
-    cand = cand.sort_values(["rural", "mountain", "years", "person_id"], ascending=[False, False, False, True])
+    score = (pd.to_numeric(st["evaluation_score"], errors="coerce") if "evaluation_score" in st.columns
+             else pd.Series(np.nan, index=st.index)).reindex(cand.index)
+    cand["scored"] = score.notna()
+    cand["score"] = score.fillna(0.0)
+    cand = cand.sort_values(["rural", "scored", "score", "mountain", "years", "person_id"],
+                            ascending=[False, False, False, False, False, True], kind="stable")
     chosen = cand.head(pol.young_backbone_training_count)
     w = Words(sc, state.lang)
     for pid in chosen.index:
         state.add_rule(pid, "R13")
-        state.set(pid, reason=w.join(str(a.at[pid, "reason"]), w("r13")))
+        extra = (w("r13_scored", score=f"{chosen.at[pid, 'score']:g}") if chosen.at[pid, "scored"]
+                 else w("r13"))
+        state.set(pid, reason=w.join(str(a.at[pid, "reason"]), extra))
     n, target = len(chosen), pol.young_backbone_training_count
     rural_n = int(chosen["rural"].sum())
     log.kpis["backbone_training_selected"] = n

@@ -23,12 +23,17 @@ register({
     "reason.or": (" or ", "或"),
     "reason.reference_plan": ("the reference plan", "参考方案"),
     # ---- R12 ---------------------------------------------------------------------------------------------
-    "reason.retire": ("Reaches retirement age ({age}, limit {limit}) by 1 September {year}; the post becomes a "
-                      "vacancy.",
-                      "到{year}年9月1日达到退休年龄（{age}岁，规定{limit}岁），退休后岗位空出。"),
+    "reason.retire": ("Reaches retirement age ({age}, limit {limit}, on {date}) by 1 September {year}; the post "
+                      "becomes a vacancy.",
+                      "{date}达到法定退休年龄（现年{age}岁，法定退休年龄{limit}），在{year}年9月1日前退休，岗位空出。"),
+    "reason.age_years": ("{years} years", "{years}周岁"),
+    "reason.age_years_months": ("{years} years {months} month(s)", "{years}周岁{months}个月"),
     # ---- R13 ---------------------------------------------------------------------------------------------
     "reason.r13": ("Selected for young backbone-teacher training (rural teachers first).",
                    "入选青年骨干教师培养对象（乡村教师优先）。"),
+    "reason.r13_scored": ("Selected for young backbone-teacher training (rural teachers first, evaluation score "
+                          "{score}).",
+                          "入选青年骨干教师培养对象（乡村教师优先，考核分{score}）。"),
     # ---- R7 ----------------------------------------------------------------------------------------------
     "reason.itinerant_stop": ("{lessons} at {school}", "{school}{lessons}节"),
     "reason.itinerant": ("Itinerant teacher (R7): also teaches {subject} {where} on {days} day(s) a week, "
@@ -161,6 +166,10 @@ register({
                                "锁定优先于 R1，因此留任{role}（因锁定豁免）。"),
     "reason.leader_locked_move": ("Locked to {school} by the office; moves there as {role}.",
                                   "人事科将其锁定在{school}；调往该校任{role}。"),
+    "reason.leader_not_rotation_level": ("Leads {school}, a school whose level is not in rotation_levels, so R1 "
+                                         "does not make rotation due; stays as {role}.",
+                                         "所任{school}的学段不在轮岗学段（rotation_levels）之内，R1不要求轮岗；"
+                                         "留任{role}。"),
     "reason.leader_locked_stay": ("Locked to {school} by the office; stays as {role}.",
                                   "人事科将其锁定在{school}；留任{role}。"),
     "reason.due_relaxed": ("Served {terms} terms at {school} (due under R1) but stays as {role}: R1 was relaxed "
@@ -273,6 +282,11 @@ class Words:
     def list(self, items: list[str]) -> str:
         """A plain list: "A, B" / "A、B"."""
         return ("、" if self.zh else ", ").join(str(x) for x in items)
+
+    def age(self, months: int) -> str:
+        """A statutory retirement age given in months: 60 years 5 months / 60周岁5个月."""
+        y, m = divmod(int(months), 12)
+        return self("age_years_months", years=y, months=m) if m else self("age_years", years=y)
 
     def join(self, *parts: str) -> str:
         """Sentences of one reason, joined the way the language writes them."""

@@ -29,6 +29,7 @@ class PlanState:
             "rules": "",
             "reason": "",
             "rural_service_years": st["rural_service_years"].to_numpy(),
+            "retire_date": "",
         })
         a.index = pd.Index(st["person_id"].to_numpy(), name="pid")
         self.a = a[ASSIGNMENT_COLUMNS].copy(deep=True)

@@ -92,12 +92,15 @@ messages.register({
     "explain.fact.locked": ("locked by the office to {school}", "人事科锁定在{school}"),
     "explain.fact.ranked": ("ranked schools {schools}", "志愿学校：{schools}"),
     # R12
-    "explain.r12.due": ("R12: aged {age} on 1 September {year}, at or above the retirement age for {sex} ({limit}): "
-                        "they retire and their post becomes a vacancy.",
-                        "R12：{year}年9月1日{age}周岁，已达{sex}法定退休年龄（{limit}周岁）：退休，其岗位成为空缺。"),
-    "explain.r12.not_due": ("R12: aged {age}, below the retirement age for {sex} ({limit}): retiring them breaks R12 "
-                            "(a hard rule).",
-                            "R12：{age}周岁，未达{sex}法定退休年龄（{limit}周岁）：让其退休违反R12（硬性规则）。"),
+    "explain.r12.due": ("R12: aged {age} on 1 September {year}; the statutory retirement date for {sex} ({schedule} "
+                        "schedule) is {date}, on or before 1 September: they retire and their post becomes a vacancy.",
+                        "R12：{year}年9月1日{age}周岁；按{schedule}退休办法，{sex}法定退休日期为{date}，不晚于9月1日："
+                        "退休，其岗位成为空缺。"),
+    "explain.r12.not_due": ("R12: aged {age}; the statutory retirement date for {sex} ({schedule} schedule) is {date}, "
+                            "after 1 September {year}: retiring them breaks R12 (a hard rule).",
+                            "R12：{age}周岁；按{schedule}退休办法，{sex}法定退休日期为{date}，晚于{year}年9月1日："
+                            "让其退休违反R12（硬性规则）。"),
+    "explain.r12.unknown_date": ("unknown", "不详"),
     # R1, R1x
     "explain.r1.exempt": ("R1: {terms} at {school}, but exempt from R1, R1x and R11 ({reason}), so no move is "
                           "required.", "R1：在{school}{terms}，但免于R1、R1x和R11（{reason}），无须调动。"),
@@ -609,12 +612,15 @@ class _Explainer:
     def r12(self) -> str:
         d, pol = self.d, self.d.pol
         male = self.s["gender"] == "M"
-        limit = F.retirement_age(d.sc, self.s["gender"])
-        self.use(**{"retirement_age_male" if male else "retirement_age_female": limit})
+        self.use(retirement_schedule=pol.retirement_schedule)
+        if pol.retirement_schedule == "fixed":
+            limit = F.retirement_age(d.sc, self.s["gender"])
+            self.use(**{"retirement_age_male" if male else "retirement_age_female": limit})
+        date = pd.Timestamp(d.fact(self.pid, "r12_date"))
+        when = self.t("r12.unknown_date") if pd.isna(date) else date.date().isoformat()
         sex = self.t("men" if male else "women")
-        if d.fact(self.pid, "r12_due"):
-            return self.t("r12.due", age=self.age, year=pol.plan_year, sex=sex, limit=limit)
-        return self.t("r12.not_due", age=self.age, sex=sex, limit=limit)
+        key = "r12.due" if d.fact(self.pid, "r12_due") else "r12.not_due"
+        return self.t(key, age=self.age, year=pol.plan_year, sex=sex, schedule=pol.retirement_schedule, date=when)
 
     # ---- leaders -----------------------------------------------------------------------------
     def r1(self) -> str:

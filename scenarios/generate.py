@@ -13,7 +13,8 @@ Realism the optimizer relies on (all as of 1 September of ``plan_year``):
 
 * rural schools are smaller, older, with fewer bachelor-or-above and district-level-or-above
   backbone teachers than urban ones (R9/R10 have something to improve);
-* about 40 % of leaders have served two or more terms (R1), a few of them exempt; some leader posts are
+* about a quarter of leaders have completed two or more terms (R1; years_at_school >= terms x term_years),
+  a few of them exempt; some leader posts are
   vacant and about 3 % of teachers are reserve leaders (R2); rural leaders are older (R3);
 * every township has seat schools whose principal post is filled (R4);
 * about 3 % of teachers finish contract period 1 and about 4 % of staff are new hires (R5);
@@ -21,7 +22,9 @@ Realism the optimizer relies on (all as of 1 September of ``plan_year``):
 * small rural primaries lack music/art/PE/English teachers while larger rural schools of the same
   township have some spare capacity (R7);
 * quotas leave room for the new hires and retirements (R8); a handful of staff reach retirement
-  age (R12); about 35 % of teachers have six or more years at their school (R11).
+  age (R12: their birth dates put the 2025 statutory retirement date within the year before 1 September, and a
+  few more are born just after a step of the schedule, so they stay); about 35 % of teachers have six or more
+  years at their school (R11).
 """
 
 from __future__ import annotations
@@ -286,6 +289,7 @@ def generate(staff: int = 5000, seed: int = 0, *, laiwu: bool = False, plan_year
     demand = _demand(rng, sch, ppl)
     schools = _school_frame(sch, town, posts, quota)
     staff_df = _staff_frame(rng, sch, ppl, hires, everyone, prefs, locked, plan_year)
+    _v2_staff_columns(np.random.default_rng([seed, 2]), staff_df, everyone, plan_year)
     roads, nodes = _roads(rng, sch.ids, sch.town, sch.lat, sch.lon, town.lat, town.lon, n_town)
     _check_roads(roads, sch.ids, sch.town)
 
@@ -485,13 +489,16 @@ def _existing_staff(rng, sch: _Schools, posts: _Posts, town: _Townships) -> _Exi
     long_stay = rng.random(m) < 0.45
     yas = np.where(long_stay, _randint(rng, 6, np.minimum(30, career)), _randint(rng, 0, np.minimum(5, career)))
     yas = np.minimum(yas, career)
-    terms = np.where(is_lead, rng.choice([1, 2, 3, 4], size=m, p=[.6, .25, .1, .05]), 0)
+    # terms_at_school counts *completed* terms (contract v2, R1): a leader in their third term has completed 2,
+    # and years_at_school is at least terms x TERM_YEARS (0 to 2 years into the term being served).
+    terms = np.where(is_lead, rng.choice([0, 1, 2, 3], size=m, p=[.45, .3, .17, .08]), 0)
     # Leaders rotate within their level group (kindergarten / compulsory / senior+vocational): where a
     # district has a single school of a group, its leaders have nowhere to go, so none are due there.
     s_group = np.select([s_level == K, (s_level == S) | (s_level == V)], [0, 2], 1)
     lone = np.bincount(s_group, minlength=3) < 2
     terms = np.where(is_lead & lone[s_group[sidx]], np.minimum(terms, 1), terms)
-    lead_yas = (terms - 1) * TERM_YEARS + rng.integers(1, 4, m)
+    terms = np.where(is_lead, np.minimum(terms, career // TERM_YEARS), terms)
+    lead_yas = terms * TERM_YEARS + rng.integers(0, 3, m)
     yas = np.where(is_lead, np.minimum(lead_yas, career), yas)
     yas = np.where(young, p1_years, yas)
 
@@ -513,7 +520,7 @@ def _existing_staff(rng, sch: _Schools, posts: _Posts, town: _Townships) -> _Exi
     deg, backbone = _qualifications(rng, is_lead, rural, level, grp, age)
 
     # exemptions: ~8 % of due leaders, ~1 % of teachers eligible for exchange
-    due = is_lead & (terms >= 2)
+    due = is_lead & (terms >= 2) & np.isin(level, [P, J, N])  # R1: compulsory schools (rotation_levels)
     exempt_pick = (due & (rng.random(m) < 0.08)) | ((grp == 0) & (yas >= 6) & (rng.random(m) < 0.01))
     near_ret = age >= cap - 2
     exempt = np.where(~exempt_pick, "",
@@ -848,6 +855,49 @@ def _staff_frame(rng, sch: _Schools, ppl: _Existing, hires: _Hires, everyone: _E
         "preferences": prefs,
         "locked_school": locked,
     })
+
+
+# ---- contract v2: retirement dates, titles, teaching years, evaluation scores --------------------------
+def _v2_staff_columns(rng, staff_df: pd.DataFrame, everyone: _Everyone, plan_year: int) -> None:
+    """Add title, teaching_years and evaluation_score, and redraw retirees' birth dates for the 2025 statutory
+    schedule (R12), in place. Drawn from their own generator so that the other columns do not change."""
+    from ..models.retirement import retirement_age_months
+
+    n = everyone.n
+    new = everyone.school < 0
+    lead = everyone.role < 2
+    sept1 = plan_year * 12 + 8  # month index of September of plan_year
+    # R12: retirees (group 4) reach the statutory age within the 12 months before 1 September; about as many
+    # people of the same age stay because their step of the schedule puts the date just after it.
+    births = staff_df["birth_date"].to_numpy(dtype=object).copy()
+    retiree = np.flatnonzero(everyone.grp == 4)
+    near = np.flatnonzero((everyone.grp == 0) & (rng.random(n) < 0.004))
+    for idx, lo, hi in ((retiree, -11, 0), (near, 1, 6)):
+        for i, target in zip(idx, sept1 + rng.integers(lo, hi + 1, len(idx))):
+            g = "F" if everyone.female[i] else "M"
+            # the latest birth month retiring in `target` or before (birth month + age in months increases)
+            b = max(b for b in range(target - 63 * 12, target - 55 * 12 + 1)
+                    if b + retirement_age_months(g, b // 12, b % 12 + 1) <= target)
+            if b + retirement_age_months(g, b // 12, b % 12 + 1) < target and target > sept1:
+                b += 1  # a skipped month (the schedule steps by two there): the next birth month, still after
+            day = int(rng.integers(1, 29)) if target < sept1 else 1
+            births[i] = f"{b // 12:04d}-{b % 12 + 1:02d}-{day:02d}"
+    staff_df["birth_date"] = births
+    # teaching years (教龄): years at the school plus earlier posts; new hires 0
+    yas = staff_df["years_at_school"].to_numpy()
+    age = everyone.age
+    teaching = np.maximum(yas, age - 22 - rng.integers(0, 4, n))
+    teaching = np.where(new, 0, np.clip(teaching, 0, 45)).astype(np.int64)
+    # title (职称) by teaching years: second after about a year, first after about seven, senior for some of the
+    # long-serving (leaders more often); new hires have none yet (未定级)
+    t = teaching + rng.normal(0, 2.5, n)
+    senior = (t >= 15) & (rng.random(n) < np.where(lead, 0.7, 0.35))
+    title = np.select([new, senior, t >= 7, t >= 1], ["none", "senior", "first", "second"], "third").astype(object)
+    staff_df["title"] = title
+    staff_df["teaching_years"] = teaching
+    # evaluation score (考核分) of the last year for existing staff; empty for new hires
+    score = np.round(np.clip(rng.normal(85, 6, n), 55, 100), 1)
+    staff_df["evaluation_score"] = np.where(new, np.nan, score)
 
 
 def _roads(rng, s_id, s_town, s_lat, s_lon, t_lat, t_lon, n_town):

@@ -15,6 +15,9 @@ _PERSON = dict(name="", gender="M", birth_date="1980-01-01", role="teacher", sch
                period_years=1, rural_service_years=0.0, public_funded=False, reserve_leader=False,
                itinerant_ok=True, exempt_reason="", home_lat=None, home_lon=None, preferences="",
                locked_school="")
+# contract v2: principal eligibility reads teaching_years (else years_at_school); tiny scenarios' leaders are
+# experienced unless a test says otherwise
+_PERSON["teaching_years"] = 10
 
 
 def school(school_id: str, **kw) -> dict:
@@ -37,7 +40,9 @@ def build(schools: list[dict], staff: list[dict], demand: Sequence[tuple] = (), 
     """A validated scenario from lists of rows; `policy` keys override the defaults (plan_year 2027)."""
     frames = {
         "schools": pd.DataFrame(schools),
-        "staff": pd.DataFrame(staff, columns=["person_id", *_PERSON]),
+        "staff": pd.DataFrame(staff, columns=["person_id", *_PERSON,
+                                              *dict.fromkeys(k for r in staff for k in r if k not in _PERSON
+                                                             and k != "person_id")]),
         "demand": pd.DataFrame(list(demand), columns=["school_id", "subject", "weekly_lessons"]),
     }
     if roads is not None:

@@ -73,7 +73,8 @@ def staying_plan(sc, moves: dict[str, tuple[str, str]]) -> Plan:
     a = pd.DataFrame({"person_id": st["person_id"], "name": st["name"], "role_before": st["role"],
                       "role_after": st["role"], "from_school": st["school_id"], "to_school": st["school_id"],
                       "move": "stay", "period2_school": "", "director_of": "", "home_lessons": 0, "rules": "",
-                      "reason": "stays", "rural_service_years": st["rural_service_years"]}).reset_index(drop=True)
+                      "reason": "stays", "rural_service_years": st["rural_service_years"],
+                      "retire_date": ""}).reset_index(drop=True)
     for pid, (move, to) in moves.items():
         i = a.index[a["person_id"] == pid][0]
         a.loc[i, ["move", "to_school", "reason"]] = [move, to, f"{move} to {to}"]

@@ -194,7 +194,8 @@ def figures(sc, plan) -> dict:
 
     # R1, R1x
     lead_before = j["role_before"].isin(_LEADER)
-    due = lead_before & ~retire & (num("terms_at_school") >= pol.rotation_terms)
+    due = lead_before & ~retire & (num("terms_at_school") >= pol.rotation_terms) \
+        & j["from_level"].isin([str(x) for x in pol.rotation_levels])  # R1 covers rotation_levels only
     bound = due & ~exempt & ~locked
     rotated = bound & (j["to_school"] != j["from_school"]) & j["role_after"].isin(_LEADER)
     after.update(r1_due=int(due.sum()), r1_moved=int(rotated.sum()), r1_exempt=int((due & (exempt | locked)).sum()),

@@ -1,7 +1,8 @@
-"""R1 (hard): a leader with rotation_terms or more terms at one school, no exempt_reason and no
-locked_school, moves to a leader post at another school, keeping the role (principal -> vice-principal
-only where the policy allows it, allow_principal_to_vice; vice-principal -> principal, a promotion into an open
-principal post, only where it allows that, promote_vice_to_principal).
+"""R1 (hard): a leader of a school whose level is in rotation_levels who has completed rotation_terms or more
+terms there (terms_at_school counts completed terms), no exempt_reason and no locked_school, moves to a leader
+post at another school, keeping the role (principal -> vice-principal only where the policy allows it,
+allow_principal_to_vice; vice-principal -> principal, a promotion into an open principal post, only where it
+allows that, promote_vice_to_principal).
 
 R1x (target, reported, never hard): due leaders crossing the urban-rural line, against a simple count of
 the most the posts could allow: per role and direction, the due leaders of one area against the posts of
@@ -27,11 +28,13 @@ def check(sc, plan) -> list[Violation]:
     pol = sc.policy
     j = joined(sc, plan)
     j = j[j["role"].isin(_LEADER) & (j["move"] != "retire") & (j["role_after"] != "retired")]
+    levels = {str(x) for x in pol.rotation_levels}  # leaders of other levels are never due
     due = j[(j["terms_at_school"].fillna(0) >= pol.rotation_terms) & (j["exempt_reason"].fillna("") == "")
-            & (j["locked_school"].fillna("") == "")]
+            & (j["locked_school"].fillna("") == "") & j["from_level"].isin(levels)]
     out: list[Violation] = []
     for pid, r in due.iterrows():
-        served = f"has served {int(r['terms_at_school'])} terms at {r['from_school']} (due under R1)"
+        served = (f"has completed {int(r['terms_at_school'])} terms at {r['from_school']}, a {r['from_level']} "
+                  "school (due under R1)")
         if r["to_school"] == r["from_school"]:
             out.append(Violation("R1", pid, f"{served} but stays at the same school.",
                                  "move them to a leader post at another school, or record an exempt_reason"))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ...models import figures
 from ...models.schema import BACKBONE_RANK
 
 PRINCIPAL, VICE = 0, 1  # role index of a leader post pool
@@ -121,6 +122,10 @@ def build(sc, state) -> LeaderContext:
     p = st[keep]
     s_idx = p["school_id"].map(sidx).astype(int).to_numpy()
     terms = p["terms_at_school"].fillna(0).astype(int).to_numpy()
+    # R1 applies only to leaders of schools whose level is in rotation_levels (contract v2)
+    rotating = sch["level"].isin(list(pol.rotation_levels)).to_numpy()[s_idx]
+    # principal eligibility (title, teaching years) for any promotion to principal
+    principal_ok = figures.principal_eligible(sc).reset_index(drop=True)[keep].to_numpy()
     exempt = (p["exempt_reason"] != "").to_numpy()
     locked = p["locked_school"].fillna("").to_numpy()
     leader = is_leader[keep]
@@ -146,8 +151,11 @@ def build(sc, state) -> LeaderContext:
         "exempt_reason": p["exempt_reason"].to_numpy(),
         "locked": locked,
         "lock_idx": np.array([sidx.get(x, -1) for x in locked], dtype=int),
-        # Due under R1: served rotation_terms or more terms, not exempt, not held by a lock (lock wins).
-        "due_by_terms": leader & (terms >= pol.rotation_terms),
+        # Due under R1: completed rotation_terms or more terms at a school of rotation_levels, not exempt, not
+        # held by a lock (lock wins).
+        "due_by_terms": leader & rotating & (terms >= pol.rotation_terms),
+        "rotating": rotating,
+        "principal_ok": principal_ok,
         "age": age,
         "young": age <= pol.young_age,
         "home_lat": p["home_lat"].astype(float).to_numpy(),

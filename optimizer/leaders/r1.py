@@ -238,6 +238,11 @@ def conflict_sentence(ctx, pids: list[str]) -> str:
         levels = sorted({ctx.level_words(int(s)) for s in people["s_idx"]})
         where = f"other {' or '.join(levels)} schools"
         tail = " (leaders move only within their school level group)"
+    closed = people[(people["role_idx"] == VICE) & ~people["principal_ok"]]
+    if len(closed) and ctx.pol.promote_vice_to_principal:  # principal eligibility closes the promotion route
+        tail += (f"; a promotion to principal is closed to {_names(closed)}: below principal eligibility "
+                 f"(title {ctx.pol.principal_min_title} or above, {ctx.pol.principal_min_teaching_years} or more "
+                 "teaching years)")
     return (f"R1 cannot hold for {who}: {'they' if n > 1 else 'this leader'} {need} {n} {post_word}"
             f"{'s' if n > 1 else ''} at {where} and only {open_posts} {verb} open to them{tail}")
 

@@ -90,14 +90,18 @@ def collect_options(ctx) -> pd.DataFrame:
 def allowed(ctx, opt: pd.DataFrame) -> np.ndarray:
     """The policy switches every option must respect, whichever module proposed it (so the greedy, the flow
     and CP-SAT all do): with leader_level_match a post in the level group of the holder's school, unless the
-    office locked them there (the lock wins); a reserve leader only into a role of ctx.reserve_roles()."""
+    office locked them there (the lock wins); a reserve leader only into a role of ctx.reserve_roles(); a
+    promotion to principal only for a person who meets principal eligibility (context principal_ok)."""
     people = ctx.people
     holder = opt["holder"]
     same_group = ctx.group[opt["s_idx"].to_numpy()] == holder.map(people["group"]).to_numpy()
     locked = opt["source"].str.contains("lock").to_numpy()
     reserve = holder.map(people["kind"]).to_numpy() == "reserve"
     role_ok = ~reserve | np.isin(opt["role"].to_numpy(), ctx.reserve_roles())
-    return (same_group | locked) & role_ok
+    # principal eligibility: a promotion to principal (vice-principal or reserve leader) needs principal_ok
+    promoted = (opt["role"].to_numpy() == PRINCIPAL) & (holder.map(people["role"]).to_numpy() != "principal")
+    eligible = ~promoted | holder.map(people["principal_ok"]).fillna(False).to_numpy(dtype=bool)
+    return (same_group | locked) & role_ok & eligible
 
 
 def option_costs(ctx) -> dict[str, np.ndarray]:
@@ -500,6 +504,8 @@ def _not_due_decision(ctx, pid: str, p: dict, s_to: int, role_to: int, src: str,
         d.rules.append("R1")
         if p["due_by_terms"]:  # due by terms but locked to their own school
             d.reason = w("leader_locked_stay", school=from_name, role=role_word)
+        elif not p["rotating"]:  # R1 covers only the schools of rotation_levels
+            d.reason = w("leader_not_rotation_level", school=from_name, role=role_word)
         else:
             d.reason = w("not_due_one" if p["terms"] == 1 else "not_due", terms=p["terms"], school=from_name,
                          need=ctx.pol.rotation_terms, role=role_word)

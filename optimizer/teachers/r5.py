@@ -51,7 +51,8 @@ def report(data, school_of: np.ndarray, p2: dict, no_candidate: list, state) -> 
     locked = data.t_lock >= 0
     area = lambda s: data.s_rural[s] if s >= 0 else None  # noqa: E731
     bad_new = [int(p) for p in np.flatnonzero(new & ~locked) if school_of[p] < 0 or int(p) not in p2]
-    crossed = np.array([school_of[p] >= 0 and area(school_of[p]) != area(data.t_from[p]) for p in range(len(p1))])
+    crossed = np.array([school_of[p] >= 0 and area(school_of[p]) != area(data.t_from[p]) for p in range(len(p1))],
+                       dtype=bool)
     bad_p1 = [int(p) for p in np.flatnonzero(p1 & ~locked & ~crossed)]
     if bad_new or bad_p1:  # the figures: models/figures.py; here who and why
         who = ", ".join(data.t["person_id"].to_numpy()[bad_new + bad_p1][:10])

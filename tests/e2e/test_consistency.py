@@ -77,7 +77,8 @@ def _pct(s: str) -> float:
 
 
 DETAILS = {
-    "R1": (r"(\d+) leaders have served \d+ or more terms at one school: (\d+) rotate to another school, (\d+) exempt "
+    "R1": (r"(\d+) leaders of [a-z_/]+ schools have completed \d+ or more terms at one school: (\d+) rotate to another "
+           r"school, (\d+) exempt "
            r"\((\d+) by exempt_reason, (\d+) by a lock\)",
            lambda a: [a["r1_due"], a["r1_moved"], a["r1_exempt"], a["r1_exempt"] - a["r1_exempt_by_lock"],
                       a["r1_exempt_by_lock"]]),

@@ -153,7 +153,8 @@ def test_edit_check_and_replan_keeps_the_legal_edit_repairs_the_illegal_one_and_
     comp1 = pd.read_csv(tmp_path / "fixed" / "compliance.csv").set_index("rule")["detail"]
     for rule in ("R1", "R1x", "R4", "R5", "R11"):
         assert comp1[rule] == comp0[rule], rule
-    assert comp1["R1"].startswith("2 leaders have served 2 or more terms at one school: 2 rotate")
+    assert comp1["R1"].startswith("2 leaders of primary/junior/nine_year schools have completed 2 or more terms at "
+                                  "one school: 2 rotate")
 
     r = run("check", tmp_path / "fixed")
     assert r.exit_code == 0 and "0 hard-rule violation(s)" in r.output, r.output

@@ -99,7 +99,7 @@ def _write_book(sc: Scenario, path: Path, zh: bool) -> None:
     data = sc.policy.to_mapping()
     weights = data.pop("weights")
     for k, v in [*data.items(), *((f"weights.{k}", v) for k, v in weights.items())]:
-        ws.append([k, v])
+        ws.append([k, ";".join(v) if isinstance(v, list) else v])  # a list as an office types it in one cell
     wb.save(path)
 
 

@@ -433,6 +433,8 @@ def test_closest_subject_in_english_and_chinese(typed, code):
     assert closest_subject(typed, list(SUBJECT_ZH)) == code
 
 
+@pytest.mark.xfail(strict=True, reason="contract v2: scenarios/laiwu/ lacks the v2 columns and writes the term being "
+                                      "served until it is regenerated after the merge (then remove this mark)")
 def test_the_builtin_sample_has_no_column_or_subject_warnings():
     sc = Scenario.read()
     assert [w.column for w in sc.warnings] == ["home_lat/home_lon"]

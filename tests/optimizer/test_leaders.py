@@ -126,8 +126,9 @@ def test_r1_exempt_and_locked_leaders_stay_and_are_reported_exempt():
     assert "exempt from rotation (serious illness)" in row(plan, "P1")["reason"]
     assert "locked" in row(plan, "P2")["reason"]
     assert res.kpis["r1_exempt"] == 2 and res.kpis["r1_moved"] == 0
-    assert comply(plan, "R1") == ("met", "2 leaders have served 2 or more terms at one school: 0 rotate to "
-                                             "another school, 2 exempt (1 by exempt_reason, 1 by a lock)")
+    assert comply(plan, "R1") == ("met", "2 leaders of primary/junior/nine_year schools have completed 2 or more "
+                                         "terms at one school: 0 rotate to another school, 2 exempt (1 by "
+                                         "exempt_reason, 1 by a lock)")
 
 
 def test_r1_infeasible_names_the_rule_and_both_people_and_relaxes_one():
@@ -168,14 +169,29 @@ def test_r1_principal_rotates_into_a_vice_post_only_when_policy_allows():
 
 
 # ---- R1 and candidate pruning: a swap with a leader who is not due -----------------------------------
-def _kindergartens(exempt_other: str = ""):
-    # Two kindergartens; K1's principal is due, K2's is not. No kindergarten principal post is open.
+def _kindergartens(exempt_other: str = "", **policy):
+    # Two kindergartens; K1's principal is due (kindergartens rotate by policy here), K2's is not. No kindergarten
+    # principal post is open.
+    policy.setdefault("rotation_levels", ["primary", "junior", "nine_year", "kindergarten"])
     return build([school("A", is_township_seat=True, vice_principal_posts=0),
                   school("K1", level="kindergarten", vice_principal_posts=0),
                   school("K2", level="kindergarten", area="rural", township="T2", vice_principal_posts=0, lat=36.25),
                   school("S2", area="rural", township="T2", is_township_seat=True, vice_principal_posts=0)],
                  [principal("PA", "A"), principal("PK1", "K1", terms=2, name="毛建"),
-                  principal("PK2", "K2", terms=1, name="王芳", exempt_reason=exempt_other), principal("PS2", "S2")])
+                  principal("PK2", "K2", terms=1, name="王芳", exempt_reason=exempt_other), principal("PS2", "S2")],
+                 **policy)
+
+
+def test_r1_default_levels_a_kindergarten_leader_with_two_completed_terms_is_never_due():
+    # rotation_levels defaults to the compulsory levels: 毛建 (PK1) has completed 2 terms at kindergarten K1 but
+    # is not due, stays, and is not counted among the due leaders (the plan and the validator agree).
+    res, plan, hard = plan_leaders(_kindergartens(rotation_levels=["primary", "junior", "nine_year"]))
+    assert hard == []
+    k1 = row(plan, "PK1")
+    assert (k1["to_school"], k1["move"]) == ("K1", "stay")
+    assert "not in rotation_levels" in k1["reason"]
+    assert res.kpis["r1_due"] == 0
+    assert comply(plan, "R1")[1].startswith("0 leaders of primary/junior/nine_year schools have completed 2 or more")
 
 
 def test_r1_due_principal_swaps_with_a_principal_who_is_not_due():

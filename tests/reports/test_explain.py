@@ -95,8 +95,9 @@ def test_stayer_is_told_why_no_move_was_needed():
 def test_retiree_r12():
     sc = tiny_district()
     t = text(sc, hand_plan(sc), "V1")
-    assert ("R12: aged 62 on 1 September 2027, at or above the retirement age for men (60): they retire and their "
-            "post becomes a vacancy.") in t
+    # born 1965-03: 2 months after January 1965 -> 2 // 4 + 1 = 1 month later -> 60 years 1 month -> 2025-04-01
+    assert ("R12: aged 62 on 1 September 2027; the statutory retirement date for men (2025 schedule) is 2025-04-01, "
+            "on or before 1 September: they retire and their post becomes a vacancy.") in t
 
 
 def test_public_funded_teacher_r6_blocks_ranked_urban_school():

@@ -140,3 +140,19 @@ def test_cli_plan_stores_the_run(tmp_path, tiny):
     stored = Plan.read(tmp_path / "plan").assignments.set_index("person_id")[["move", "to_school"]]
     again = run.plan.assignments.set_index("person_id")[["move", "to_school"]]
     assert stored.sort_index().equals(again.sort_index())
+
+
+def test_a_history_made_before_retire_date_gets_the_column(tmp_path):
+    # contract v2 added retire_date to assignments.csv: an older history file is upgraded when opened
+    path = tmp_path / "old.sqlite"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE assignments (run_id INTEGER NOT NULL, person_id TEXT NOT NULL, name TEXT, "
+                "role_before TEXT, role_after TEXT, from_school TEXT, to_school TEXT, move TEXT, period2_school TEXT, "
+                "director_of TEXT, home_lessons INTEGER, rules TEXT, reason TEXT, rural_service_years REAL, "
+                "PRIMARY KEY (run_id, person_id)) WITHOUT ROWID")
+    con.commit()
+    con.close()
+    History(path)
+    con = sqlite3.connect(path)
+    assert "retire_date" in {r[1] for r in con.execute("PRAGMA table_info(assignments)")}
+    con.close()

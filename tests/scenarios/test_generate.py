@@ -11,7 +11,7 @@ SCHOOL_COLS = ["school_id", "name", "township", "area", "level", "is_township_se
 STAFF_COLS = ["person_id", "name", "gender", "birth_date", "role", "school_id", "subject", "degree", "backbone",
               "years_at_school", "terms_at_school", "contract_period", "period_years", "rural_service_years",
               "public_funded", "reserve_leader", "itinerant_ok", "exempt_reason", "home_lat", "home_lon",
-              "preferences", "locked_school"]
+              "preferences", "locked_school", "title", "teaching_years", "evaluation_score"]
 FRAMES = ["schools", "staff", "demand", "roads", "nodes"]
 
 
@@ -169,7 +169,7 @@ def test_staff_realism(laiwu):
     assert 5 <= retiring.sum() <= 100
     # leaders: some due for rotation, some posts vacant, no more leaders than posts
     due = leaders & (st["terms_at_school"] >= 2)
-    assert 0.25 <= due.sum() / leaders.sum() <= 0.55
+    assert 0.15 <= due.sum() / leaders.sum() <= 0.4
     assert age[leaders].between(35, 59).all()
     posts = sc.set_index("school_id")
     held = st[leaders].groupby(["school_id", "role"]).size().unstack(fill_value=0)
@@ -223,6 +223,8 @@ def test_demand_shape(laiwu):
     assert uncovered["weekly_lessons"].between(4, 12).all()
 
 
+@pytest.mark.xfail(strict=True, reason="contract v2: scenarios/laiwu/ is regenerated once after the merge (then "
+                                      "remove this mark)")
 def test_builtin_sample_is_rebuilt_exactly_by_the_command_in_its_readme(tmp_path):
     # scenarios/laiwu/README.md: `rotaplan generate --laiwu --seed 2023 --plan-year 2027 laiwu-rebuilt`
     from pathlib import Path
@@ -239,3 +241,40 @@ def test_builtin_sample_is_rebuilt_exactly_by_the_command_in_its_readme(tmp_path
     assert written == ["demand.csv", "nodes.csv", "policy.yaml", "roads.csv", "schools.csv", "staff.csv"]
     for name in written:
         assert (out / name).read_bytes() == (sample / name).read_bytes(), name
+
+
+def test_v2_columns_terms_titles_and_the_2025_retirement_schedule(laiwu):
+    """Contract v2 columns: completed terms consistent with years, titles, teaching years, evaluation scores, and
+    retirees whose 2025 statutory date (counted by the validator's own arithmetic) falls by 1 September."""
+    import datetime as dt
+
+    from rotaplan.validator.r12 import statutory_date
+
+    sc, st = laiwu["schools"], laiwu["staff"]
+    leaders = st["role"] != "teacher"
+    # terms_at_school counts completed terms: never more years of terms than years at the school
+    assert (st["years_at_school"] >= st["terms_at_school"] * 3).all()
+    level = st["school_id"].map(sc.set_index("school_id")["level"])
+    due = leaders & (st["terms_at_school"] >= 2) & level.isin(["primary", "junior", "nine_year"])
+    assert due.sum() >= 20
+    # exemptions from R1 go only to leaders R1 covers
+    other = leaders & ~level.isin(["primary", "junior", "nine_year"]) & (st["terms_at_school"] >= 2)
+    assert (st.loc[other, "exempt_reason"] == "").all()
+    # titles and teaching years: new hires none and 0; teaching years at least the years at the school
+    hires = st["school_id"] == ""
+    assert set(st["title"]) <= {"senior", "first", "second", "third", "none"}
+    assert (st.loc[hires, "title"] == "none").all() and (st.loc[hires, "teaching_years"] == 0).all()
+    assert (st["teaching_years"] >= st["years_at_school"]).all()
+    assert st.loc[st["role"] == "principal", "title"].isin(["senior", "first"]).mean() > 0.8
+    assert st.loc[~hires, "evaluation_score"].between(55, 100).all() and st.loc[hires, "evaluation_score"].isna().all()
+    # R12 on 1 September 2027 by the 2025 schedule: a handful retire, and some of the same age stay because of
+    # their step of the schedule
+    sept1 = dt.date(2027, 9, 1)
+    born = pd.to_datetime(st["birth_date"])
+    when = [statutory_date(g, b.date(), "2025") for g, b in zip(st["gender"], born)]
+    retiring = pd.Series([d <= sept1 for d in when], index=st.index)
+    assert 5 <= retiring.sum() <= 100
+    assert not retiring[leaders & (st["role"] == "principal")].all()
+    age = _age(st)
+    past_old_age = ((st["gender"] == "M") & (age >= 60)) | ((st["gender"] == "F") & (age >= 55))
+    assert (past_old_age & ~retiring).sum() >= 3  # would retire under fixed ages, stay under the 2025 schedule

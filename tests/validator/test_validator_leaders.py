@@ -65,7 +65,7 @@ def test_r1_due_leader_kept_at_school_is_a_hard_finding(district):
     bad = edited(plan, "PA", to_school="A", move="stay", director_of="")
     assert ("PA", True) in findings(sc, bad, "R1")
     v = next(v for v in r1.check(sc, bad) if v.person_id == "PA")
-    assert "has served 2 terms at A (due under R1) but stays at the same school" in v.message
+    assert "has completed 2 terms at A, a primary school (due under R1) but stays at the same school" in v.message
 
 
 def test_r1_due_leader_who_loses_the_leader_role_is_a_hard_finding(district):
@@ -133,7 +133,7 @@ def test_r12_retiree_kept_and_young_person_retired_are_hard_findings(district):
     assert findings(sc, kept, "R12") == [("OLD", True)]
     gone = edited(plan, "T1", move="retire", role_after="retired", to_school="")
     out = v_r12.check(sc, gone)
-    assert [(v.person_id, v.hard) for v in out] == [("T1", True)] and "retires but is only 47" in out[0].message
+    assert [(v.person_id, v.hard) for v in out] == [("T1", True)] and "retires but reaches the statutory retirement age only on 2043-01-01" in out[0].message
 
 
 def _levels(**policy):
