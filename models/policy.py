@@ -6,8 +6,8 @@ Unknown keys are errors, with the closest valid name suggested.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import math
 
-import networkx as nx
 import pandas as pd
 
 from .core import joined
+from .r7 import RoadMinutes
 
 _LEADER = ("principal", "vice_principal")
 _COMPULSORY = ("primary", "junior", "nine_year")
@@ -55,33 +55,14 @@ def _state(sc, role: pd.Series, school: pd.Series, degree: pd.Series, backbone: 
     return out
 
 
-class _Roads:
-    """Shortest road minutes (networkx on sc.roads), or the scenario's coordinate estimate without roads."""
-
-    def __init__(self, sc):
-        self.sc = sc
-        self.graph = None
-        if sc.roads is not None and not sc.roads.empty:
-            g = nx.Graph()
-            for a, b, m in zip(sc.roads["from"], sc.roads["to"], sc.roads["minutes"]):
-                if a != b and not (g.has_edge(a, b) and g[a][b]["minutes"] <= m):
-                    g.add_edge(a, b, minutes=float(m))
-            self.graph = g
-        self.rows: dict[str, dict] = {}
+class _Roads(RoadMinutes):
+    """The way back of a day's tour: R7's road minutes, 0 where there is no road (R7 reports that itself)."""
 
     def __call__(self, a: str, b: str) -> float:
-        if a == b:
+        try:
+            m = super().__call__(a, b)
+        except KeyError:
             return 0.0
-        if self.graph is None:
-            try:
-                m = float(self.sc.travel.minutes(a, b))
-            except KeyError:
-                return 0.0
-        else:
-            if a not in self.rows:
-                self.rows[a] = (nx.single_source_dijkstra_path_length(self.graph, a, weight="minutes")
-                                if a in self.graph else {a: 0.0})
-            m = float(self.rows[a].get(b, math.inf))
         return m if math.isfinite(m) else 0.0
 
 

@@ -25,8 +25,11 @@ TOLERANCE = 0.05  # minutes: travel_minutes may be rounded
 SLACK = 1e-6  # float slack on the daily travel limit
 
 
-class _Minutes:
-    def __init__(self, sc, cutoff: float):
+class RoadMinutes:
+    """Shortest road minutes on sc.roads (networkx, the validator's own), or the scenario's coordinate
+    estimate without roads; inf when not connected or longer than `cutoff`."""
+
+    def __init__(self, sc, cutoff: float = math.inf):
         self.sc = sc
         self.cutoff = cutoff
         self.graph = None
@@ -39,11 +42,10 @@ class _Minutes:
         self._rows: dict[str, dict] = {}
 
     def __call__(self, a: str, b: str) -> float:
-        """Shortest minutes a -> b; inf when not connected or longer than the cutoff."""
         if a == b:
             return 0.0
         if self.graph is None:
-            return self.sc.travel.minutes(a, b)
+            return float(self.sc.travel.minutes(a, b))
         if a not in self._rows:
             self._rows[a] = (nx.single_source_dijkstra_path_length(self.graph, a, cutoff=self.cutoff,
                                                                    weight="minutes")
@@ -67,7 +69,7 @@ def check(sc, plan) -> list[Violation]:
     st = sc.staff.set_index("person_id")
     township = sc.schools.set_index("school_id")["township"]
     cutoff = max(float(pol.max_travel_minutes_per_day), float(it["travel_minutes"].fillna(0).max())) + 1
-    minutes = _Minutes(sc, cutoff)
+    minutes = RoadMinutes(sc, cutoff)
     for pid, rows in it.groupby("person_id", sort=True):
         _person(pid, rows, a, st, township, pol, minutes, out)
     out.extend(_coverage(sc, it, a, st))

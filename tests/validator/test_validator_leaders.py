@@ -133,7 +133,8 @@ def test_r12_retiree_kept_and_young_person_retired_are_hard_findings(district):
     assert findings(sc, kept, "R12") == [("OLD", True)]
     gone = edited(plan, "T1", move="retire", role_after="retired", to_school="")
     out = v_r12.check(sc, gone)
-    assert [(v.person_id, v.hard) for v in out] == [("T1", True)] and "retires but reaches the statutory retirement age only on 2043-01-01" in out[0].message
+    assert [(v.person_id, v.hard) for v in out] == [("T1", True)]
+    assert "retires but reaches the statutory retirement age only on 2043-01-01" in out[0].message
 
 
 def _levels(**policy):
