@@ -35,6 +35,14 @@ BACKBONE = {
     "city": ("市级",),
     "province": ("省级",),
 }
+# R14: teacher certificate (教师资格) levels; empty = the level of the current school
+CERTIFICATE = {
+    "kindergarten": ("幼儿园",),
+    "primary": ("小学",),
+    "junior": ("初中",),
+    "senior": ("高中",),
+    "vocational": ("中职",),
+}
 SUBJECT_ZH = {
     "chinese": "语文",
     "math": "数学",
@@ -212,6 +220,13 @@ STAFF = Table(
           absent="unknown (commutes are not counted)"),
         C("preferences", "志愿学校", "ids", required=False, default="", absent="empty (no ranked wishes)"),
         C("locked_school", "锁定学校", "text", required=False, default="", absent="empty (no one is locked)"),
+        # contract v2: R14 certificate, R16 postings
+        C("certificate", "教师资格", "enum", required=False, default="", enum=CERTIFICATE,
+          absent="the level of each teacher's current school (R14); new hires may go to any level"),
+        C("home_school", "人事关系学校", "text", required=False, default="",
+          absent="empty (nobody is on a posting, R16)"),
+        C("posting_until", "交流截止年", "int", required=False, default=None, min=2000, max=2100,
+          absent="empty (nobody is on a posting, R16)"),
     ),
     key=("person_id",),
 )
