@@ -13,6 +13,7 @@ _PERSON = dict(name="", gender="M", birth_date="1980-01-01", role="teacher", sch
                period_years=1, rural_service_years=0.0, public_funded=False, reserve_leader=False,
                itinerant_ok=True, exempt_reason="", home_lat=None, home_lon=None, preferences="",
                locked_school="")
+_PERSON.update(certificate="")  # contract v2, R14: empty = the level of the current school
 
 
 def school(school_id: str, **kw) -> dict:
