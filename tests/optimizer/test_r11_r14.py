@@ -44,7 +44,7 @@ def _direction_case(**policy):
              person("RC", school_id="R2", years_at_school=9, preferences="U")]
     return build([U("U", is_township_seat=True), R("R", is_township_seat=True), R("R2")], staff,
                  [("U", "math", 16), ("R", "math", 48), ("R2", "math", 32)], check=False,
-                 exchange_share=0.5, exchange_share_max=1.0, **policy)
+                 exchange_share=0.5, exchange_share_max=1.0, exchange_backbone_share=0, **policy)
 
 
 def test_r11_exchange_goes_urban_to_rural_only_and_rural_teachers_reach_town_only_by_ranking_it():
