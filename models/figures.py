@@ -815,7 +815,8 @@ def compliance_detail(rule: str, kpis: dict, pol) -> str:
                 f"{a['r11_exchanged']} = {_pct(a['r11_backbone_share'] or 0)} (target >= "
                 f"{pol.exchange_backbone_share:.0%}){lock}{wrong_s}")
     if rule == "R14":
-        lock = f"; {a['r14_exempt_by_lock']} placed by a lock outside their certificate" if a["r14_exempt_by_lock"] else ""
+        n_lock = a["r14_exempt_by_lock"]
+        lock = f"; {n_lock} placed by a lock outside their certificate" if n_lock else ""
         return (f"{a['r14_placed_uncovered']} of {a['r14_teachers_placed']} teachers placed where their certificate "
                 f"does not cover the school's level; {a['r14_period2_uncovered']} period-2 bundles not covered{lock}")
     if rule == "R12":

@@ -135,7 +135,8 @@ def derive_moves(a: pd.DataFrame, sc) -> pd.Series:
     hire), `promote` (to a higher post), `stay` (same school and role), and for a change of school:
     `rotate` (a leader due under R1, not exempt, not locked, keeping a leader post), `bundle_second` (a
     teacher finishing contract period 1 who crosses to the other area, R5), `exchange` (a teacher
-    eligible under R11 posted from an urban to a rural school), else `transfer`. Rows of people not in the scenario keep their cell.
+    eligible under R11 posted from an urban to a rural school),
+    else `transfer`. Rows of people not in the scenario keep their cell.
     """
     st = sc.staff.drop_duplicates("person_id").set_index("person_id")
     pol = sc.policy

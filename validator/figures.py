@@ -16,7 +16,7 @@ import pandas as pd
 
 from .core import joined
 from .r11 import eligible as r11_eligible
-from .r14 import _NEED, _RANK
+from .r14 import CERT_RANK, LEVEL_NEED
 
 _LEADER = ("principal", "vice_principal")
 _COMPULSORY = ("primary", "junior", "nine_year")
@@ -282,11 +282,11 @@ def figures(sc, plan) -> dict:
                  r11_exchanges_not_eligible_urban_to_rural=int(((text("move") == "exchange") & ~moved).sum()))
     # R14 (ranks: validator/r14.py)
     cert = text("certificate").where(text("certificate") != "", j["from_level"].replace({"nine_year": "junior"}))
-    rank = cert.map(_RANK).fillna(-1)
+    rank = cert.map(CERT_RANK).fillna(-1)
     placed = teach & (j["to_school"] != "") & (j["to_school"] != j["from_school"])
-    uncovered = placed & (rank >= 0) & (rank < j["to_level"].map(_NEED).fillna(0))
+    uncovered = placed & (rank >= 0) & (rank < j["to_level"].map(LEVEL_NEED).fillna(0))
     by_lock = uncovered & (j["to_school"] == text("locked_school"))
-    p2_need = text("period2_school").map(sch["level"]).map(_NEED)
+    p2_need = text("period2_school").map(sch["level"]).map(LEVEL_NEED)
     after.update(r14_teachers_placed=int(placed.sum()), r14_placed_uncovered=int((uncovered & ~by_lock).sum()),
                  r14_exempt_by_lock=int(by_lock.sum()),
                  r14_period2_uncovered=int((p2_need.notna() & (rank >= 0) & (rank < p2_need.fillna(0))).sum()))

@@ -102,7 +102,7 @@ class TeacherData:
     ref_problem: dict = field(default_factory=dict)  # teacher row -> why their reference school is not open
     vacancies: np.ndarray = field(default=None)  # per school: teacher seats freed by R12 and promotions
     no_candidate: list = field(default_factory=list)  # (teacher row, why) with no admissible school
-    t_cert: np.ndarray = field(default=None)  # certificate rank per teacher (R14), -1: covers every level
+    t_cert: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # R14 certificate rank, -1: any
 
     @property
     def s_need(self) -> np.ndarray:

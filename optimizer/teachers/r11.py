@@ -23,7 +23,6 @@ import numpy as np
 
 from .ctx import SCALE, ModelCtx
 
-
 HARD = 10**7  # scaled cost per exchange above the ceiling in exact scores: such a placement is never a plan
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+
 from rotaplan.cli import main
 from rotaplan.models import Plan, Scenario
 from rotaplan.reports.compare import compare
