@@ -5,6 +5,7 @@ import pytest
 from builders import build, person, school
 from teacher_helpers import run_teachers
 
+from rotaplan.models.figures import plan_figures
 from rotaplan.validator import check_plan, figures
 
 
@@ -68,8 +69,12 @@ def test_exchanges_above_the_ceiling_are_caught(good):
     assert (a["r11_exchanged"], a["r11_eligible"], a["r11_exchange_ceiling"]) == (10, 10, 2)
 
 
-def test_placement_outside_the_certificate_is_caught(good):
-    assert ("R14", "E0") in _hard(*_broken(good, {"E0": {"to_school": "RJ", "move": "exchange"}}))
+def test_placement_outside_the_certificate_is_caught_and_counted_alike(good):
+    sc, plan = _broken(good, {"E0": {"to_school": "RJ", "move": "exchange"}})
+    assert ("R14", "E0") in _hard(sc, plan)
+    # the validator's count and the plan's figures (models/figures.py) give the same number
+    assert figures(sc, plan)["after"]["r14_placed_uncovered"] == 1
+    assert plan_figures(sc, plan.assignments)["after"]["r14_placed_uncovered"] == 1
 
 
 def test_period2_bundle_outside_the_certificate_is_caught(good):
