@@ -40,7 +40,7 @@ import pandas as pd
 from ...models.priority import priority_points
 from ...models.schema import BACKBONE_RANK, COMPULSORY_LEVELS, DEGREE_RANK
 from ...models.travel import haversine_km
-from . import r14
+from . import r11, r14
 
 # How many candidates of each kind a movable teacher gets (see module docstring).
 NEAREST_NEW = 4  # new hire: nearest fitting schools of each area ...
@@ -148,8 +148,6 @@ class TeacherData:
 
 
 def build(sc, state) -> TeacherData:
-    from . import r11  # r11 -> ctx -> this module
-
     pol = sc.policy
     sch = sc.schools.reset_index(drop=True)
     school_ids = sch["school_id"].to_numpy(dtype=object)

@@ -158,7 +158,7 @@ def lagrangian(data: TeacherData, net: FlowNet, deadline: float, tol: float = 1e
             return out
         choice, v = res
         bound = v / COST_SCALE + slack - float(sum(l * f.a0 for f, l in zip(forms, lam)))
-        choice = r11.within_ceiling(data, choice)  # R11's ceiling is hard: every plan scored keeps it
+        choice = within_ceiling(data, choice)  # R11's ceiling is hard: every plan scored keeps it
         if consider is not None:
             choice = consider(choice)
         e = evaluate(data, choice)
@@ -260,3 +260,33 @@ class Scorer:
         for key, c in dn.items():
             self.n[key] += c
         self.counts, self.moved, self.moved_bb, self.score = counts, moved, moved_bb, new_score
+
+
+def within_ceiling(d, choice: np.ndarray) -> np.ndarray:
+    """The placement with exchanges above the ceiling undone: the surplus movers whose return home costs the
+    exact score least go back to their stay pair, where their own school's quota has a seat."""
+    n = int(d.is_exchange.sum())
+    if n == 0 or len(d.p_t) == 0:
+        return choice
+    over = r11.value(d, choice)["over"]
+    if over <= 0:
+        return choice
+    stay_of = np.full(len(d.t), -1, dtype=np.int64)
+    stay_of[d.p_t[d.p_stay]] = np.flatnonzero(d.p_stay)
+    movers = [p for p in np.flatnonzero(d.is_exchange & (choice >= 0) & (stay_of >= 0)) if d.s_rural[d.p_s[choice[p]]]]
+    sc = Scorer(d, choice)
+    held = np.bincount(np.concatenate([d.t_fixed_at[d.t_fixed_at >= 0], d.p_s[choice[choice >= 0]]]),
+                       minlength=len(d.school_ids))
+    cost = sorted((sc.score - sc.trial({int(p): int(stay_of[p])})[0], int(p)) for p in movers)
+    out = choice.copy()
+    for _, p in cost:
+        if over <= 0:
+            break
+        s = int(d.t_from[p])
+        if not np.isnan(d.s_quota[s]) and held[s] + 1 > d.s_quota[s]:
+            continue
+        held[s] += 1
+        held[d.p_s[out[p]]] -= 1
+        out[p] = stay_of[p]
+        over -= 1
+    return out

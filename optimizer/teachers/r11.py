@@ -10,8 +10,8 @@ exchange_backbone_share of them; both are penalised shortfalls, ``weights.r11_ex
   short_moved >= ceil(share x eligible) - moved
   den x short_backbone >= num x moved - den x moved_backbone   (share = num / den exactly)
 Ceiling (hard): moved <= floor(exchange_share_max x eligible). CP-SAT holds it as a constraint; the flow
-prices it by a Lagrangian multiplier (a valid bound for any multiplier >= 0) and ``within_ceiling`` sends the
-least valuable surplus movers back to their own school, so every plan the stage scores keeps it.
+prices it by a Lagrangian multiplier (a valid bound for any multiplier >= 0) and flow.py's ``within_ceiling``
+sends the least valuable surplus movers back to their own school, so every plan the stage scores keeps it.
 """
 
 from __future__ import annotations
@@ -101,37 +101,6 @@ def forms(d) -> list:
     c = Form("R11 exchanges above the ceiling", HARD, float(n_m - cap), stay_idx, -np.ones(len(stay_idx)))
     return [a, b, c]
 
-
-def within_ceiling(d, choice: np.ndarray) -> np.ndarray:
-    """The placement with exchanges above the ceiling undone: the surplus movers whose return home costs the
-    exact score least go back to their stay pair, where their own school's quota has a seat."""
-    from .flow import Scorer  # flow.py imports this module
-
-    n = int(d.is_exchange.sum())
-    if n == 0 or len(d.p_t) == 0:
-        return choice
-    over = value(d, choice)["over"]
-    if over <= 0:
-        return choice
-    stay_of = np.full(len(d.t), -1, dtype=np.int64)
-    stay_of[d.p_t[d.p_stay]] = np.flatnonzero(d.p_stay)
-    movers = [p for p in np.flatnonzero(d.is_exchange & (choice >= 0) & (stay_of >= 0)) if d.s_rural[d.p_s[choice[p]]]]
-    sc = Scorer(d, choice)
-    held = np.bincount(np.concatenate([d.t_fixed_at[d.t_fixed_at >= 0], d.p_s[choice[choice >= 0]]]),
-                       minlength=len(d.school_ids))
-    cost = sorted((sc.score - sc.trial({int(p): int(stay_of[p])})[0], int(p)) for p in movers)
-    out = choice.copy()
-    for _, p in cost:
-        if over <= 0:
-            break
-        s = int(d.t_from[p])
-        if not np.isnan(d.s_quota[s]) and held[s] + 1 > d.s_quota[s]:
-            continue
-        held[s] += 1
-        held[d.p_s[out[p]]] -= 1
-        out[p] = stay_of[p]
-        over -= 1
-    return out
 
 
 def build(ctx: ModelCtx) -> None:

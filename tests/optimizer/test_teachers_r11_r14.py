@@ -122,7 +122,7 @@ def test_r11_exact_terms_the_ceiling_excess_and_the_floor():
     assert flow.evaluate(data, nobody)["penalty"] == w
     assert flow.evaluate(data, three)["penalty"] == r11.HARD
     # the repair brings a plan within the ceiling by sending the cheapest surplus mover home
-    fixed = r11.within_ceiling(data, three)
+    fixed = flow.within_ceiling(data, three)
     assert r11.value(data, fixed)["moved"] == 2
 
 
