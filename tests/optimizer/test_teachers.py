@@ -469,7 +469,8 @@ def test_generated_district_plan_breaks_no_hard_rule_within_its_limit():
     sc = Scenario.from_frames({k: v for k, v in d.items() if k != "policy"}, policy=d["policy"], check=False)
     state, plan, res = run_teachers(sc, time_limit=5.0)  # the validator finds no hard violation
     st = res.solver_figures()
-    assert st["bound"] >= st["objective"] and st["gap"] < 0.01
+    # 2 %: since R11 keeps rural teachers out of town (contract v2) the Lagrangian bound is looser (1.3 % here)
+    assert st["bound"] >= st["objective"] and st["gap"] < 0.02
     assert st["stage_seconds"] <= 5.0 + 0.5
     assert state.compliance["R5"][0] == "met" and state.compliance["R8"][0] == "met"
     assert plan.kpis["after"]["degree_ratio_urban_rural"] < plan.kpis["before"]["degree_ratio_urban_rural"]
