@@ -123,7 +123,8 @@ def people(sc, assignments: pd.DataFrame) -> pd.DataFrame:
       their own bundle; r6_exempt_lock: short and locked (the lock wins over R6); r6_broken: rural_to_urban
       and not locked.
     * r11_by_years: a teacher before and after the plan, at an urban school, with exchange_after_years or more
-      years there, no exempt_reason, younger than exchange_exempt_age_male / _female; r11_eligible: by years and
+      years there, no exempt_reason, younger than exchange_exempt_age_male / _female, not finishing contract
+      period 1 (R5 moves them); r11_eligible: by years and
       not locked; r11_exempt_lock: by years and locked; r11_exchanged: eligible and at a rural school after the
       plan; r11_wrong_exchange: a row whose move is `exchange` that is not an eligible teacher's urban -> rural
       posting; backbone: district level or above.
@@ -227,8 +228,9 @@ def _r11_r14(sc, p: pd.DataFrame, st: pd.DataFrame, new, exempt, locked, sch) ->
     pol = sc.policy
     limit = np.where(p["gender"] == "F", pol.exchange_exempt_age_female, pol.exchange_exempt_age_male)
     below_age = ~(p["age"].to_numpy(dtype=float) >= limit)
+    finishing = ~new & (p["contract_period"] == 1) & (p["period_years"] >= pol.term_years)  # R5 moves them
     p["r11_by_years"] = ((p["role_before"] == "teacher") & p["teacher_after"] & ~new & (p["from_area"] == "urban")
-                         & (p["years_at_school"] >= pol.exchange_after_years) & ~exempt & below_age)
+                         & (p["years_at_school"] >= pol.exchange_after_years) & ~exempt & below_age & ~finishing)
     p["r11_eligible"] = p["r11_by_years"] & ~locked
     p["r11_exempt_lock"] = p["r11_by_years"] & locked
     p["r11_exchanged"] = p["r11_eligible"] & (p["to_school"] != p["from_school"]) & (p["to_area"] == "rural")

@@ -2,7 +2,7 @@
 
 Eligible: teachers (before and after the plan) at an urban school with years_at_school >= exchange_after_years,
 no exempt_reason, younger than exchange_exempt_age_male / exchange_exempt_age_female on 1 September of plan_year,
-no locked_school. Floor (target): at least exchange_share of the eligible are posted to rural schools, district+
+no locked_school, not finishing contract period 1 (R5 moves them). Floor (target): at least exchange_share of the eligible are posted to rural schools, district+
 backbone teachers at least exchange_backbone_share of them. Ceiling (hard): at most
 floor(exchange_share_max x eligible). Hard too: a row whose move is `exchange` is an eligible teacher's urban ->
 rural posting, and a rural teacher reaches an urban school only by R1, R5 (finishing contract period 1), the end
@@ -26,7 +26,8 @@ def eligible(sc, j: pd.DataFrame) -> pd.Series:
     return ((j["role"] == "teacher") & (j["role_after"] == "teacher") & (j["from_school"].fillna("") != "")
             & (j["from_area"] == "urban") & (j["years_at_school"] >= pol.exchange_after_years)
             & (j["exempt_reason"].fillna("") == "") & (j["locked_school"].fillna("") == "")
-            & ~(j["age_sep1"].astype(float) >= limit))
+            & ~(j["age_sep1"].astype(float) >= limit)
+            & ~((j["contract_period"] == 1) & (j["period_years"] >= pol.term_years)))  # R5 moves those
 
 
 def check(sc, plan) -> list[Violation]:

@@ -171,6 +171,7 @@ def build(sc, state) -> TeacherData:
     urban_now = np.where(is_new, False, ~s_rural[np.maximum(t_from, 0)])
     is_exchange = r11.eligible(pol, t["years_at_school"].to_numpy(), t["exempt_reason"].to_numpy(),
                                t["gender"].to_numpy(), sc.ages.to_numpy()[teach], urban_now, is_new) & (t_lock < 0)
+    is_exchange &= ~is_p1  # finishing contract period 1, they move under R5 (bundle_second), not on a posting
     here = np.bincount(t_from[~is_new], minlength=len(school_ids))
     over_school = np.where(np.isnan(s_quota), False, here > np.nan_to_num(s_quota, nan=1e18))
     is_over = ~is_new & over_school[np.maximum(t_from, 0)]
