@@ -144,9 +144,17 @@ def people(sc, assignments: pd.DataFrame) -> pd.DataFrame:
       finishing period 1 (their bundle's urban period); r6_rural_to_urban: short, moved rural -> urban outside
       their own bundle; r6_exempt_lock: short and locked (the lock wins over R6); r6_broken: rural_to_urban
       and not locked.
-    * r11_by_years: a teacher before and after the plan, at a school, with exchange_after_years or more years
-      there and no exempt_reason; r11_eligible: by years and not locked; r11_exempt_lock: by years and locked;
-      r11_exchanged: eligible and at another school after the plan; backbone: any level but none.
+    * r11_by_years: a teacher before and after the plan, at an urban school, with exchange_after_years or more
+      years there, no exempt_reason, younger than exchange_exempt_age_male / _female, not finishing contract
+      period 1 (R5 moves them); r11_eligible: by years and
+      not locked; r11_exempt_lock: by years and locked; r11_exchanged: eligible and at a rural school after the
+      plan; r11_wrong_exchange: a row whose move is `exchange` that is not an eligible teacher's urban -> rural
+      posting; backbone: district level or above.
+    * r14_rank / r14_need: the certificate's rank (empty: the current school's level, nine_year as junior; -1 a
+      new hire without one) and the rank the school after the plan needs; r14_placed: a teacher placed at a
+      school (a new hire or a change of school); r14_uncovered: placed where the certificate does not cover the
+      level; r14_exempt_lock: uncovered at their locked_school; r14_period2_uncovered: a period-2 bundle the
+      certificate does not cover.
     * r12_due: the statutory retirement date (retirement_schedule, models/retirement.py) falls on or before
       1 September of plan_year (R12, wins over everything); r12_date: that date; retires: the plan retires them.
     * r13_selected: R13 in the person's rules; r13_candidate: a young teacher (young_backbone_age or
@@ -226,17 +234,48 @@ def people(sc, assignments: pd.DataFrame) -> pd.DataFrame:
                               & ~p["r6_own_bundle"])
     p["r6_exempt_lock"] = p["r6_short"] & locked
     p["r6_broken"] = p["r6_rural_to_urban"] & ~locked
-    # R11
-    p["r11_by_years"] = ((p["role_before"] == "teacher") & p["teacher_after"] & ~new
-                         & (p["years_at_school"] >= pol.exchange_after_years) & ~exempt)
-    p["r11_eligible"] = p["r11_by_years"] & ~locked
-    p["r11_exempt_lock"] = p["r11_by_years"] & locked
-    p["r11_exchanged"] = p["r11_eligible"] & (p["to_school"] != p["from_school"])
+    p = _r11_r14(sc, p, st, new, exempt, locked, sch)
     # R13
     p["r13_selected"] = p["rules"].str.split(";").map(lambda rs: "R13" in rs)
     p["r13_candidate"] = (p["teacher_after"] & (p["to_school"] != "") & (p["age"] <= pol.young_backbone_age)
                           & p["backbone"].isin(("none", "school")))
     return p
+
+
+# R14: certificate ranks (kindergarten < primary < junior < senior = vocational) and what each level needs
+_CERT_RANK = {"kindergarten": 0, "primary": 1, "junior": 2, "senior": 3, "vocational": 3}
+_LEVEL_NEED = {"kindergarten": 0, "primary": 1, "nine_year": 1, "junior": 2, "senior": 3, "vocational": 3}
+_LEVEL_CERT = {"nine_year": "junior"}
+
+
+def _r11_r14(sc, p: pd.DataFrame, st: pd.DataFrame, new, exempt, locked, sch) -> pd.DataFrame:
+    """The R11 and R14 facts of `people` (see its docstring)."""
+    pol = sc.policy
+    limit = np.where(p["gender"] == "F", pol.exchange_exempt_age_female, pol.exchange_exempt_age_male)
+    below_age = ~(p["age"].to_numpy(dtype=float) >= limit)
+    finishing = ~new & (p["contract_period"] == 1) & (p["period_years"] >= pol.term_years)  # R5 moves them
+    p["r11_by_years"] = ((p["role_before"] == "teacher") & p["teacher_after"] & ~new & (p["from_area"] == "urban")
+                         & (p["years_at_school"] >= pol.exchange_after_years) & ~exempt & below_age & ~finishing)
+    p["r11_eligible"] = p["r11_by_years"] & ~locked
+    p["r11_exempt_lock"] = p["r11_by_years"] & locked
+    p["r11_exchanged"] = p["r11_eligible"] & (p["to_school"] != p["from_school"]) & (p["to_area"] == "rural")
+    p["r11_wrong_exchange"] = (p["move"] == "exchange") & ~p["r11_exchanged"]
+    cert = _text(st["certificate"]).to_numpy() if "certificate" in st.columns else np.full(len(p), "", object)
+    cert = np.where(cert == "", p["from_level"].map(lambda lv: _LEVEL_CERT.get(lv, lv)).to_numpy(), cert)
+    p["r14_rank"] = pd.Series(cert, index=p.index).map(_CERT_RANK).fillna(-1).astype(int).to_numpy()
+    p["r14_need"] = p["to_level"].map(_LEVEL_NEED).fillna(0).astype(int).to_numpy()
+    p["r14_placed"] = p["teacher_after"] & (p["to_school"] != "") & (p["to_school"] != p["from_school"])
+    p["r14_uncovered"] = p["r14_placed"] & (p["r14_rank"] >= 0) & (p["r14_rank"] < p["r14_need"])
+    p["r14_exempt_lock"] = p["r14_uncovered"] & (p["to_school"] == p["locked_school"])
+    p2_need = p["period2_school"].map(sch["level"]).map(_LEVEL_NEED)
+    p["r14_period2_uncovered"] = (p2_need.notna() & (p["r14_rank"] >= 0) & (p["r14_rank"] < p2_need.fillna(0))
+                                  ).to_numpy()
+    return p
+
+
+def r11_ceiling(sc, eligible: int) -> int:
+    """R11: the most exchanges exchange_share_max of `eligible` teachers allows (hard)."""
+    return math.floor(sc.policy.exchange_share_max * eligible + 1e-9)
 
 
 def r11_target(sc, eligible: int) -> int:
@@ -546,6 +585,16 @@ MEANING = {
     "r11_backbone_share": ("R11", "backbone share among the exchanged", "交流中骨干教师比例"),
     "r11_exchange_target": ("R11", "the fewest exchanges that meet exchange_share", "最少交流人数"),
     "r11_exempt_by_lock": ("R11", "teachers eligible by years but held by a lock", "因锁定豁免"),
+    "r11_exchange_ceiling": ("R11", "the most exchanges exchange_share_max allows (hard)", "最多交流人数"),
+    "r11_exchanges_not_eligible_urban_to_rural": ("R11", "rows named exchange that are not an eligible teacher's "
+                                                  "urban-to-rural posting", "不符合城区到乡村交流的交流记录"),
+    "r14_teachers_placed": ("R14", "teachers placed at a school (new hires and changes of school)", "安置教师"),
+    "r14_placed_uncovered": ("R14", "of them where their certificate does not cover the level (not by a lock)",
+                             "其中教师资格不符"),
+    "r14_exempt_by_lock": ("R14", "of them placed by a lock where the certificate does not cover the level",
+                           "其中因锁定豁免"),
+    "r14_period2_uncovered": ("R14", "period-2 bundles whose level the certificate does not cover",
+                              "第二聘期学校教师资格不符"),
     "retirements": ("R12", "staff who retire", "退休人数"),
     "backbone_training_selected": ("R13", "young teachers selected for backbone training", "骨干培养人选"),
     "backbone_training_rural": ("R13", "of them at rural schools", "其中乡村"),
@@ -660,11 +709,18 @@ def plan_figures(sc, assignments: pd.DataFrame, itinerant: pd.DataFrame | None =
     ex = el[el["r11_exchanged"]]
     after["r11_eligible"] = int(len(el))
     after["r11_exchanged"] = int(len(ex))
-    after["r11_exchanged_backbone"] = int(ex["backbone_any"].sum())
+    after["r11_exchanged_backbone"] = int(ex["backbone_district_up"].sum())
     after["r11_exchange_share"] = round(len(ex) / len(el), 4) if len(el) else None
-    after["r11_backbone_share"] = round(float(ex["backbone_any"].mean()), 4) if len(ex) else None
+    after["r11_backbone_share"] = round(float(ex["backbone_district_up"].mean()), 4) if len(ex) else None
     after["r11_exchange_target"] = r11_target(sc, len(el))
+    after["r11_exchange_ceiling"] = r11_ceiling(sc, len(el))
     after["r11_exempt_by_lock"] = int(ppl["r11_exempt_lock"].sum())
+    after["r11_exchanges_not_eligible_urban_to_rural"] = int(ppl["r11_wrong_exchange"].sum())
+    # R14
+    after["r14_teachers_placed"] = int(ppl["r14_placed"].sum())
+    after["r14_placed_uncovered"] = int((ppl["r14_uncovered"] & ~ppl["r14_exempt_lock"]).sum())
+    after["r14_exempt_by_lock"] = int(ppl["r14_exempt_lock"].sum())
+    after["r14_period2_uncovered"] = int(ppl["r14_period2_uncovered"].sum())
     # R12, R13
     after["retirements"] = int(ppl["retires"].sum())
     sel = ppl[ppl["r13_selected"]]
@@ -780,10 +836,18 @@ def compliance_detail(rule: str, kpis: dict, pol) -> str:
                 f"{a['degree_ratio_urban_rural']} (target <= {pol.degree_ratio_max})")
     if rule == "R11":
         lock = f"; {a['r11_exempt_by_lock']} eligible teachers exempted by a lock" if a["r11_exempt_by_lock"] else ""
-        return (f"{a['r11_exchanged']} of {a['r11_eligible']} eligible teachers exchanged (target >= "
-                f"{a['r11_exchange_target']}, {pol.exchange_share:.0%}); backbone {a['r11_exchanged_backbone']} of "
+        wrong = a.get("r11_exchanges_not_eligible_urban_to_rural", 0)
+        wrong_s = f"; {wrong} exchanges that are not an eligible urban-to-rural posting" if wrong else ""
+        return (f"{a['r11_exchanged']} of {a['r11_eligible']} eligible teachers posted urban to rural (target >= "
+                f"{a['r11_exchange_target']}, {pol.exchange_share:.0%}; at most {a['r11_exchange_ceiling']}, "
+                f"{pol.exchange_share_max:.0%}); district+ backbone {a['r11_exchanged_backbone']} of "
                 f"{a['r11_exchanged']} = {_pct(a['r11_backbone_share'] or 0)} (target >= "
-                f"{pol.exchange_backbone_share:.0%}){lock}")
+                f"{pol.exchange_backbone_share:.0%}){lock}{wrong_s}")
+    if rule == "R14":
+        n_lock = a["r14_exempt_by_lock"]
+        lock = f"; {n_lock} placed by a lock outside their certificate" if n_lock else ""
+        return (f"{a['r14_placed_uncovered']} of {a['r14_teachers_placed']} teachers placed where their certificate "
+                f"does not cover the school's level; {a['r14_period2_uncovered']} period-2 bundles not covered{lock}")
     if rule == "R12":
         rule = ("2025 schedule: men from 60, women from 55, later by birth month" if pol.retirement_schedule == "2025"
                 else f"fixed ages: men {pol.retirement_age_male}, women {pol.retirement_age_female}")
@@ -824,8 +888,11 @@ def figure_status(rule: str, kpis: dict, pol) -> str | None:
         met = a["degree_ratio_urban_rural"] is None or a["degree_ratio_urban_rural"] <= pol.degree_ratio_max + 1e-9
     elif rule == "R11":
         k = a["r11_exchanged"]
-        met = k >= a["r11_exchange_target"] and (k == 0 or a["r11_exchanged_backbone"]
-                                                 >= pol.exchange_backbone_share * k - 1e-9)
+        met = (k >= a["r11_exchange_target"] and k <= a["r11_exchange_ceiling"]
+               and a["r11_exchanges_not_eligible_urban_to_rural"] == 0
+               and (k == 0 or a["r11_exchanged_backbone"] >= pol.exchange_backbone_share * k - 1e-9))
+    elif rule == "R14":
+        met = a["r14_placed_uncovered"] == 0 and a["r14_period2_uncovered"] == 0
     elif rule == "R13":
         met = a["backbone_training_selected"] >= pol.young_backbone_training_count
     return None if met is None else ("met" if met else "not_met")

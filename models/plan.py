@@ -20,7 +20,8 @@ ASSIGNMENT_COLUMNS = [
 ITINERANT_COLUMNS = ["person_id", "day", "seq", "school_id", "subject", "lessons", "travel_minutes"]
 COMPLIANCE_COLUMNS = ["rule", "status", "detail"]
 MOVES = ("stay", "rotate", "promote", "exchange", "place_new", "bundle_second", "transfer", "retire")
-RULE_IDS = ("R1", "R1x", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12", "R13")
+RULE_IDS = ("R1", "R1x", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12", "R13", "R14", "R15",
+            "R16", "R17")
 _TEXT = ["person_id", "name", "role_before", "role_after", "from_school", "to_school", "move",
          "period2_school", "director_of", "rules", "reason", "retire_date"]
 
@@ -135,7 +136,8 @@ def derive_moves(a: pd.DataFrame, sc) -> pd.Series:
     hire), `promote` (to a higher post), `stay` (same school and role), and for a change of school:
     `rotate` (a leader due under R1, not exempt, not locked, keeping a leader post), `bundle_second` (a
     teacher finishing contract period 1 who crosses to the other area, R5), `exchange` (a teacher
-    eligible under R11), else `transfer`. Rows of people not in the scenario keep their cell.
+    eligible under R11 posted from an urban to a rural school),
+    else `transfer`. Rows of people not in the scenario keep their cell.
     """
     st = sc.staff.drop_duplicates("person_id").set_index("person_id")
     pol = sc.policy
@@ -157,7 +159,11 @@ def derive_moves(a: pd.DataFrame, sc) -> pd.Series:
     due = before.isin(_LEADERS) & rotating & (terms >= pol.rotation_terms) & not_held
     crosses = frm.map(area).fillna("x") != to.map(area).fillna("y")
     period1_done = (period == 1) & (period_years >= pol.term_years)
-    eligible = (years >= pol.exchange_after_years) & not_held
+    ages = pd.Series(sc.ages.to_numpy(), index=sc.staff["person_id"].to_numpy()).groupby(level=0).first()
+    limit = col("gender", "").map({"F": pol.exchange_exempt_age_female}).fillna(pol.exchange_exempt_age_male)
+    below_age = ~(pid.map(ages).astype(float) >= limit)
+    eligible = ((years >= pol.exchange_after_years) & not_held & below_age  # R11: an urban -> rural posting
+                & (frm.map(area).fillna("") == "urban") & (to.map(area).fillna("") == "rural"))
     teacher = (before == "teacher") & (after == "teacher")
     kinds = [
         (after == "retired", "retire"),

@@ -84,6 +84,14 @@ class Policy(BaseModel):
                                ge=0, le=1)
     exchange_backbone_share: float = _f(0.20, "share", "least share of backbone teachers among those exchanged (R11)",
                                         ge=0, le=1)
+    # contract v2, R11 and R16 (交流轮岗)
+    exchange_share_max: float = _f(0.15, "share", "most share of exchange-eligible teachers posted each year, a hard "
+                                   "ceiling (R11, 交流比例上限)", ge=0, le=1)
+    exchange_exempt_age_male: int = _f(55, "years", "men this age or older are not eligible for exchange "
+                                       "(R11, 男教师免交流年龄)", ge=18, le=75)
+    exchange_exempt_age_female: int = _f(50, "years", "women this age or older are not eligible for exchange "
+                                         "(R11, 女教师免交流年龄)", ge=18, le=75)
+    exchange_years: int = _f(3, "school years", "length of an exchange posting (R16, 交流年限)", ge=1, le=10)
     retirement_age_male: int = _f(60, "years", "retirement age, men (R12)", ge=40, le=75)
     retirement_age_female: int = _f(55, "years", "retirement age, women (R12)", ge=40, le=75)
     public_funded_rural_years: float = _f(6, "years", "rural years a public-funded teacher owes (R6)", ge=0, le=20)

@@ -35,6 +35,14 @@ BACKBONE = {
     "city": ("市级",),
     "province": ("省级",),
 }
+# R14: teacher certificate (教师资格) levels; empty = the level of the current school
+CERTIFICATE = {
+    "kindergarten": ("幼儿园",),
+    "primary": ("小学",),
+    "junior": ("初中",),
+    "senior": ("高中",),
+    "vocational": ("中职",),
+}
 SUBJECT_ZH = {
     "chinese": "语文",
     "math": "数学",
@@ -228,6 +236,13 @@ STAFF = Table(
           absent="years_at_school (principal eligibility counts years at the current school)"),
         C("evaluation_score", "考核分", "float", required=False, default=None, min=0, max=1000,
           absent="none (R13 selects by area and years at school)"),
+        # contract v2: R14 certificate, R16 postings
+        C("certificate", "教师资格", "enum", required=False, default="", enum=CERTIFICATE,
+          absent="the level of each teacher's current school (R14), any level for new hires"),
+        C("home_school", "人事关系学校", "text", required=False, default="",
+          absent="empty (nobody is on a posting, R16)"),
+        C("posting_until", "交流截止年", "int", required=False, default=None, min=2000, max=2100,
+          absent="empty (nobody is on a posting, R16)"),
     ),
     key=("person_id",),
 )

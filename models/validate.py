@@ -122,6 +122,7 @@ def check_scenario(sc) -> list[Problem]:
                          "their commute is not counted", severity="warning"))
     if demand.empty:
         p.append(Problem(d_src, None, None, None, "no lesson demand: coverage cannot be planned", severity="warning"))
+    p += _r11_r14_checks(sc, staff, p_src, school_ids)
     return p
 
 
@@ -137,6 +138,47 @@ def terms_warning(sc, staff: pd.DataFrame, p_src: str) -> list[Problem]:
                     f"{len(bad)} people (rows {_row_list(bad)}) have fewer years_at_school than terms_at_school x "
                     f"term_years ({sc.policy.term_years}); terms_at_school counts completed terms (R1), not the term "
                     "being served: check both columns", severity="warning")]
+
+
+# R14: certificate ranks and the rank each school level needs (DOMAIN.md)
+_CERT_RANK = {"kindergarten": 0, "primary": 1, "junior": 2, "senior": 3, "vocational": 3}
+_LEVEL_NEED = {"kindergarten": 0, "primary": 1, "nine_year": 1, "junior": 2, "senior": 3, "vocational": 3}
+
+
+def _r11_r14_checks(sc, staff: pd.DataFrame, p_src: str, school_ids: set) -> list[Problem]:
+    """Contract v2 checks of R11, R14 and R16 columns: R11's floor above its ceiling (a warning), new hires
+    without a certificate and teachers whose certificate does not cover their current school (warnings), and
+    home_school naming a school (an error)."""
+    out: list[Problem] = []
+    pol = sc.policy
+    if pol.exchange_share > pol.exchange_share_max + 1e-12:
+        out.append(Problem("policy", None, "exchange_share", pol.exchange_share,
+                           f"the R11 floor exchange_share ({pol.exchange_share:g}) is above its ceiling "
+                           f"exchange_share_max ({pol.exchange_share_max:g}): the floor cannot be met; set "
+                           "exchange_share <= exchange_share_max", severity="warning"))
+    if "home_school" in staff.columns:
+        hs = staff["home_school"].fillna("")
+        for row, v in hs[(hs != "") & ~hs.isin(school_ids)].items():
+            out.append(Problem(p_src, int(row), "home_school", v,
+                               "unknown school id: it must be a school_id of the schools table"))
+    if "certificate" not in staff.columns:
+        return out
+    layout = getattr(sc, "layouts", {}).get("staff")
+    absent = layout is not None and "certificate" in set(layout.absent)
+    cert = staff["certificate"].fillna("")
+    no_cert = staff.index[(staff["school_id"] == "") & (staff["role"] == "teacher") & (cert == "")]
+    if len(no_cert) and not absent:
+        out.append(Problem(p_src, int(no_cert[0]), "certificate", None,
+                           f"{len(no_cert)} new hires have no teacher certificate (rows {_row_list(no_cert)}); "
+                           "R14 lets them go to any school level", severity="warning"))
+    level = staff["school_id"].map(sc.schools.drop_duplicates("school_id").set_index("school_id")["level"])
+    short = staff.index[(cert != "") & (cert.map(_CERT_RANK) < level.map(_LEVEL_NEED))]
+    if len(short):
+        out.append(Problem(p_src, int(short[0]), "certificate", cert[short[0]],
+                           f"{len(short)} staff hold a certificate below the level of their current school (rows "
+                           f"{_row_list(short)}); R14 keeps them from moving to another school of that level",
+                           severity="warning"))
+    return out
 
 
 def closest_subject(value: str, known: list[str]) -> str | None:

@@ -55,9 +55,9 @@ register({
     "reason.bundle_second": ("Finished contract period 1 at {from_school}; period 2 at {school} under bundled "
                              "hiring.",
                              "在{from_school}的第一聘期已满；按城乡捆绑聘用，第二聘期到{school}。"),
-    "reason.exchange": ("Exchanged after {years} years at {from_school}: moves to {school}.",
+    "reason.exchange": ("Exchanged after {years} years at {from_school}: posted to {school}.",
                         "在{from_school}任教{years}年，交流轮岗至{school}。"),
-    "reason.exchange_need": ("Exchanged after {years} years at {from_school}: moves to {school}, where {subject} "
+    "reason.exchange_need": ("Exchanged after {years} years at {from_school}: posted to {school}, where {subject} "
                              "lessons are needed.",
                              "在{from_school}任教{years}年，交流轮岗至{school}，该校缺{subject}课时。"),
     "reason.locked_transfer": ("Placed at {school} by the office's lock (locked_school), which wins over R5, R6 "

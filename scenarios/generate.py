@@ -854,6 +854,7 @@ def _staff_frame(rng, sch: _Schools, ppl: _Existing, hires: _Hires, everyone: _E
         "home_lon": np.concatenate([ppl.h_lon, hires.lon]),
         "preferences": prefs,
         "locked_school": locked,
+        "certificate": _certificates(sch, everyone),  # contract v2, R14
     })
 
 
@@ -898,6 +899,19 @@ def _v2_staff_columns(rng, staff_df: pd.DataFrame, everyone: _Everyone, plan_yea
     # evaluation score (考核分) of the last year for existing staff; empty for new hires
     score = np.round(np.clip(rng.normal(85, 6, n), 55, 100), 1)
     staff_df["evaluation_score"] = np.where(new, np.nan, score)
+
+
+CERTIFICATES = np.array(["kindergarten", "primary", "junior", "senior"], dtype=object)  # per stage
+
+
+def _certificates(sch: _Schools, everyone: _Everyone) -> np.ndarray:
+    """R14: each person's teacher certificate by the school levels they fit (their stage): kindergarten,
+    primary, junior or senior; vocational for those at a vocational school. So no one's certificate falls
+    short of their current school."""
+    cert = CERTIFICATES[everyone.stage].astype(object)
+    at = everyone.school
+    voc = (at >= 0) & (LEVELS[sch.level[np.maximum(at, 0)]] == "vocational")
+    return np.where(voc, "vocational", cert).astype(object)
 
 
 def _roads(rng, s_id, s_town, s_lat, s_lon, t_lat, t_lon, n_town):

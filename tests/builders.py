@@ -18,6 +18,7 @@ _PERSON = dict(name="", gender="M", birth_date="1980-01-01", role="teacher", sch
 # contract v2: principal eligibility reads teaching_years (else years_at_school); tiny scenarios' leaders are
 # experienced unless a test says otherwise
 _PERSON["teaching_years"] = 10
+_PERSON.update(certificate="")  # contract v2, R14: empty = the level of the current school
 
 
 def school(school_id: str, **kw) -> dict:

@@ -15,6 +15,8 @@ import pandas as pd
 
 from .core import joined
 from .r7 import RoadMinutes
+from .r11 import eligible as r11_eligible
+from .r14 import CERT_RANK, LEVEL_NEED
 
 _LEADER = ("principal", "vice_principal")
 _COMPULSORY = ("primary", "junior", "nine_year")
@@ -247,18 +249,29 @@ def figures(sc, plan) -> dict:
     after["teachers_locked_without_subject_fit"] = int(by_lock.sum())
     after["envy_pairs"] = _envy(sc, j, finishing, r6_short)
 
-    # R11
-    by_years = (j["role_before"] == "teacher") & teach & ~new & (num("years_at_school") >= pol.exchange_after_years) \
-        & ~exempt
+    # R11 (eligibility: validator/r11.py, the validator's own reading)
+    by_years = r11_eligible(sc, j.assign(locked_school=""))
     elig = by_years & ~locked
-    moved = elig & (j["to_school"] != j["from_school"])
-    bb = moved & text("backbone").isin(("school",) + _DISTRICT)
+    moved = elig & (j["to_school"] != j["from_school"]) & (j["to_area"] == "rural")
+    bb = moved & text("backbone").isin(_DISTRICT)
     k, e = int(moved.sum()), int(elig.sum())
     after.update(r11_eligible=e, r11_exchanged=k, r11_exchanged_backbone=int(bb.sum()),
                  r11_exchange_share=round(k / e, 4) if e else None,
                  r11_backbone_share=round(int(bb.sum()) / k, 4) if k else None,
                  r11_exchange_target=math.ceil(pol.exchange_share * e - 1e-9),
-                 r11_exempt_by_lock=int((by_years & locked).sum()))
+                 r11_exchange_ceiling=math.floor(pol.exchange_share_max * e + 1e-9),
+                 r11_exempt_by_lock=int((by_years & locked).sum()),
+                 r11_exchanges_not_eligible_urban_to_rural=int(((text("move") == "exchange") & ~moved).sum()))
+    # R14 (ranks: validator/r14.py)
+    cert = text("certificate").where(text("certificate") != "", j["from_level"].replace({"nine_year": "junior"}))
+    rank = cert.map(CERT_RANK).fillna(-1)
+    placed = teach & (j["to_school"] != "") & (j["to_school"] != j["from_school"])
+    uncovered = placed & (rank >= 0) & (rank < j["to_level"].map(LEVEL_NEED).fillna(0))
+    by_lock = uncovered & (j["to_school"] == text("locked_school"))
+    p2_need = text("period2_school").map(sch["level"]).map(LEVEL_NEED)
+    after.update(r14_teachers_placed=int(placed.sum()), r14_placed_uncovered=int((uncovered & ~by_lock).sum()),
+                 r14_exempt_by_lock=int(by_lock.sum()),
+                 r14_period2_uncovered=int((p2_need.notna() & (rank >= 0) & (rank < p2_need.fillna(0))).sum()))
 
     # R12, R13
     after["retirements"] = int(retire.sum())

@@ -9,9 +9,11 @@ stay small and the model stays small:
   teachers, teachers of schools over quota, teachers who ranked preferences) and which are fixed
   (everyone else stays; a ``locked_school`` places the person there);
 * for each movable teacher a short list of candidate schools: only schools that fit (the school's
-  demand has the teacher's subject; preschool teachers only at kindergartens, others never there),
-  allowed by R5 (a teacher finishing period 1 goes to the other area) and R6 (a public-funded teacher
-  short of rural years does not go rural -> urban outside their own bundle), then pruned to the nearest
+  demand has the teacher's subject; preschool teachers only at kindergartens, others never there), whose
+  level the teacher's certificate covers (R14, r14.py), allowed by R5 (a teacher finishing period 1 goes
+  to the other area), R6 (a public-funded teacher short of rural years does not go rural -> urban outside
+  their own bundle) and R11 (an exchange-eligible urban teacher is offered rural schools; a rural teacher
+  other than a period-1 finisher reaches an urban school only if they ranked it), then pruned to the nearest
   few of each area, the few schools with the largest lesson gap of the subject, and the ranked ones;
 * level fit: a teacher's candidates lie in one level group (kindergarten; compulsory = primary, junior,
   nine_year; senior and vocational): an existing teacher keeps the group of their school (unless R5 leaves
@@ -39,15 +41,15 @@ from ...models.priority import priority_points
 from ...models.scenario import Scenario
 from ...models.schema import BACKBONE_RANK, COMPULSORY_LEVELS, DEGREE_RANK
 from ...models.travel import haversine_km
+from . import r11, r14
 
 # How many candidates of each kind a movable teacher gets (see module docstring).
 NEAREST_NEW = 4  # new hire: nearest fitting schools of each area ...
 GAP_NEW = 4  # ... and the schools with the largest lesson gap of the subject, per area
 NEAREST_P1 = 5  # finishing period 1: nearest fitting schools of the other area ...
 GAP_P1 = 4  # ... and the largest gaps of the other area
-NEAREST_EXCHANGE_OTHER = 3  # exchange-eligible: nearest of the other area
-NEAREST_EXCHANGE_SAME = 1  # ... and of the same area
-GAP_EXCHANGE = 2  # ... and the largest gaps of the other area
+NEAREST_EXCHANGE_OTHER = 3  # exchange-eligible (urban): nearest rural schools ...
+GAP_EXCHANGE = 2  # ... and the largest rural gaps
 NEAREST_OVER_QUOTA = 3  # teachers of a school over quota: nearest of each area
 NEAREST_PREFERENCE = 1  # teachers with ranked schools: the ranked ones plus the nearest of their area
 
@@ -77,14 +79,14 @@ class TeacherData:
     movable: np.ndarray
     is_new: np.ndarray
     is_p1: np.ndarray  # finishing contract period 1 (R5 bundle_second)
-    is_exchange: np.ndarray  # R11 eligible (not locked)
+    is_exchange: np.ndarray  # R11 eligible (urban, years, not exempt, below the exemption age, not locked)
     is_over: np.ndarray  # at a school over quota
     has_pref: np.ndarray
     r6_bound: np.ndarray  # public-funded, short of rural years (R6)
     bachelor: np.ndarray
     associate: np.ndarray
     district_bb: np.ndarray  # district level or above (R9)
-    backbone: np.ndarray  # any backbone level (R11)
+    backbone: np.ndarray  # district level or above (R11, as in R9)
     points: np.ndarray  # priority points (no-justified-envy goal)
     t_ref: np.ndarray  # reference school index (plan --lock), -1 if none or not a school
     has_ref: np.ndarray  # the reference keeps the person a teacher (their school is this stage's business)
@@ -101,6 +103,14 @@ class TeacherData:
     ref_problem: dict = field(default_factory=dict)  # teacher row -> why their reference school is not open
     vacancies: np.ndarray = field(init=False)  # per school: teacher seats freed by R12 and promotions
     no_candidate: list = field(default_factory=list)  # (teacher row, why) with no admissible school
+    t_cert: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # R14 certificate rank, -1: any
+
+    @property
+    def s_need(self) -> np.ndarray:
+        """Least certificate rank per school (R14)."""
+        if not hasattr(self, "_need"):
+            self._need = r14.school_need(self.s_level)
+        return self._need
 
     @property
     def n_subj(self) -> int:
@@ -159,8 +169,10 @@ def build(sc, state) -> TeacherData:
 
     is_new = t_from < 0
     is_p1 = ~is_new & (t["contract_period"].to_numpy() == 1) & (t["period_years"].to_numpy() >= pol.term_years)
-    is_exchange = (~is_new & (t["years_at_school"].to_numpy() >= pol.exchange_after_years)
-                   & (t["exempt_reason"].to_numpy() == "") & (t_lock < 0))
+    urban_now = np.where(is_new, False, ~s_rural[np.maximum(t_from, 0)])
+    is_exchange = r11.eligible(pol, t["years_at_school"].to_numpy(), t["exempt_reason"].to_numpy(),
+                               t["gender"].to_numpy(), sc.ages.to_numpy()[teach], urban_now, is_new) & (t_lock < 0)
+    is_exchange &= ~is_p1  # finishing contract period 1, they move under R5 (bundle_second), not on a posting
     here = np.bincount(t_from[~is_new], minlength=len(school_ids))
     over_school = np.where(np.isnan(s_quota), False, here > np.nan_to_num(s_quota, nan=1e18))
     is_over = ~is_new & over_school[np.maximum(t_from, 0)]
@@ -195,7 +207,8 @@ def build(sc, state) -> TeacherData:
         movable=movable, is_new=is_new & movable, is_p1=is_p1 & movable, is_exchange=is_exchange & movable,
         is_over=is_over & movable, has_pref=has_pref & movable, r6_bound=r6_bound,
         bachelor=deg >= DEGREE_RANK["bachelor"], associate=deg >= DEGREE_RANK["associate"],
-        district_bb=bbr >= BACKBONE_RANK["district"], backbone=bbr > 0, points=points, prefs=prefs,
+        district_bb=bbr >= BACKBONE_RANK["district"], backbone=bbr >= BACKBONE_RANK["district"], points=points,
+        prefs=prefs,
         t_ref=t_ref, has_ref=has_ref,
         d_key=d_key[order], d_lessons=d["weekly_lessons"].to_numpy(dtype=np.int64)[order],
     )
@@ -203,6 +216,8 @@ def build(sc, state) -> TeacherData:
     left = (a["role_before"].to_numpy() == "teacher") & ~teach
     vac = pd.Series(st["school_id"].to_numpy()[left]).map(s_of).dropna().astype(int).to_numpy()
     data.vacancies = np.bincount(vac, minlength=len(school_ids))
+    cert = t["certificate"].to_numpy() if "certificate" in t.columns else np.full(len(t), "", dtype=object)
+    data.t_cert = r14.cert_rank(cert, np.where(t_from >= 0, data.s_level[np.maximum(t_from, 0)], ""))
     _candidates(data)
     return data
 
@@ -315,7 +330,10 @@ def _candidates(data: TeacherData) -> None:
                     elif data.t_ref[p] not in picks:
                         picks.append(int(data.t_ref[p]))
                 if not picks:
-                    why = ("no fitting school of the other area for period 2 (R5)" if data.is_p1[p]
+                    covered = [x for x in schools if data.t_cert[p] < 0 or data.t_cert[p] >= data.s_need[x]]
+                    why = ("no fitting school of the other area for period 2 (R5)" if data.is_p1[p] and covered
+                           else f"no school teaching {data.subjects[j]} has a level their teacher certificate "
+                                f"covers (R14)" if not covered
                            else f"no school takes {data.subjects[j]} teachers")
                     data.no_candidate.append((int(p), why))
                     continue
@@ -356,6 +374,12 @@ def reference_problem(data, p: int, want_group: int, group: np.ndarray) -> str:
         area = "rural" if data.s_rural[own] else "urban"
         return (f"they finish contract period 1 at {data.school_ids[own]} and must serve period 2 at a school "
                 f"of the other area, not {area} {name} (R5)")
+    if not r14.covers(data.t_cert[p], r14.school_need(data.s_level[[s]]))[0] and s != own:
+        return f"their teacher certificate does not cover {name}, a {data.s_level[s]} school (R14)"
+    if (own >= 0 and data.s_rural[own] and not data.is_p1[p] and not data.s_rural[s]
+            and s not in data.prefs[p] and not data.r6_bound[p]):
+        return (f"a rural teacher reaches an urban school only by R1, R5, the end of a posting or a school they "
+                f"ranked, and they did not rank {name} (R11)")
     if data.r6_bound[p] and own >= 0 and data.s_rural[own] and not data.is_p1[p] and not data.s_rural[s]:
         return (f"they are public-funded and short of {data.sc.policy.public_funded_rural_years:g} rural years, "
                 f"so they may not move from rural {data.school_ids[own]} to urban {name} (R6)")
@@ -378,9 +402,8 @@ def _picks(data, p, j, d, same, rural, schools, gm, top, want, p_rural) -> list[
         picks += _nearest(schools, d, ~same & gm, NEAREST_P1)
         picks += tops(not p_rural, GAP_P1)
     if data.is_exchange[p]:
-        picks += _nearest(schools, d, ~same & gm, NEAREST_EXCHANGE_OTHER)
-        picks += _nearest(schools, d, same & gm, NEAREST_EXCHANGE_SAME)
-        picks += tops(not p_rural, GAP_EXCHANGE)
+        picks += _nearest(schools, d, rural & gm, NEAREST_EXCHANGE_OTHER)  # urban -> rural only
+        picks += tops(True, GAP_EXCHANGE)
     if data.is_over[p]:
         picks += _nearest(schools, d, same & gm, NEAREST_OVER_QUOTA)
         picks += _nearest(schools, d, ~same & gm, NEAREST_OVER_QUOTA)
@@ -397,6 +420,12 @@ def _picks(data, p, j, d, same, rural, schools, gm, top, want, p_rural) -> list[
     if data.r6_bound[p] and own_s >= 0 and data.s_rural[own_s] and not data.is_p1[p]:
         # R6: no rural -> urban move outside the teacher's own bundle
         picks = [s for s in picks if data.s_rural[s] or s == own_s]
+    elif own_s >= 0 and data.s_rural[own_s] and not data.is_p1[p]:
+        # R11: a rural teacher reaches town only by R1, R5, the end of a posting or a school they ranked
+        picks = [s for s in picks if data.s_rural[s] or s == own_s or s in data.prefs[p]]
+    # R14: only schools whose level the certificate covers (staying where one already teaches is no placement)
+    need = data.s_need
+    picks = [s for s in picks if s == own_s or data.t_cert[p] < 0 or data.t_cert[p] >= need[s]]
     return picks
 
 

@@ -109,7 +109,7 @@ def evaluate(data: TeacherData, choice: np.ndarray) -> dict:
     d10 = r10.value(data, counts)
     d11 = r11.value(data, choice)
     w9, w10, w11 = (int(round(x * SCALE)) for x in (w.r9_parity, w.r10_degree_ratio, w.r11_exchange))
-    penalty = w9 * sum(d9.values()) + w10 * d10 + w11 * (d11["short"] + d11["short_bb"])
+    penalty = w9 * sum(d9.values()) + w10 * d10 + w11 * (d11["short"] + d11["short_bb"]) + r11.HARD * d11["over"]
     return {"objective": pairs + cov - mix - penalty, "pairs": pairs, "coverage": cov, "subject_mix": mix,
             "r9": d9, "r10": d10, "r11": d11, "penalty": penalty}
 
@@ -140,7 +140,7 @@ def lagrangian(data: TeacherData, net: FlowNet, deadline: float, tol: float = 1e
     base = soft.pair_coefficients(data).astype(np.int64) * COST_SCALE
     forms = r9.forms(data) + r10.forms(data, net.least) + r11.forms(data)
     weights = np.array([f.weight for f in forms], dtype=float)
-    lam = 0.5 * weights
+    lam = np.where(weights >= r11.HARD, 0.0, 0.5 * weights)  # a hard ceiling's price starts at 0
     slack = 0.5 * len(net.people) / COST_SCALE  # rounding of the priced pair values, at most 1/2 unit each
     theta, stall, last = 1.0, 0, 0.0
     for rnd in range(max_rounds):
@@ -158,6 +158,7 @@ def lagrangian(data: TeacherData, net: FlowNet, deadline: float, tol: float = 1e
             return out
         choice, v = res
         bound = v / COST_SCALE + slack - float(sum(mu * f.a0 for f, mu in zip(forms, lam)))
+        choice = within_ceiling(data, choice)  # R11's ceiling is hard: every plan scored keeps it
         if consider is not None:
             choice = consider(choice)
         e = evaluate(data, choice)
@@ -226,7 +227,7 @@ class Scorer:
         short_bb = max(0, -(-need // share.denominator)) if d.is_exchange.any() else 0
         return (int(round(w.r9_parity * SCALE)) * sum(r9.value(d, counts).values())
                 + int(round(w.r10_degree_ratio * SCALE)) * r10.value(d, counts)
-                + int(round(w.r11_exchange * SCALE)) * (short + short_bb))
+                + int(round(w.r11_exchange * SCALE)) * (short + short_bb) + r11.HARD * r11.over_ceiling(d, moved))
 
     def trial(self, moves: dict) -> tuple[int, tuple]:
         """Score if each teacher p in ``moves`` took pair moves[p]; and the state to ``commit``."""
@@ -244,7 +245,7 @@ class Scorer:
                 if pm[p]:
                     counts[name] += int(sm[d.p_s[k]]) - int(sm[d.p_s[old]])
             if d.is_exchange[p]:
-                step = int(d.p_stay[old]) - int(d.p_stay[k])
+                step = int(d.s_rural[d.p_s[k]]) - int(d.s_rural[d.p_s[old]])  # exchanged: at a rural school
                 moved += step
                 moved_bb += step * int(d.backbone[p])
         for key, c in dn.items():
@@ -261,3 +262,33 @@ class Scorer:
         for key, c in dn.items():
             self.n[key] += c
         self.counts, self.moved, self.moved_bb, self.score = counts, moved, moved_bb, new_score
+
+
+def within_ceiling(d, choice: np.ndarray) -> np.ndarray:
+    """The placement with exchanges above the ceiling undone: the surplus movers whose return home costs the
+    exact score least go back to their stay pair, where their own school's quota has a seat."""
+    n = int(d.is_exchange.sum())
+    if n == 0 or len(d.p_t) == 0:
+        return choice
+    over = r11.value(d, choice)["over"]
+    if over <= 0:
+        return choice
+    stay_of = np.full(len(d.t), -1, dtype=np.int64)
+    stay_of[d.p_t[d.p_stay]] = np.flatnonzero(d.p_stay)
+    movers = [p for p in np.flatnonzero(d.is_exchange & (choice >= 0) & (stay_of >= 0)) if d.s_rural[d.p_s[choice[p]]]]
+    sc = Scorer(d, choice)
+    held = np.bincount(np.concatenate([d.t_fixed_at[d.t_fixed_at >= 0], d.p_s[choice[choice >= 0]]]),
+                       minlength=len(d.school_ids))
+    cost = sorted((sc.score - sc.trial({int(p): int(stay_of[p])})[0], int(p)) for p in movers)
+    out = choice.copy()
+    for _, p in cost:
+        if over <= 0:
+            break
+        s = int(d.t_from[p])
+        if not np.isnan(d.s_quota[s]) and held[s] + 1 > d.s_quota[s]:
+            continue
+        held[s] += 1
+        held[d.p_s[out[p]]] -= 1
+        out[p] = stay_of[p]
+        over -= 1
+    return out

@@ -116,7 +116,8 @@ def clerk(data: TeacherData) -> np.ndarray:
             take(p, k)
     # 5. exchange by years at school, backbone first up to the backbone share
     elig = np.flatnonzero(data.is_exchange)
-    target = math.ceil(pol.exchange_share * len(elig) - 1e-9)
+    target = min(math.ceil(pol.exchange_share * len(elig) - 1e-9),  # R11's floor, within its hard ceiling
+                 math.floor(pol.exchange_share_max * len(elig) + 1e-9))
     target_bb = math.ceil(pol.exchange_backbone_share * target - 1e-9)
     moved = sum(1 for p in elig if choice[p] >= 0 and not data.p_stay[choice[p]])
     moved_bb = sum(1 for p in elig if choice[p] >= 0 and not data.p_stay[choice[p]] and data.backbone[p])

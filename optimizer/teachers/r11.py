@@ -1,12 +1,17 @@
-"""R11 (target): at least exchange_share of the exchange-eligible teachers move, and backbone teachers
-make up at least exchange_backbone_share of those who move.
+"""R11: exchange (交流轮岗) is a posting from an urban school to a rural school.
 
-Eligible: teachers with years_at_school >= exchange_after_years, no exempt_reason, no locked_school
-(a lock wins over R11 and is reported as exempted). "Backbone" here is any backbone level
-(school, district, city or province: backbone != none), DOMAIN's glossary meaning of backbone teacher.
-Both targets are penalised shortfalls, ``weights.r11_exchange`` per teacher short:
+Eligible (``eligible``, the one place the optimizer decides it): teachers at an urban school with
+years_at_school >= exchange_after_years, no exempt_reason, younger than exchange_exempt_age_male /
+exchange_exempt_age_female on 1 September of plan_year, no locked_school (a lock wins over R11 and is
+reported as exempted). candidates.py offers an eligible teacher only rural schools besides their own, so
+an exchange never goes rural -> urban or within one area. "Backbone" is district level or above (as in R9).
+Floor (target): at least exchange_share of the eligible move, backbone teachers at least
+exchange_backbone_share of them; both are penalised shortfalls, ``weights.r11_exchange`` per teacher short:
   short_moved >= ceil(share x eligible) - moved
   den x short_backbone >= num x moved - den x moved_backbone   (share = num / den exactly)
+Ceiling (hard): moved <= floor(exchange_share_max x eligible). CP-SAT holds it as a constraint; the flow
+prices it by a Lagrangian multiplier (a valid bound for any multiplier >= 0) and flow.py's ``within_ceiling``
+sends the least valuable surplus movers back to their own school, so every plan the stage scores keeps it.
 """
 
 from __future__ import annotations
@@ -18,17 +23,39 @@ import numpy as np
 
 from .ctx import SCALE, ModelCtx
 
+HARD = 10**7  # scaled cost per exchange above the ceiling in exact scores: such a placement is never a plan
+
 
 def target(n_eligible: int, share: float) -> int:
     return math.ceil(share * n_eligible - 1e-9)
 
 
+def ceiling(n_eligible: int, share_max: float) -> int:
+    """The most exchanges R11 allows: floor(exchange_share_max x eligible)."""
+    return math.floor(share_max * n_eligible + 1e-9)
+
+
+def eligible(pol, years: np.ndarray, exempt: np.ndarray, gender: np.ndarray, age: np.ndarray,
+             urban_now: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """R11 eligibility (before locks): urban now, long enough there, not exempt, below the exemption age."""
+    limit = np.where(gender == "F", pol.exchange_exempt_age_female, pol.exchange_exempt_age_male)
+    young_enough = ~(np.asarray(age, dtype=float) >= limit)  # an unknown age does not exempt
+    return (~new & urban_now & (years >= pol.exchange_after_years) & (exempt == "") & young_enough)
+
+
+def over_ceiling(d, moved: int) -> int:
+    n = int(d.is_exchange.sum())
+    return max(0, moved - ceiling(n, d.sc.policy.exchange_share_max)) if n else 0
+
+
 def _parts(d):
-    """Eligible teachers with candidates (moved unless they take their stay pair) and the stay pairs."""
+    """Eligible teachers with candidates (exchanged unless they take a non-rural pair) and those pairs."""
     elig = d.is_exchange
     has_pairs = np.bincount(d.p_t, minlength=len(d.t)) > 0
     movers = elig & has_pairs
-    stay_idx = np.flatnonzero(elig[d.p_t] & d.p_stay)
+    # an eligible teacher is exchanged when placed at a rural school; every other pair of theirs (their own
+    # school, a ranked urban school) is not an exchange
+    stay_idx = np.flatnonzero(elig[d.p_t] & ~d.s_rural[d.p_s])
     stay_bb = stay_idx[d.backbone[d.p_t[stay_idx]]]
     return movers, stay_idx, stay_bb
 
@@ -38,7 +65,7 @@ def value(d, choice: np.ndarray) -> dict:
     pol = d.sc.policy
     n_elig = int(d.is_exchange.sum())
     if n_elig == 0:
-        return {"short": 0, "short_bb": 0, "moved": 0, "moved_bb": 0}
+        return {"short": 0, "short_bb": 0, "moved": 0, "moved_bb": 0, "over": 0}
     movers, stay_idx, stay_bb = _parts(d)
     chosen = np.zeros(len(d.p_t), dtype=bool)
     chosen[choice[choice >= 0]] = True
@@ -47,7 +74,8 @@ def value(d, choice: np.ndarray) -> dict:
     share = Fraction(pol.exchange_backbone_share).limit_denominator(1000)
     need = share.numerator * moved - share.denominator * moved_bb
     return {"short": max(0, target(n_elig, pol.exchange_share) - moved),
-            "short_bb": max(0, -(-need // share.denominator)), "moved": moved, "moved_bb": moved_bb}
+            "short_bb": max(0, -(-need // share.denominator)), "moved": moved, "moved_bb": moved_bb,
+            "over": over_ceiling(d, moved)}
 
 
 def forms(d) -> list:
@@ -68,7 +96,11 @@ def forms(d) -> list:
     idx = np.concatenate([stay_idx, stay_bb])
     coef = np.concatenate([np.full(len(stay_idx), -share), np.ones(len(stay_bb))])
     b = Form("R11 backbone teachers short of the backbone share", w, share * n_m - n_mb, idx, coef)
-    return [a, b]
+    # the hard ceiling: moved - cap <= 0, priced by a multiplier up to HARD (valid for any multiplier >= 0)
+    cap = ceiling(n_elig, pol.exchange_share_max)
+    c = Form("R11 exchanges above the ceiling", HARD, float(n_m - cap), stay_idx, -np.ones(len(stay_idx)))
+    return [a, b, c]
+
 
 
 def build(ctx: ModelCtx) -> None:
@@ -92,6 +124,7 @@ def build(ctx: ModelCtx) -> None:
     share = Fraction(pol.exchange_backbone_share).limit_denominator(1000)
     short_bb = m.new_int_var(0, n_elig, "R11 backbone teachers short of the backbone share")
     m.add(share.denominator * short_bb >= share.numerator * moved - share.denominator * moved_bb)
+    m.add(moved <= ceiling(n_elig, pol.exchange_share_max))  # hard
     w = pol.weights.r11_exchange
     ctx.penalty(short.name, short, w)
     ctx.penalty(short_bb.name, short_bb, w)
@@ -103,12 +136,16 @@ def report(data, school_of: np.ndarray, state, log) -> bool:
     pol = data.sc.policy
     elig = data.is_exchange
     n = int(elig.sum())
-    moved = elig & (school_of != data.t_from)
+    moved = elig & (school_of >= 0) & data.s_rural[np.maximum(school_of, 0)]
     k = int(moved.sum())
     kb = int((moved & data.backbone).sum())
     share = kb / k if k else None
     goal = target(n, pol.exchange_share)
     met = k >= goal and (k == 0 or kb * 1.0 >= pol.exchange_backbone_share * k - 1e-9)
+    if k > ceiling(n, pol.exchange_share_max):  # hard: never expected, the stage keeps the ceiling
+        state.comply("R11", "not_met", f"{k} exchanges, above the ceiling of "
+                                       f"{ceiling(n, pol.exchange_share_max)} (exchange_share_max)")
+        return False
     log.kpis["r11_eligible"] = n
     log.kpis["r11_exchanged"] = k
     log.kpis["r11_backbone_share"] = None if share is None else round(share, 4)

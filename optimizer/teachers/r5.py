@@ -32,7 +32,8 @@ def period2(data, school_of: np.ndarray, keep: dict[int, int] | None = None) -> 
     out: dict[int, int] = {}
     for p in new:
         s, j = int(school_of[p]), int(data.t_subj[p])
-        cand = np.flatnonzero(data.fit[:, j] & (data.s_rural != data.s_rural[s]))
+        cand = np.flatnonzero(data.fit[:, j] & (data.s_rural != data.s_rural[s])
+                              & ((data.t_cert[p] < 0) | (data.s_need <= data.t_cert[p])))  # R14 for period 2
         if len(cand) == 0:
             continue
         if keep.get(int(p), -1) in cand:

@@ -28,7 +28,7 @@ from .. import sat
 from ..params import SolveParams
 from ..reasons import Words
 from ..results import StageLog, StageResult
-from . import candidates, coverage, flow, greedy, r5, r6, r8, r9, r10, r11, soft
+from . import candidates, coverage, flow, greedy, r5, r6, r8, r9, r10, r11, r14, soft
 from .ctx import ModelCtx
 from .envy import repair as remove_envy
 
@@ -185,6 +185,8 @@ def placement(data, choice: np.ndarray) -> np.ndarray:
     free = np.where(np.isnan(data.s_quota), 10**6, np.nan_to_num(data.s_quota) - n)
     for p in np.flatnonzero(miss & (school_of < 0)):
         level_ok = data.kindergarten == (data.subjects[data.t_subj[p]] == "preschool")
+        cov = level_ok & ((data.t_cert[p] < 0) | (data.s_need <= data.t_cert[p]))  # R14 where it can hold
+        level_ok = cov if cov.any() else level_ok
         cand = np.flatnonzero(level_ok) if level_ok.any() else np.arange(len(data.school_ids))
         s = int(cand[np.argmax(free[cand])])
         school_of[p] = s
@@ -243,11 +245,11 @@ def write(sc, state, log: StageLog, data, school_of: np.ndarray, relaxed) -> Non
             move = "bundle_second"
             rules.append("R5")
             reason = w("bundle_second", from_school=w.school(ids[f], area=True), school=w.school(to, area=True))
-        elif s != f and data.is_exchange[p]:
+        elif s != f and data.is_exchange[p] and s >= 0 and data.s_rural[s]:
             move = "exchange"
             rules.append("R11")
             reason = w("exchange" if lessons[p] == 0 else "exchange_need", years=years[p],
-                       from_school=w.school(ids[f]), school=w.school(to, area=True), subject=sub)
+                       from_school=w.school(ids[f], area=True), school=w.school(to, area=True), subject=sub)
         elif s != f:
             move = "transfer"
             if locked:
@@ -295,6 +297,10 @@ def write(sc, state, log: StageLog, data, school_of: np.ndarray, relaxed) -> Non
     r9.report(before, after, state, log)
     r10.report(before, after, pol.degree_ratio_max, state, log)
     r11.report(data, school_of, state, log)
+    r14.report(data, school_of, p2, state)
+    for p, why in data.no_candidate:
+        if "(R14)" in why:
+            log.note(f"teachers: infeasible: R14: {data.t.at[p, 'person_id']} cannot be placed: {why}")
 
 
 def _stay_reason(w: Words, data, p: int, here: str, sub: str, reason: str, rules: list, held_at: dict,

@@ -109,10 +109,13 @@ DETAILS = {
                       a["vice_principal_posts_unfilled"],
                       a["vice_promoted_to_principal"], a["schools_above_staff_quota"], a["teacher_seats_freed"],
                       a["teachers_without_subject_fit"]]),
-    "R11": (r"(\d+) of (\d+) eligible teachers exchanged \(target >= (\d+), \d+%\); backbone (\d+) of (\d+) = "
-            r"([\d.]+)%",
-            lambda a: [a["r11_exchanged"], a["r11_eligible"], a["r11_exchange_target"], a["r11_exchanged_backbone"],
-                       a["r11_exchanged"], round(a["r11_backbone_share"] or 0, 3)]),
+    "R11": (r"(\d+) of (\d+) eligible teachers posted urban to rural \(target >= (\d+), \d+%; at most (\d+), \d+%\); "
+            r"district\+ backbone (\d+) of (\d+) = ([\d.]+)%",
+            lambda a: [a["r11_exchanged"], a["r11_eligible"], a["r11_exchange_target"], a["r11_exchange_ceiling"],
+                       a["r11_exchanged_backbone"], a["r11_exchanged"], round(a["r11_backbone_share"] or 0, 3)]),
+    "R14": (r"(\d+) of (\d+) teachers placed where their certificate does not cover the school's level; (\d+) "
+            r"period-2 bundles not covered",
+            lambda a: [a["r14_placed_uncovered"], a["r14_teachers_placed"], a["r14_period2_uncovered"]]),
     "R12": (r"(\d+) staff retire", lambda a: [a["retirements"]]),
     "R13": (r"(\d+) young teachers selected \((\d+) rural\)",
             lambda a: [a["backbone_training_selected"], a["backbone_training_rural"]]),

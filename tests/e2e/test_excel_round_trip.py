@@ -50,7 +50,8 @@ def district():
         person("H1", name="冯新", school_id="", contract_period=0, period_years=0, birth_date="2002-01-01"),
     ]
     demand = [("U1", "math", 48), ("U2", "math", 48), ("R1", "math", 48), ("R2", "math", 48), ("U2", "music", 16)]
-    return build(schools, staff, demand, young_backbone_training_count=0)
+    # TX is the one teacher eligible for exchange: R11's ceiling (15 % of 1 = 0) is raised so they may be posted
+    return build(schools, staff, demand, young_backbone_training_count=0, exchange_share_max=1.0)
 
 
 def run(*args):

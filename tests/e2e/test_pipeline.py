@@ -64,7 +64,8 @@ def test_plan_contract_columns_and_every_rule_in_compliance():
     assert list(plan.itinerant.columns) == ["person_id", "day", "seq", "school_id", "subject", "lessons",
                                             "travel_minutes"]
     rules = plan.compliance["rule"].tolist()
-    assert rules == ["R1", "R1x", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12", "R13"]
+    assert rules == ["R1", "R1x", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12", "R13", "R14",
+                     "R15", "R16", "R17"]
     assert set(plan.compliance["status"]) <= {"met", "not_met", "exempted"}
     for side in ("before", "after"):
         for k in ("degree_ratio_urban_rural", "young_rural_leader_share", "backbone_share_urban",

@@ -267,8 +267,8 @@ def test_policy_out_of_range(folder):
 def test_missing_home_coordinates_is_only_a_warning(folder):
     edit_csv(folder, "staff.csv", lambda d: d.assign(home_lat=["", "36.2", "36.25", "36.2"]))
     sc = Scenario.read(folder)
-    assert len(sc.warnings) == 1 and "row 2" in str(sc.warnings[0]) and "home coordinates missing" in str(
-        sc.warnings[0])
+    warnings = [w for w in sc.warnings if w.header != "certificate"]  # tiny's new hire has none (R14 warns)
+    assert len(warnings) == 1 and "row 2" in str(warnings[0]) and "home coordinates missing" in str(warnings[0])
 
 
 # ---- travel ----------------------------------------------------------------------------
@@ -437,7 +437,12 @@ def test_closest_subject_in_english_and_chinese(typed, code):
                                       "served until it is regenerated after the merge (then remove this mark)")
 def test_the_builtin_sample_has_no_column_or_subject_warnings():
     sc = Scenario.read()
-    assert [w.column for w in sc.warnings] == ["home_lat/home_lon"]
+    # until the sample is regenerated with the contract-v2 columns, the optional-columns warning names only those
+    v2 = [w for w in sc.warnings if w.column is None and "optional column(s) not in the header row" in w.message]
+    for w in v2:
+        named = {part.split(" (")[0].strip() for part in w.message.split(": ", 1)[1].split("; ")}
+        assert named <= {"certificate", "home_school", "posting_until"}, named
+    assert [w.column for w in sc.warnings if w not in v2] == ["home_lat/home_lon"]
 
 
 def test_two_policy_files_are_an_error_a_sheet_and_a_file_a_warning(folder, tmp_path):

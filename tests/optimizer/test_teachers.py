@@ -150,8 +150,9 @@ def test_r6_own_bundle_may_go_urban():
 
 def test_r6_exact_candidates_lose_exactly_the_urban_schools_and_a_rural_year_counts_one():
     sc = sc_of([U("U", is_township_seat=True), R("R", is_township_seat=True), R("R2")],
-               [person("P", school_id="R", years_at_school=8, public_funded=True, rural_service_years=2),
-                person("Q", school_id="R", years_at_school=8, rural_service_years=2)],
+               [person("P", school_id="R", years_at_school=8, public_funded=True, rural_service_years=2,
+                       preferences="U"),
+                person("Q", school_id="R", years_at_school=8, rural_service_years=2, preferences="U")],
                [("U", "math", 64), ("R", "math", 16), ("R2", "math", 16)])
     data = teacher_facts(sc)
     assert candidates_of(data, "Q") == ["R", "R2", "U"]
@@ -293,7 +294,7 @@ def test_home_lessons_split_full_loads_first_and_zero_for_leaders():
 # ---- R11 -----------------------------------------------------------------------------------
 def _exchange_case():
     staff = [person(f"E{i}", school_id="U", years_at_school=8 + i) for i in range(9)]
-    staff.append(person("B", school_id="U", years_at_school=7, backbone="school"))
+    staff.append(person("B", school_id="U", years_at_school=7, backbone="district"))
     return sc_of([U("U", is_township_seat=True), R("R", is_township_seat=True)], staff,
                  [("U", "math", 160), ("R", "math", 16)], exchange_share=0.1, exchange_backbone_share=0.2)
 
@@ -313,7 +314,7 @@ def test_r11_exact_penalty_the_exchange_and_backbone_shortfalls():
     w = sc.policy.weights.r11_exchange * SCALE  # 30 a teacher short, scaled
     nobody, e0, b = (placement_of(data, m) for m in ({}, {"E0": "R"}, {"B": "R"}))
     # 10 eligible, 10 % to move: nobody moving leaves exactly 1 short
-    assert r11.value(data, nobody) == {"short": 1, "short_bb": 0, "moved": 0, "moved_bb": 0}
+    assert r11.value(data, nobody) == {"short": 1, "short_bb": 0, "moved": 0, "moved_bb": 0, "over": 0}
     assert one_rule_score(data, nobody, r11.build) == -w
     # one moves, but no backbone teacher among them (20 % asked): exactly 1 backbone teacher short
     assert r11.value(data, e0)["short_bb"] == 1 and one_rule_score(data, e0, r11.build) == -w
@@ -337,9 +338,9 @@ def test_r9_r10_swap_brings_rural_degree_share_to_parity():
     # urban bachelor is the only way to parity (rural 2/2, urban 1/2)
     staff = [person("UB1", school_id="U", years_at_school=8), person("UB2", school_id="U", years_at_school=8),
              person("RB", school_id="R", years_at_school=8),
-             person("RA", school_id="R", years_at_school=8, degree="associate")]
+             person("RA", school_id="R", years_at_school=8, degree="associate", preferences="U")]
     sc = sc_of([U("U", is_township_seat=True, staff_quota=2), R("R", is_township_seat=True, staff_quota=2)], staff,
-               [("U", "math", 32), ("R", "math", 32)], exchange_share=0.0)
+               [("U", "math", 32), ("R", "math", 32)], exchange_share=0.0, exchange_share_max=1.0)
     state, plan, res = run_teachers(sc)
     assert plan.kpis["before"]["degree_ratio_urban_rural"] == 2.0
     assert plan.kpis["after"]["degree_ratio_urban_rural"] == 0.5
@@ -347,23 +348,24 @@ def test_r9_r10_swap_brings_rural_degree_share_to_parity():
     assert row(state, "RA")["to_school"] == "U"
 
 def _degree_parts():
-    # urban: 2 bachelor; rural: 1 bachelor, 1 associate; full quotas; every teacher exchange-eligible (movable)
+    # urban: 2 bachelor, exchange-eligible; rural: 1 bachelor, 1 associate who ranked U; full quotas
     staff = [person("UB1", school_id="U", years_at_school=8), person("UB2", school_id="U", years_at_school=8),
-             person("RB", school_id="R", years_at_school=8),
-             person("RA", school_id="R", years_at_school=8, degree="associate")]
+             person("RB", school_id="R", years_at_school=8, preferences="U"),
+             person("RA", school_id="R", years_at_school=8, degree="associate", preferences="U")]
     schools = [U("U", is_township_seat=True, staff_quota=2), R("R", is_township_seat=True, staff_quota=2)]
     return schools, staff, [("U", "math", 32), ("R", "math", 32)]
 
 
 def _degree_case():
-    return sc_of(*_degree_parts(), exchange_share=0.0)
+    return sc_of(*_degree_parts(), exchange_share=0.0, exchange_share_max=1.0)
 
 
 @pytest.mark.parametrize("rule, off", [("R9", "weights.r10_degree_ratio"), ("R10", "weights.r9_parity")])
 def test_r9_and_r10_each_alone_decide_the_swap(rule, off):
     # with the other rule's weight at 0, each one alone swaps the rural associate for an urban bachelor: staying
     # leaves one teacher short (50 x 100), the swap costs two moves (2 x 10 x 100); no R11 target interferes
-    sc = build(*_degree_parts(), check=False, exchange_share=0.0, exchange_backbone_share=0.0, **{off: 0})
+    sc = build(*_degree_parts(), check=False, exchange_share=0.0, exchange_backbone_share=0.0, exchange_share_max=1.0,
+               **{off: 0})
     state, plan, _ = run_teachers(sc)
     assert row(state, "RA")["to_school"] == "U"
     assert state.compliance[rule][0] == "met"
@@ -425,7 +427,8 @@ def _parity_case():
               person("P", school_id="U", years_at_school=2, preferences="R;U2", rural_service_years=3)]
     return sc_of([U("U", is_township_seat=True, staff_quota=7), U("U2", staff_quota=5),
                   R("R", is_township_seat=True, staff_quota=6), R("R2", staff_quota=5)], staff,
-                 [("U", "math", 96), ("U2", "math", 64), ("R", "math", 80), ("R2", "math", 64)], exchange_share=0.3)
+                 [("U", "math", 96), ("U2", "math", 64), ("R", "math", 80), ("R2", "math", 64)], exchange_share=0.3,
+                 exchange_share_max=0.5)
 
 
 def test_lagrangian_bound_is_proven_and_scores_match_cp_sat():
@@ -451,10 +454,12 @@ def test_lagrangian_bound_is_proven_and_scores_match_cp_sat():
 def test_stage_reports_gap_and_keeps_its_time_limit():
     sc = _parity_case()
     t = time.perf_counter()
-    state, plan, res = run_teachers(sc, time_limit=3.0)
+    # 4 s: the flow's Lagrangian bound is not tight here (rural teachers do not move to town, R11), so CP-SAT
+    # needs the second left after the 2 s kept for writing to prove the optimum
+    state, plan, res = run_teachers(sc, time_limit=4.0)
     st = res.solver_figures()
-    assert time.perf_counter() - t < 3.0 + 1.0
-    assert st["stage_seconds"] <= 3.0 + 0.5 and st["bound"] >= st["objective"] and st["gap"] < 0.01
+    assert time.perf_counter() - t < 4.0 + 1.0
+    assert st["stage_seconds"] <= 4.0 + 0.5 and st["bound"] >= st["objective"] and st["gap"] < 0.01
     assert {"envy_pairs_before_repair", "solve_seconds", "build_seconds"} <= set(st)
 
 
@@ -466,7 +471,8 @@ def test_generated_district_plan_breaks_no_hard_rule_within_its_limit():
     sc = Scenario.from_frames({k: v for k, v in d.items() if k != "policy"}, policy=d["policy"], check=False)
     state, plan, res = run_teachers(sc, time_limit=5.0)  # the validator finds no hard violation
     st = res.solver_figures()
-    assert st["bound"] >= st["objective"] and st["gap"] < 0.01
+    # 2 %: since R11 keeps rural teachers out of town (contract v2) the Lagrangian bound is looser (1.3 % here)
+    assert st["bound"] >= st["objective"] and st["gap"] < 0.02
     assert st["stage_seconds"] <= 5.0 + 0.5
     assert state.compliance["R5"][0] == "met" and state.compliance["R8"][0] == "met"
     assert plan.kpis["after"]["degree_ratio_urban_rural"] < plan.kpis["before"]["degree_ratio_urban_rural"]

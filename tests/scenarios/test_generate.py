@@ -11,7 +11,7 @@ SCHOOL_COLS = ["school_id", "name", "township", "area", "level", "is_township_se
 STAFF_COLS = ["person_id", "name", "gender", "birth_date", "role", "school_id", "subject", "degree", "backbone",
               "years_at_school", "terms_at_school", "contract_period", "period_years", "rural_service_years",
               "public_funded", "reserve_leader", "itinerant_ok", "exempt_reason", "home_lat", "home_lon",
-              "preferences", "locked_school", "title", "teaching_years", "evaluation_score"]
+              "preferences", "locked_school", "title", "teaching_years", "evaluation_score", "certificate"]
 FRAMES = ["schools", "staff", "demand", "roads", "nodes"]
 
 
@@ -278,3 +278,19 @@ def test_v2_columns_terms_titles_and_the_2025_retirement_schedule(laiwu):
     age = _age(st)
     past_old_age = ((st["gender"] == "M") & (age >= 60)) | ((st["gender"] == "F") & (age >= 55))
     assert (past_old_age & ~retiring).sum() >= 3  # would retire under fixed ages, stay under the 2025 schedule
+
+
+def test_certificates_cover_everyone_s_current_school_level():
+    """R14: the generator writes a certificate for everyone, by the levels they teach; none falls short of the
+    current school (a nine-year school needs primary)."""
+    from rotaplan.scenarios.generate import generate
+
+    d = generate(600, seed=2)
+    st, sch = d["staff"], d["schools"].set_index("school_id")
+    rank = {"kindergarten": 0, "primary": 1, "junior": 2, "senior": 3, "vocational": 3}
+    need = {"kindergarten": 0, "primary": 1, "nine_year": 1, "junior": 2, "senior": 3, "vocational": 3}
+    assert set(st["certificate"]) <= set(rank) and (st["certificate"] != "").all()
+    here = st[st["school_id"] != ""]
+    assert (here["certificate"].map(rank) >= here["school_id"].map(sch["level"]).map(need)).all()
+    hires = st[st["school_id"] == ""]
+    assert hires["certificate"].nunique() >= 2  # hires for several school levels
