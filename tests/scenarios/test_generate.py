@@ -11,7 +11,7 @@ SCHOOL_COLS = ["school_id", "name", "township", "area", "level", "is_township_se
 STAFF_COLS = ["person_id", "name", "gender", "birth_date", "role", "school_id", "subject", "degree", "backbone",
               "years_at_school", "terms_at_school", "contract_period", "period_years", "rural_service_years",
               "public_funded", "reserve_leader", "itinerant_ok", "exempt_reason", "home_lat", "home_lon",
-              "preferences", "locked_school", "title", "teaching_years", "evaluation_score", "certificate"]
+              "preferences", "locked_school", "certificate", "title", "teaching_years", "evaluation_score"]
 FRAMES = ["schools", "staff", "demand", "roads", "nodes"]
 
 
@@ -223,8 +223,6 @@ def test_demand_shape(laiwu):
     assert uncovered["weekly_lessons"].between(4, 12).all()
 
 
-@pytest.mark.xfail(strict=True, reason="contract v2: scenarios/laiwu/ is regenerated once after the merge (then "
-                                      "remove this mark)")
 def test_builtin_sample_is_rebuilt_exactly_by_the_command_in_its_readme(tmp_path):
     # scenarios/laiwu/README.md: `rotaplan generate --laiwu --seed 2023 --plan-year 2027 laiwu-rebuilt`
     from pathlib import Path
