@@ -25,9 +25,10 @@ register({
     # ---- R12 ---------------------------------------------------------------------------------------------
     "reason.retire": ("Reaches retirement age ({age}, limit {limit}, on {date}) by 1 September {year}; the post "
                       "becomes a vacancy.",
-                      "{date}达到法定退休年龄（现年{age}岁，法定退休年龄{limit}），在{year}年9月1日前退休，岗位空出。"),
+                      "到{year}年9月1日达到退休年龄（{age}岁，法定退休年龄{limit}，{date}到龄），退休后岗位空出。"),
     "reason.age_years": ("{years} years", "{years}周岁"),
-    "reason.age_years_months": ("{years} years {months} month(s)", "{years}周岁{months}个月"),
+    "reason.age_years_months": ("{years} years {months} months", "{years}周岁{months}个月"),
+    "reason.age_years_1month": ("{years} years 1 month", "{years}周岁1个月"),
     # ---- R13 ---------------------------------------------------------------------------------------------
     "reason.r13": ("Selected for young backbone-teacher training (rural teachers first).",
                    "入选青年骨干教师培养对象（乡村教师优先）。"),
@@ -168,8 +169,7 @@ register({
                                   "人事科将其锁定在{school}；调往该校任{role}。"),
     "reason.leader_not_rotation_level": ("Leads {school}, a school whose level is not in rotation_levels, so R1 "
                                          "does not make rotation due; stays as {role}.",
-                                         "所任{school}的学段不在轮岗学段（rotation_levels）之内，R1不要求轮岗；"
-                                         "留任{role}。"),
+                                         "所任{school}的学段不属于轮岗学段，R1不要求轮岗；留任{role}。"),
     "reason.leader_locked_stay": ("Locked to {school} by the office; stays as {role}.",
                                   "人事科将其锁定在{school}；留任{role}。"),
     "reason.due_relaxed": ("Served {terms} terms at {school} (due under R1) but stays as {role}: R1 was relaxed "
@@ -286,6 +286,8 @@ class Words:
     def age(self, months: int) -> str:
         """A statutory retirement age given in months: 60 years 5 months / 60周岁5个月."""
         y, m = divmod(int(months), 12)
+        if m == 1:
+            return self("age_years_1month", years=y)
         return self("age_years_months", years=y, months=m) if m else self("age_years", years=y)
 
     def join(self, *parts: str) -> str:
