@@ -25,6 +25,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from .messages import register, text
 from .priority import priority_points
 from .retirement import plan_date, retirement_dates
 from .schema import COMPULSORY_LEVELS, LEADER_ROLES, TITLE_RANK
@@ -752,110 +753,212 @@ def plan_figures(sc, assignments: pd.DataFrame, itinerant: pd.DataFrame | None =
     return {"before": before, "after": after, "target": target}
 
 
-# ---- compliance details -------------------------------------------------------------------------
-def _pct(v) -> str:
-    return "n/a" if v is None else f"{v:.1%}"
+# ---- compliance details -------------------------------------------------------------------------------
+# The figures of each rule's compliance row in words (compliance.csv `detail`), in the plan's language. Rule
+# ids and parameter names stay as they are in both languages; numbers are filled in by the code.
+register({
+    "compliance.na": ("n/a", "无"),
+    "compliance.sep": ("; ", "；"),
+    "compliance.not_assessed": ("not assessed by this plan", "本方案未评估"),
+    "compliance.no_levels": ("no", "无"),
+    "compliance.n.vacant_rural_post.one": ("{n} vacant rural leader post", "{n}个乡村领导空缺岗位"),
+    "compliance.n.vacant_rural_post.other": ("{n} vacant rural leader posts", "{n}个乡村领导空缺岗位"),
+    "compliance.n.rural_post.one": ("{n} rural leader post", "{n}个乡村领导岗位"),
+    "compliance.n.rural_post.other": ("{n} rural leader posts", "{n}个乡村领导岗位"),
+    "compliance.n.reserve.one": ("{n} reserve leader", "{n}名后备干部"),
+    "compliance.n.reserve.other": ("{n} reserve leaders", "{n}名后备干部"),
+    "compliance.n.vice.one": ("{n} vice-principal", "{n}名副校长"),
+    "compliance.n.vice.other": ("{n} vice-principals", "{n}名副校长"),
+    "compliance.r1": ("{due} leaders of {levels} schools have completed {terms} or more terms at one school: "
+                      "{moved} rotate to another school, {exempt} exempt ({by_reason} by exempt_reason, "
+                      "{by_lock} by a lock){not_moved}",
+                      "{levels}学校中在同一学校任满{terms}个任期及以上的领导{due}名：{moved}名轮岗到其他学校，"
+                      "{exempt}名免轮岗（{by_reason}名依exempt_reason，{by_lock}名因锁定）{not_moved}"),
+    "compliance.r1.not_moved": (", {n} not moved", "，{n}名未调动"),
+    "compliance.r1x": ("{crossings} of {most} due leaders cross the urban-rural line (urban to rural {u2r}, rural to "
+                       "urban {r2u})",
+                       "{most}应轮岗领导中{crossings}名跨城乡交流（城镇到乡村{u2r}名，乡村到城镇{r2u}名）"),
+    "compliance.r1x.most": ("at most {n}", "至多{n}名"),
+    "compliance.r1x.the": ("the", "全部"),
+    "compliance.r2": ("{filled} filled: {by_urban} by urban reserve leaders, {by_rural} by rural reserve leaders"
+                      "{no_rural}; {left} left vacant{principal}; {promoted} promoted in all",
+                      "补充{filled}：{by_urban}个由城镇后备干部补充，{by_rural}个由乡村后备干部补充{no_rural}；"
+                      "{left}仍空缺{principal}；共提拔{promoted}"),
+    "compliance.r2.no_rural": (" (rural reserve leaders not promoted by policy)", "（按政策不提拔乡村后备干部）"),
+    "compliance.r2.principal": (" ({n} of them principal posts, which reserve leaders do not take directly: "
+                                "promote_reserve_to_principal is off)",
+                                "（其中{n}个为校长岗位，后备干部不直接任校长：promote_reserve_to_principal未开启）"),
+    "compliance.r3": ("young (aged {age} or under) share of rural leaders: before {before}, after {after} "
+                      "({young} of {leaders}), target {target}",
+                      "乡村学校领导中青年（{age}岁及以下）占比：调整前{before}，调整后{after}"
+                      "（{leaders}名中{young}名），目标{target}"),
+    "compliance.r4.all": ("every township ({n}) has a district director, the principal of one of its seat schools",
+                          "每个乡镇（{n}个）都有学区主任，由其驻地学校之一的校长担任"),
+    "compliance.r4.some": ("{missing} of {n} townships have no district director",
+                           "{n}个乡镇中有{missing}个没有学区主任"),
+    "compliance.r5": ("{bundled} of {hires} new hires placed with a period-2 school of the other area; {moved} of "
+                      "{finishers} period-1 finishers moved to the other area{lock}",
+                      "{hires}名新教师中{bundled}名已搭配另一区域的第二服务期学校；{finishers}名第一服务期期满教师中"
+                      "{moved}名调往另一区域{lock}"),
+    "compliance.lock_exempted": ("; {n} exempted by a lock", "；{n}名因锁定免除"),
+    "compliance.r6": ("{short} public-funded teachers short of {years} rural years: {moved} moved rural -> urban "
+                      "outside their own bundle{lock}",
+                      "乡村服务未满{years}年的公费师范生{short}名：{moved}名在本人搭配之外由乡村调往城镇{lock}"),
+    "compliance.r7": ("{lessons} lessons a week covered by {teachers} itinerant teacher(s), {minutes} travel minutes "
+                      "a week with the way back; uncovered rural lessons {before} -> {after}; every day within "
+                      "{schools} school(s), {day_minutes} travel minutes and {day_lessons} lessons",
+                      "{teachers}名走教教师每周承担{lessons}节课，每周往返路程{minutes}分钟；乡村学校未开足课时"
+                      "{before} → {after}；每天不超过{schools}所学校、路程{day_minutes}分钟、{day_lessons}节课"),
+    "compliance.r8": ("leader posts: {above_posts} schools above their principal or vice-principal posts; "
+                      "{principal} principal and {vice} vice-principal posts left unfilled{up}; teachers: "
+                      "{above_quota} schools above their staff_quota; {freed} teacher seats freed by retirements and "
+                      "promotions; {no_fit} teachers placed where their subject is not taught{locked}",
+                      "领导岗位：{above_posts}所学校超出校长或副校长职数；{principal}个校长岗位和{vice}个副校长岗位"
+                      "空缺{up}；教师：{above_quota}所学校超出staff_quota；因退休和提拔空出{freed}个教师岗位；"
+                      "{no_fit}名教师安排在不开设其学科的学校{locked}"),
+    "compliance.r8.up": ("; {vices} promoted to open principal posts", "；{vices}提拔到空缺的校长岗位"),
+    "compliance.r8.locked": (" ({n} more placed there by the office's lock)", "（另有{n}名由人事科锁定安排）"),
+    "compliance.r9.part": ("{label} rural {rb} -> {ra} vs urban {ub} -> {ua} (target rural >= urban{miss})",
+                           "{label}：乡村{rb} → {ra}，城镇{ub} → {ua}（目标：乡村不低于城镇{miss}）"),
+    "compliance.r9.miss": (", not reached", "，未达到"),
+    "compliance.r9.backbone": ("district+ backbone share", "区级及以上骨干教师占比"),
+    "compliance.r9.bachelor": ("bachelor+ share", "本科及以上学历占比"),
+    "compliance.r9.kindergarten": ("kindergarten associate+ share", "幼儿园专科及以上学历占比"),
+    "compliance.r10": ("urban/rural bachelor+ share ratio among compulsory teachers {before} -> {after} "
+                       "(target <= {target})",
+                       "义务教育教师本科及以上学历占比城乡比{before} → {after}（目标不高于{target}）"),
+    "compliance.r11": ("{moved} of {eligible} eligible teachers posted urban to rural (target >= {target}, {share}; "
+                       "at most {ceiling}, {share_max}); district+ backbone {backbone} of {moved} = {bshare} "
+                       "(target >= {btarget}){lock}{wrong}",
+                       "{eligible}名符合条件的教师中{moved}名由城镇交流到乡村（目标不少于{target}名，{share}；"
+                       "至多{ceiling}名，{share_max}）；其中区级及以上骨干教师{backbone}名，占{moved}名的{bshare}"
+                       "（目标不低于{btarget}）{lock}{wrong}"),
+    "compliance.r11.lock": ("; {n} eligible teachers exempted by a lock", "；{n}名符合条件的教师因锁定免交流"),
+    "compliance.r11.wrong": ("; {n} exchanges that are not an eligible urban-to-rural posting",
+                             "；{n}次交流不是符合条件的城镇到乡村交流"),
+    "compliance.r14": ("{uncovered} of {placed} teachers placed where their certificate does not cover the school's "
+                       "level; {p2} period-2 bundles not covered{lock}",
+                       "{placed}名教师中{uncovered}名所在学校的学段不在其教师资格证范围内；{p2}个第二服务期搭配"
+                       "未覆盖{lock}"),
+    "compliance.r14.lock": ("; {n} placed by a lock outside their certificate", "；{n}名因锁定安排在资格证范围之外"),
+    "compliance.r12": ("{n} staff retire: their statutory retirement date ({schedule}) falls on or before "
+                       "1 September {year}; their posts are vacancies filled by the plan",
+                       "{n}名教职工退休：其法定退休日期（{schedule}）在{year}年9月1日或之前；其岗位空出，由方案补充"),
+    "compliance.r12.2025": ("2025 schedule: men from 60, women from 55, later by birth month",
+                            "2025年办法：男60岁、女55岁起，按出生月份逐步延迟"),
+    "compliance.r12.fixed": ("fixed ages: men {male}, women {female}", "固定年龄：男{male}岁，女{female}岁"),
+    "compliance.r13": ("{selected} young teachers selected ({rural} rural), target {target}",
+                       "选拔青年教师{selected}名（乡村{rural}名），目标{target}名"),
+})
+
+_ZH_LEVELS = {"kindergarten": "幼儿园", "primary": "小学", "junior": "初中", "nine_year": "九年一贯制",
+              "senior": "高中", "vocational": "中职"}
 
 
-def _n(count: int, noun: str) -> str:
-    return f"{int(count)} {noun}{'' if int(count) == 1 else 's'}"
+def _pct(v, lang: str = "en") -> str:
+    return text("compliance.na", lang) if v is None else f"{v:.1%}"
 
 
-def compliance_detail(rule: str, kpis: dict, pol) -> str:
-    """The figures of one rule's compliance row, in words, from kpis.json's before / after / target."""
+def _n(count: int, noun: str, lang: str = "en") -> str:
+    n = int(count)
+    return text(f"compliance.n.{noun}.{'one' if n == 1 else 'other'}", lang, n=n)
+
+
+def compliance_detail(rule: str, kpis: dict, pol, lang: str = "en") -> str:
+    """The figures of one rule's compliance row, in words in `lang`, from kpis.json's before / after / target."""
     b, a = kpis["before"], kpis["after"]
+
+    def t(key: str, **fields: object) -> str:
+        return text(f"compliance.{key}", lang, **fields)
+
+    def opt(cond: object, key: str, **fields: object) -> str:
+        return t(key, **fields) if cond else ""
+
+    zh = lang == "zh"
+
+    def v(x: object) -> object:
+        return t("na") if zh and x is None else x
     if rule == "R1":
-        return (f"{a['r1_due']} leaders of {'/'.join(pol.rotation_levels) or 'no'} schools have completed "
-                f"{pol.rotation_terms} or more terms at one school: "
-                f"{a['r1_moved']} rotate to another school, {a['r1_exempt']} exempt "
-                f"({a['r1_exempt'] - a['r1_exempt_by_lock']} by exempt_reason, {a['r1_exempt_by_lock']} by a lock)"
-                + (f", {a['r1_not_moved']} not moved" if a["r1_not_moved"] else ""))
+        levels = ("、".join(_ZH_LEVELS.get(x, x) for x in pol.rotation_levels) if zh
+                  else "/".join(pol.rotation_levels)) or t("no_levels")
+        return t("r1", due=a["r1_due"], levels=levels, terms=pol.rotation_terms, moved=a["r1_moved"],
+                 exempt=a["r1_exempt"], by_reason=a["r1_exempt"] - a["r1_exempt_by_lock"],
+                 by_lock=a["r1_exempt_by_lock"], not_moved=opt(a["r1_not_moved"], "r1.not_moved", n=a["r1_not_moved"]))
     if rule == "R1x":
         most = a.get("r1x_most_possible")
-        return (f"{a['r1x_crossings']} of " + (f"at most {most}" if most is not None else "the")
-                + f" due leaders cross the urban-rural line (urban to rural {a['r1x_urban_to_rural']}, rural to "
-                f"urban {a['r1x_rural_to_urban']})")
+        return t("r1x", crossings=a["r1x_crossings"], most=t("r1x.most", n=most) if most is not None else t("r1x.the"),
+                 u2r=a["r1x_urban_to_rural"], r2u=a["r1x_rural_to_urban"])
     if rule == "R2":
         filled = a["r2_rural_posts_to_urban_reserve"] + a["r2_rural_posts_to_rural_reserve"]
         left = a["rural_leader_posts_unfilled"]
-        principal = ("" if pol.promote_reserve_to_principal or not left else
-                     f" ({a['rural_principal_posts_unfilled']} of them principal posts, which reserve leaders do not "
-                     "take directly: promote_reserve_to_principal is off)")
-        return (f"{_n(filled, 'vacant rural leader post')} filled: {a['r2_rural_posts_to_urban_reserve']} by urban "
-                f"reserve leaders, {a['r2_rural_posts_to_rural_reserve']} by rural reserve leaders"
-                f"{'' if pol.promote_rural_reserve else ' (rural reserve leaders not promoted by policy)'}; "
-                f"{_n(left, 'rural leader post')} left vacant{principal}; "
-                f"{_n(a['reserve_leaders_promoted'], 'reserve leader')} promoted in all")
+        return t("r2", filled=_n(filled, "vacant_rural_post", lang), by_urban=a["r2_rural_posts_to_urban_reserve"],
+                 by_rural=a["r2_rural_posts_to_rural_reserve"],
+                 no_rural=opt(not pol.promote_rural_reserve, "r2.no_rural"),
+                 left=_n(left, "rural_post", lang),
+                 principal=opt(not pol.promote_reserve_to_principal and left, "r2.principal",
+                               n=a["rural_principal_posts_unfilled"]),
+                 promoted=_n(a["reserve_leaders_promoted"], "reserve", lang))
     if rule == "R3":
-        return (f"young (aged {pol.young_age} or under) share of rural leaders: before "
-                f"{_pct(b['young_rural_leader_share'])}, after {_pct(a['young_rural_leader_share'])} "
-                f"({a['young_rural_leaders']} of {a['rural_leaders']}), target {_pct(pol.young_rural_leader_share)}")
+        return t("r3", age=pol.young_age, before=_pct(b["young_rural_leader_share"], lang),
+                 after=_pct(a["young_rural_leader_share"], lang), young=a["young_rural_leaders"],
+                 leaders=a["rural_leaders"], target=_pct(pol.young_rural_leader_share, lang))
     if rule == "R4":
         if a["townships_with_director"] >= a["townships"]:
-            return (f"every township ({a['townships']}) has a district director, the principal of one of its "
-                    "seat schools")
-        return (f"{a['townships'] - a['townships_with_director']} of {a['townships']} townships have no district "
-                "director")
+            return t("r4.all", n=a["townships"])
+        return t("r4.some", missing=a["townships"] - a["townships_with_director"], n=a["townships"])
     if rule == "R5":
-        lock = f"; {a['r5_exempt_by_lock']} exempted by a lock" if a["r5_exempt_by_lock"] else ""
-        return (f"{a['r5_new_hires_bundled']} of {a['r5_new_hires']} new hires placed with a period-2 school of "
-                f"the other area; {a['r5_period1_moved_across']} of {a['r5_period1_finishers']} period-1 finishers "
-                f"moved to the other area{lock}")
+        return t("r5", bundled=a["r5_new_hires_bundled"], hires=a["r5_new_hires"], moved=a["r5_period1_moved_across"],
+                 finishers=a["r5_period1_finishers"],
+                 lock=opt(a["r5_exempt_by_lock"], "lock_exempted", n=a["r5_exempt_by_lock"]))
     if rule == "R6":
-        lock = f"; {a['r6_exempt_by_lock']} exempted by a lock" if a["r6_exempt_by_lock"] else ""
-        return (f"{a['r6_short_of_rural_years']} public-funded teachers short of {pol.public_funded_rural_years:g} "
-                f"rural years: {a['r6_moved_rural_to_urban']} moved rural -> urban outside their own bundle{lock}")
+        return t("r6", short=a["r6_short_of_rural_years"], years=f"{pol.public_funded_rural_years:g}",
+                 moved=a["r6_moved_rural_to_urban"],
+                 lock=opt(a["r6_exempt_by_lock"], "lock_exempted", n=a["r6_exempt_by_lock"]))
     if rule == "R7":
-        return (f"{a['itinerant_lessons']} lessons a week covered by {a['itinerant_teachers']} itinerant "
-                f"teacher(s), {a['total_travel_minutes']:g} travel minutes a week with the way back; uncovered "
-                f"rural lessons {a['home_uncovered_rural_lessons']} -> {a['uncovered_rural_lessons']}; every day "
-                f"within {pol.max_schools_per_day} school(s), {pol.max_travel_minutes_per_day:g} travel minutes and "
-                f"{pol.max_itinerant_lessons_per_day} lessons")
+        return t("r7", lessons=a["itinerant_lessons"], teachers=a["itinerant_teachers"],
+                 minutes=f"{a['total_travel_minutes']:g}", before=a["home_uncovered_rural_lessons"],
+                 after=a["uncovered_rural_lessons"], schools=pol.max_schools_per_day,
+                 day_minutes=f"{pol.max_travel_minutes_per_day:g}", day_lessons=pol.max_itinerant_lessons_per_day)
     if rule == "R8":
-        locked = (f" ({a['teachers_locked_without_subject_fit']} more placed there by the office's lock)"
-                  if a["teachers_locked_without_subject_fit"] else "")
-        up = (f"; {_n(a['vice_promoted_to_principal'], 'vice-principal')} promoted to open principal posts"
-              if pol.promote_vice_to_principal or a["vice_promoted_to_principal"] else "")
-        return (f"leader posts: {a['schools_above_leader_posts']} schools above their principal or vice-principal "
-                f"posts; {a['principal_posts_unfilled']} principal and {a['vice_principal_posts_unfilled']} "
-                f"vice-principal posts left unfilled{up}; teachers: {a['schools_above_staff_quota']} schools above "
-                "their staff_quota; "
-                f"{a['teacher_seats_freed']} teacher seats freed by retirements and promotions; "
-                f"{a['teachers_without_subject_fit']} teachers placed where their subject is not taught{locked}")
+        return t("r8", above_posts=a["schools_above_leader_posts"], principal=a["principal_posts_unfilled"],
+                 vice=a["vice_principal_posts_unfilled"],
+                 up=opt(pol.promote_vice_to_principal or a["vice_promoted_to_principal"], "r8.up",
+                        vices=_n(a["vice_promoted_to_principal"], "vice", lang)),
+                 above_quota=a["schools_above_staff_quota"], freed=a["teacher_seats_freed"],
+                 no_fit=a["teachers_without_subject_fit"],
+                 locked=opt(a["teachers_locked_without_subject_fit"], "r8.locked",
+                            n=a["teachers_locked_without_subject_fit"]))
     if rule == "R9":
         parts = []
-        for label, key in (("district+ backbone share", "backbone_share"), ("bachelor+ share", "bachelor_share"),
-                           ("kindergarten associate+ share", "kindergarten_associate_share")):
+        for label, key in (("backbone", "backbone_share"), ("bachelor", "bachelor_share"),
+                           ("kindergarten", "kindergarten_associate_share")):
             ru, ur = a.get(f"{key}_rural"), a.get(f"{key}_urban")
             ok = ru is None or ur is None or ru >= ur
-            parts.append(f"{label} rural {b.get(f'{key}_rural')} -> {ru} vs urban {b.get(f'{key}_urban')} -> {ur} "
-                         f"(target rural >= urban{'' if ok else ', not reached'})")
-        return "; ".join(parts)
+            parts.append(t("r9.part", label=t(f"r9.{label}"), rb=v(b.get(f"{key}_rural")), ra=v(ru),
+                           ub=v(b.get(f"{key}_urban")), ua=v(ur), miss=opt(not ok, "r9.miss")))
+        return t("sep").join(parts)
     if rule == "R10":
-        return (f"urban/rural bachelor+ share ratio among compulsory teachers {b['degree_ratio_urban_rural']} -> "
-                f"{a['degree_ratio_urban_rural']} (target <= {pol.degree_ratio_max})")
+        return t("r10", before=v(b["degree_ratio_urban_rural"]), after=v(a["degree_ratio_urban_rural"]),
+                 target=pol.degree_ratio_max)
     if rule == "R11":
-        lock = f"; {a['r11_exempt_by_lock']} eligible teachers exempted by a lock" if a["r11_exempt_by_lock"] else ""
         wrong = a.get("r11_exchanges_not_eligible_urban_to_rural", 0)
-        wrong_s = f"; {wrong} exchanges that are not an eligible urban-to-rural posting" if wrong else ""
-        return (f"{a['r11_exchanged']} of {a['r11_eligible']} eligible teachers posted urban to rural (target >= "
-                f"{a['r11_exchange_target']}, {pol.exchange_share:.0%}; at most {a['r11_exchange_ceiling']}, "
-                f"{pol.exchange_share_max:.0%}); district+ backbone {a['r11_exchanged_backbone']} of "
-                f"{a['r11_exchanged']} = {_pct(a['r11_backbone_share'] or 0)} (target >= "
-                f"{pol.exchange_backbone_share:.0%}){lock}{wrong_s}")
+        return t("r11", moved=a["r11_exchanged"], eligible=a["r11_eligible"], target=a["r11_exchange_target"],
+                 share=f"{pol.exchange_share:.0%}", ceiling=a["r11_exchange_ceiling"],
+                 share_max=f"{pol.exchange_share_max:.0%}", backbone=a["r11_exchanged_backbone"],
+                 bshare=_pct(a["r11_backbone_share"] or 0, lang), btarget=f"{pol.exchange_backbone_share:.0%}",
+                 lock=opt(a["r11_exempt_by_lock"], "r11.lock", n=a["r11_exempt_by_lock"]),
+                 wrong=opt(wrong, "r11.wrong", n=wrong))
     if rule == "R14":
         n_lock = a["r14_exempt_by_lock"]
-        lock = f"; {n_lock} placed by a lock outside their certificate" if n_lock else ""
-        return (f"{a['r14_placed_uncovered']} of {a['r14_teachers_placed']} teachers placed where their certificate "
-                f"does not cover the school's level; {a['r14_period2_uncovered']} period-2 bundles not covered{lock}")
+        return t("r14", uncovered=a["r14_placed_uncovered"], placed=a["r14_teachers_placed"],
+                 p2=a["r14_period2_uncovered"], lock=opt(n_lock, "r14.lock", n=n_lock))
     if rule == "R12":
-        rule = ("2025 schedule: men from 60, women from 55, later by birth month" if pol.retirement_schedule == "2025"
-                else f"fixed ages: men {pol.retirement_age_male}, women {pol.retirement_age_female}")
-        return (f"{a['retirements']} staff retire: their statutory retirement date ({rule}) falls on or before "
-                f"1 September {pol.plan_year}; their posts are vacancies filled by the plan")
+        schedule = (t("r12.2025") if pol.retirement_schedule == "2025"
+                    else t("r12.fixed", male=pol.retirement_age_male, female=pol.retirement_age_female))
+        return t("r12", n=a["retirements"], schedule=schedule, year=pol.plan_year)
     if rule == "R13":
-        return (f"{a['backbone_training_selected']} young teachers selected ({a['backbone_training_rural']} rural), "
-                f"target {pol.young_backbone_training_count}")
+        return t("r13", selected=a["backbone_training_selected"], rural=a["backbone_training_rural"],
+                 target=pol.young_backbone_training_count)
     return ""
 
 
@@ -898,16 +1001,19 @@ def figure_status(rule: str, kpis: dict, pol) -> str | None:
     return None if met is None else ("met" if met else "not_met")
 
 
-def compliance_row(rule: str, kpis: dict, pol, stage: tuple[str, str] | None) -> tuple[str, str]:
-    """(status, detail) of a rule: the figures' sentence and status, with the stage's own facts (a relaxation,
-    a time limit, who is concerned) after it. Not met when either the figures or the stage say so."""
-    figs = compliance_detail(rule, kpis, pol)
+def compliance_row(rule: str, kpis: dict, pol, stage: tuple[str, str] | None,
+                   lang: str = "en") -> tuple[str, str]:
+    """(status, detail) of a rule: the figures' sentence (in `lang`) and status, with the stage's own facts (a
+    relaxation, a time limit, who is concerned) after it. Not met when either the figures or the stage say so.
+    The stage's note is written by the stage (English this round)."""
+    figs = compliance_detail(rule, kpis, pol, lang)
     fstat = figure_status(rule, kpis, pol)
+    sep = text("compliance.sep", lang)
     if stage is None:
         if fstat is None:
-            return "not_met", (figs + "; " if figs else "") + "not assessed by this plan"
+            return "not_met", (figs + sep if figs else "") + text("compliance.not_assessed", lang)
         return fstat, figs
     sstat, note = stage
     status = "not_met" if "not_met" in (sstat, fstat) else ("exempted" if sstat == "exempted" else "met")
-    detail = "; ".join(x for x in (figs, note) if x)
+    detail = sep.join(x for x in (figs, note) if x)
     return status, detail

@@ -157,6 +157,8 @@ def unfilled_table(plan, sc) -> pd.DataFrame:
 
 # The About sheet: key -> what it means (English, Chinese). Keys stay English in both languages: they are read.
 ABOUT_KEYS = {
+    # only in a draft (plan --allow-violations): why it is not a plan; a draft's workbook opens on this sheet
+    "draft": ("this workbook is a draft that breaks hard rules, not a plan", "本工作簿是违反硬性规则的草稿，不是方案"),
     "scenario": ("the scenario the plan was made from (a path, or builtin:laiwu)", "制定本方案所用的情景数据"),
     "fingerprint": ("fingerprint of that scenario's content: check and --lock refuse a scenario that differs",
                     "情景数据内容指纹：数据不同则拒绝检查"),
@@ -212,7 +214,7 @@ def about_table(plan, about: dict | None, lang: str = "en", computed: dict | Non
     values = {**(about or {}), **plan_stamp(plan), "sheet_fingerprints": sheet_fingerprints(computed or {}),
               "edit": ""}
     rows = [{"key": k, "value": str(values.get(k, "") or ""), "meaning": m[1] if lang == "zh" else m[0]}
-            for k, m in ABOUT_KEYS.items()]
+            for k, m in ABOUT_KEYS.items() if k != "draft" or values.get(k)]
     return pd.DataFrame(rows, columns=["key", "value", "meaning"])
 
 
@@ -258,7 +260,10 @@ def write_plan_workbook(plan, sc, path: Path, lang: str = "en", about: dict | No
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
     wb = Workbook(write_only=True)
-    for name, df in plan_sheets(plan, sc, lang, about).items():
+    sheets = plan_sheets(plan, sc, lang, about)
+    if (about or {}).get("draft"):  # a draft opens on the About sheet, whose first row says it is not a plan
+        sheets = {"About": sheets.pop("About"), **sheets}
+    for name, df in sheets.items():
         out = localise(df, lang)
         ws = wb.create_sheet(ZH_SHEETS[name] if lang == "zh" else name)
         ws.freeze_panes = "A2"

@@ -62,7 +62,7 @@ def assemble(sc, state: PlanState) -> Plan:
     kpis["solver"] = state.solver
     rows = []
     for rule in RULE_IDS:
-        status, detail = compliance_row(rule, kpis, sc.policy, state.compliance.get(rule))
+        status, detail = compliance_row(rule, kpis, sc.policy, state.compliance.get(rule), state.lang)
         rows.append({"rule": rule, "status": status, "detail": detail})
     comp = pd.DataFrame(rows, columns=COMPLIANCE_COLUMNS)
     return Plan(a, it, kpis, comp, source="optimizer")

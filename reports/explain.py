@@ -204,24 +204,42 @@ messages.register({
                         "人事科将其锁定在城区学校{school}；锁定优先于R6，此调动因锁定豁免。"),
     "explain.r6.broken": (" This plan moves them rural → urban: that breaks R6.", "本方案将其由乡村调往城区：违反R6。"),
     # R11, R8, R7
+    "explain.r11.rural": ("R11: {school} is a rural school; an exchange is a posting from an urban school to a rural "
+                          "one, so R11 does not concern them.",
+                          "R11：{school}是乡村学校；交流是由城区学校到乡村学校的轮岗，R11不涉及本人。"),
     "explain.r11.few": ("R11: {years} at {school}, fewer than exchange_after_years = {ea}: not eligible for exchange.",
                         "R11：在{school}任职{years}，少于exchange_after_years = {ea}：不符合交流条件。"),
-    "explain.r11.exempt": ("R11: eligible by years ({years}) but exempt ({reason}).",
-                           "R11：按年限符合交流条件（{years}年），但免交流（{reason}）。"),
-    "explain.r11.lock": ("R11: eligible by years ({years}), but the office locked them to {school}; a lock wins over "
-                         "R11, so they are exempted by the lock and not counted among the eligible.",
-                         "R11：按年限符合交流条件（{years}年），但人事科将其锁定在{school}；锁定优先于R11，因锁定"
-                         "豁免，不计入符合条件人数。"),
-    "explain.r11.head": ("R11: {years} at {school}, at least exchange_after_years = {ea}, so eligible for exchange; "
-                         "R11 asks that at least {share}% of the {el} eligible teachers move ({need}) this year, "
-                         "backbone teachers being at least {bshare}% of them.",
-                         "R11：在{school}任职{years}，达到exchange_after_years = {ea}，符合交流条件；R11要求今年"
-                         "{el}名符合条件教师中至少{share}%（{need}人）交流，其中骨干教师不少于{bshare}%。"),
-    "explain.r11.moves": (" They are one of the {mv} eligible teachers who move", "本人是交流的{mv}名符合条件教师之一"),
-    "explain.r11.backbone": (", and as a {level}-level backbone teacher one of the {bb} backbone teachers among them",
-                             "，并作为{level}骨干教师计入其中{bb}名骨干教师"),
+    "explain.r11.exempt": ("R11: {years} years at an urban school, but exempt ({reason}): not eligible for exchange.",
+                           "R11：在城区学校任职{years}年，但免交流（{reason}）：不符合交流条件。"),
+    "explain.r11.old": ("R11: aged {age}, not below {param} = {limit}: exempt from exchange by age, so not eligible.",
+                        "R11：现年{age}岁，未低于{param} = {limit}：按年龄免交流，不符合交流条件。"),
+    "explain.r11.finishing": ("R11: finishing contract period 1 ({py} of term_years = {ty} years): they serve period 2 "
+                              "in the other area under R5, not on an exchange posting, so they are not eligible.",
+                              "R11：第一聘期即将期满（已{py}年，term_years = {ty}）：按R5到另一区域任第二聘期，"
+                              "不作为交流轮岗，不符合交流条件。"),
+    "explain.r11.lock": ("R11: eligible ({years} years at an urban school), but the office locked them to {school}; a "
+                         "lock wins over R11, so they are exempted by the lock and not counted among the eligible.",
+                         "R11：符合交流条件（在城区学校任职{years}年），但人事科将其锁定在{school}；锁定优先于R11，"
+                         "因锁定豁免，不计入符合条件人数。"),
+    "explain.r11.head": ("R11: {years} at {school}, an urban school, at least exchange_after_years = {ea}, not exempt, "
+                         "below {param} = {limit} and not finishing contract period 1, so eligible for a posting to a "
+                         "rural school; R11 asks that at least {share}% of the {el} eligible teachers go ({need}) this "
+                         "year and at most {share_max}% ({ceiling}), district-level-or-above backbone teachers being "
+                         "at least {bshare}% of them.",
+                         "R11：在城区学校{school}任职{years}，达到exchange_after_years = {ea}，未免交流，低于{param} = "
+                         "{limit}，且不在第一聘期期满之时，符合到乡村学校交流的条件；R11要求今年{el}名符合条件教师中"
+                         "至少{share}%（{need}人）、至多{share_max}%（{ceiling}人）交流，其中区级及以上骨干教师不少于"
+                         "{bshare}%。"),
+    "explain.r11.moves": (" They are one of the {mv} eligible teachers posted to a rural school",
+                          "本人是交流到乡村学校的{mv}名符合条件教师之一"),
+    "explain.r11.backbone": (", and as a {level}-level backbone teacher one of the {bb} district-level-or-above "
+                             "backbone teachers among them",
+                             "，并作为{level}骨干教师计入其中{bb}名区级及以上骨干教师"),
+    "explain.r11.school_backbone": (", a school-level backbone teacher, whom R11 does not count as backbone (district "
+                                    "level or above)",
+                                    "；本人为校级骨干教师，R11不计为骨干教师（须区级及以上）"),
     "explain.r11.end": (".", "。"),
-    "explain.r11.not_among": (" They are not among the {mv} who move ({met}).", "本人不在交流的{mv}人之中（{met}）。"),
+    "explain.r11.not_among": (" They are not among the {mv} who go ({met}).", "本人不在交流的{mv}人之中（{met}）。"),
     "explain.r11.met": ("so the target is met without them", "不需本人即已达到目标"),
     "explain.r11.short": ("short of the target", "尚未达到目标"),
     "explain.r8.broken": ("R8: {why}: placing them there breaks the subject/level fit, a hard rule.",
@@ -793,9 +811,15 @@ class _Explainer:
         return txt
 
     def r11(self) -> str:
+        """R11 (contract v2): whether the person is eligible for an urban-to-rural posting, and why (the facts of
+        models/figures.py `people`: r11_by_years, r11_exempt_lock, r11_exchanged, backbone_district_up)."""
         d, pol, s = self.d, self.d.pol, self.s
         if not self.frm:
             return ""
+        if d.area(self.frm) != "urban":
+            if self.role_before != "teacher":
+                return ""
+            return self.t("r11.rural", school=d.label(self.frm))
         years = int(s["years_at_school"] or 0)
         self.use(exchange_after_years=pol.exchange_after_years)
         if years < pol.exchange_after_years:
@@ -803,21 +827,35 @@ class _Explainer:
                           ea=pol.exchange_after_years)
         if s["exempt_reason"]:
             return self.t("r11.exempt", years=years, reason=s["exempt_reason"])
+        female = str(s["gender"]) == "F"
+        param = "exchange_exempt_age_female" if female else "exchange_exempt_age_male"
+        limit = pol.exchange_exempt_age_female if female else pol.exchange_exempt_age_male
+        self.use(**{param: limit})
+        if self.age is not None and self.age >= limit:
+            return self.t("r11.old", age=self.age, param=param, limit=limit)
+        py = float(pd.to_numeric(s["period_years"], errors="coerce") or 0)
+        if pd.to_numeric(s["contract_period"], errors="coerce") == 1 and py >= pol.term_years:
+            self.use(term_years=pol.term_years)
+            return self.t("r11.finishing", py=f"{py:g}", ty=pol.term_years)
         if not d.fact(self.pid, "r11_by_years"):
             return ""  # not a teacher both before and after the plan: R11 does not apply
         if d.fact(self.pid, "r11_exempt_lock"):
             return self.t("r11.lock", years=years, school=d.label(s["locked_school"]))
-        self.use(exchange_share=pol.exchange_share, exchange_backbone_share=pol.exchange_backbone_share)
+        self.use(exchange_share=pol.exchange_share, exchange_share_max=pol.exchange_share_max,
+                 exchange_backbone_share=pol.exchange_backbone_share)
         a = d.figures["after"]
         el, mv, bb, need = a["r11_eligible"], a["r11_exchanged"], a["r11_exchanged_backbone"], a["r11_exchange_target"]
         head = self.t("r11.head", years=self.n("year", years), school=d.label(self.frm), ea=pol.exchange_after_years,
-                      share=f"{100 * pol.exchange_share:g}", el=el, need=need,
+                      param=param, limit=limit, share=f"{100 * pol.exchange_share:g}", el=el, need=need,
+                      share_max=f"{100 * pol.exchange_share_max:g}", ceiling=a["r11_exchange_ceiling"],
                       bshare=f"{100 * pol.exchange_backbone_share:g}")
         if d.fact(self.pid, "r11_exchanged"):
             txt = head + self.t("r11.moves", mv=mv)
-            if d.fact(self.pid, "backbone_any"):
+            if d.fact(self.pid, "backbone_district_up"):
                 level = s["backbone"] if self.lang == "en" else self.w("backbone", s["backbone"])
                 txt += self.t("r11.backbone", level=level, bb=bb)
+            elif d.fact(self.pid, "backbone_any"):
+                txt += self.t("r11.school_backbone")
             return txt + self.t("r11.end")
         return head + self.t("r11.not_among", mv=mv, met=self.t("r11.met" if mv >= need else "r11.short"))
 
@@ -874,7 +912,7 @@ class _Explainer:
             if not d.fact(self.pid, "r6_own_bundle"):  # finishing contract period 1
                 why.append(self.t("ws.not_p1"))
             years = int(s["years_at_school"] or 0)
-            if years < pol.exchange_after_years:
+            if years < pol.exchange_after_years and d.area(self.frm) == "urban":  # R11 posts urban teachers only
                 why.append(self.t("ws.years", years=self.n("year", years), ea=pol.exchange_after_years))
             elif d.fact(self.pid, "r11_eligible"):
                 a = d.figures["after"]

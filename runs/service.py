@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..models import BUILTIN, Plan, Scenario, ScenarioError
+from ..models.messages import register, text
 from ..models.outputs import owned_output_dir
 from ..optimizer import SolveParams
 from ..scenarios.whatif import WhatIf
@@ -196,14 +197,16 @@ def write_plan(out: PlanOutcome) -> dict[str, Path]:
     assert req.out is not None, "write_plan needs an output folder"
     folder = Path(req.out).expanduser().resolve()
     meta = plan_meta(req, sc, plan, folder, out.status)
-    banner = draft_banner(out.hard) if out.status == DRAFT else ""
+    banner = draft_banner(out.hard, req.lang) if out.status == DRAFT else ""
+    # plan.xlsx says it too: the About sheet's `draft` row (models/workbook.py), opened first in a draft
+    about = {**meta, "draft": draft_text(out.hard, req.lang)} if out.status == DRAFT else meta
 
     def report(p: Path) -> None:
         html = report_html(plan, sc, out.violations, req.lang)
         p.write_text(_insert_after_body(html, banner) if banner else html, encoding="utf-8")
 
     extra: dict[str, Callable[[Path], object]] = {
-        "plan.xlsx": lambda p: write_plan_workbook(plan, sc, p, lang=req.lang, about=meta), "report.html": report}
+        "plan.xlsx": lambda p: write_plan_workbook(plan, sc, p, lang=req.lang, about=about), "report.html": report}
     if req.whatif is not None:
         extra["scenario"] = sc.write_files
     extra["meta.json"] = lambda p: p.write_text(  # plan.xlsx is written first: its hash tells an edited copy
@@ -214,15 +217,29 @@ def write_plan(out: PlanOutcome) -> dict[str, Path]:
             "workbook": folder / "plan.xlsx"}
 
 
-def draft_banner(hard: list) -> str:
+register({
+    "service.draft": ("DRAFT, NOT A PLAN: {n} hard-rule violation(s), {rules}. It was written with --allow-violations "
+                      "for discussion only; see the compliance table and `rotaplan check`.",
+                      "草稿，不是方案：违反硬性规则{n}处，{rules}。本稿以--allow-violations写出，仅供讨论；"
+                      "详见合规表和`rotaplan check`。"),
+    "service.draft_rule": ("{rule} ({n})", "{rule}（{n}处）"),
+    "service.draft_sep": (", ", "、"),
+})
+
+
+def draft_text(hard: list, lang: str | None = None) -> str:
+    """This is not a plan, and why, in the plan's language (report.html's banner, plan.xlsx's About sheet)."""
+    by_rule = text("service.draft_sep", lang).join(text("service.draft_rule", lang, rule=rule, n=n)
+                                                   for rule, n in violations_by_rule(hard))
+    return text("service.draft", lang, n=len(hard), rules=by_rule)
+
+
+def draft_banner(hard: list, lang: str | None = None) -> str:
     """The top of a draft's report.html: this is not a plan, and why."""
     from html import escape
 
-    by_rule = ", ".join(f"{rule} ({n})" for rule, n in violations_by_rule(hard))
     return ('<div class="draft-banner" style="background:#d1242f;color:#fff;padding:14px 18px;font-size:1.15em;'
-            'font-weight:bold;margin-bottom:12px">DRAFT, NOT A PLAN: '
-            f"{len(hard)} hard-rule violation(s), {escape(by_rule)}. It was written with --allow-violations "
-            "for discussion only; see the compliance table and `rotaplan check`.</div>")
+            f'font-weight:bold;margin-bottom:12px">{escape(draft_text(hard, lang))}</div>')
 
 
 def _insert_after_body(html: str, banner: str) -> str:

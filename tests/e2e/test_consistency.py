@@ -211,15 +211,16 @@ def test_explain_routes_and_reasons_use_the_plans_figures(planned):
     assert exchanged and itinerant  # every district here has exchanges and itinerant teachers
     for pid in exchanged:
         t = explain(sc, plan, pid, d).text()
-        assert (f"of the {a['r11_eligible']} eligible teachers move ({a['r11_exchange_target']}) this year" in t
-                and f"They are one of the {a['r11_exchanged']} eligible teachers who move" in t), t
-        if d.facts.at[pid, "backbone"] != "none":
-            assert f"one of the {a['r11_exchanged_backbone']} backbone teachers among them" in t
+        assert (f"of the {a['r11_eligible']} eligible teachers go ({a['r11_exchange_target']}) this year" in t
+                and f"% ({a['r11_exchange_ceiling']}), district-level-or-above backbone" in t
+                and f"They are one of the {a['r11_exchanged']} eligible teachers posted to a rural school" in t), t
+        if d.facts.at[pid, "backbone_district_up"]:
+            assert f"one of the {a['r11_exchanged_backbone']} district-level-or-above backbone teachers" in t
     stayers = d.facts[d.facts["r11_eligible"] & ~d.facts["r11_exchanged"]].index[:1]
     assert len(stayers)
     for pid in stayers:
         t = explain(sc, plan, pid, d).text()
-        assert f"They are not among the {a['r11_exchanged']} who move" in t, t
+        assert f"They are not among the {a['r11_exchanged']} who go" in t, t
     minutes = travel_minutes_by_teacher(sc, plan)  # the validator's count: itinerant.csv rows + the way back
     reasons = plan.assignments.set_index("person_id")["reason"]
     for pid in itinerant:
@@ -238,7 +239,7 @@ def test_explain_through_the_command_reads_the_same_figures(planned):
         r = CliRunner().invoke(main, ["explain", pid, str(folder)])
         assert r.exit_code == 0, r.output
         if pid in exchanged:
-            assert f"of the {v['after']['r11_eligible']} eligible teachers move" in r.output
+            assert f"of the {v['after']['r11_eligible']} eligible teachers go" in r.output
         else:
             m = travel_minutes_by_teacher(sc, plan)[pid]
             assert f"Travel {m:.1f} minutes a week with the way back" in r.output

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from builders import build, person, school
 from click.testing import CliRunner
+from openpyxl import load_workbook
 
 from rotaplan.cli import main
 from rotaplan.runs.history import History
@@ -97,9 +98,30 @@ def test_allow_violations_writes_a_draft_marked_as_such_and_still_exits_3(tmp_pa
     assert run.record["status"] == "draft" and len(run.plan.assignments) == 6
     assert "draft" in cli("runs", "--db", db).output
     assert "DRAFT, not a plan" in cli("show", "last", "--db", db).output
+    # plan.xlsx says it too: the workbook opens on its About sheet, whose first row is the draft mark
+    wb = load_workbook(tmp_path / "draft" / "plan.xlsx", read_only=True)
+    assert wb.sheetnames[0] == "About"
+    rows = list(wb["About"].iter_rows(values_only=True))
+    assert rows[1][:2] == ("draft", "DRAFT, NOT A PLAN: 1 hard-rule violation(s), R8 (1). It was written with "
+                           "--allow-violations for discussion only; see the compliance table and `rotaplan check`.")
+    wb.close()
     # `check` reads the draft like any plan and exits 1: a hard rule is broken
     c = cli("check", tmp_path / "draft")
     assert c.exit_code == 1 and "[R8, hard] R1" in c.output
+
+
+def test_a_draft_in_chinese_is_marked_in_chinese_in_the_report_and_the_workbook(tmp_path, crowded):
+    r = cli("plan", crowded, "--out", tmp_path / "draft", "--allow-violations", "--lang", "zh",
+            "--db", tmp_path / "h.sqlite", *FAST)
+    assert r.exit_code == 3, r.output
+    report = (tmp_path / "draft" / "report.html").read_text(encoding="utf-8")
+    assert "草稿，不是方案：违反硬性规则1处，R8（1处）。" in report and "DRAFT" not in report
+    wb = load_workbook(tmp_path / "draft" / "plan.xlsx", read_only=True)
+    assert wb.sheetnames[0] == "说明"
+    first = list(wb["说明"].iter_rows(values_only=True))[1]
+    assert first[0] == "draft" and first[1].startswith("草稿，不是方案：违反硬性规则1处，R8（1处）。")
+    wb.close()
+    assert cli("check", tmp_path / "draft").exit_code == 1  # still read back like any plan
 
 
 def test_check_exits_0_on_a_plan_that_keeps_every_hard_rule(tmp_path, tiny):
@@ -107,6 +129,10 @@ def test_check_exits_0_on_a_plan_that_keeps_every_hard_rule(tmp_path, tiny):
     assert cli("plan", tmp_path / "sc", "--out", tmp_path / "plan", *FAST).exit_code == 0
     assert meta_draft(tmp_path / "plan") is False
     assert cli("check", tmp_path / "plan").exit_code == 0
+    wb = load_workbook(tmp_path / "plan" / "plan.xlsx", read_only=True)  # a plan's workbook has no draft mark
+    assert wb.sheetnames[0] != "About"
+    assert "draft" not in [r[0] for r in wb["About"].iter_rows(values_only=True)]
+    wb.close()
 
 
 def meta_draft(folder: Path):

@@ -68,10 +68,41 @@ def test_new_hire_r5_bundle_and_demand():
 def test_exchanged_teacher_r11():
     sc = tiny_district()
     t = text(sc, hand_plan(sc), "E1")
-    assert ("R11: 8 years at 城区一小 (U1), at least exchange_after_years = 6, so eligible for exchange; R11 asks that "
-            "at least 10% of the 1 eligible teachers move (1) this year") in t
-    assert ("They are one of the 1 eligible teachers who move, and as a district-level backbone teacher one of the "
-            "1 backbone teachers among them.") in t
+    assert ("R11: 8 years at 城区一小 (U1), an urban school, at least exchange_after_years = 6, not exempt, below "
+            "exchange_exempt_age_male = 55 and not finishing contract period 1, so eligible for a posting to a rural "
+            "school; R11 asks that at least 10% of the 1 eligible teachers go (1) this year and at most 15% (0), "
+            "district-level-or-above backbone teachers being at least 20% of them.") in t
+    assert ("They are one of the 1 eligible teachers posted to a rural school, and as a district-level backbone "
+            "teacher one of the 1 district-level-or-above backbone teachers among them.") in t
+    zh = explain(sc, hand_plan(sc), "E1", lang="zh").text()
+    assert ("R11：在城区学校城区一小（U1）任职8年，达到exchange_after_years = 6，未免交流，低于"
+            "exchange_exempt_age_male = 55，且不在第一聘期期满之时，符合到乡村学校交流的条件；") in zh
+
+
+def test_r11_says_why_a_long_serving_teacher_is_not_eligible_in_contract_v2_terms():
+    """DOMAIN.md R11: only urban teachers, below the exemption age, not finishing contract period 1."""
+    sc = build([school("U1", area="urban", is_township_seat=True),
+                school("R1", area="rural", township="T2", is_township_seat=True)],
+               [person("OLD", school_id="U1", years_at_school=9, gender="F", birth_date="1975-01-01"),
+                person("P1", school_id="U1", years_at_school=9, contract_period=1, period_years=3),
+                person("RU", school_id="R1", years_at_school=9),
+                person("SB", school_id="U1", years_at_school=9, backbone="school")],
+               [("U1", "math", 48), ("R1", "math", 32)])
+    plan = plan_of(sc, {"P1": dict(to_school="R1", move="bundle_second", home_lessons=16),
+                        "SB": dict(to_school="R1", move="exchange", home_lessons=16)})
+    assert ("R11: aged 52, not below exchange_exempt_age_female = 50: exempt from exchange by age, so not "
+            "eligible.") in text(sc, plan, "OLD")
+    zh = explain(sc, plan, "OLD", lang="zh").text()
+    assert "R11：现年52岁，未低于exchange_exempt_age_female = 50：按年龄免交流" in zh
+    assert ("R11: finishing contract period 1 (3 of term_years = 3 years): they serve period 2 in the other area "
+            "under R5, not on an exchange posting") in text(sc, plan, "P1")
+    rural = text(sc, plan, "RU")
+    assert "R11: School R1 (R1) is a rural school; an exchange is a posting from an urban school" in rural
+    assert "exchange_after_years" not in rural  # years at a rural school do not matter to R11
+    sb = text(sc, plan, "SB")
+    assert "so eligible for a posting to a rural school" in sb
+    assert "a school-level backbone teacher, whom R11 does not count as backbone (district level or above)" in sb
+    assert plan.kpis["after"]["r11_eligible"] == 1 and plan.kpis["after"]["r11_exchanged_backbone"] == 0
 
 
 def test_itinerant_teacher_r7_lists_weekly_stops():
@@ -252,5 +283,5 @@ def test_locked_long_serving_teacher_is_exempted_from_r11_by_the_lock():
     plan = plan_of(sc, {"L": dict(to_school="U2", move="transfer", home_lessons=16),
                         "E": dict(to_school="R1", move="exchange", home_lessons=16)})
     assert "a lock wins over R11, so they are exempted by the lock" in text(sc, plan, "L")
-    assert "of the 1 eligible teachers move (1) this year" in text(sc, plan, "E")
+    assert "of the 1 eligible teachers go (1) this year" in text(sc, plan, "E")
     assert plan.kpis["after"]["r11_exempt_by_lock"] == 1 and plan.kpis["after"]["r11_eligible"] == 1

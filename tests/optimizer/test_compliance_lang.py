@@ -1,0 +1,55 @@
+"""compliance.csv in the office's language: the figures' sentence of each rule's `detail` is written in the plan's
+language (SolveParams.lang / the policy's lang); the statuses do not depend on the language."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from plans import tiny_district
+
+from rotaplan.models import Policy
+from rotaplan.models.figures import compliance_detail
+from rotaplan.optimizer.params import SolveParams
+from rotaplan.optimizer.pipeline import plan_scenario
+
+# What may stay Latin in a Chinese detail: rule ids, parameter names (policy keys, scenario columns), numbers.
+NAMES = sorted({*Policy.model_fields, "staff_quota", "exempt_reason"}, key=len, reverse=True)
+LATIN_OK = re.compile(r"\bR\d+x?\b|" + "|".join(re.escape(n) for n in NAMES))
+
+
+@pytest.fixture(scope="module")
+def plans():
+    sc = tiny_district()
+    out = {lang: plan_scenario(sc, SolveParams(time_limit=5, workers=1, seed=0, lang=lang)).plan
+           for lang in ("en", "zh")}
+    return sc, out
+
+
+def test_zh_plan_writes_compliance_details_in_chinese_with_the_same_statuses(plans):
+    sc, out = plans
+    en, zh = out["en"].compliance.set_index("rule"), out["zh"].compliance.set_index("rule")
+    assert list(zh.index) == list(en.index)
+    assert zh["status"].tolist() == en["status"].tolist()
+    for rule, row in zh.iterrows():
+        figs = compliance_detail(rule, out["zh"].kpis, sc.policy, "zh")
+        # the figures' sentence leads the detail; a stage's note after "；" may stay English this round
+        assert row["detail"].startswith(figs), (rule, row["detail"])
+        if figs:
+            assert re.search(r"[\u4e00-\u9fff]", figs), (rule, figs)
+            assert not re.search(r"[A-Za-z]{2,}", LATIN_OK.sub("", figs)), (rule, figs)
+            assert "; " not in figs and ", " not in figs, (rule, figs)  # full-width punctuation
+        english = en.at[rule, "detail"]
+        assert english.startswith(compliance_detail(rule, out["en"].kpis, sc.policy, "en"))
+        assert not re.search(r"[\u4e00-\u9fff]", english), (rule, english)
+
+
+def test_a_rule_the_plan_does_not_assess_says_so_in_chinese(plans):
+    _, out = plans
+    zh = out["zh"].compliance.set_index("rule")
+    en = out["en"].compliance.set_index("rule")
+    unassessed = [r for r in en.index if en.at[r, "detail"].endswith("not assessed by this plan")]
+    assert unassessed, "the tiny district has rules the plan does not assess (R15...)"
+    for rule in unassessed:
+        assert zh.at[rule, "detail"].endswith("本方案未评估")
+        assert zh.at[rule, "status"] == "not_met"
