@@ -911,7 +911,11 @@ def _certificates(sch: _Schools, everyone: _Everyone) -> np.ndarray:
     cert = CERTIFICATES[everyone.stage].astype(object)
     at = everyone.school
     voc = (at >= 0) & (LEVELS[sch.level[np.maximum(at, 0)]] == "vocational")
-    return np.where(voc, "vocational", cert).astype(object)
+    # New graduates outside kindergartens mostly hold a senior-school certificate (it covers every level
+    # below): hires go where the vacancies are, so a district whose hires could only take seats of their
+    # own stage would often have no plan within its quotas (seen on small generated districts).
+    hire_senior = (at < 0) & (CERTIFICATES[everyone.stage] != "kindergarten")
+    return np.where(voc, "vocational", np.where(hire_senior, "senior", cert)).astype(object)
 
 
 def _roads(rng, s_id, s_town, s_lat, s_lon, t_lat, t_lon, n_town):
