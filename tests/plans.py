@@ -87,3 +87,12 @@ def staying_plan(sc, moves: dict[str, tuple[str, str]]) -> Plan:
     comp = pd.DataFrame([{"rule": r, "status": "met", "detail": f"{r} fine"} for r in RULE_IDS],
                         columns=COMPLIANCE_COLUMNS)
     return Plan(a[ASSIGNMENT_COLUMNS], it, kpis, comp)
+
+
+def with_edits(plan: Plan, edits: dict[str, dict]) -> Plan:
+    """The plan with some rows edited by hand: person -> {column: value}."""
+    a = plan.assignments.copy()
+    for pid, fields in edits.items():
+        for k, v in fields.items():
+            a.loc[a["person_id"] == pid, k] = v
+    return type(plan)(a, plan.itinerant, plan.kpis, plan.compliance)

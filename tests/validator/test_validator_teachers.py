@@ -2,6 +2,7 @@
 
 import pytest
 from builders import build, person, school
+from plans import with_edits
 from teacher_helpers import run_teachers
 
 from rotaplan.validator import check_plan
@@ -31,11 +32,7 @@ def good():
 
 def _broken(good, edits):
     sc, plan = good
-    a = plan.assignments.copy()
-    for pid, fields in edits.items():
-        for k, v in fields.items():
-            a.loc[a["person_id"] == pid, k] = v
-    return sc, type(plan)(a, plan.itinerant, plan.kpis, plan.compliance)
+    return sc, with_edits(plan, edits)
 
 
 def _rules(sc, plan, hard=True):
