@@ -3,6 +3,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI explores the same random scenarios every run (a failure there is reproducible); a developer's runs explore
+# new ones each time.
+settings.register_profile("ci", derandomize=True)
+if os.environ.get("ROTAPLAN_CI") == "1":
+    settings.load_profile("ci")
 
 sys.path.insert(0, str(Path(__file__).parent))
 
