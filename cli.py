@@ -18,6 +18,7 @@ from rich.table import Table
 
 from .models import Plan, Scenario, ScenarioError, messages
 from .models.errors import Problem
+from .models.figures import budget_text
 from .models.outputs import OutputError, describe_os_error, write_text_output
 
 console = Console(highlight=False)
@@ -307,7 +308,7 @@ def plan(scenario, out, time_limit, seed, workers, log, lang, whatif_path, db, l
     if outcome.status == INFEASIBLE:
         _print_infeasible(outcome)
     else:
-        _print_plan_summary(outcome.plan, outcome.violations)
+        _print_plan_summary(outcome.plan, outcome.violations, outcome.scenario.policy)
         where = outcome.paths["plan"]
         if outcome.status == DRAFT:
             console.print(f"[bold red]DRAFT, not a plan:[/] it breaks {len(outcome.hard)} hard rule instance(s). "
@@ -345,7 +346,7 @@ def _print_infeasible(outcome) -> None:
 _LOCK_HOW = "pass the scenario it was made from as SCENARIO (`rotaplan plan SCENARIO --lock PLAN`)"
 
 
-def _print_plan_summary(result: Plan, violations) -> None:
+def _print_plan_summary(result: Plan, violations, pol=None) -> None:
     k = result.kpis
     t = Table(title="Solver (per stage)")
     for c in ("stage", "status", "objective", "bound", "gap", "seconds"):
@@ -368,6 +369,9 @@ def _print_plan_summary(result: Plan, violations) -> None:
         color = {"met": "green", "not_met": "red", "exempted": "yellow"}.get(r.status, "white")
         t.add_row(r.rule, f"[{color}]{r.status}[/]", str(r.detail))
     console.print(t)
+    budget = budget_text(k, pol, current_lang())
+    if budget:
+        console.print(budget, markup=False)
     hard = [v for v in violations if v.hard]
     if hard:
         console.print(f"[bold red]The validator found {len(hard)} hard-rule violation(s):[/]")

@@ -21,6 +21,7 @@ Pure data arithmetic: no solver, no HTML. Shares are rounded to 4 decimals, minu
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,7 @@ from .messages import register, text
 from .priority import priority_points
 from .retirement import plan_date, retirement_dates
 from .schema import COMPULSORY_LEVELS, LEADER_ROLES, TITLE_RANK
+from .travel import commute_minutes, haversine_km
 
 BACHELOR_UP = ("bachelor", "master", "doctorate")
 ASSOCIATE_UP = ("associate", "bachelor", "master", "doctorate")
@@ -61,11 +63,16 @@ def _text(s: pd.Series) -> pd.Series:
 
 
 # ---- the state of the district (before or after a plan) ----------------------------------------
-def state_figures(sc, people: pd.DataFrame) -> dict:
-    """R3, R9, R10 figures of one state. `people` has, per staff row: role, school_id (after placement), and
-    the staff attributes (degree, backbone, age). Retired people have role 'retired'.
+# The R9 shares (and R15's floors on their urban side): (key, school levels, degrees or backbone levels counted)
+R9_SHARES = ("backbone_share", "bachelor_share", "kindergarten_associate_share")
 
-    Teachers are role `teacher` (leaders not counted); compulsory schools are primary, junior, nine_year."""
+
+def r9_counts(sc, people: pd.DataFrame) -> dict[str, tuple[int, int]]:
+    """(teachers with the attribute, teachers) of each R9 share and area, e.g. "bachelor_share_urban".
+
+    Teachers are role `teacher` (leaders not counted). backbone_share: district+ backbone among compulsory
+    (primary, junior, nine_year) teachers; bachelor_share: bachelor+ among them; kindergarten_associate_share:
+    associate+ among kindergarten teachers."""
     area = sc.schools.set_index("school_id")["area"]
     level = sc.schools.set_index("school_id")["level"]
     p = people[people["school_id"].isin(area.index)]
@@ -73,15 +80,33 @@ def state_figures(sc, people: pd.DataFrame) -> dict:
     p_level = p["school_id"].map(level)
     teachers = p["role"] == "teacher"
     comp = teachers & p_level.isin(COMPULSORY_LEVELS)
-    bach = p["degree"].isin(BACHELOR_UP)
-    bb = p["backbone"].isin(DISTRICT_UP)
-    out: dict = {}
+    kg = teachers & (p_level == "kindergarten")
+    has = {"backbone_share": (comp, p["backbone"].isin(DISTRICT_UP)),
+           "bachelor_share": (comp, p["degree"].isin(BACHELOR_UP)),
+           "kindergarten_associate_share": (kg, p["degree"].isin(ASSOCIATE_UP))}
+    out = {}
     for ar in ("urban", "rural"):
-        m = comp & (p_area == ar)
-        out[f"bachelor_share_{ar}"] = share(bach[m])
-        out[f"backbone_share_{ar}"] = share(bb[m])
-        k = teachers & (p_level == "kindergarten") & (p_area == ar)
-        out[f"kindergarten_associate_share_{ar}"] = share(p["degree"][k].isin(ASSOCIATE_UP))
+        for key, (group, attr) in has.items():
+            m = group & (p_area == ar)
+            out[f"{key}_{ar}"] = (int((m & attr).sum()), int(m.sum()))
+    return out
+
+
+def state_figures(sc, people: pd.DataFrame) -> dict:
+    """R3, R9, R10 figures of one state. `people` has, per staff row: role, school_id (after placement), and
+    the staff attributes (degree, backbone, age). Retired people have role 'retired'.
+
+    Teachers are role `teacher` (leaders not counted); compulsory schools are primary, junior, nine_year."""
+    area = sc.schools.set_index("school_id")["area"]
+    p = people[people["school_id"].isin(area.index)]
+    p_area = p["school_id"].map(area)
+    teachers = p["role"] == "teacher"
+    out: dict = {}
+    counts = r9_counts(sc, people)
+    for ar in ("urban", "rural"):
+        for key in ("bachelor_share", "backbone_share", "kindergarten_associate_share"):
+            n, tot = counts[f"{key}_{ar}"]
+            out[f"{key}_{ar}"] = round(n / tot, 4) if tot else None
         out[f"teachers_{ar}"] = int((teachers & (p_area == ar)).sum())
     out["degree_ratio_urban_rural"] = ratio(out["bachelor_share_urban"], out["bachelor_share_rural"])
     rural_leaders = p["role"].isin(LEADER_ROLES) & (p_area == "rural")
@@ -91,6 +116,54 @@ def state_figures(sc, people: pd.DataFrame) -> dict:
     out["young_rural_leaders"] = int(young.sum())
     out["leaders"] = int(p["role"].isin(LEADER_ROLES).sum())
     return out
+
+
+def before_people(sc) -> pd.DataFrame:
+    """The district before the plan, as `state_figures` and `r9_counts` read it."""
+    st = sc.staff
+    return pd.DataFrame({"degree": st["degree"].to_numpy(), "backbone": st["backbone"].to_numpy(),
+                         "age": sc.ages.to_numpy(), "role": st["role"].to_numpy(),
+                         "school_id": st["school_id"].to_numpy()})
+
+
+def r15_floors(sc) -> dict[str, Fraction | None]:
+    """R15: the least each urban R9 share may be after the plan, exactly: its value before the plan minus
+    max_urban_share_drop (None where the district has no such urban teachers)."""
+    drop = Fraction(str(sc.policy.max_urban_share_drop))
+    counts = r9_counts(sc, before_people(sc))
+    out: dict[str, Fraction | None] = {}
+    for key in R9_SHARES:
+        n, tot = counts[f"{key}_urban"]
+        out[key] = Fraction(n, tot) - drop if tot else None
+    return out
+
+
+def move_budget(sc) -> int:
+    """The yearly move budget: floor(max_moves_share x current staff), new hires not counted."""
+    current = int((sc.staff["school_id"].fillna("").astype(str) != "").sum())
+    return math.floor(sc.policy.max_moves_share * current + 1e-9)
+
+
+REQUIRED_MOVES = ("rotate", "bundle_second", "return")  # R1, R5, R16: moves hard rules require
+
+
+def couples_apart(sc, ppl: pd.DataFrame) -> dict:
+    """Couples (spouse_id, both on the staff) of whom one changes school and who end in two townships."""
+    town = sc.schools.drop_duplicates("school_id").set_index("school_id")["township"]
+    sp = ppl["spouse_id"]
+    pairs = {tuple(sorted((a, b))) for a, b in zip(ppl.index, sp) if b and b in ppl.index and a != b}
+    apart = 0
+    for a, b in pairs:
+        ta, tb = town.get(ppl.at[a, "to_school"]), town.get(ppl.at[b, "to_school"])
+        moved = bool(ppl.at[a, "changes_school"] or ppl.at[b, "changes_school"])
+        if moved and ta is not None and tb is not None and ta != tb:
+            apart += 1
+    return {"couples": len(pairs), "couples_apart": apart}
+
+
+def r15_below(floor: Fraction | None, n: int, tot: int) -> bool:
+    """R15: an urban share n / tot below its floor (exact; an empty group is never below)."""
+    return floor is not None and tot > 0 and Fraction(n, tot) < floor
 
 
 # ---- people: the plan's rows joined with the scenario, and each rule's facts ------------------
@@ -202,6 +275,23 @@ def people(sc, assignments: pd.DataFrame) -> pd.DataFrame:
     p["leader_after"] = p["role_after"].isin(LEADER_ROLES)
     p["teacher_after"] = (p["role_after"] == "teacher") & ~retires
     p["changes_school"] = (p["to_school"] != p["from_school"]) & ~retires
+    # R17: arrivals at a rural school with dormitory beds whose home is beyond commute_minutes_max (not a lock)
+    beds = pd.to_numeric(sch["dorm_beds"], errors="coerce") if "dorm_beds" in sch.columns else None
+    if beds is not None:
+        beds = beds.where(sch["area"] == "rural")
+        km = haversine_km(pd.to_numeric(st["home_lat"], errors="coerce").to_numpy(),
+                          pd.to_numeric(st["home_lon"], errors="coerce").to_numpy(),
+                          p["to_school"].map(sch["lat"]).astype(float).to_numpy(),
+                          p["to_school"].map(sch["lon"]).astype(float).to_numpy())
+        minutes = commute_minutes(km, pol.detour_factor, pol.road_speed_kmh)
+        p["r17_far_arrival"] = (p["changes_school"] & p["to_school"].map(beds).notna().to_numpy()
+                                & (np.nan_to_num(minutes, nan=0.0) > pol.commute_minutes_max)
+                                & (p["to_school"] != p["locked_school"]))
+    else:
+        p["r17_far_arrival"] = False
+    # couples: both in the district, one of them moves, and they end in two townships
+    spouse = _text(st["spouse_id"]).to_numpy() if "spouse_id" in st.columns else np.full(len(st), "", dtype=object)
+    p["spouse_id"] = spouse
     locked = p["locked_school"] != ""
     exempt = p["exempt_reason"] != ""
     p["locked"] = locked
@@ -578,6 +668,26 @@ MEANING = {
                                      "学科不符的安置"),
     "teachers_locked_without_subject_fit": ("R8", "teachers placed by a lock where their subject is not taught",
                                             "锁定导致学科不符的安置"),
+    "moves_of_current_staff": ("", "current staff who change school (new hires and retirements not counted)",
+                               "调动的现有教职工"),
+    "move_budget": ("", "the yearly move budget: max_moves_share of current staff", "年度调动上限"),
+    "moves_required_by_rules": ("", "of the moves, those hard rules require: R1 rotations, R5 period-2 moves, R16 "
+                                "returns and moves to a locked school", "其中硬性规则要求的调动"),
+    "moves_over_budget": ("", "moves of current staff above the budget", "超出年度调动上限"),
+    "couples": ("", "couples on the staff (spouse_id)", "双职工夫妇"),
+    "couples_apart": ("", "couples of whom one moves and who end in two townships", "调动后分居两个乡镇的夫妇"),
+    "r17_schools_with_beds": ("R17", "rural schools that give dorm_beds", "提供周转宿舍的乡村学校"),
+    "r17_arrivals_needing_beds": ("R17", "teachers arriving at them whose home is beyond commute_minutes_max",
+                                  "需住周转宿舍的调入教师"),
+    "r17_schools_above_beds": ("R17", "schools with more such arrivals than beds (hard: 0)", "超出床位的学校"),
+    "r15_backbone_share_floor": ("R15", "least urban district+ backbone share allowed after the plan (before minus "
+                                 "max_urban_share_drop)", "城区区级及以上骨干教师占比下限"),
+    "r15_bachelor_share_floor": ("R15", "least urban bachelor+ share of compulsory teachers allowed after the plan",
+                                 "城区本科及以上学历占比下限"),
+    "r15_kindergarten_associate_share_floor": ("R15", "least urban associate+ share of kindergarten teachers allowed "
+                                               "after the plan", "城区幼儿园专科及以上学历占比下限"),
+    "r15_shares_below_floor": ("R15", "urban R9 shares below their floor after the plan (hard: 0)",
+                               "低于下限的城区比例个数"),
     "r11_eligible": ("R11", "teachers eligible for exchange (exchange_after_years at their school, not exempt, "
                      "not locked)", "符合交流条件教师"),
     "r11_exchanged": ("R11", "eligible teachers at another school after the plan", "其中交流"),
@@ -612,13 +722,17 @@ def plan_figures(sc, assignments: pd.DataFrame, itinerant: pd.DataFrame | None =
     """kpis.json's `before`, `after` and `target`: every figure of the plan, by name (docs/rules.md)."""
     pol = sc.policy
     ppl = people(sc, assignments)
-    st = sc.staff
-    base = pd.DataFrame({"degree": st["degree"].to_numpy(), "backbone": st["backbone"].to_numpy(),
-                         "age": sc.ages.to_numpy()})
-    before = state_figures(sc, base.assign(role=st["role"].to_numpy(), school_id=st["school_id"].to_numpy()))
+    before = state_figures(sc, before_people(sc))
     after_people = pd.DataFrame({"degree": ppl["degree"], "backbone": ppl["backbone"], "age": ppl["age"],
                                  "role": ppl["role_after"], "school_id": ppl["to_school"]})
     after = state_figures(sc, after_people)
+    # R15: no urban R9 share falls by more than max_urban_share_drop
+    floors = r15_floors(sc)
+    after_counts = r9_counts(sc, after_people)
+    for key in R9_SHARES:
+        f = floors[key]
+        after[f"r15_{key}_floor"] = None if f is None else round(float(f), 4)
+    after["r15_shares_below_floor"] = sum(r15_below(floors[k], *after_counts[f"{k}_urban"]) for k in R9_SHARES)
 
     # lessons
     cb = covered_before(sc)
@@ -638,6 +752,22 @@ def plan_figures(sc, assignments: pd.DataFrame, itinerant: pd.DataFrame | None =
     # moves, itinerant teaching (R7)
     before["moves"] = 0
     after["moves"] = int(ppl["changes_school"].sum())
+    # the yearly move budget (soft): current staff who change school, against max_moves_share of them
+    current_moves = ppl["changes_school"] & (ppl["from_school"] != "")
+    locked_away = (ppl["locked_school"] != "") & (ppl["locked_school"] != ppl["from_school"])
+    after["moves_of_current_staff"] = int(current_moves.sum())
+    after["move_budget"] = move_budget(sc)
+    after["moves_required_by_rules"] = int((current_moves & (ppl["move"].isin(REQUIRED_MOVES) | locked_away)).sum())
+    after["moves_over_budget"] = max(0, after["moves_of_current_staff"] - after["move_budget"])
+    after.update(couples_apart(sc, ppl))
+    # R17
+    beds = (pd.to_numeric(sc.schools.set_index("school_id")["dorm_beds"], errors="coerce")
+            if "dorm_beds" in sc.schools.columns else pd.Series(dtype=float))
+    beds = beds[(sc.schools.set_index("school_id")["area"] == "rural").reindex(beds.index, fill_value=False)].dropna()
+    far = ppl[ppl["r17_far_arrival"]].groupby("to_school").size().reindex(beds.index, fill_value=0)
+    after["r17_schools_with_beds"] = int(len(beds))
+    after["r17_arrivals_needing_beds"] = int(far.sum())
+    after["r17_schools_above_beds"] = int((far > beds).sum())
     before["staff"] = after["staff"] = len(ppl)
     week = itinerant_week(sc, ppl["to_school"], itinerant)
     before["itinerant_teachers"] = 0
@@ -841,6 +971,14 @@ register({
                        "{placed}名教师中{uncovered}名所在学校的学段不在其教师资格证范围内；{p2}个第二服务期搭配"
                        "未覆盖{lock}"),
     "compliance.r14.lock": ("; {n} placed by a lock outside their certificate", "；{n}名因锁定安排在资格证范围之外"),
+    "compliance.r17": ("{arrivals} teachers arriving at the {schools} rural schools with dormitory beds live more "
+                       "than {minutes} minutes away; {above} schools above their beds",
+                       "调入{schools}所提供周转宿舍的乡村学校的教师中{arrivals}名住址超过{minutes}分钟；"
+                       "{above}所学校超出床位"),
+    "compliance.r17.none": ("no school gives dorm_beds: nothing to check", "没有学校提供周转宿舍床位：无需检查"),
+    "compliance.r15": ("urban shares may fall by at most {drop}: {parts}; {below} below their floor",
+                       "城区比例降幅不超过{drop}：{parts}；{below}项低于下限"),
+    "compliance.r15.part": ("{label} {before} -> {after} (floor {floor})", "{label}{before} → {after}（下限{floor}）"),
     "compliance.r12": ("{n} staff retire: their statutory retirement date ({schedule}) falls on or before "
                        "1 September {year}; their posts are vacancies filled by the plan",
                        "{n}名教职工退休：其法定退休日期（{schedule}）在{year}年9月1日或之前；其岗位空出，由方案补充"),
@@ -948,6 +1086,22 @@ def compliance_detail(rule: str, kpis: dict, pol, lang: str = "en") -> str:
                  bshare=_pct(a["r11_backbone_share"] or 0, lang), btarget=f"{pol.exchange_backbone_share:.0%}",
                  lock=opt(a["r11_exempt_by_lock"], "r11.lock", n=a["r11_exempt_by_lock"]),
                  wrong=opt(wrong, "r11.wrong", n=wrong))
+    if rule == "R17":
+        if not a.get("r17_schools_with_beds"):
+            return t("r17.none")
+        return t("r17", schools=a["r17_schools_with_beds"], arrivals=a["r17_arrivals_needing_beds"],
+                 minutes=f"{pol.commute_minutes_max:g}", above=a["r17_schools_above_beds"])
+    if rule == "R15":
+        parts = []
+        for label, key in (("backbone", "backbone_share"), ("bachelor", "bachelor_share"),
+                           ("kindergarten", "kindergarten_associate_share")):
+            floor = a.get(f"r15_{key}_floor")
+            if floor is None:
+                continue
+            parts.append(t("r15.part", label=t(f"r9.{label}"), before=b.get(f"{key}_urban"),
+                           after=a.get(f"{key}_urban"), floor=floor))
+        return t("r15", drop=f"{pol.max_urban_share_drop:g}", parts=t("sep").join(parts) or t("na"),
+                 below=a["r15_shares_below_floor"])
     if rule == "R14":
         n_lock = a["r14_exempt_by_lock"]
         return t("r14", uncovered=a["r14_placed_uncovered"], placed=a["r14_teachers_placed"],
@@ -994,11 +1148,47 @@ def figure_status(rule: str, kpis: dict, pol) -> str | None:
         met = (k >= a["r11_exchange_target"] and k <= a["r11_exchange_ceiling"]
                and a["r11_exchanges_not_eligible_urban_to_rural"] == 0
                and (k == 0 or a["r11_exchanged_backbone"] >= pol.exchange_backbone_share * k - 1e-9))
+    elif rule == "R15":
+        met = a["r15_shares_below_floor"] == 0
+    elif rule == "R17":
+        met = a.get("r17_schools_above_beds", 0) == 0
     elif rule == "R14":
         met = a["r14_placed_uncovered"] == 0 and a["r14_period2_uncovered"] == 0
     elif rule == "R13":
         met = a["backbone_training_selected"] >= pol.young_backbone_training_count
     return None if met is None else ("met" if met else "not_met")
+
+
+register({
+    "budget.within": ("Moves: {moves} of the current staff change school, within the yearly budget of {budget}"
+                      "{share}; hard rules alone required {required} of them.",
+                      "调动：现有教职工中{moves}人调动，未超出年度调动上限{budget}人{share}；"
+                      "其中硬性规则要求的调动{required}人。"),
+    "budget.over": ("Moves: {moves} of the current staff change school, {over} above the yearly budget of {budget}"
+                    "{share}; hard rules alone required {required} of them{why}.",
+                    "调动：现有教职工中{moves}人调动，超出年度调动上限{budget}人{share}{over}人；"
+                    "其中硬性规则要求的调动{required}人{why}。"),
+    "budget.share": (" ({share} of current staff)", "（现有教职工的{share}）"),
+    "budget.why_hard": (", more than the budget: R1 rotations, R5 period-2 moves, R16 returns and locks need them",
+                        "，已超过上限：R1轮岗、R5第二服务期、R16期满返回和锁定安排必须调动"),
+    "budget.why_goals": (": the rest buy coverage, R9/R10 progress and R11 postings worth more than the budget's cost",
+                         "：其余调动用于开足课时、推进R9/R10和R11交流，其价值高于超出上限的代价"),
+})
+
+
+def budget_text(kpis: dict, pol=None, lang: str = "en") -> str:
+    """The yearly move budget in one sentence: within it, or above it and whether hard rules alone needed more
+    (with the policy's max_moves_share where `pol` is given)."""
+    a = kpis["after"]
+    if "move_budget" not in a:
+        return ""
+    share = "" if pol is None else text("budget.share", lang, share=f"{pol.max_moves_share:.0%}")
+    fields = dict(moves=a["moves_of_current_staff"], budget=a["move_budget"], share=share,
+                  required=a["moves_required_by_rules"])
+    if not a["moves_over_budget"]:
+        return text("budget.within", lang, **fields)
+    why = "budget.why_hard" if a["moves_required_by_rules"] > a["move_budget"] else "budget.why_goals"
+    return text("budget.over", lang, over=a["moves_over_budget"], why=text(why, lang), **fields)
 
 
 def compliance_row(rule: str, kpis: dict, pol, stage: tuple[str, str] | None,

@@ -54,6 +54,10 @@ class Weights(BaseModel):
     points_backbone_level: float = _f(2.0, "points per level", "priority points per backbone level above none", ge=0)
     points_year_at_school: float = _f(0.5, "points per year", "priority points per year at the current school", ge=0)
     points_mountainous: float = _f(3.0, "points", "priority points for serving at a mountainous school", ge=0)
+    move_budget: float = _f(20.0, "per move", "cost of each move beyond the yearly move budget max_moves_share "
+                            "(on top of `move`)", ge=0)
+    couple_apart: float = _f(15.0, "per couple", "cost of a couple (spouse_id) working in two townships after the plan "
+                             "when one of them moves", ge=0)
     keep_reference: float = _f(1000.0, "per person", "cost of a person ending other than in the reference plan "
                                "(plan --lock)", ge=0)
 
@@ -109,6 +113,18 @@ class Policy(BaseModel):
                                   "senior / first / second / third / none", zh="校长最低职称")
     principal_min_teaching_years: int = _f(5, "years", "fewest teaching years (教龄, else years_at_school) for a "
                                            "promotion to principal", ge=0, le=40, zh="校长最低教龄")
+    # contract v2: R15 no levelling down, R17 dormitories, the move budget, itinerant teaching in town
+    max_urban_share_drop: float = _f(0.02, "share", "most an urban R9 share (district+ backbone, bachelor+ "
+                                     "at compulsory schools, associate+ at kindergartens) may fall in one plan (R15, "
+                                     "hard)",
+                                     ge=0, le=1, zh="城区比例最大降幅")
+    max_moves_share: float = _f(0.12, "share", "yearly move budget: the most share of current staff who change school "
+                                "(soft; hard rules may need more, and the plan says so)", ge=0, le=1,
+                                zh="年度调动比例上限")
+    commute_minutes_max: float = _f(60, "minutes", "a teacher whose home is farther than this from a rural school "
+                                    "needs one of its dormitory beds (R17)", ge=0, le=600, zh="通勤时间上限")
+    itinerant_urban: bool = _f(False, "switch", "itinerant teachers may also cover urban schools (R7)",
+                               zh="城区学校走教")
     detour_factor: float = _f(1.3, "factor", "road distance / great-circle distance when roads are not given",
                               ge=1, le=5)
     road_speed_kmh: float = _f(40.0, "km/h", "average road speed when roads are not given", ge=1, le=200)

@@ -187,6 +187,9 @@ SCHOOLS = Table(
         C("vice_principal_posts", "副校长职数", "int", required=False, default=1, min=0, max=20),
         C("staff_quota", "编制数", "int", required=False, default=None, min=0, max=100000,
           absent="no quota (R8 is not checked against 编制)"),
+        # contract v2: R17 dormitory beds (周转宿舍)
+        C("dorm_beds", "周转宿舍床位", "int", required=False, default=None, min=0, max=10000,
+          absent="none given (R17 is not checked)"),
     ),
     key=("school_id",),
 )
@@ -243,6 +246,9 @@ STAFF = Table(
           absent="empty (nobody is on a posting, R16)"),
         C("posting_until", "交流截止年", "int", required=False, default=None, min=2000, max=2100,
           absent="empty (nobody is on a posting, R16)"),
+        # contract v2: couples (a soft goal)
+        C("spouse_id", "配偶工号", "text", required=False, default="",
+          absent="empty (no couples are kept together)"),
     ),
     key=("person_id",),
 )

@@ -17,6 +17,11 @@ def haversine_km(lat1, lon1, lat2, lon2):
     return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
 
 
+def commute_minutes(km, detour_factor: float, speed_kmh: float):
+    """Home-to-school minutes estimated from great-circle km (homes are not on the road graph): R17, commutes."""
+    return np.asarray(km, dtype=float) * detour_factor / speed_kmh * 60.0
+
+
 def road_graph(roads: pd.DataFrame | None) -> nx.Graph | None:
     """The undirected road graph; a repeated road keeps its shortest minutes."""
     if roads is None or roads.empty:

@@ -161,6 +161,14 @@ def _r11_r14_checks(sc, staff: pd.DataFrame, p_src: str, school_ids: set) -> lis
         for row, v in hs[(hs != "") & ~hs.isin(school_ids)].items():
             out.append(Problem(p_src, int(row), "home_school", v,
                                "unknown school id: it must be a school_id of the schools table"))
+    if "spouse_id" in staff.columns:  # couples: a spouse is another person of the staff table
+        sp = staff["spouse_id"].fillna("").astype(str)
+        ids = set(staff["person_id"])
+        for row, v in sp[(sp != "") & ~sp.isin(ids)].items():
+            out.append(Problem(p_src, int(row), "spouse_id", v, "unknown person id: it must be a person_id of the "
+                               "staff table (leave it empty where the spouse does not work in the district)"))
+        for row in sp.index[(sp != "") & (sp == staff["person_id"])]:
+            out.append(Problem(p_src, int(row), "spouse_id", sp[row], "a person cannot be their own spouse"))
     if "certificate" not in staff.columns:
         return out
     layout = getattr(sc, "layouts", {}).get("staff")

@@ -265,7 +265,8 @@ def generate(staff: int = 5000, seed: int = 0, *, laiwu: bool = False, plan_year
 
     The parts below draw from the one generator in this order (the order is part of the output: changing it
     changes every district): townships, schools, school sizes and leader posts, existing staff, new hires,
-    preferences, quotas, locks, demand, names and birth dates, roads.
+    preferences, quotas, locks, demand, names and birth dates, roads. The contract v2 columns (titles, teaching
+    years, scores, retirees' birth dates; dormitory beds and couples) come from generators of their own.
     """
     staff = int(staff)
     if not 100 <= staff <= 1_000_000:
@@ -290,6 +291,7 @@ def generate(staff: int = 5000, seed: int = 0, *, laiwu: bool = False, plan_year
     schools = _school_frame(sch, town, posts, quota)
     staff_df = _staff_frame(rng, sch, ppl, hires, everyone, prefs, locked, plan_year)
     _v2_staff_columns(np.random.default_rng([seed, 2]), staff_df, everyone, plan_year)
+    _dorms_and_couples(np.random.default_rng([seed, 3]), schools, staff_df)
     roads, nodes = _roads(rng, sch.ids, sch.town, sch.lat, sch.lon, town.lat, town.lon, n_town)
     _check_roads(roads, sch.ids, sch.town)
 
@@ -899,6 +901,33 @@ def _v2_staff_columns(rng, staff_df: pd.DataFrame, everyone: _Everyone, plan_yea
     # evaluation score (考核分) of the last year for existing staff; empty for new hires
     score = np.round(np.clip(rng.normal(85, 6, n), 55, 100), 1)
     staff_df["evaluation_score"] = np.where(new, np.nan, score)
+
+
+def _dorms_and_couples(rng, schools: pd.DataFrame, staff_df: pd.DataFrame) -> None:
+    """Contract v2, in place: dormitory beds (R17) at about a third of rural schools, 2 to 8 each; couples
+    (spouse_id both ways) among about 4% of existing staff: a man and a woman of one township within 6 years
+    of age. Drawn from their own generator so that the other columns do not change."""
+    rural = (schools["area"] == "rural").to_numpy()
+    give = rural & (rng.random(len(schools)) < 0.35)
+    schools["dorm_beds"] = pd.array(np.where(give, rng.integers(2, 9, len(schools)), 0), dtype="Int64")
+    schools.loc[~give, "dorm_beds"] = pd.NA
+    town = staff_df["school_id"].map(schools.set_index("school_id")["township"]).fillna("").to_numpy()
+    year = pd.to_datetime(staff_df["birth_date"]).dt.year.to_numpy()
+    spouse = np.full(len(staff_df), "", dtype=object)
+    pid = staff_df["person_id"].to_numpy()
+    gender = staff_df["gender"].to_numpy()
+    cand = np.flatnonzero((town != "") & (rng.random(len(staff_df)) < 0.04))
+    by_town: dict[str, list[int]] = {}
+    for i in cand:
+        by_town.setdefault(town[i], []).append(int(i))
+    for people in by_town.values():
+        men = [i for i in people if gender[i] == "M"]
+        women = [i for i in people if gender[i] == "F"]
+        for m in men:
+            match = next((w for w in women if abs(int(year[w]) - int(year[m])) <= 6 and spouse[w] == ""), None)
+            if match is not None:
+                spouse[m], spouse[match] = pid[match], pid[m]
+    staff_df["spouse_id"] = spouse
 
 
 CERTIFICATES = np.array(["kindergarten", "primary", "junior", "senior"], dtype=object)  # per stage

@@ -17,6 +17,8 @@ from .core import joined
 from .r7 import RoadMinutes
 from .r11 import eligible as r11_eligible
 from .r14 import CERT_RANK, LEVEL_NEED
+from .r15 import floors as r15_floors
+from .r17 import far_arrivals
 
 _LEADER = ("principal", "vice_principal")
 _COMPULSORY = ("primary", "junior", "nine_year")
@@ -272,6 +274,35 @@ def figures(sc, plan) -> dict:
     after.update(r14_teachers_placed=int(placed.sum()), r14_placed_uncovered=int((uncovered & ~by_lock).sum()),
                  r14_exempt_by_lock=int(by_lock.sum()),
                  r14_period2_uncovered=int((p2_need.notna() & (rank >= 0) & (rank < p2_need.fillna(0))).sum()))
+
+    # R15 (floors: validator/r15.py)
+    fl = r15_floors(sc, plan)
+    for key in ("backbone_share", "bachelor_share", "kindergarten_associate_share"):
+        after[f"r15_{key}_floor"] = round(float(fl[key][0]), 4) if key in fl else None
+    after["r15_shares_below_floor"] = sum(a is not None and a < f for f, a in fl.values())
+
+    # R17 (arrivals: validator/r17.py)
+    beds, far = far_arrivals(sc, plan)
+    after.update(r17_schools_with_beds=int(len(beds)), r17_arrivals_needing_beds=sum(len(v) for v in far.values()),
+                 r17_schools_above_beds=sum(len(v) > beds[s] for s, v in far.items()))
+    # the move budget: current staff who change school, against floor(max_moves_share x current staff)
+    current = (j["from_school"] != "") & (j["to_school"] != j["from_school"]) & ~retire
+    lock_away = (text("locked_school") != "") & (text("locked_school") != j["from_school"])
+    budget = math.floor(pol.max_moves_share * int((sc.staff["school_id"].fillna("") != "").sum()) + 1e-9)
+    after.update(moves_of_current_staff=int(current.sum()), move_budget=budget,
+                 moves_required_by_rules=int((current & (text("move").isin(["rotate", "bundle_second", "return"])
+                                                         | lock_away)).sum()),
+                 moves_over_budget=max(0, int(current.sum()) - budget))
+    # couples: one of them moves and they end in two townships
+    town = sc.schools.drop_duplicates("school_id").set_index("school_id")["township"]
+    spouse = text("spouse_id") if "spouse_id" in j.columns else pd.Series("", index=j.index)
+    couples = {tuple(sorted((a, b))) for a, b in zip(j.index, spouse) if b and b in j.index and a != b}
+    moved = j["to_school"] != j["from_school"]
+    after["couples"] = len(couples)
+    after["couples_apart"] = sum(
+        1 for a, b in couples
+        if (moved[a] or moved[b]) and j.at[a, "to_school"] in town.index and j.at[b, "to_school"] in town.index
+        and town[j.at[a, "to_school"]] != town[j.at[b, "to_school"]])
 
     # R12, R13
     after["retirements"] = int(retire.sum())

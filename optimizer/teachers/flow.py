@@ -6,8 +6,8 @@ quota arc to the sink. Coverage is concave (the k-th teacher of a subject covers
 lessons), so it is a chain of unit arcs with non-increasing gains; surplus teachers pay the subject-mix
 cost. Pair values are the soft goals (moves, commute, preferences: soft.py). Its optimum is exact.
 
-The R9/R10 deficits and R11 shortfalls are penalised, each >= max(0, a linear form of the pairs)
-(r9.py, r10.py, r11.py ``forms``). For multipliers 0 <= lambda_k <= weight_k,
+The R9/R10 deficits, R11 shortfalls and the hard R11 ceiling and R15 floors are penalised, each >= max(0, a
+linear form of the pairs) (r9.py, r10.py, r11.py, r15.py ``forms``). For multipliers 0 <= lambda_k <= weight_k,
 
     max F(x) - sum_k w_k D_k(x)  <=  max_x F(x) - sum_k lambda_k form_k(x)      (x in the flow polytope)
 
@@ -27,7 +27,7 @@ import numpy as np
 from ortools.graph.python import min_cost_flow
 
 from ..params import SolveParams
-from . import coverage, r9, r10, r11, soft
+from . import budget, coverage, r9, r10, r11, r15, r17, soft
 from .candidates import TeacherData
 from .ctx import SCALE
 
@@ -108,10 +108,15 @@ def evaluate(data: TeacherData, choice: np.ndarray) -> dict:
     d9 = r9.value(data, counts)
     d10 = r10.value(data, counts)
     d11 = r11.value(data, choice)
+    d15 = r15.value(data, counts)
     w9, w10, w11 = (int(round(x * SCALE)) for x in (w.r9_parity, w.r10_degree_ratio, w.r11_exchange))
     penalty = w9 * sum(d9.values()) + w10 * d10 + w11 * (d11["short"] + d11["short_bb"]) + r11.HARD * d11["over"]
+    d17 = r17.over(data, r17.use_of(data, choice))
+    penalty += (r11.HARD * (r15.excess(data, counts) + d17)
+                + budget.weight(data) * budget.over(data, budget.moves(data, choice)))
     return {"objective": pairs + cov - mix - penalty, "pairs": pairs, "coverage": cov, "subject_mix": mix,
-            "r9": d9, "r10": d10, "r11": d11, "penalty": penalty}
+            "r9": d9, "r10": d10, "r11": d11, "r15": d15, "r17": d17,
+            "penalty": penalty}
 
 
 @dataclass
@@ -138,11 +143,14 @@ def lagrangian(data: TeacherData, net: FlowNet, deadline: float, tol: float = 1e
         out.choice, out.objective, out.bound = ch, e["objective"], e["objective"]
         return out
     base = soft.pair_coefficients(data).astype(np.int64) * COST_SCALE
-    forms = r9.forms(data) + r10.forms(data, net.least) + r11.forms(data)
+    forms = r9.forms(data) + r10.forms(data, net.least) + r11.forms(data) + r15.forms(data)
+    forms += r17.forms(data) + budget.forms(data)
     weights = np.array([f.weight for f in forms], dtype=float)
     lam = np.where(weights >= r11.HARD, 0.0, 0.5 * weights)  # a hard ceiling's price starts at 0
+    lam = np.array([x if f.start is None else f.start for f, x in zip(forms, lam)])
     slack = 0.5 * len(net.people) / COST_SCALE  # rounding of the priced pair values, at most 1/2 unit each
     theta, stall, last = 1.0, 0, 0.0
+    best_lam = lam.copy()
     for rnd in range(max_rounds):
         t_round = time.perf_counter()
         if t_round + last > deadline and out.choice is not None:
@@ -158,25 +166,29 @@ def lagrangian(data: TeacherData, net: FlowNet, deadline: float, tol: float = 1e
             return out
         choice, v = res
         bound = v / COST_SCALE + slack - float(sum(mu * f.a0 for f, mu in zip(forms, lam)))
-        choice = within_ceiling(data, choice)  # R11's ceiling is hard: every plan scored keeps it
-        if consider is not None:
-            choice = consider(choice)
-        e = evaluate(data, choice)
+        # the subgradient is the relaxed forms at the flow's own optimum, before any repair
         chosen = np.zeros(len(data.p_t), dtype=bool)
         chosen[choice[choice >= 0]] = True
         g = np.array([f.at(chosen) for f in forms])
+        choice = within_ceiling(data, choice)  # R11's ceiling is hard: every plan scored keeps it
+        choice = r15.within_floors(data, choice, lambda c: Scorer(data, c))  # R15 too, where staying allows it
+        choice = r17.within_beds(data, choice, lambda c: Scorer(data, c))  # and R17's beds
+        if consider is not None:
+            choice = consider(choice)
+        e = evaluate(data, choice)
         improved = out.bound is None or bound < out.bound - 1e-9
         if improved:
             out.bound = math.floor(bound + 1e-9)  # the model's objective is an integer
             out.multipliers = {f.name: round(float(mu) / SCALE, 3) for f, mu in zip(forms, lam)}
+            best_lam = lam.copy()
         if out.objective is None or e["objective"] > out.objective:
             out.choice, out.objective = choice, e["objective"]
         out.rounds = rnd + 1
         out.history.append((round(bound), e["objective"]))
         stall = 0 if improved else stall + 1
         last = time.perf_counter() - t_round
-        if stall >= 3:
-            theta, stall = theta / 2, 0
+        if stall >= 3:  # smaller steps, from the multipliers of the least bound so far
+            theta, stall, lam = theta / 2, 0, best_lam.copy()
         assert out.bound is not None and out.objective is not None  # both set by the first round
         if out.bound - out.objective <= tol * max(1.0, abs(out.objective)) or not forms:
             break
@@ -188,9 +200,47 @@ def lagrangian(data: TeacherData, net: FlowNet, deadline: float, tol: float = 1e
         t = theta * max(bound - out.objective, 1.0) / norm
         lam = np.clip(lam + t * step_dir, 0.0, weights)
     assert out.bound is not None and out.objective is not None  # max_rounds >= 1: a round ran
+    if out.choice is not None and forms:
+        out.choice, out.objective = improve(data, net, out.choice, deadline)
     out.objective = float(out.objective)
     out.bound = float(out.bound)  # >= objective: a plan never beats a proven bound (tests check it)
     return out
+
+
+def improve(data: TeacherData, net: FlowNet, choice: np.ndarray, deadline: float, passes: int = 3):
+    """Local search on a plan: each movable teacher in turn takes the pair that raises the exact score most
+    (quotas kept), until a pass changes nothing, ``passes`` are done or the deadline comes. The flow plans are
+    optimal for their priced values; this recovers what rounding the prices of the ratios and the hard R11, R15
+    and R17 limits leaves. Returns (plan, its exact score)."""
+    sc = Scorer(data, choice)
+    held = np.bincount(data.p_s[choice[choice >= 0]], minlength=len(data.school_ids))
+    start = np.searchsorted(data.p_t, np.arange(len(data.t)), side="left")
+    end = np.searchsorted(data.p_t, np.arange(len(data.t)), side="right")
+    people = np.flatnonzero(end - start > 1)
+    for _ in range(passes):
+        changed = False
+        for p in people:
+            if time.perf_counter() > deadline:
+                return sc.choice, sc.score
+            cur = int(sc.choice[p])
+            if cur < 0:
+                continue
+            best = None
+            for k in range(start[p], end[p]):
+                s = int(data.p_s[k])
+                if k == cur or (s != data.p_s[cur] and held[s] + 1 > net.s_cap[s]):
+                    continue
+                new, st = sc.trial({int(p): k})
+                if new > (sc.score if best is None else best[0]):
+                    best = (new, st, k)
+            if best is not None:
+                held[data.p_s[cur]] -= 1
+                held[data.p_s[best[2]]] += 1
+                sc.commit(best[0], best[1])
+                changed = True
+        if not changed:
+            break
+    return sc.choice, sc.score
 
 
 class Scorer:
@@ -211,13 +261,17 @@ class Scorer:
         self.masks = r9.masks(data)
         r = r11.value(data, choice)
         self.moved, self.moved_bb = r["moved"], r["moved_bb"]
+        self.moves = budget.moves(data, choice)
+        self.far, self.beds_left = r17.far_pairs(data), r17.left(data)
+        self.use = r17.use_of(data, choice)
+        self.pen: int | None = None  # the current state's penalty (R17 apart), cached between trials
         self.score = evaluate(data, choice)["objective"]
 
     def _cov(self, key: int, n: int) -> int:
         units = min(n, int(self.ch.off[key + 1] - self.ch.off[key]))
         return int(self.cum[self.ch.off[key] + units] - self.cum[self.ch.off[key]]) - (n - units) * self.ch.surplus
 
-    def _penalty(self, counts, moved, moved_bb) -> int:
+    def _penalty(self, counts, moved, moved_bb, moves) -> int:
         d, pol = self.data, self.data.sc.policy
         w = pol.weights
         from fractions import Fraction
@@ -227,7 +281,8 @@ class Scorer:
         short_bb = max(0, -(-need // share.denominator)) if d.is_exchange.any() else 0
         return (int(round(w.r9_parity * SCALE)) * sum(r9.value(d, counts).values())
                 + int(round(w.r10_degree_ratio * SCALE)) * r10.value(d, counts)
-                + int(round(w.r11_exchange * SCALE)) * (short + short_bb) + r11.HARD * r11.over_ceiling(d, moved))
+                + int(round(w.r11_exchange * SCALE)) * (short + short_bb) + r11.HARD * r11.over_ceiling(d, moved)
+                + r11.HARD * r15.excess(d, counts) + budget.weight(d) * budget.over(d, moves))
 
     def trial(self, moves: dict) -> tuple[int, tuple]:
         """Score if each teacher p in ``moves`` took pair moves[p]; and the state to ``commit``."""
@@ -235,9 +290,16 @@ class Scorer:
         delta = 0
         dn: dict = {}
         counts = dict(self.counts)
-        moved, moved_bb = self.moved, self.moved_bb
+        moved, moved_bb, n_moves = self.moved, self.moved_bb, self.moves
+        du: dict = {}  # R17: far arrivals per school
         for p, k in moves.items():
             old = int(self.choice[p])
+            if self.far[old]:
+                du[int(d.p_s[old])] = du.get(int(d.p_s[old]), 0) - 1
+            if self.far[k]:
+                du[int(d.p_s[k])] = du.get(int(d.p_s[k]), 0) + 1
+            if not d.is_new[p]:
+                n_moves += int(not d.p_stay[k]) - int(not d.p_stay[old])
             delta += int(self.coef[k]) - int(self.coef[old])
             dn[self.pair_key[old]] = dn.get(self.pair_key[old], 0) - 1
             dn[self.pair_key[k]] = dn.get(self.pair_key[k], 0) + 1
@@ -251,17 +313,26 @@ class Scorer:
         for key, c in dn.items():
             if c:
                 delta += self._cov(int(key), int(self.n[key] + c)) - self._cov(int(key), int(self.n[key]))
-        old_pen = self._penalty(self.counts, self.moved, self.moved_bb)
-        new_pen = self._penalty(counts, moved, moved_bb)
-        return self.score + delta - (new_pen - old_pen), (moves, dn, counts, moved, moved_bb)
+        if self.pen is None:
+            self.pen = self._penalty(self.counts, self.moved, self.moved_bb, self.moves)
+        old_pen = self.pen
+        new_pen = self._penalty(counts, moved, moved_bb, n_moves)
+        for s, c in du.items():
+            if c and self.beds_left[s] >= 0:
+                u, cap = int(self.use[s]), int(self.beds_left[s])
+                new_pen += r11.HARD * (max(0, u + c - cap) - max(0, u - cap))
+        return self.score + delta - (new_pen - old_pen), (moves, dn, counts, moved, moved_bb, n_moves, du)
 
     def commit(self, new_score: int, state: tuple) -> None:
-        moves, dn, counts, moved, moved_bb = state
+        moves, dn, counts, moved, moved_bb, n_moves, du = state
+        for s, c in du.items():
+            self.use[s] += c
         for p, k in moves.items():
             self.choice[p] = k
         for key, c in dn.items():
             self.n[key] += c
-        self.counts, self.moved, self.moved_bb, self.score = counts, moved, moved_bb, new_score
+        self.counts, self.moved, self.moved_bb, self.moves, self.score = counts, moved, moved_bb, n_moves, new_score
+        self.pen = None  # the penalty of the new state: computed at the next trial
 
 
 def within_ceiling(d, choice: np.ndarray) -> np.ndarray:

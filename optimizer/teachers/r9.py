@@ -39,6 +39,7 @@ class Form:
     a0: float
     idx: np.ndarray
     coef: np.ndarray
+    start: float | None = None  # the first round's multiplier (default: half the weight, 0 for a hard limit)
 
     def at(self, chosen: np.ndarray) -> float:
         return self.a0 + float(self.coef @ chosen[self.idx])
@@ -74,9 +75,15 @@ def exact_deficit(rn: int, r_tot: int, un: int, u_tot: int, ratio: Fraction = Fr
 
 
 def count_values(data, choice: np.ndarray) -> dict:
+    """The counts of ``masks`` after a placement (a pair per movable teacher)."""
     school_of = data.t_fixed_at.copy()
     ok = choice >= 0
     school_of[ok] = data.p_s[choice[ok]]
+    return counts_at(data, school_of)
+
+
+def counts_at(data, school_of: np.ndarray) -> dict:
+    """The counts of ``masks`` with every teacher at ``school_of`` (-1: not placed)."""
     at = school_of >= 0
     s = np.maximum(school_of, 0)
     return {k: int((at & sm[s] & pm).sum()) for k, (sm, pm) in masks(data).items()}

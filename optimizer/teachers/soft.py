@@ -25,7 +25,7 @@ from .ctx import SCALE, ModelCtx, groups
 
 
 def pair_coefficients(data) -> np.ndarray:
-    """Objective coefficient (scaled) of each candidate pair for moves, commute and preferences."""
+    """Objective coefficient (scaled) of each candidate pair for moves, commute, preferences and couples."""
     w = data.sc.policy.weights
     voluntary = ~(data.is_new | data.is_p1)[data.p_t] & ~data.p_stay
     n_ranked = np.array([len(p) for p in data.prefs])[data.p_t]
@@ -33,7 +33,8 @@ def pair_coefficients(data) -> np.ndarray:
     has_ref = data.has_ref[data.p_t]
     move = np.where(has_ref, w.keep_reference * (data.p_s != data.t_ref[data.p_t]), w.move * voluntary)
     value = (-move - w.commute_km * np.nan_to_num(data.p_km, nan=0.0) + w.preference * pref)
-    return np.round(value * SCALE).astype(np.int64)
+    couples = getattr(data, "couple_cost", None)  # couples.py: a couple left in two townships
+    return np.round(value * SCALE).astype(np.int64) - (0 if couples is None else couples)
 
 
 def build(ctx: ModelCtx, envy: bool = False) -> None:

@@ -28,7 +28,7 @@ from .. import sat
 from ..params import SolveParams
 from ..reasons import Words
 from ..results import StageLog, StageResult
-from . import candidates, coverage, flow, greedy, r5, r6, r8, r9, r10, r11, r14, soft
+from . import budget, candidates, couples, coverage, flow, greedy, r5, r6, r8, r9, r10, r11, r14, r15, r17, soft
 from .ctx import ModelCtx
 from .envy import repair as remove_envy
 
@@ -50,6 +50,9 @@ def build_model(data, relaxed=(), explain=False) -> ModelCtx:
     r9.build(ctx)
     r10.build(ctx)
     r11.build(ctx)
+    r15.build(ctx)
+    r17.build(ctx)
+    budget.build(ctx)
     soft.build(ctx)
     m.maximize(ctx.objective())
     return ctx
@@ -102,6 +105,9 @@ def solve(sc, state, params: SolveParams) -> StageResult:
     t0 = time.perf_counter()
     log = StageLog()
     data = candidates.build(sc, state)
+    budget.setup(data, state)
+    r17.setup(data, state)
+    couples.setup(data, state)
     deadline = t0 + params.time_limit - write_reserve(data)
     relaxed = {f"R8:{data.school_ids[s]}" for s in r8.over_by_locks(data)}
     for name in sorted(relaxed):
@@ -298,6 +304,8 @@ def write(sc, state, log: StageLog, data, school_of: np.ndarray, relaxed) -> Non
     r10.report(before, after, pol.degree_ratio_max, state, log)
     r11.report(data, school_of, state, log)
     r14.report(data, school_of, p2, state)
+    r15.report(data, r9.counts_at(data, school_of), state)
+    r17.report(data, school_of, state)
     for p, why in data.no_candidate:
         if "(R14)" in why:
             log.note(f"teachers: infeasible: R14: {data.t.at[p, 'person_id']} cannot be placed: {why}")

@@ -55,8 +55,10 @@ def test_move_kinds_derived_from_the_data_are_the_optimizers_own():
     sc = tiny_district()
     hand = hand_plan(sc)
     assert derive_moves(hand.assignments, sc).tolist() == hand.assignments["move"].tolist()
-    # E1 is the one eligible teacher: R11's ceiling (15 % of 1 = 0) would forbid posting them, so it is raised
-    sc = dataclasses.replace(sc, policy=sc.policy.with_overrides({"exchange_share_max": 1.0}))
+    # E1 is the one eligible teacher: R11's ceiling (15 % of 1 = 0) would forbid posting them, so it is raised;
+    # E1 is the one urban district+ backbone teacher, whom R15 keeps in town unless it is lifted
+    sc = dataclasses.replace(sc, policy=sc.policy.with_overrides({"exchange_share_max": 1.0,
+                                                                  "max_urban_share_drop": 1.0}))
     plan = plan_scenario(sc, SolveParams(time_limit=5, seed=0, workers=1)).plan
     assert derive_moves(plan.assignments, sc).tolist() == plan.assignments["move"].tolist()
     assert {"rotate", "exchange", "place_new", "retire", "promote"} <= set(plan.assignments["move"])

@@ -186,7 +186,7 @@ def test_which_columns_a_file_must_have():
                     "backbone", "years_at_school", "terms_at_school", "contract_period", "period_years",
                     "rural_service_years", "public_funded", "reserve_leader"}
     assert {c.name for c in SCHOOLS.columns if not c.in_header} == {
-        "mountainous", "principal_posts", "vice_principal_posts", "staff_quota"}
+        "mountainous", "principal_posts", "vice_principal_posts", "staff_quota", "dorm_beds"}
     for c in STAFF.columns:
         if c.needed_by and c.name != "school_id":
             assert re.match(r"R\d+", c.needed_by), c.name  # says which rule reads it
@@ -439,7 +439,7 @@ def test_the_builtin_sample_has_no_column_or_subject_warnings():
     v2 = [w for w in sc.warnings if w.column is None and "optional column(s) not in the header row" in w.message]
     for w in v2:
         named = {part.split(" (")[0].strip() for part in w.message.split(": ", 1)[1].split("; ")}
-        assert named <= {"certificate", "home_school", "posting_until"}, named
+        assert named <= {"certificate", "home_school", "posting_until", "dorm_beds", "spouse_id"}, named
     assert [w.column for w in sc.warnings if w not in v2] == ["home_lat/home_lon"]
 
 

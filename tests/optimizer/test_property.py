@@ -65,5 +65,9 @@ def test_random_plans_pass_the_validator(sc):
         # the R11 ceiling broken next to a relaxed quota (a known weakness: the stage should keep the teacher at
         # the relaxed school); reported as not met, and the run service refuses such a plan (exit 3)
         allowed |= {("R11", v.person_id) for v in hard if v.rule == "R11"}
+    if plan.compliance.set_index("rule").at["R15", "status"] == "not_met":
+        # R15 at max_urban_share_drop 0.02 in a district of a few teachers: one retirement or one new hire that
+        # only a town school can take moves a share by far more; reported, and the run service refuses the plan
+        allowed |= {("R15", v.person_id) for v in hard if v.rule == "R15"}
     assert not [str(v) for v in hard if (v.rule, v.person_id) not in allowed]
     assert len(plan.assignments) == len(sc.staff)

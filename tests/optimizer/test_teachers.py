@@ -292,20 +292,30 @@ def test_home_lessons_split_full_loads_first_and_zero_for_leaders():
 
 
 # ---- R11 -----------------------------------------------------------------------------------
-def _exchange_case():
+def _exchange_case(**policy):
     staff = [person(f"E{i}", school_id="U", years_at_school=8 + i) for i in range(9)]
     staff.append(person("B", school_id="U", years_at_school=7, backbone="district"))
     return sc_of([U("U", is_township_seat=True), R("R", is_township_seat=True)], staff,
-                 [("U", "math", 160), ("R", "math", 16)], exchange_share=0.1, exchange_backbone_share=0.2)
+                 [("U", "math", 160), ("R", "math", 16)], exchange_share=0.1, exchange_backbone_share=0.2, **policy)
 
 
 def test_r11_exchange_share_and_backbone_share():
-    state, _, res = run_teachers(_exchange_case())
+    # R15 off: the only urban backbone teacher may be posted (urban backbone share 1/10 -> 0/9)
+    state, _, res = run_teachers(_exchange_case(max_urban_share_drop=1.0))
     assert res.kpis["r11_eligible"] == 10
     assert res.kpis["r11_exchanged"] == 1
     assert res.kpis["r11_backbone_share"] == 1.0  # the one who moves is the backbone teacher
     assert (row(state, "B")["move"], row(state, "B")["to_school"]) == ("exchange", "R")
     assert state.compliance["R11"][0] == "met"
+
+
+def test_r15_keeps_the_only_urban_backbone_teacher_where_r11_would_post_them():
+    # R15 (hard) wins over R11's backbone share (a target): posting B drops the urban backbone share by 0.1
+    # (posting another teacher instead would open an R9 backbone gap at R, which has no teacher yet: nobody goes)
+    state, plan, res = run_teachers(_exchange_case())
+    assert row(state, "B")["to_school"] == "U" and res.kpis["r11_exchanged"] == 0
+    assert state.compliance["R11"][0] == "not_met" and state.compliance["R15"][0] == "met"
+    assert plan.kpis["after"]["backbone_share_urban"] == 0.1 == plan.kpis["before"]["backbone_share_urban"]
 
 
 def test_r11_exact_penalty_the_exchange_and_backbone_shortfalls():
@@ -339,8 +349,11 @@ def test_r9_r10_swap_brings_rural_degree_share_to_parity():
     staff = [person("UB1", school_id="U", years_at_school=8), person("UB2", school_id="U", years_at_school=8),
              person("RB", school_id="R", years_at_school=8),
              person("RA", school_id="R", years_at_school=8, degree="associate", preferences="U")]
+    # R15 off (max_urban_share_drop 1): the swap levels the urban share down from 2/2 to 1/2 (tests/optimizer/
+    # test_r15.py shows R15 refusing it); no move budget (12 % of four teachers is no move at all)
     sc = sc_of([U("U", is_township_seat=True, staff_quota=2), R("R", is_township_seat=True, staff_quota=2)], staff,
-               [("U", "math", 32), ("R", "math", 32)], exchange_share=0.0, exchange_share_max=1.0)
+               [("U", "math", 32), ("R", "math", 32)], exchange_share=0.0, exchange_share_max=1.0,
+               max_urban_share_drop=1.0, max_moves_share=1.0)
     state, plan, res = run_teachers(sc)
     assert plan.kpis["before"]["degree_ratio_urban_rural"] == 2.0
     assert plan.kpis["after"]["degree_ratio_urban_rural"] == 0.5
@@ -365,7 +378,7 @@ def test_r9_and_r10_each_alone_decide_the_swap(rule, off):
     # with the other rule's weight at 0, each one alone swaps the rural associate for an urban bachelor: staying
     # leaves one teacher short (50 x 100), the swap costs two moves (2 x 10 x 100); no R11 target interferes
     sc = build(*_degree_parts(), check=False, exchange_share=0.0, exchange_backbone_share=0.0, exchange_share_max=1.0,
-               **{off: 0})
+               max_urban_share_drop=1.0, max_moves_share=1.0, **{off: 0})
     state, plan, _ = run_teachers(sc)
     assert row(state, "RA")["to_school"] == "U"
     assert state.compliance[rule][0] == "met"
@@ -399,7 +412,8 @@ def test_preference_granted_without_justified_envy():
                [person("P", school_id="A", years_at_school=3, rural_service_years=4, preferences="S"),
                 person("A2", school_id="A"), person("R1", school_id="R"),
                 person("N", school_id="", contract_period=0, period_years=0)],
-               [("A", "math", 16), ("S", "math", 16), ("B", "math", 16), ("R", "math", 16)])
+               [("A", "math", 16), ("S", "math", 16), ("B", "math", 16), ("R", "math", 16)],
+               max_moves_share=1.0)  # 12 % of three current teachers is a budget of no move at all
     state, _, res = run_teachers(sc)
     assert row(state, "P")["to_school"] == "S"
     assert res.kpis["envy_pairs"] == 0
