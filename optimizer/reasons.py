@@ -132,6 +132,16 @@ register({
     "reason.reserve_post": ("Reserve leader teaching at {from_school}; promoted to {role} at {school} to fill a "
                             "leader post {cause} (R8).",
                             "后备干部，现任教于{from_school}；提拔为{school}{role}，填补{cause}的干部岗位（R8）。"),
+    "reason.leader_r5_across": ("They finish contract period 1 at {school}: under bundled hiring (R5) period 2 is "
+                                "in the {area} area, so only a post there was open to them.",
+                                "其在{school}的第一聘期已满：按城乡捆绑聘用（R5），第二聘期须在{area}，只能安排到该区域的"
+                                "岗位。"),
+    "reason.leader_r5_stays": ("They finish contract period 1 at {school} and should serve period 2 in the {area} "
+                               "area, but no post there could take them (R5 not met).",
+                               "其在{school}的第一聘期已满，第二聘期应在{area}，但该区域没有可安排的岗位"
+                               "（R5 未满足）。"),
+    "reason.leader_r6": ("Public-funded with {years} of {asks} rural years: no urban post was open to them (R6).",
+                         "公费师范生，乡村服务{years}年（要求{asks}年）：不得安排到城区岗位（R6）。"),
     "reason.urban_reserve_first": ("urban reserve leaders come first for rural posts", "乡村岗位优先安排城区后备干部"),
     "reason.no_urban_reserve": ("no urban reserve leader was left for it", "已无城区后备干部可派"),
     "reason.reserve_stays": ("Reserve leader; stays a teacher at {school} in this plan.",

@@ -91,7 +91,12 @@ def allowed(ctx, opt: pd.DataFrame) -> np.ndarray:
     """The policy switches every option must respect, whichever module proposed it (so the greedy, the flow
     and CP-SAT all do): with leader_level_match a post in the level group of the holder's school, unless the
     office locked them there (the lock wins); a reserve leader only into a role of ctx.reserve_roles(); a
-    promotion to principal only for a person who meets principal eligibility (context principal_ok)."""
+    promotion to principal only for a person who meets principal eligibility (context principal_ok); R5: a
+    person finishing contract period 1 only into a post of the other area (promoted in place or at a school of
+    their own area they would escape period 2); R6: a public-funded person short of rural years at a rural school
+    never into an urban post, except the urban period of their own bundle (finishing period 1). A lock wins over
+    R5 and R6. `stay` options are added after this filter: a leader finishing period 1 who keeps their post is
+    reported against R5 (models/figures.py)."""
     people = ctx.people
     holder = opt["holder"]
     same_group = ctx.group[opt["s_idx"].to_numpy()] == holder.map(people["group"]).to_numpy()
@@ -101,7 +106,12 @@ def allowed(ctx, opt: pd.DataFrame) -> np.ndarray:
     # principal eligibility: a promotion to principal (vice-principal or reserve leader) needs principal_ok
     promoted = (opt["role"].to_numpy() == PRINCIPAL) & (holder.map(people["role"]).to_numpy() != "principal")
     eligible = ~promoted | holder.map(people["principal_ok"]).fillna(False).to_numpy(dtype=bool)
-    return (same_group | locked) & role_ok & eligible
+    rural_to = ctx.schools["rural"].to_numpy()[opt["s_idx"].to_numpy()]
+    rural_from = holder.map(people["rural"]).to_numpy(dtype=bool)
+    p1 = holder.map(people["p1"]).to_numpy(dtype=bool)
+    r5_ok = ~p1 | (rural_to != rural_from)
+    r6_ok = ~(holder.map(people["r6_bound"]).to_numpy(dtype=bool) & rural_from & ~rural_to) | p1
+    return (same_group | locked) & role_ok & eligible & ((r5_ok & r6_ok) | locked)
 
 
 def option_costs(ctx) -> dict[str, np.ndarray]:
@@ -379,6 +389,7 @@ def decide(ctx, pid: str, p: dict, s_to: int, role_to: int, src: str, posts: Pos
         d = _due_decision(ctx, pid, p, s_to, role_to, moves, posts, why, opts_of)
     else:
         d = _not_due_decision(ctx, pid, p, s_to, role_to, src, moves, posts, why)
+    _r5_r6(ctx, w, p, s_to, d)
     town = why.director_of.get(pid, "")
     if town:
         d.rules.append("R4")
@@ -386,6 +397,24 @@ def decide(ctx, pid: str, p: dict, s_to: int, role_to: int, src: str, posts: Pos
     if p["has_ref"]:
         d.reason = w.join(d.reason, _reference_sentence(ctx, w, p, pid in why.changed.index))
     return d
+
+
+def _r5_r6(ctx, w: Words, p: dict, s_to: int, d: Decision) -> None:
+    """R5 and R6 hold whatever role a person takes: the sentence of a person finishing contract period 1 (their
+    post lies in the other area, or R5 is not met) and of a public-funded rural person short of rural years (no
+    urban post was open to them). A lock wins over both (its own sentence says so)."""
+    if p["lock_idx"] >= 0:
+        return
+    rural_to = bool(ctx.schools["rural"].to_numpy()[s_to])
+    here = _school(ctx, w, int(p["s_idx"]), area=True)
+    if p["p1"]:
+        d.rules.append("R5")
+        key = "leader_r5_across" if rural_to != bool(p["rural"]) else "leader_r5_stays"
+        d.reason = w.join(d.reason, w(key, school=here, area=w.area(not p["rural"])))
+    if p["r6_bound"] and p["rural"] and rural_to and d.move != "stay":
+        d.rules.append("R6")
+        d.reason = w.join(d.reason, w("leader_r6", years=f"{p['rural_years']:g}",
+                                      asks=f"{ctx.pol.public_funded_rural_years:g}"))
 
 
 def _school(ctx, w: Words, s: int, area: bool = False) -> str:
