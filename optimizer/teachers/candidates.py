@@ -41,7 +41,7 @@ from ...models.priority import priority_points
 from ...models.scenario import Scenario
 from ...models.schema import BACKBONE_RANK, COMPULSORY_LEVELS, DEGREE_RANK
 from ...models.travel import haversine_km
-from . import r11, r14
+from . import r5, r11, r14
 
 # How many candidates of each kind a movable teacher gets (see module docstring).
 NEAREST_NEW = 4  # new hire: nearest fitting schools of each area ...
@@ -104,6 +104,10 @@ class TeacherData:
     vacancies: np.ndarray = field(init=False)  # per school: teacher seats freed by R12 and promotions
     no_candidate: list = field(default_factory=list)  # (teacher row, why) with no admissible school
     t_cert: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # R14 certificate rank, -1: any
+    # R5 bundle_school: the period-2 school named at hiring (index, -1 none); r5.bundles fills the two dicts
+    t_bundle: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    bundle_only: dict = field(default_factory=dict)  # teacher row -> bundle school, their only candidate (R5)
+    bundle_why: dict = field(default_factory=dict)  # teacher row -> (reason key, fields): why not the bundle
 
     @property
     def s_need(self) -> np.ndarray:
@@ -218,6 +222,9 @@ def build(sc, state) -> TeacherData:
     data.vacancies = np.bincount(vac, minlength=len(school_ids))
     cert = t["certificate"].to_numpy() if "certificate" in t.columns else np.full(len(t), "", dtype=object)
     data.t_cert = r14.cert_rank(cert, np.where(t_from >= 0, data.s_level[np.maximum(t_from, 0)], ""))
+    bundle = t["bundle_school"].fillna("").to_numpy() if "bundle_school" in t.columns else np.full(len(t), "")
+    data.t_bundle = np.array([s_of.get(str(b), -1) for b in bundle], dtype=np.int64)
+    r5.bundles(data)
     _candidates(data)
     return data
 
@@ -370,6 +377,9 @@ def reference_problem(data, p: int, want_group: int, group: np.ndarray) -> str:
         return f"{name} does not teach {data.subjects[j]} (R8 subject fit)"
     if want_group is not None and want_group >= 0 and group[s] != want_group:
         return f"{name} is a {data.s_level[s]} school, outside the teacher's school level group"
+    if int(p) in data.bundle_only and s != data.bundle_only[int(p)]:
+        return (f"they finish contract period 1 and serve period 2 at {data.school_ids[data.bundle_only[int(p)]]}, "
+                "the bundle school named at hiring (R5)")
     if data.is_p1[p] and data.s_rural[s] == data.s_rural[own]:
         area = "rural" if data.s_rural[own] else "urban"
         return (f"they finish contract period 1 at {data.school_ids[own]} and must serve period 2 at a school "
@@ -393,6 +403,8 @@ def _picks(data, p, j, d, same, rural, schools, gm, top, want, p_rural) -> list[
             return list(top.get((ar, want), [])[:k])
         return [s for g in sorted(g for a, g in top if a == ar) for s in top[ar, g][:k]]
 
+    if int(p) in data.bundle_only:  # R5: period 2 at the bundle school named at hiring
+        return [data.bundle_only[int(p)]]
     picks: list[int] = []
     if data.is_new[p]:
         for ar in (False, True):
