@@ -8,8 +8,9 @@
   kindergartens), their certificate covers its level (R14), and the plan does not hold it at or above its
   staff_quota (R8) — where all of these hold, the plan must place them there.
 * Everyone in contract period 1 after the plan (new hires and those continuing period 1) who teaches after the
-  plan has a `period2_school` of the other area than their school after the plan; one continuing period 1 whose
-  `bundle_school` is still such a school (other area, subject taught, certificate covers it) keeps it.
+  plan has a `period2_school` of the other area than their school after the plan (for one continuing period 1,
+  a finding that is not hard where no school of the other area teaches their subject at a level their
+  certificate covers); one continuing period 1 whose `bundle_school` is still such a school keeps it.
 """
 
 from __future__ import annotations
@@ -86,8 +87,11 @@ def check(sc, plan) -> list[Violation]:
             continue  # checked above
         p2, to = p2col[pid], str(r["to_school"] or "")
         if p2 not in area.index:
-            out.append(Violation("R5", pid, "continues contract period 1 but has no period-2 school.",
-                                 "set period2_school to a school of the other area"))
+            other = [s for s in area.index if to in area.index and area[s] != area[to] and not fits(r, s)]
+            out.append(Violation("R5", pid, "continues contract period 1 but has no period-2 school"
+                                 + ("." if other else " (no school of the other area teaches their subject at a "
+                                                      "level their certificate covers)."),
+                                 "set period2_school to a school of the other area", hard=bool(other)))
             continue
         if to in area.index and area[p2] == area[to]:
             out.append(Violation("R5", pid, f"period-2 school {p2} is in the same area ({area[p2]}) as {to}.",
