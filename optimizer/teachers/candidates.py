@@ -11,10 +11,11 @@ stay small and the model stays small:
 * for each movable teacher a short list of candidate schools: only schools that fit (the school's
   demand has the teacher's subject; preschool teachers only at kindergartens, others never there), whose
   level the teacher's certificate covers (R14, r14.py), allowed by R5 (a teacher finishing period 1 goes
-  to the other area), R6 (a public-funded teacher short of rural years does not go rural -> urban outside
-  their own bundle) and R11 (an exchange-eligible urban teacher is offered rural schools; a rural teacher
-  other than a period-1 finisher reaches an urban school only if they ranked it), then pruned to the nearest
-  few of each area, the few schools with the largest lesson gap of the subject, and the ranked ones;
+  to the other area: only to the bundle school named at hiring where no hard rule forbids it, r5.bundles),
+  R6 (a public-funded teacher short of rural years does not go rural -> urban outside their own bundle) and
+  R11 (an exchange-eligible urban teacher is offered rural schools; a rural teacher other than a period-1
+  finisher reaches an urban school only if they ranked it), then pruned to the nearest few of each area, the
+  few schools with the largest lesson gap of the subject, and the ranked ones;
 * level fit: a teacher's candidates lie in one level group (kindergarten; compulsory = primary, junior,
   nine_year; senior and vocational): an existing teacher keeps the group of their school (unless R5 leaves
   only schools of another group), and new hires of a subject are shared among the groups in proportion
