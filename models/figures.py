@@ -211,13 +211,14 @@ def people(sc, assignments: pd.DataFrame) -> pd.DataFrame:
       r1_bound = due and neither; r1_rotated: bound and placed at another school in a leader role;
       r1x_direction: "urban_to_rural" / "rural_to_urban" for a rotation across the line, else "".
     * promoted: a teacher who takes a leader post (R2).
-    * r5_new_hire / r5_period1: a new hire / a teacher finishing contract period 1 (period_years >= term_years),
-      teaching after the plan, not locked; r5_bundled: a new hire placed with a period-2 school of the other
-      area; r5_crossed: a period-1 finisher placed in the other area; r5_exempt_lock: either of them, locked.
-    * r6_short: a public-funded teacher with fewer than public_funded_rural_years rural years; r6_own_bundle:
-      finishing period 1 (their bundle's urban period); r6_rural_to_urban: short, moved rural -> urban outside
-      their own bundle; r6_exempt_lock: short and locked (the lock wins over R6); r6_broken: rural_to_urban
-      and not locked.
+    * r5_new_hire / r5_period1: a new hire teaching after the plan / a person finishing contract period 1
+      (period_years >= term_years) not retiring, whatever role they take; neither locked; r5_bundled: a new
+      hire placed with a period-2 school of the other area; r5_crossed: a period-1 finisher placed in the
+      other area; r5_exempt_lock: either of them, locked.
+    * r6_short: a public-funded person (not retiring, whatever role) with fewer than public_funded_rural_years
+      rural years; r6_own_bundle: finishing period 1 (their bundle's urban period); r6_rural_to_urban: short,
+      moved rural -> urban outside their own bundle; r6_exempt_lock: short and locked (the lock wins over R6);
+      r6_broken: rural_to_urban and not locked.
     * r11_by_years: a teacher before and after the plan, at an urban school, with exchange_after_years or more
       years there, no exempt_reason, younger than exchange_exempt_age_male / _female, not finishing contract
       period 1 (R5 moves them); r11_eligible: by years and
@@ -315,11 +316,11 @@ def people(sc, assignments: pd.DataFrame) -> pd.DataFrame:
     p["r5_new_hire"] = new & p["teacher_after"] & ~locked
     p["r5_bundled"] = (p["r5_new_hire"] & (p["to_area"] != "") & (p["period2_area"] != "")
                        & (p["period2_area"] != p["to_area"]))
-    p["r5_period1"] = finishing & p["teacher_after"] & ~locked
+    p["r5_period1"] = finishing & ~retires & ~locked  # whatever role they take (a promotion too)
     p["r5_crossed"] = p["r5_period1"] & (p["to_area"] != "") & (p["to_area"] != p["from_area"])
-    p["r5_exempt_lock"] = (new | finishing) & p["teacher_after"] & locked
+    p["r5_exempt_lock"] = ((new & p["teacher_after"]) | (finishing & ~retires)) & locked
     # R6
-    p["r6_short"] = p["public_funded"] & (p["rural_service_years"] < pol.public_funded_rural_years) & p["teacher_after"]
+    p["r6_short"] = p["public_funded"] & (p["rural_service_years"] < pol.public_funded_rural_years) & ~retires
     p["r6_own_bundle"] = finishing
     p["r6_rural_to_urban"] = (p["r6_short"] & (p["from_area"] == "rural") & (p["to_area"] == "urban")
                               & ~p["r6_own_bundle"])
@@ -654,7 +655,7 @@ MEANING = {
                                 "有学区主任的街道镇"),
     "r5_new_hires": ("R5", "new hires to place (not locked)", "新聘教师"),
     "r5_new_hires_bundled": ("R5", "new hires placed with a period-2 school of the other area", "已捆绑第二聘期学校"),
-    "r5_period1_finishers": ("R5", "teachers finishing contract period 1 (not locked)", "第一聘期届满教师"),
+    "r5_period1_finishers": ("R5", "people finishing contract period 1 (not locked)", "第一聘期届满教师"),
     "r5_period1_moved_across": ("R5", "of them placed in the other area for period 2", "其中到另一类地区"),
     "r5_exempt_by_lock": ("R5", "new hires and period-1 finishers held by a lock", "因锁定豁免"),
     "r6_short_of_rural_years": ("R6", "public-funded teachers short of public_funded_rural_years rural years",

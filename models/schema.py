@@ -242,6 +242,8 @@ STAFF = Table(
         # contract v2: R14 certificate, R16 postings
         C("certificate", "教师资格", "enum", required=False, default="", enum=CERTIFICATE,
           absent="the level of each teacher's current school (R14), any level for new hires"),
+        C("bundle_school", "捆绑学校", "text", required=False, default="",
+          absent="empty (R5: period 2 goes to a school of the other area the plan chooses)"),
         C("home_school", "人事关系学校", "text", required=False, default="",
           absent="empty (nobody is on a posting, R16)"),
         C("posting_until", "交流截止年", "int", required=False, default=None, min=2000, max=2100,

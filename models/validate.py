@@ -44,6 +44,8 @@ def check_scenario(sc) -> list[Problem]:
 
     unknown(staff, "school_id", p_src)
     unknown(staff, "locked_school", p_src)
+    if "bundle_school" in staff.columns:
+        unknown(staff, "bundle_school", p_src)
     unknown(demand, "school_id", d_src, allow_empty=False)
     prefs = staff["preferences"]
     for row, v in prefs[prefs != ""].items():

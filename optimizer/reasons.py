@@ -9,7 +9,7 @@ the same decisions in the office's language. Schools are always named by name wi
 from __future__ import annotations
 
 from ..models.messages import check_lang, join, register, school_label, text
-from ..models.schema import SUBJECT_ZH
+from ..models.schema import LEVEL, SUBJECT_ZH
 
 AREA_WORDS = {"urban": ("urban", "城区"), "rural": ("rural", "乡村")}
 ROLE_WORDS = {"principal": ("principal", "校长"), "vice_principal": ("vice-principal", "副校长"),
@@ -56,6 +56,23 @@ register({
     "reason.bundle_second": ("Finished contract period 1 at {from_school}; period 2 at {school} under bundled "
                              "hiring.",
                              "在{from_school}的第一聘期已满；按城乡捆绑聘用，第二聘期到{school}。"),
+    "reason.bundle_second_named": ("Finished contract period 1 at {from_school}; period 2 at {school}, the bundle "
+                                   "school named at hiring (R5).",
+                                   "在{from_school}的第一聘期已满；按聘用时确定的捆绑学校，第二聘期到{school}（R5）。"),
+    "reason.bundle_second_other": ("Finished contract period 1 at {from_school}; the bundle school named at hiring, "
+                                   "{bundle}, cannot take them: {why}; so under bundled hiring (R5) period 2 is "
+                                   "at {school}.",
+                                   "在{from_school}的第一聘期已满；聘用时确定的捆绑学校{bundle}无法接收：{why}；"
+                                   "故按城乡捆绑聘用（R5），第二聘期改到{school}。"),
+    "reason.bundle_same_area": ("it is in the same area as their period-1 school", "该校与第一聘期学校属同一类地区"),
+    "reason.bundle_no_subject": ("it does not teach {subject}", "该校未开设{subject}课"),
+    "reason.bundle_cert": ("their teacher certificate does not cover a {level} school (R14)",
+                           "其教师资格不覆盖该校学段（{level}，R14）"),
+    "reason.bundle_full": ("its staff quota of {quota} is taken by the teachers who stay there (R8)",
+                           "该校{quota}名编制已被留任教师占满（R8）"),
+    "reason.period2_continuing": ("Continues contract period 1; under bundled hiring (R5) period 2 is at "
+                                  "{period2}.",
+                                  "继续第一聘期；按城乡捆绑聘用（R5），第二聘期在{period2}。"),
     "reason.exchange": ("Exchanged after {years} years at {from_school}: posted to {school}.",
                         "在{from_school}任教{years}年，交流轮岗至{school}。"),
     "reason.exchange_need": ("Exchanged after {years} years at {from_school}: posted to {school}, where {subject} "
@@ -132,6 +149,17 @@ register({
     "reason.reserve_post": ("Reserve leader teaching at {from_school}; promoted to {role} at {school} to fill a "
                             "leader post {cause} (R8).",
                             "后备干部，现任教于{from_school}；提拔为{school}{role}，填补{cause}的干部岗位（R8）。"),
+    "reason.leader_r5_across": ("They finish contract period 1 at {school}: under bundled hiring (R5) period 2 is "
+                                "in the {area} area, so only a post there was open to them.",
+                                "其在{school}的第一聘期已满：按城乡捆绑聘用（R5），第二聘期须在{area}，只能安排到该区域的"
+                                "岗位。"),
+    "reason.leader_r5_stays": ("They finish contract period 1 at {school} and should serve period 2 in the {area} "
+                               "area, but no post there could take them (R5 not met).",
+                               "其在{school}的第一聘期已满，第二聘期应在{area}，但该区域没有可安排的岗位"
+                               "（R5 未满足）。"),
+    "reason.leader_r6": ("Public-funded with {years} of {asks} rural years: no urban leader post was open to them "
+                         "(R6).",
+                         "公费师范生，乡村服务{years}年（要求{asks}年）：不得安排到城区岗位（R6）。"),
     "reason.urban_reserve_first": ("urban reserve leaders come first for rural posts", "乡村岗位优先安排城区后备干部"),
     "reason.no_urban_reserve": ("no urban reserve leader was left for it", "已无城区后备干部可派"),
     "reason.reserve_stays": ("Reserve leader; stays a teacher at {school} in this plan.",
@@ -263,6 +291,10 @@ class Words:
 
     def level_group(self, group: str) -> str:
         return LEVEL_GROUP_WORDS.get(group, (group, group))[self.zh]
+
+    def level(self, level: str) -> str:
+        """A school level (primary, junior ...) in the plan's language."""
+        return LEVEL[level][0] if self.zh and level in LEVEL else level
 
     def subject(self, code: str) -> str:
         return SUBJECT_ZH.get(str(code), str(code)) if self.zh else str(code)

@@ -189,8 +189,11 @@ messages.register({
     "explain.r5.stays_area": (" They stay in the {area} area: this breaks R5, a hard rule.",
                               "仍留在{area}：违反R5（硬性规则）。"),
     "explain.r5.goes": (" They go to {school}.", "调往{school}。"),
+    "explain.r5.bundle_named": (" The bundle school named at hiring is {school}.", "聘用时确定的捆绑学校为{school}。"),
+    "explain.r5.at_bundle": (" They go to it.", "按捆绑调往该校。"),
     "explain.r5.in_period1": ("R5: in contract period 1 ({py} of {ty} years served): no period change this year.",
                               "R5：第一聘期中（已满{py}年，共{ty}年）：今年不换聘期。"),
+    "explain.r5.period2_at": (" Period 2 at {school}.", "第二聘期在{school}。"),
     "explain.r6.done": ("R6: public-funded, with {rsy} rural service years of the {owed} owed already served, so R6 no "
                         "longer limits their moves.",
                         "R6：公费师范生，已在农村服务{rsy}年（应服务{owed}年），R6不再限制其调动。"),
@@ -785,11 +788,18 @@ class _Explainer:
             txt = self.t("r5.finished", py=py, ty=pol.term_years, school=d.label(self.frm, area=True))
             if d.fact(self.pid, "r5_exempt_lock"):
                 return txt + self.t("r5.lock")
+            bundle = str(s.get("bundle_school") or "")
+            if bundle in d.sch.index:
+                txt += self.t("r5.bundle_named", school=d.label(bundle, area=True))
             if d.fact(self.pid, "r5_period1") and not d.fact(self.pid, "r5_crossed"):
                 return txt + self.t("r5.stays_area", area=self.w("area", d.area(self.frm)))
+            if bundle and self.to == bundle:
+                return txt + self.t("r5.at_bundle")
             return txt + self.t("r5.goes", school=d.label(self.to, area=True))
         if cp == 1:
-            return self.t("r5.in_period1", py=py, ty=pol.term_years)
+            p2 = str(self.r["period2_school"])
+            return self.t("r5.in_period1", py=py, ty=pol.term_years) + (
+                self.t("r5.period2_at", school=d.label(p2, area=True)) if p2 in d.sch.index else "")
         return ""
 
     def r6(self) -> str:

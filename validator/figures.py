@@ -222,16 +222,16 @@ def figures(sc, plan) -> dict:
     finishing = ~new & (num("contract_period") == 1) & (num("period_years") >= pol.term_years)
     new_hires = new & teach & ~locked
     p2_area = text("period2_school").map(area).fillna("")
-    p1 = finishing & teach & ~locked
+    p1 = finishing & ~retire & ~locked  # whatever role they take
     after.update(r5_new_hires=int(new_hires.sum()),
                  r5_new_hires_bundled=int((new_hires & (j["to_area"] != "") & (p2_area != "")
                                            & (p2_area != j["to_area"])).sum()),
                  r5_period1_finishers=int(p1.sum()),
                  r5_period1_moved_across=int((p1 & (j["to_area"] != "") & (j["to_area"] != j["from_area"])).sum()),
-                 r5_exempt_by_lock=int(((new | finishing) & teach & locked).sum()))
+                 r5_exempt_by_lock=int((((new & teach) | (finishing & ~retire)) & locked).sum()))
     served = j.index.map(st["rural_service_years"]).astype(float)
     r6_short = pd.Series(j["public_funded"].fillna(False).astype(bool).to_numpy()
-                         & (served < pol.public_funded_rural_years), index=j.index) & teach
+                         & (served < pol.public_funded_rural_years), index=j.index) & ~retire
     r6_move = r6_short & (j["from_area"] == "rural") & (j["to_area"] == "urban") & ~finishing
     after.update(r6_short_of_rural_years=int(r6_short.sum()), r6_moved_rural_to_urban=int((r6_move & ~locked).sum()),
                  r6_exempt_by_lock=int((r6_short & locked).sum()))

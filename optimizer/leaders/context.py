@@ -162,6 +162,13 @@ def build(sc, state) -> LeaderContext:
         "home_lon": p["home_lon"].astype(float).to_numpy(),
         "preferences": p["preferences"].fillna("").to_numpy(),
         "points": points,
+        # R5: finishing contract period 1 (period 2 at a school of the other area, whatever role they take)
+        "p1": ((p["contract_period"].fillna(0).astype(int) == 1)
+               & (p["period_years"].fillna(0).astype(int) >= pol.term_years)).to_numpy(),
+        # R6: public-funded and short of public_funded_rural_years rural years
+        "r6_bound": (p["public_funded"].fillna(False).astype(bool)
+                     & (p["rural_service_years"].fillna(0).astype(float) < pol.public_funded_rural_years)).to_numpy(),
+        "rural_years": p["rural_service_years"].fillna(0).astype(float).to_numpy(),
     })
     people["due"] = people["due_by_terms"] & ~people["exempt"] & (people["locked"] == "")
     # Not due, not exempt, not locked: stays unless a swap (so that a due leader can rotate, r1.swap_options), a

@@ -24,7 +24,7 @@ from .. import sat
 from ..params import SolveParams
 from ..reasons import Words
 from ..results import SOLVED, StageLog, StageResult
-from . import context, explain, flow, greedy, locks, r1, r1x, r2, r3, r4, r8, soft
+from . import context, explain, flow, greedy, locks, r1, r1x, r2, r3, r4, r5, r6, r8, soft
 from .context import PRINCIPAL, ROLE_NAMES, VICE
 from .model import LeaderModel
 
@@ -91,7 +91,8 @@ def allowed(ctx, opt: pd.DataFrame) -> np.ndarray:
     """The policy switches every option must respect, whichever module proposed it (so the greedy, the flow
     and CP-SAT all do): with leader_level_match a post in the level group of the holder's school, unless the
     office locked them there (the lock wins); a reserve leader only into a role of ctx.reserve_roles(); a
-    promotion to principal only for a person who meets principal eligibility (context principal_ok)."""
+    promotion to principal only for a person who meets principal eligibility (context principal_ok); R5 (r5.py)
+    and R6 (r6.py), which a lock wins over."""
     people = ctx.people
     holder = opt["holder"]
     same_group = ctx.group[opt["s_idx"].to_numpy()] == holder.map(people["group"]).to_numpy()
@@ -101,7 +102,7 @@ def allowed(ctx, opt: pd.DataFrame) -> np.ndarray:
     # principal eligibility: a promotion to principal (vice-principal or reserve leader) needs principal_ok
     promoted = (opt["role"].to_numpy() == PRINCIPAL) & (holder.map(people["role"]).to_numpy() != "principal")
     eligible = ~promoted | holder.map(people["principal_ok"]).fillna(False).to_numpy(dtype=bool)
-    return (same_group | locked) & role_ok & eligible
+    return (same_group | locked) & role_ok & eligible & ((r5.allowed(ctx, opt) & r6.allowed(ctx, opt)) | locked)
 
 
 def option_costs(ctx) -> dict[str, np.ndarray]:
@@ -379,6 +380,7 @@ def decide(ctx, pid: str, p: dict, s_to: int, role_to: int, src: str, posts: Pos
         d = _due_decision(ctx, pid, p, s_to, role_to, moves, posts, why, opts_of)
     else:
         d = _not_due_decision(ctx, pid, p, s_to, role_to, src, moves, posts, why)
+    _r5_r6(ctx, w, p, s_to, d)
     town = why.director_of.get(pid, "")
     if town:
         d.rules.append("R4")
@@ -386,6 +388,20 @@ def decide(ctx, pid: str, p: dict, s_to: int, role_to: int, src: str, posts: Pos
     if p["has_ref"]:
         d.reason = w.join(d.reason, _reference_sentence(ctx, w, p, pid in why.changed.index))
     return d
+
+
+def _r5_r6(ctx, w: Words, p: dict, s_to: int, d: Decision) -> None:
+    """R5 and R6 hold whatever role a person takes: the sentence of a person finishing contract period 1 (their
+    post lies in the other area, or R5 is not met) and of a public-funded rural person short of rural years (no
+    urban post was open to them). A lock wins over both (its own sentence says so)."""
+    if p["lock_idx"] >= 0:
+        return
+    if p["p1"]:
+        d.rules.append("R5")
+        d.reason = w.join(d.reason, r5.sentence(ctx, w, p, s_to, _school(ctx, w, int(p["s_idx"]), area=True)))
+    if p["r6_bound"] and p["rural"] and ctx.schools["rural"].to_numpy()[s_to] and d.move != "stay":
+        d.rules.append("R6")
+        d.reason = w.join(d.reason, r6.sentence(ctx, w, p))
 
 
 def _school(ctx, w: Words, s: int, area: bool = False) -> str:
@@ -571,6 +587,7 @@ def write(ctx, state, log: StageLog, chosen, bound, conflict, relaxed, no_plan=F
     why = Why({g.key for g in relaxed if g.rule == "lock"}, why_of,
               {pid: town for town, pid in directors.items()}, changed, Words(sc, state.lang))
     rows, tally = decide_rows(ctx, final, P, posts, why)
+    rows.update({k: v for k, v in r6.blocked_reserves(ctx, final, why.w).items() if k not in rows})
     if rows:
         state.set_many(pd.DataFrame.from_dict(rows, orient="index"))
     n_due, n_moved, n_exempt, crossings = tally.n_due, tally.n_moved, tally.n_exempt, tally.crossings

@@ -11,10 +11,11 @@ stay small and the model stays small:
 * for each movable teacher a short list of candidate schools: only schools that fit (the school's
   demand has the teacher's subject; preschool teachers only at kindergartens, others never there), whose
   level the teacher's certificate covers (R14, r14.py), allowed by R5 (a teacher finishing period 1 goes
-  to the other area), R6 (a public-funded teacher short of rural years does not go rural -> urban outside
-  their own bundle) and R11 (an exchange-eligible urban teacher is offered rural schools; a rural teacher
-  other than a period-1 finisher reaches an urban school only if they ranked it), then pruned to the nearest
-  few of each area, the few schools with the largest lesson gap of the subject, and the ranked ones;
+  to the other area: only to the bundle school named at hiring where no hard rule forbids it, r5.bundles),
+  R6 (a public-funded teacher short of rural years does not go rural -> urban outside their own bundle) and
+  R11 (an exchange-eligible urban teacher is offered rural schools; a rural teacher other than a period-1
+  finisher reaches an urban school only if they ranked it), then pruned to the nearest few of each area, the
+  few schools with the largest lesson gap of the subject, and the ranked ones;
 * level fit: a teacher's candidates lie in one level group (kindergarten; compulsory = primary, junior,
   nine_year; senior and vocational): an existing teacher keeps the group of their school (unless R5 leaves
   only schools of another group), and new hires of a subject are shared among the groups in proportion
@@ -41,7 +42,7 @@ from ...models.priority import priority_points
 from ...models.scenario import Scenario
 from ...models.schema import BACKBONE_RANK, COMPULSORY_LEVELS, DEGREE_RANK
 from ...models.travel import haversine_km
-from . import r11, r14
+from . import r5, r11, r14
 
 # How many candidates of each kind a movable teacher gets (see module docstring).
 NEAREST_NEW = 4  # new hire: nearest fitting schools of each area ...
@@ -104,6 +105,10 @@ class TeacherData:
     vacancies: np.ndarray = field(init=False)  # per school: teacher seats freed by R12 and promotions
     no_candidate: list = field(default_factory=list)  # (teacher row, why) with no admissible school
     t_cert: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # R14 certificate rank, -1: any
+    # R5 bundle_school: the period-2 school named at hiring (index, -1 none); r5.bundles fills the two dicts
+    t_bundle: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    bundle_only: dict = field(default_factory=dict)  # teacher row -> bundle school, their only candidate (R5)
+    bundle_why: dict = field(default_factory=dict)  # teacher row -> (reason key, fields): why not the bundle
 
     @property
     def s_need(self) -> np.ndarray:
@@ -218,6 +223,9 @@ def build(sc, state) -> TeacherData:
     data.vacancies = np.bincount(vac, minlength=len(school_ids))
     cert = t["certificate"].to_numpy() if "certificate" in t.columns else np.full(len(t), "", dtype=object)
     data.t_cert = r14.cert_rank(cert, np.where(t_from >= 0, data.s_level[np.maximum(t_from, 0)], ""))
+    bundle = t["bundle_school"].fillna("").to_numpy() if "bundle_school" in t.columns else np.full(len(t), "")
+    data.t_bundle = np.array([s_of.get(str(b), -1) for b in bundle], dtype=np.int64)
+    r5.bundles(data)
     _candidates(data)
     return data
 
@@ -370,6 +378,9 @@ def reference_problem(data, p: int, want_group: int, group: np.ndarray) -> str:
         return f"{name} does not teach {data.subjects[j]} (R8 subject fit)"
     if want_group is not None and want_group >= 0 and group[s] != want_group:
         return f"{name} is a {data.s_level[s]} school, outside the teacher's school level group"
+    if int(p) in data.bundle_only and s != data.bundle_only[int(p)]:
+        return (f"they finish contract period 1 and serve period 2 at {data.school_ids[data.bundle_only[int(p)]]}, "
+                "the bundle school named at hiring (R5)")
     if data.is_p1[p] and data.s_rural[s] == data.s_rural[own]:
         area = "rural" if data.s_rural[own] else "urban"
         return (f"they finish contract period 1 at {data.school_ids[own]} and must serve period 2 at a school "
@@ -393,6 +404,8 @@ def _picks(data, p, j, d, same, rural, schools, gm, top, want, p_rural) -> list[
             return list(top.get((ar, want), [])[:k])
         return [s for g in sorted(g for a, g in top if a == ar) for s in top[ar, g][:k]]
 
+    if int(p) in data.bundle_only:  # R5: period 2 at the bundle school named at hiring
+        return [data.bundle_only[int(p)]]
     picks: list[int] = []
     if data.is_new[p]:
         for ar in (False, True):

@@ -5,7 +5,14 @@
   still lacks lessons of it after this plan (else the nearest fitting one). The period-2 school is a
   commitment of the plan for the teacher's second period, not a seat taken now.
 * A teacher finishing period 1 (contract_period 1, period_years >= term_years) moves to a school of
-  the other area (``bundle_second``): candidates.py offers them only schools of the other area.
+  the other area (``bundle_second``): to the ``bundle_school`` named at hiring, unless a hard rule forbids
+  it (``bundles``: the bundle is of the same area, does not teach their subject, their certificate does not
+  cover it (R14), or its staff quota is taken by the teachers who stay or are locked there and by those
+  bundled there before them (R8)); then candidates.py offers them only other schools of the other area, and
+  the reason names the bundle school and why.
+* Everyone continuing contract period 1 keeps a ``period2_school`` (``continuing``): their ``bundle_school``
+  while it is of the other area, teaches their subject and their certificate covers it, else the nearest
+  such school of their level group.
 A ``locked_school`` wins over R5 (reported as exempted by the lock).
 """
 
@@ -62,3 +69,64 @@ def report(data, school_of: np.ndarray, p2: dict, no_candidate: list, state) -> 
         return False
     state.comply("R5", "met", "")
     return True
+
+
+def bundles(data) -> None:
+    """R5 honours bundle_school: fill data.bundle_only (teacher row -> the bundle school, their only candidate)
+    and data.bundle_why (teacher row -> (reason key, fields): why the bundle school cannot take them) for every
+    movable teacher finishing contract period 1 with a bundle school. Seats of a bundle school with a quota go,
+    after the teachers fixed there, to those bundled there by priority points (then person id)."""
+    p1 = np.flatnonzero(data.is_p1 & (data.t_bundle >= 0))
+    if len(p1) == 0:
+        return
+    fixed = np.bincount(data.t_fixed_at[data.t_fixed_at >= 0], minlength=len(data.school_ids))
+    seats = np.where(np.isnan(data.s_quota), np.inf, np.nan_to_num(data.s_quota) - fixed)
+    pid = data.t["person_id"].to_numpy()
+    order = sorted(p1.tolist(), key=lambda p: (-float(data.points[p]), str(pid[p])))
+    for p in order:
+        b, own, j = int(data.t_bundle[p]), int(data.t_from[p]), int(data.t_subj[p])
+        fields = {"bundle": str(data.school_ids[b])}
+        if data.s_rural[b] == data.s_rural[own]:
+            data.bundle_why[p] = ("bundle_same_area", fields)
+        elif not data.fit[b, j]:
+            data.bundle_why[p] = ("bundle_no_subject", {**fields, "subject": str(data.subjects[j])})
+        elif 0 <= data.t_cert[p] < data.s_need[b]:
+            data.bundle_why[p] = ("bundle_cert", {**fields, "level": str(data.s_level[b])})
+        elif seats[b] < 1:
+            data.bundle_why[p] = ("bundle_full", {**fields, "quota": f"{data.s_quota[b]:g}"})
+        else:
+            data.bundle_only[p] = b
+            seats[b] -= 1
+
+
+def continuing(data, school_of: np.ndarray) -> dict[int, int]:
+    """Period-2 school (index) of each teacher continuing contract period 1 (contract_period 1, period_years
+    below term_years) after the plan: their bundle school while it is of the other area than their school after
+    the plan, teaches their subject and their certificate covers it (R14); else the nearest such school of the
+    level group of their school (else of any group); none where no school fits."""
+    pol = data.sc.policy
+    cp = data.t["contract_period"].to_numpy()
+    py = data.t["period_years"].to_numpy()
+    rows = np.flatnonzero((data.t_from >= 0) & (cp == 1) & (py < pol.term_years) & (school_of >= 0))
+    group = np.array([_GROUP.get(str(lv), 3) for lv in data.s_level], dtype=np.int64)
+    out: dict[int, int] = {}
+    for p in rows:
+        s, j = int(school_of[p]), int(data.t_subj[p])
+        ok = (data.fit[:, j] & (data.s_rural != data.s_rural[s])
+              & ((data.t_cert[p] < 0) | (data.s_need <= data.t_cert[p])))
+        b = int(data.t_bundle[p]) if len(data.t_bundle) else -1
+        if b >= 0 and ok[b]:
+            out[int(p)] = b
+            continue
+        cand = np.flatnonzero(ok & (group == group[s]))
+        if len(cand) == 0:
+            cand = np.flatnonzero(ok)
+        if len(cand) == 0:
+            continue
+        km = haversine_km(data.s_lat[s], data.s_lon[s], data.s_lat[cand], data.s_lon[cand])
+        out[int(p)] = int(cand[np.lexsort((cand, km))][0])
+    return out
+
+
+# school level groups (as candidates.LEVEL_GROUP; candidates.py imports this module)
+_GROUP = {"kindergarten": 0, "primary": 1, "junior": 1, "nine_year": 1, "senior": 2, "vocational": 2}

@@ -208,6 +208,7 @@ def write(sc, state, log: StageLog, data, school_of: np.ndarray, relaxed) -> Non
     keep_p2 = {p: s_of[r[2]] for p, r in enumerate(ref.get(x) for x in pid)
                if r is not None and len(r) > 2 and r[2] in s_of}  # plan --lock: (role, school, period-2 school)
     p2 = r5.period2(data, school_of, keep_p2)
+    p2_cont = r5.continuing(data, school_of)  # those continuing contract period 1 keep a period-2 school (R5)
     lessons = coverage.home_lessons(data, school_of)
     rsy_after = r6.rural_years_after(data, school_of)
     pol = sc.policy
@@ -250,7 +251,7 @@ def write(sc, state, log: StageLog, data, school_of: np.ndarray, relaxed) -> Non
         elif s != f and p1[p] and s >= 0 and data.s_rural[s] != data.s_rural[f]:
             move = "bundle_second"
             rules.append("R5")
-            reason = w("bundle_second", from_school=w.school(ids[f], area=True), school=w.school(to, area=True))
+            reason = _bundle_second_reason(w, data, p, f, to)
         elif s != f and data.is_exchange[p] and s >= 0 and data.s_rural[s]:
             move = "exchange"
             rules.append("R11")
@@ -272,6 +273,10 @@ def write(sc, state, log: StageLog, data, school_of: np.ndarray, relaxed) -> Non
         else:
             reason = _stay_reason(w, data, p, here, sub, reason, rules, held_at, bool(p1[p]), int(years[p]),
                                   exempt[p])
+        if int(p) in p2_cont:
+            period2 = ids[p2_cont[int(p)]]
+            rules.append("R5")
+            reason = w.join(reason, w("period2_continuing", period2=w.school(period2, area=True)))
         if data.has_ref[p]:
             reason = _reference_sentence(w, data, p, s, f, reason, move)
         if pf[p] and s >= 0:
@@ -303,12 +308,30 @@ def write(sc, state, log: StageLog, data, school_of: np.ndarray, relaxed) -> Non
     r9.report(before, after, state, log)
     r10.report(before, after, pol.degree_ratio_max, state, log)
     r11.report(data, school_of, state, log)
-    r14.report(data, school_of, p2, state)
+    r14.report(data, school_of, {**p2, **p2_cont}, state)
     r15.report(data, r9.counts_at(data, school_of), state)
     r17.report(data, school_of, state)
     for p, why in data.no_candidate:
         if "(R14)" in why:
             log.note(f"teachers: infeasible: R14: {data.t.at[p, 'person_id']} cannot be placed: {why}")
+
+
+def _bundle_second_reason(w: Words, data, p: int, f: int, to: str) -> str:
+    """Why a teacher finishing contract period 1 serves period 2 at `to`: the bundle school named at hiring, or
+    another school of the other area and why the bundle school cannot take them (R5)."""
+    frm, here = w.school(data.school_ids[f], area=True), w.school(to, area=True)
+    if int(p) in data.bundle_only:
+        return w("bundle_second_named", from_school=frm, school=here)
+    if int(p) in data.bundle_why:
+        key, fields = data.bundle_why[int(p)]
+        fields = {**fields, "bundle": w.school(fields["bundle"])}
+        if "subject" in fields:
+            fields["subject"] = w.subject(fields["subject"])
+        if "level" in fields:
+            fields["level"] = w.level(fields["level"])
+        return w("bundle_second_other", from_school=frm, school=here,
+                 bundle=fields["bundle"], why=w(key, **fields))
+    return w("bundle_second", from_school=frm, school=here)
 
 
 def _stay_reason(w: Words, data, p: int, here: str, sub: str, reason: str, rules: list, held_at: dict,

@@ -285,3 +285,31 @@ def test_locked_long_serving_teacher_is_exempted_from_r11_by_the_lock():
     assert "a lock wins over R11, so they are exempted by the lock" in text(sc, plan, "L")
     assert "of the 1 eligible teachers go (1) this year" in text(sc, plan, "E")
     assert plan.kpis["after"]["r11_exempt_by_lock"] == 1 and plan.kpis["after"]["r11_eligible"] == 1
+
+
+# ---- R5: bundle_school and period2_school ---------------------------------------------------------
+def _bundled_district():
+    schools = [school("U1", name="城区一小", township="凤城街道", is_township_seat=True),
+               school("R1", name="口镇中心小学", township="口镇", area="rural", is_township_seat=True, lat=36.3),
+               school("R2", name="口镇二小", township="口镇", area="rural", lat=36.33)]
+    staff = [person("F", name="冯满期", school_id="U1", contract_period=1, period_years=3, bundle_school="R2"),
+             person("C", name="陈续聘", school_id="U1", contract_period=1, period_years=1, bundle_school="R1")]
+    return build(schools, staff, [("U1", "math", 16), ("R1", "math", 16), ("R2", "math", 16)])
+
+
+def test_period_one_finisher_is_told_the_bundle_school_named_at_hiring():
+    sc = _bundled_district()
+    plan = plan_of(sc, {"F": {"to_school": "R2", "move": "bundle_second"}, "C": {"period2_school": "R1"}})
+    t = text(sc, plan, "F")
+    assert ("so period 2 must be at a school of the other area. The bundle school named at hiring is 口镇二小 (R2, "
+            "rural, 口镇). They go to it.") in t
+
+
+def test_teacher_continuing_period_one_is_told_their_period_two_school():
+    sc = _bundled_district()
+    plan = plan_of(sc, {"F": {"to_school": "R2", "move": "bundle_second"}, "C": {"period2_school": "R1"}})
+    t = text(sc, plan, "C")
+    assert ("R5: in contract period 1 (1 of 3 years served): no period change this year. Period 2 at 口镇中心小学 "
+            "(R1, rural, 口镇).") in t
+    zh = explain(sc, plan, "C", lang="zh").text()
+    assert "第二聘期在口镇中心小学" in zh
