@@ -439,7 +439,8 @@ def test_the_builtin_sample_has_no_column_or_subject_warnings():
     v2 = [w for w in sc.warnings if w.column is None and "optional column(s) not in the header row" in w.message]
     for w in v2:
         named = {part.split(" (")[0].strip() for part in w.message.split(": ", 1)[1].split("; ")}
-        assert named <= {"certificate", "bundle_school", "home_school", "posting_until", "dorm_beds", "spouse_id"}, named
+        assert named <= {"certificate", "bundle_school", "home_school", "posting_until", "dorm_beds",
+                         "spouse_id"}, named
     assert [w.column for w in sc.warnings if w not in v2] == ["home_lat/home_lon"]
 
 
