@@ -58,7 +58,7 @@ CREATE TABLE IF NOT EXISTS assignments (
     run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
     person_id TEXT NOT NULL, name TEXT, role_before TEXT, role_after TEXT, from_school TEXT,
     to_school TEXT, move TEXT, period2_school TEXT, director_of TEXT, home_lessons INTEGER,
-    rules TEXT, reason TEXT, rural_service_years REAL, retire_date TEXT,
+    rules TEXT, reason TEXT, rural_service_years REAL, retire_date TEXT, home_school TEXT, posting_until TEXT,
     PRIMARY KEY (run_id, person_id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS itinerant (
@@ -111,7 +111,8 @@ class History:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with closing(self._connect()) as con:
                 con.executescript(_SCHEMA)
-                _add_columns(con, "assignments", {"retire_date": "TEXT"})
+                _add_columns(con, "assignments",
+                             {"retire_date": "TEXT", "home_school": "TEXT", "posting_until": "TEXT"})
                 con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except sqlite3.DatabaseError as exc:
             raise ScenarioError([Problem(str(self.path), None, None, None,
@@ -242,7 +243,8 @@ class History:
 
 
 def _add_columns(con: sqlite3.Connection, table: str, columns: dict[str, str]) -> None:
-    """Columns added to the plan contract since a history file was made (contract v2: retire_date)."""
+    """Columns added to the plan contract since a history file was made (contract v2: retire_date;
+    R16: home_school, posting_until)."""
     have = {row[1] for row in con.execute(f"PRAGMA table_info({table})")}
     for name, kind in columns.items():
         if name not in have:

@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
-from . import contract, coverage, principal, r1, r2, r3, r4, r5, r6, r7, r8_posts, r8_quota, r9, r10, r11, r12, r13, r14
+from . import (
+    contract,
+    coverage,
+    principal,
+    r1,
+    r2,
+    r3,
+    r4,
+    r5,
+    r6,
+    r7,
+    r8_posts,
+    r8_quota,
+    r9,
+    r10,
+    r11,
+    r12,
+    r13,
+    r14,
+    r16,
+)
 from .core import Violation
 from .figures import figures  # the plan's figures, counted by the validator: figures(sc, plan) -> dict
 
 # Each module has check(scenario, plan) -> list[Violation].
 RULE_MODULES = [contract, r1, r2, principal, r3, r4, r5, r6, r7, r8_posts, r8_quota, r9, r10, r11, r12, r13, r14,
-                coverage]
+                r16, coverage]
 
 
 def check_plan(sc, plan) -> list[Violation]:

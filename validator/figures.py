@@ -17,6 +17,7 @@ from .core import joined
 from .r7 import RoadMinutes
 from .r11 import eligible as r11_eligible
 from .r14 import CERT_RANK, LEVEL_NEED
+from .r16 import postings
 
 _LEADER = ("principal", "vice_principal")
 _COMPULSORY = ("primary", "junior", "nine_year")
@@ -236,7 +237,12 @@ def figures(sc, plan) -> dict:
 
     # R8 teachers
     quota = pd.to_numeric(sch["staff_quota"], errors="coerce")
-    n = j[teach & (j["to_school"] != "")].groupby("to_school").size().reindex(sch.index, fill_value=0)
+    counted = j[teach & (j["to_school"] != "")]
+    at = counted["to_school"]
+    if pol.posting_quota_at == "home" and "home_school" in counted.columns:  # R16: a posted teacher counts at home
+        home_after = counted["home_school"].fillna("").astype(str).str.strip()
+        at = at.where(home_after == "", home_after)
+    n = at.value_counts().reindex(sch.index, fill_value=0)
     after["schools_above_staff_quota"] = int((quota.notna() & (n > quota)).sum())
     after["teacher_seats_freed"] = int(((j["role_before"] == "teacher") & ~new & ~teach).sum())
     dem_pairs = set(zip(sc.demand["school_id"], sc.demand["subject"]))
@@ -273,6 +279,16 @@ def figures(sc, plan) -> dict:
                  r14_exempt_by_lock=int(by_lock.sum()),
                  r14_period2_uncovered=int((p2_need.notna() & (rank >= 0) & (rank < p2_need.fillna(0))).sum()))
 
+    # R16 (validator/r16.py reads the postings)
+    ps = postings(sc, plan)
+    after.update(r16_postings_ended=int(ps["ended"].sum()), r16_returned=int(ps["returned"].sum()),
+                 r16_kept_by_host=int(ps["kept"].sum()),
+                 r16_not_returned=int((ps["ended"] & ~ps["returned"] & ~ps["kept"]).sum()),
+                 r16_postings_continuing=int(ps["continues"].sum()), r16_postings_cut_short=int(ps["cut"].sum()),
+                 r16_new_postings=int(ps["exchange"].sum()), r16_new_postings_unwritten=int(ps["unwritten"].sum()),
+                 r16_exempt_by_lock=int(ps["locked_posting"].sum()),
+                 r16_on_posting=int(((ps.index.map(j["role_after"].to_dict()) == "teacher")
+                                     & (ps["move"] != "retire") & (ps["home_after"] != "")).sum()))
     # R12, R13
     after["retirements"] = int(retire.sum())
     chosen = j[text("rules").str.split(";").map(lambda rs: "R13" in rs)]
