@@ -419,6 +419,43 @@ def _open_plan(plan_path, scenario, how_to_pass: str):
     return opened
 
 
+# ---- rollover ---------------------------------------------------------------------------
+@main.command()
+@click.argument("plan_path", metavar="PLAN", type=click.Path(exists=True))
+@click.option("--out", "out", type=click.Path(), required=True,
+              help="next year's scenario to write: a folder of CSV + policy.yaml, or one workbook if it ends in "
+                   ".xlsx (a new path, or a scenario rotaplan wrote there and nobody changed since)")
+@click.option("--hiring", "hiring_path", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="hiring plan (hiring.yaml): new teachers by subject, degree, certificate and public-funded "
+                   "share, every year or by year, and/or a sheet of named people")
+@click.option("--scenario", type=click.Path(), default=None,
+              help="scenario of the plan (default: the one the plan records)")
+@friendly
+def rollover(plan_path, out, hiring_path, scenario):
+    """Write next year's scenario (plan_year + 1) from PLAN and the scenario it was made from.
+
+    Everyone is at their school and role from the plan, with one school year served: years at school,
+    leader terms and contract periods advanced, bundle_school from period2_school, postings carried (R16),
+    rural years added (R6), R13 trainees recorded, retirees removed, locks and exemptions cleared unless
+    marked permanent, and the hiring plan's new teachers added (docs/scenario-format.md, "Next year").
+    The office can open and edit the result, then `rotaplan validate` and `rotaplan plan` it."""
+    from .models.outputs import owned_output_dir, owned_output_file
+    from .scenarios.rollover import Hiring, summary
+    from .scenarios.rollover import rollover as roll
+
+    (owned_output_file if Path(out).suffix.lower() == ".xlsx" else owned_output_dir)(out, "scenario",
+                                                                                     option="--out")
+    hiring = Hiring.read(hiring_path) if hiring_path else None
+    opened = _open_plan(plan_path, scenario, "pass the scenario it was made from with --scenario")
+    t0 = time.perf_counter()
+    nxt = roll(opened.scenario, opened.plan, hiring, name=Path(out).stem)
+    nxt.write(out, option="--out")
+    s = summary(opened.scenario, nxt)
+    console.print(f"Wrote the {s['plan_year']} scenario to {out}: {s['staff_after']} staff ({s['left']} left, "
+                  f"{s['hired']} hired), {s['on_posting']} on a posting, {s['bundled']} with a bundle_school, "
+                  f"in {time.perf_counter() - t0:.1f} s.", soft_wrap=True)
+
+
 # ---- language of explain, routes, compare ----------------------------------------------------
 _LANG_OPTION = click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
                             help="language of the text (default: the plan's, as `plan --lang` recorded it in "
