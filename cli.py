@@ -456,6 +456,63 @@ def rollover(plan_path, out, hiring_path, scenario):
                   f"in {time.perf_counter() - t0:.1f} s.", soft_wrap=True)
 
 
+# ---- roadmap ----------------------------------------------------------------------------
+@main.command()
+@click.argument("scenario", required=False, type=click.Path())
+@click.option("--until", "until", type=click.IntRange(2000, 2100), required=True,
+              help="the last plan year: plan, roll over and plan again every year until then")
+@click.option("--hiring", "hiring_path", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="hiring plan (hiring.yaml) giving the new teachers of every year after the first")
+@click.option("--out", "out", type=click.Path(), default="roadmap", show_default=True,
+              help="roadmap folder: <year>/ holds each year's plan, scenarios/<year>/ each later year's scenario, "
+                   "with roadmap.csv, roadmap.json and roadmap.html (a new folder, or a roadmap rotaplan wrote and "
+                   "nobody changed since)")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="CP-SAT time limit in seconds, per stage and year")
+@click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed")
+@click.option("--workers", type=click.IntRange(1, 64), default=8, show_default=True, help="CP-SAT num_workers")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default=None, help="language of the plans and the page")
+@click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
+              help="run history database (default: $ROTAPLAN_DB or ~/.local/share/rotaplan/runs.sqlite)")
+@friendly
+def roadmap(scenario, until, hiring_path, out, time_limit, seed, workers, lang, db):
+    """Plan SCENARIO year after year until --until: plan, roll over (`rotaplan rollover`), plan again...
+
+    Prints, and writes to roadmap.csv and roadmap.html (with charts), R3, the R9 shares, R10, R11, moves,
+    uncovered lessons and itinerant teachers of every year, each from that year's plan, and the first year
+    R10 and R3 are both met, or why not by --until. Each yearly plan is stored in the run history, the
+    roadmap too (`rotaplan roadmaps`; `rotaplan compare RM1 RM2` sets two roadmaps side by side)."""
+    from .optimizer import SolveParams
+    from .runs.roadmap import TERMINAL, RoadmapRequest, run_roadmap
+    from .scenarios.rollover import Hiring
+
+    use_lang(lang)
+    hiring = Hiring.read(hiring_path) if hiring_path else None
+    req = RoadmapRequest(scenario=scenario, until=until, out=out, hiring=hiring,
+                         hiring_text=Path(hiring_path).read_text(encoding="utf-8") if hiring_path else "",
+                         params=SolveParams(time_limit=time_limit, seed=seed, workers=workers, lang=lang or ""),
+                         lang=lang or "en", db=db)
+    with console.status("Roadmap...") as status:
+        rm = run_roadmap(req, progress=lambda s: status.update(f"Roadmap: {s}..."))
+    t = Table(title=f"Roadmap {rm.name}")
+    cols = [c for c in TERMINAL if c in rm.rows.columns]
+    short = {"young_rural_leader_share": "R3 young", "bachelor_share_rural": "R9 bach. rural",
+             "bachelor_share_urban": "R9 bach. urban", "degree_ratio_urban_rural": "R10 ratio",
+             "r11_exchanged": "R11 exch.", "uncovered_lessons": "uncovered", "itinerant_teachers": "itinerant",
+             "run_id": "run"}
+    for c in cols:
+        t.add_column(short.get(c, c), overflow="fold")
+    for r in rm.rows.to_dict("records"):
+        t.add_row(*[_fmt(r.get(c)) if r.get(c) is not None else "-" for c in cols])
+    console.print(t)
+    console.print(rm.verdict, markup=False, soft_wrap=True)
+    console.print("Seconds per year: " + ", ".join(f"{y}: {s:g}" for y, s in rm.year_seconds.items())
+                  + f"; {rm.seconds:g} s in all.")
+    console.print(f"Written to {rm.folder}/ (roadmap.csv, roadmap.html, one plan folder per year)"
+                  + (f"; stored as roadmap R{rm.roadmap_id} in the run history." if rm.roadmap_id else "."),
+                  soft_wrap=True)
+
+
 # ---- language of explain, routes, compare ----------------------------------------------------
 _LANG_OPTION = click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
                             help="language of the text (default: the plan's, as `plan --lang` recorded it in "

@@ -79,6 +79,8 @@ def state_figures(sc, people: pd.DataFrame) -> dict:
     for ar in ("urban", "rural"):
         m = comp & (p_area == ar)
         out[f"bachelor_share_{ar}"] = share(bach[m])
+        out[f"compulsory_teachers_{ar}"] = int(m.sum())  # the R9/R10 denominators
+        out[f"bachelor_teachers_{ar}"] = int((bach & m).sum())
         out[f"backbone_share_{ar}"] = share(bb[m])
         k = teachers & (p_level == "kindergarten") & (p_area == ar)
         out[f"kindergarten_associate_share_{ar}"] = share(p["degree"][k].isin(ASSOCIATE_UP))
@@ -568,6 +570,10 @@ MEANING = {
                                            "城区幼儿园专科及以上占比"),
     "kindergarten_associate_share_rural": ("R9", "associate-or-above share, rural kindergarten teachers",
                                            "乡村幼儿园专科及以上占比"),
+    "compulsory_teachers_urban": ("R10", "teachers at urban compulsory schools", "城区义务教育教师人数"),
+    "compulsory_teachers_rural": ("R10", "teachers at rural compulsory schools", "乡村义务教育教师人数"),
+    "bachelor_teachers_urban": ("R10", "of them bachelor or above, urban", "城区本科及以上教师人数"),
+    "bachelor_teachers_rural": ("R10", "of them bachelor or above, rural", "乡村本科及以上教师人数"),
     "teachers_urban": ("", "teachers at urban schools", "城区教师人数"),
     "teachers_rural": ("", "teachers at rural schools", "乡村教师人数"),
     "uncovered_lessons": ("R7", "weekly lessons no teacher covers (home lessons and itinerant stops)", "未覆盖周课时"),

@@ -73,6 +73,18 @@ CREATE TABLE IF NOT EXISTS compliance (
 );
 CREATE INDEX IF NOT EXISTS compliance_run ON compliance(run_id);
 CREATE INDEX IF NOT EXISTS runs_sweep ON runs(sweep);
+CREATE TABLE IF NOT EXISTS roadmaps (
+    roadmap_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created    TEXT NOT NULL,
+    name       TEXT NOT NULL DEFAULT '',
+    scenario   TEXT NOT NULL DEFAULT '',
+    until      INTEGER,
+    hiring     TEXT NOT NULL DEFAULT '',   -- the hiring plan as YAML ('' = none)
+    out_dir    TEXT NOT NULL DEFAULT '',
+    first_met  INTEGER,                    -- the first year R10 and R3 are both met (NULL: not by `until`)
+    verdict    TEXT NOT NULL DEFAULT '',
+    years      TEXT NOT NULL DEFAULT '[]'  -- JSON: one row per year with its run_id and figures
+);
 """
 
 
@@ -173,6 +185,37 @@ class History:
                     _insert(con, "itinerant", run_id, plan.itinerant, ITINERANT_COLUMNS)
                     _insert(con, "compliance", run_id, plan.compliance, COMPLIANCE_COLUMNS)
         return run_id
+
+    def add_roadmap(self, *, name: str, scenario: str, until: int, hiring: str, out_dir: str,
+                    first_met: int | None, verdict: str, rows: list[dict]) -> int:
+        """Store one roadmap (its yearly runs are stored as runs, sweep `roadmap:<name>`); its roadmap id."""
+        with closing(self._connect()) as con, con:
+            cur = con.execute("INSERT INTO roadmaps (created, name, scenario, until, hiring, out_dir, first_met, "
+                              "verdict, years) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                              (time.strftime("%Y-%m-%d %H:%M:%S"), name, scenario, until, hiring, out_dir,
+                               first_met, verdict, _dumps(rows)))
+            assert cur.lastrowid is not None
+            return int(cur.lastrowid)
+
+    def roadmaps(self) -> pd.DataFrame:
+        """One row per stored roadmap, oldest first."""
+        with closing(self._connect()) as con:
+            return pd.read_sql_query("SELECT roadmap_id, created, name, scenario, until, first_met, verdict "
+                                     "FROM roadmaps ORDER BY roadmap_id", con)
+
+    def get_roadmap(self, ref: str | int) -> dict:
+        """A stored roadmap by id ('R3' or 3), with its yearly rows (`years`)."""
+        text = str(ref).strip().upper().removeprefix("R")
+        with closing(self._connect()) as con:
+            con.row_factory = sqlite3.Row
+            row = con.execute("SELECT * FROM roadmaps WHERE roadmap_id = ?",
+                              (int(text) if text.isdigit() else -1,)).fetchone()
+        if row is None:
+            raise ScenarioError([Problem(str(self.path), None, "roadmap", ref,
+                                         "no such roadmap in the history: `rotaplan roadmaps` lists them")])
+        out = dict(row)
+        out["years"] = json.loads(out["years"] or "[]")
+        return out
 
     def delete(self, run_id: int) -> None:
         with closing(self._connect()) as con, con:

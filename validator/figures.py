@@ -44,6 +44,8 @@ def _state(sc, role: pd.Series, school: pd.Series, degree: pd.Series, backbone: 
         kg = t & (level == "kindergarten")
         out[f"teachers_{ar}"] = int(t.sum())
         out[f"bachelor_share_{ar}"] = _share(degree[comp].isin(_BACHELOR))
+        out[f"compulsory_teachers_{ar}"] = int(comp.sum())
+        out[f"bachelor_teachers_{ar}"] = int(degree[comp].isin(_BACHELOR).sum())
         out[f"backbone_share_{ar}"] = _share(backbone[comp].isin(_DISTRICT))
         out[f"kindergarten_associate_share_{ar}"] = _share(degree[kg].isin(_ASSOCIATE))
     u, r = out["bachelor_share_urban"], out["bachelor_share_rural"]
