@@ -509,7 +509,8 @@ def roadmap(scenario, until, hiring_path, out, time_limit, seed, workers, lang, 
     console.print("Seconds per year: " + ", ".join(f"{y}: {s:g}" for y, s in rm.year_seconds.items())
                   + f"; {rm.seconds:g} s in all.")
     console.print(f"Written to {rm.folder}/ (roadmap.csv, roadmap.html, one plan folder per year)"
-                  + (f"; stored as roadmap R{rm.roadmap_id} in the run history." if rm.roadmap_id else "."),
+                  + (f"; stored as roadmap RM{rm.roadmap_id} in the run history (`rotaplan roadmaps`)." if rm.roadmap_id
+                     else "."),
                   soft_wrap=True)
 
 
@@ -659,15 +660,22 @@ class _StoredViolation:
                    "the same, else $ROTAPLAN_LANG, else en)")
 @friendly
 def compare(refs, db, html_path, people, lang):
-    """Compare plans side by side: run ids of the run history (`rotaplan runs`) or plan folders.
+    """Compare plans side by side: run ids of the run history (`rotaplan runs`) or plan folders; or roadmaps:
+    RM ids (`rotaplan roadmaps`) or roadmap folders, year by year.
 
-    Prints KPIs, compliance, move counts and the people whose outcome differs, and writes an HTML page."""
+    Prints KPIs, compliance, move counts and the people whose outcome differs (for roadmaps: each year's
+    figures and what each roadmap reaches), and writes an HTML page."""
     from .models.outputs import owned_output_file
     from .reports.compare import compare as build
     from .reports.compare import render, to_html
     from .runs.history import History
 
     owned_output_file(html_path, "compare", option="--html")
+    from .runs.roadmap import is_roadmap_ref
+
+    if all(is_roadmap_ref(r) for r in refs):
+        _compare_roadmaps(refs, db, html_path, lang)
+        return
     if not lang:
         recorded = {plan_lang(r) for r in refs if Path(r).exists()}
         lang = recorded.pop() if len(recorded) == 1 and len(refs) == sum(Path(r).exists() for r in refs) else None
@@ -677,6 +685,54 @@ def compare(refs, db, html_path, people, lang):
     render(cmp, console, max_people=people, lang=lang)
     write_text_output(html_path, to_html(cmp, lang=lang), "compare", option="--html")
     console.print(f"Comparison written to {html_path}.")
+
+
+def _compare_roadmaps(refs, db, html_path, lang) -> None:
+    """`rotaplan compare RM1 RM2` (or roadmap folders): each roadmap's verdict and its figures year by year."""
+    from .models.policy import Policy
+    from .reports.roadmap import compare_html, compare_table
+    from .runs.history import History
+    from .runs.roadmap import load_roadmap
+
+    lang = use_lang(lang)
+    needs_db = any(not Path(r).exists() for r in refs)
+    h = History(db) if needs_db else None
+    rms = [load_roadmap(r, h) for r in refs]
+    table = compare_table(rms)
+    t = Table(title="Roadmaps compared, year by year (each figure from that year's plan)")
+    for c in table.columns:
+        t.add_column(str(c), overflow="fold")
+    for r in table.to_dict("records"):
+        t.add_row(*[_fmt(v) if v is not None else "-" for v in r.values()])
+    console.print(t)
+    for rm in rms:
+        console.print(f"{rm['name']}: {rm['verdict']}", markup=False, soft_wrap=True)
+    write_text_output(html_path, compare_html(rms, Policy(), lang), "compare", option="--html")
+    console.print(f"Comparison written to {html_path}.")
+
+
+@main.command()
+@_DB_OPTION
+@friendly
+def roadmaps(db):
+    """List the roadmaps stored in the run history (`rotaplan roadmap`), with the first year R10 and R3 are met."""
+    from .runs.history import History
+
+    df = History(db).roadmaps()
+    if df.empty:
+        console.print("No roadmap stored yet: `rotaplan roadmap SCENARIO --until YEAR`.")
+        return
+    t = Table(title="Roadmaps")
+    for c in ("roadmap", "created", "name", "until", "first_met", "verdict"):
+        t.add_column(c, overflow="fold")
+    for r in df.itertuples():
+        t.add_row(f"RM{r.roadmap_id}", r.created, r.name, str(r.until),
+                  "-" if pd_isna(r.first_met) else str(int(r.first_met)), r.verdict)
+    console.print(t)
+
+
+def pd_isna(v) -> bool:
+    return v is None or (isinstance(v, float) and v != v)
 
 
 @main.command()

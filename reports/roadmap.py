@@ -37,7 +37,7 @@ CHARTS = (
     ("uncovered_lessons", "uncovered lessons", None),
     ("itinerant_teachers", "itinerant teachers", None),
 )
-COLORS = ("#3461a8", "#c0262d")
+COLORS = ("#3461a8", "#c0262d", "#17803d", "#a06b00", "#7a3ea8")
 COLUMNS = ("year", "status", "run_id", "young_rural_leader_share", "R3", "bachelor_share_rural",
            "bachelor_share_urban", "backbone_share_rural", "backbone_share_urban", "degree_ratio_urban_rural", "R10",
            "r11_exchanged", "r11_exchange_share", "moves", "uncovered_lessons", "itinerant_teachers", "r16_returned",
@@ -51,6 +51,12 @@ def line_chart(df: pd.DataFrame, keys, title: str, target: float | None = None, 
     d = df[df["status"] != "infeasible"] if "status" in df else df
     series = {k: [(int(y), float(v)) for y, v in zip(d["year"], d[k]) if v is not None and not pd.isna(v)]
               for k in keys if k in d}
+    return chart(series, title, target, w, h)
+
+
+def chart(series: dict[str, list[tuple[int, float]]], title: str, target: float | None = None, w: int = 330,
+          h: int = 200) -> str:
+    """A small SVG chart of (year, value) lines, one per series, with an optional dashed target line."""
     pts = [p for s in series.values() for p in s]
     e = html.escape
     if not pts:
@@ -80,7 +86,8 @@ def line_chart(df: pd.DataFrame, keys, title: str, target: float | None = None, 
     if target is not None:
         parts.append(f'<line x1="{pad}" y1="{sy(target):.1f}" x2="{w - pad}" y2="{sy(target):.1f}" '
                      f'stroke="#17803d" stroke-dasharray="4 3"><title>target {target:g}</title></line>')
-    for (k, s), color in zip(series.items(), COLORS):
+    for i, (k, s) in enumerate(series.items()):
+        color = COLORS[i % len(COLORS)]
         if len(s) > 1:
             line = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in s)
             parts.append(f'<polyline points="{line}" fill="none" stroke="{color}" stroke-width="2"/>')
@@ -88,8 +95,9 @@ def line_chart(df: pd.DataFrame, keys, title: str, target: float | None = None, 
             parts.append(f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="3.5" fill="{color}">'
                          f'<title>{x} {e(k)} {y:g}</title></circle>')
     if len(series) > 1:
-        for i, (k, color) in enumerate(zip(series, COLORS)):
-            parts.append(f'<text x="{w - pad}" y="{pad + 12 * i}" text-anchor="end" fill="{color}">{e(k)}</text>')
+        for i, k in enumerate(series):
+            parts.append(f'<text x="{w - pad}" y="{pad + 12 * i}" text-anchor="end" '
+                         f'fill="{COLORS[i % len(COLORS)]}">{e(k)}</text>')
     parts.append("</svg>")
     return "<div class='chart'>" + "".join(parts) + "</div>"
 
@@ -122,4 +130,53 @@ def roadmap_html(name: str, df: pd.DataFrame, verdict: str, pol, lang: str | Non
         f"<h2>{e(text('roadmap.h.charts', lang))}</h2>", "\n".join(charts),
         f"<h2>{e(text('roadmap.h.table', lang))}</h2>", "\n".join(table),
         f"<p><small>{e(text('roadmap.note', lang))}</small></p>",
+        "</body></html>"])
+
+
+# ---- two or more roadmaps side by side (`rotaplan compare RM1 RM2`) -------------------------------------
+register({
+    "roadmap.cmp.title": ("rotaplan roadmaps compared", "rotaplan路线图对比"),
+    "roadmap.cmp.h1": ("Roadmaps compared: {names}", "路线图对比：{names}"),
+    "roadmap.cmp.verdicts": ("What each roadmap reaches", "各路线图的结论"),
+})
+COMPARED = ("young_rural_leader_share", "degree_ratio_urban_rural", "bachelor_share_rural", "backbone_share_rural",
+            "r11_exchanged", "moves", "uncovered_lessons", "itinerant_teachers")
+
+
+def compare_table(roadmaps: list[dict]) -> pd.DataFrame:
+    """Year by year, each compared figure of each roadmap (`roadmaps`: name, rows, verdict), as the plans
+    report it: one row per (year, figure), one column per roadmap."""
+    rows: dict[tuple[int, str], dict] = {}
+    for rm in roadmaps:
+        for r in rm["rows"]:
+            for k in COMPARED:
+                rows.setdefault((int(r["year"]), k), {})[rm["name"]] = r.get(k)
+    out = pd.DataFrame([{"year": y, "figure": k, **v} for (y, k), v in sorted(rows.items())])
+    return out
+
+
+def compare_html(roadmaps: list[dict], pol, lang: str | None = None) -> str:
+    """The comparison page: each roadmap's verdict, one chart per figure with a line per roadmap, the table."""
+    e = html.escape
+    names = [rm["name"] for rm in roadmaps]
+    charts = []
+    for keys, title, target_key in CHARTS:
+        key = keys if isinstance(keys, str) else keys[0]
+        series = {rm["name"]: [(int(r["year"]), float(r[key])) for r in rm["rows"]
+                               if r.get(key) is not None and not pd.isna(r.get(key))] for rm in roadmaps}
+        target = float(getattr(pol, target_key)) if target_key else None
+        charts.append(chart(series, title if isinstance(keys, str) else f"{title.split(' (')[0]} (rural)", target))
+    table = compare_table(roadmaps)
+    head = "<table><tr>" + "".join(f"<th>{e(str(c))}</th>" for c in table.columns) + "</tr>"
+    body = ["<tr>" + "".join(f"<td>{e(_fmt(r[c]))}</td>" for c in table.columns) + "</tr>"
+            for r in table.to_dict("records")]
+    return "\n".join([
+        "<!DOCTYPE html>", f'<html lang="{html_lang(lang)}"><head><meta charset="utf-8">',
+        f"<title>{e(text('roadmap.cmp.title', lang))}</title>",
+        f"<style>{_CSS}.chart{{display:inline-block;margin:4px}}</style></head><body>",
+        f"<h1>{e(text('roadmap.cmp.h1', lang, names=', '.join(names)))}</h1>",
+        f"<h2>{e(text('roadmap.cmp.verdicts', lang))}</h2><ul>",
+        *[f"<li><b>{e(rm['name'])}</b>: {e(rm['verdict'])}</li>" for rm in roadmaps], "</ul>",
+        f"<h2>{e(text('roadmap.h.charts', lang))}</h2>", "\n".join(charts),
+        f"<h2>{e(text('roadmap.h.table', lang))}</h2>", head, *body, "</table>",
         "</body></html>"])

@@ -204,8 +204,8 @@ class History:
                                      "FROM roadmaps ORDER BY roadmap_id", con)
 
     def get_roadmap(self, ref: str | int) -> dict:
-        """A stored roadmap by id ('R3' or 3), with its yearly rows (`years`)."""
-        text = str(ref).strip().upper().removeprefix("R")
+        """A stored roadmap by id ('RM3' or 3), with its yearly rows (`years`)."""
+        text = str(ref).strip().upper().removeprefix("RM")
         with closing(self._connect()) as con:
             con.row_factory = sqlite3.Row
             row = con.execute("SELECT * FROM roadmaps WHERE roadmap_id = ?",

@@ -277,3 +277,28 @@ def _plain(v):
 
 def with_params(req: RoadmapRequest, **kw) -> RoadmapRequest:
     return replace(req, **kw)
+
+
+def load_roadmap(ref: str, history=None) -> dict:
+    """A roadmap to compare: a roadmap folder (its roadmap.json) or a stored one (`RM3`, the history's id);
+    {"name", "verdict", "first_met", "rows"}."""
+    from ..models.errors import Problem, ScenarioError
+
+    p = Path(ref)
+    if (p / "roadmap.json").is_file():
+        data = json.loads((p / "roadmap.json").read_text(encoding="utf-8"))
+        return {"name": data["name"], "verdict": data["verdict"], "first_met": data.get("first_met"),
+                "rows": data["rows"]}
+    if is_roadmap_ref(ref) and history is not None:
+        got = history.get_roadmap(ref[2:])
+        return {"name": f"RM{got['roadmap_id']} {got['name']}", "verdict": got["verdict"],
+                "first_met": got["first_met"], "rows": got["years"]}
+    raise ScenarioError([Problem(str(ref), None, None, None,
+                                 "not a roadmap: give a roadmap folder (with roadmap.json) or RM<id> of "
+                                 "`rotaplan roadmaps`")])
+
+
+def is_roadmap_ref(ref: str) -> bool:
+    """RM<id> (a stored roadmap) or a roadmap folder."""
+    r = str(ref).strip()
+    return (r.upper().startswith("RM") and r[2:].isdigit()) or (Path(r) / "roadmap.json").is_file()
