@@ -423,6 +423,101 @@ def _open_plan(plan_path, scenario, how_to_pass: str):
     return opened
 
 
+# ---- rollover ---------------------------------------------------------------------------
+@main.command()
+@click.argument("plan_path", metavar="PLAN", type=click.Path(exists=True))
+@click.option("--out", "out", type=click.Path(), required=True,
+              help="next year's scenario to write: a folder of CSV + policy.yaml, or one workbook if it ends in "
+                   ".xlsx (a new path, or a scenario rotaplan wrote there and nobody changed since)")
+@click.option("--hiring", "hiring_path", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="hiring plan (hiring.yaml): new teachers by subject, degree, certificate and public-funded "
+                   "share, every year or by year, and/or a sheet of named people")
+@click.option("--scenario", type=click.Path(), default=None,
+              help="scenario of the plan (default: the one the plan records)")
+@friendly
+def rollover(plan_path, out, hiring_path, scenario):
+    """Write next year's scenario (plan_year + 1) from PLAN and the scenario it was made from.
+
+    Everyone is at their school and role from the plan, with one school year served: years at school,
+    leader terms and contract periods advanced, bundle_school from period2_school, postings carried (R16),
+    rural years added (R6), R13 trainees recorded, retirees removed, locks and exemptions cleared unless
+    marked permanent, and the hiring plan's new teachers added (docs/scenario-format.md, "Next year").
+    The office can open and edit the result, then `rotaplan validate` and `rotaplan plan` it."""
+    from .models.outputs import owned_output_dir, owned_output_file
+    from .scenarios.rollover import Hiring, summary
+    from .scenarios.rollover import rollover as roll
+
+    (owned_output_file if Path(out).suffix.lower() == ".xlsx" else owned_output_dir)(out, "scenario",
+                                                                                     option="--out")
+    hiring = Hiring.read(hiring_path) if hiring_path else None
+    opened = _open_plan(plan_path, scenario, "pass the scenario it was made from with --scenario")
+    t0 = time.perf_counter()
+    nxt = roll(opened.scenario, opened.plan, hiring, name=Path(out).stem)
+    nxt.write(out, option="--out")
+    s = summary(opened.scenario, nxt)
+    console.print(f"Wrote the {s['plan_year']} scenario to {out}: {s['staff_after']} staff ({s['left']} left, "
+                  f"{s['hired']} hired), {s['on_posting']} on a posting, {s['bundled']} with a bundle_school, "
+                  f"in {time.perf_counter() - t0:.1f} s.", soft_wrap=True)
+
+
+# ---- roadmap ----------------------------------------------------------------------------
+@main.command()
+@click.argument("scenario", required=False, type=click.Path())
+@click.option("--until", "until", type=click.IntRange(2000, 2100), required=True,
+              help="the last plan year: plan, roll over and plan again every year until then")
+@click.option("--hiring", "hiring_path", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="hiring plan (hiring.yaml) giving the new teachers of every year after the first")
+@click.option("--out", "out", type=click.Path(), default="roadmap", show_default=True,
+              help="roadmap folder: <year>/ holds each year's plan, scenarios/<year>/ each later year's scenario, "
+                   "with roadmap.csv, roadmap.json and roadmap.html (a new folder, or a roadmap rotaplan wrote and "
+                   "nobody changed since)")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="CP-SAT time limit in seconds, per stage and year")
+@click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed")
+@click.option("--workers", type=click.IntRange(1, 64), default=8, show_default=True, help="CP-SAT num_workers")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default=None, help="language of the plans and the page")
+@click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
+              help="run history database (default: $ROTAPLAN_DB or ~/.local/share/rotaplan/runs.sqlite)")
+@friendly
+def roadmap(scenario, until, hiring_path, out, time_limit, seed, workers, lang, db):
+    """Plan SCENARIO year after year until --until: plan, roll over (`rotaplan rollover`), plan again...
+
+    Prints, and writes to roadmap.csv and roadmap.html (with charts), R3, the R9 shares, R10, R11, moves,
+    uncovered lessons and itinerant teachers of every year, each from that year's plan, and the first year
+    R10 and R3 are both met, or why not by --until. Each yearly plan is stored in the run history, the
+    roadmap too (`rotaplan roadmaps`; `rotaplan compare RM1 RM2` sets two roadmaps side by side)."""
+    from .optimizer import SolveParams
+    from .runs.roadmap import TERMINAL, RoadmapRequest, run_roadmap
+    from .scenarios.rollover import Hiring
+
+    use_lang(lang)
+    hiring = Hiring.read(hiring_path) if hiring_path else None
+    req = RoadmapRequest(scenario=scenario, until=until, out=out, hiring=hiring,
+                         hiring_text=Path(hiring_path).read_text(encoding="utf-8") if hiring_path else "",
+                         params=SolveParams(time_limit=time_limit, seed=seed, workers=workers, lang=lang or ""),
+                         lang=lang or "en", db=db)
+    with console.status("Roadmap...") as status:
+        rm = run_roadmap(req, progress=lambda s: status.update(f"Roadmap: {s}..."))
+    t = Table(title=f"Roadmap {rm.name}")
+    cols = [c for c in TERMINAL if c in rm.rows.columns]
+    short = {"young_rural_leader_share": "R3 young", "bachelor_share_rural": "R9 bach. rural",
+             "bachelor_share_urban": "R9 bach. urban", "degree_ratio_urban_rural": "R10 ratio",
+             "r11_exchanged": "R11 exch.", "uncovered_lessons": "uncovered", "itinerant_teachers": "itinerant",
+             "run_id": "run"}
+    for c in cols:
+        t.add_column(short.get(c, c), overflow="fold")
+    for r in rm.rows.to_dict("records"):
+        t.add_row(*[_fmt(r.get(c)) if r.get(c) is not None else "-" for c in cols])
+    console.print(t)
+    console.print(rm.verdict, markup=False, soft_wrap=True)
+    console.print("Seconds per year: " + ", ".join(f"{y}: {s:g}" for y, s in rm.year_seconds.items())
+                  + f"; {rm.seconds:g} s in all.")
+    console.print(f"Written to {rm.folder}/ (roadmap.csv, roadmap.html, one plan folder per year)"
+                  + (f"; stored as roadmap RM{rm.roadmap_id} in the run history (`rotaplan roadmaps`)." if rm.roadmap_id
+                     else "."),
+                  soft_wrap=True)
+
+
 # ---- language of explain, routes, compare ----------------------------------------------------
 _LANG_OPTION = click.option("--lang", type=click.Choice(["en", "zh"]), default=None,
                             help="language of the text (default: the plan's, as `plan --lang` recorded it in "
@@ -569,15 +664,22 @@ class _StoredViolation:
                    "the same, else $ROTAPLAN_LANG, else en)")
 @friendly
 def compare(refs, db, html_path, people, lang):
-    """Compare plans side by side: run ids of the run history (`rotaplan runs`) or plan folders.
+    """Compare plans side by side: run ids of the run history (`rotaplan runs`) or plan folders; or roadmaps:
+    RM ids (`rotaplan roadmaps`) or roadmap folders, year by year.
 
-    Prints KPIs, compliance, move counts and the people whose outcome differs, and writes an HTML page."""
+    Prints KPIs, compliance, move counts and the people whose outcome differs (for roadmaps: each year's
+    figures and what each roadmap reaches), and writes an HTML page."""
     from .models.outputs import owned_output_file
     from .reports.compare import compare as build
     from .reports.compare import render, to_html
     from .runs.history import History
 
     owned_output_file(html_path, "compare", option="--html")
+    from .runs.roadmap import is_roadmap_ref
+
+    if all(is_roadmap_ref(r) for r in refs):
+        _compare_roadmaps(refs, db, html_path, lang)
+        return
     if not lang:
         recorded = {plan_lang(r) for r in refs if Path(r).exists()}
         lang = recorded.pop() if len(recorded) == 1 and len(refs) == sum(Path(r).exists() for r in refs) else None
@@ -587,6 +689,54 @@ def compare(refs, db, html_path, people, lang):
     render(cmp, console, max_people=people, lang=lang)
     write_text_output(html_path, to_html(cmp, lang=lang), "compare", option="--html")
     console.print(f"Comparison written to {html_path}.")
+
+
+def _compare_roadmaps(refs, db, html_path, lang) -> None:
+    """`rotaplan compare RM1 RM2` (or roadmap folders): each roadmap's verdict and its figures year by year."""
+    from .models.policy import Policy
+    from .reports.roadmap import compare_html, compare_table
+    from .runs.history import History
+    from .runs.roadmap import load_roadmap
+
+    lang = use_lang(lang)
+    needs_db = any(not Path(r).exists() for r in refs)
+    h = History(db) if needs_db else None
+    rms = [load_roadmap(r, h) for r in refs]
+    table = compare_table(rms)
+    t = Table(title="Roadmaps compared, year by year (each figure from that year's plan)")
+    for c in table.columns:
+        t.add_column(str(c), overflow="fold")
+    for r in table.to_dict("records"):
+        t.add_row(*[_fmt(v) if v is not None else "-" for v in r.values()])
+    console.print(t)
+    for rm in rms:
+        console.print(f"{rm['name']}: {rm['verdict']}", markup=False, soft_wrap=True)
+    write_text_output(html_path, compare_html(rms, Policy(), lang), "compare", option="--html")
+    console.print(f"Comparison written to {html_path}.")
+
+
+@main.command()
+@_DB_OPTION
+@friendly
+def roadmaps(db):
+    """List the roadmaps stored in the run history (`rotaplan roadmap`), with the first year R10 and R3 are met."""
+    from .runs.history import History
+
+    df = History(db).roadmaps()
+    if df.empty:
+        console.print("No roadmap stored yet: `rotaplan roadmap SCENARIO --until YEAR`.")
+        return
+    t = Table(title="Roadmaps")
+    for c in ("roadmap", "created", "name", "until", "first_met", "verdict"):
+        t.add_column(c, overflow="fold")
+    for r in df.itertuples():
+        t.add_row(f"RM{r.roadmap_id}", r.created, r.name, str(r.until),
+                  "-" if pd_isna(r.first_met) else str(int(r.first_met)), r.verdict)
+    console.print(t)
+
+
+def pd_isna(v) -> bool:
+    return v is None or (isinstance(v, float) and v != v)
 
 
 @main.command()

@@ -32,7 +32,7 @@ def main() -> None:
     ap.add_argument("--svg", default=None)
     args = ap.parse_args()
     base = Scenario.read(None)
-    rows = []
+    rows: list[dict] = []
     print(f"load average at start: {os.getloadavg()[0]:.2f}")
     print(f"{'budget':>7s} {'moves':>6s} {'of staff':>8s} {'required':>8s} {'R10':>6s} {'bach u/r':>13s} "
           f"{'bb u/r':>13s} {'exch':>5s} {'uncov':>6s} {'R15':>4s} {'hard':>4s} {'gap':>7s} {'secs':>6s}")

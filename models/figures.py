@@ -107,6 +107,8 @@ def state_figures(sc, people: pd.DataFrame) -> dict:
         for key in ("bachelor_share", "backbone_share", "kindergarten_associate_share"):
             n, tot = counts[f"{key}_{ar}"]
             out[f"{key}_{ar}"] = round(n / tot, 4) if tot else None
+        # the R9/R10 denominators and numerators
+        out[f"bachelor_teachers_{ar}"], out[f"compulsory_teachers_{ar}"] = counts[f"bachelor_share_{ar}"]
         out[f"teachers_{ar}"] = int((teachers & (p_area == ar)).sum())
     out["degree_ratio_urban_rural"] = ratio(out["bachelor_share_urban"], out["bachelor_share_rural"])
     rural_leaders = p["role"].isin(LEADER_ROLES) & (p_area == "rural")
@@ -230,6 +232,13 @@ def people(sc, assignments: pd.DataFrame) -> pd.DataFrame:
       school (a new hire or a change of school); r14_uncovered: placed where the certificate does not cover the
       level; r14_exempt_lock: uncovered at their locked_school; r14_period2_uncovered: a period-2 bundle the
       certificate does not cover.
+    * r16_ended: a teacher (before and after) whose scenario home_school differs from their school and whose
+      posting_until is before plan_year (or empty), not locked; r16_returned: placed at home_school; r16_kept:
+      ranked the host first and stays there; r16_not_returned: neither; r16_continues: a posting that goes on
+      (not locked); r16_cut_short: moved, or its home_school / posting_until not carried; r16_new_posting: move
+      `exchange`; r16_unwritten: an exchange without home_school = from_school and posting_until = plan_year +
+      exchange_years - 1; r16_exempt_lock: on a posting and locked. posting_home(_after), posting_until(_after):
+      the posting before (scenario) and after (plan).
     * r12_due: the statutory retirement date (retirement_schedule, models/retirement.py) falls on or before
       1 September of plan_year (R12, wins over everything); r12_date: that date; retires: the plan retires them.
     * r13_selected: R13 in the person's rules; r13_candidate: a young teacher (young_backbone_age or
@@ -327,6 +336,7 @@ def people(sc, assignments: pd.DataFrame) -> pd.DataFrame:
     p["r6_exempt_lock"] = p["r6_short"] & locked
     p["r6_broken"] = p["r6_rural_to_urban"] & ~locked
     p = _r11_r14(sc, p, st, new, exempt, locked, sch)
+    p = _r16(sc, p, st, a, locked)
     # R13
     p["r13_selected"] = p["rules"].str.split(";").map(lambda rs: "R13" in rs)
     p["r13_candidate"] = (p["teacher_after"] & (p["to_school"] != "") & (p["age"] <= pol.young_backbone_age)
@@ -363,6 +373,44 @@ def _r11_r14(sc, p: pd.DataFrame, st: pd.DataFrame, new, exempt, locked, sch) ->
     p["r14_period2_uncovered"] = (p2_need.notna() & (p["r14_rank"] >= 0) & (p["r14_rank"] < p2_need.fillna(0))
                                   ).to_numpy()
     return p
+
+
+def _r16(sc, p: pd.DataFrame, st: pd.DataFrame, a: pd.DataFrame, locked) -> pd.DataFrame:
+    """The R16 facts of `people`: the posting before the plan (scenario's home_school, posting_until) and after
+    it (the plan's columns), and what became of it (see `people`)."""
+    year = sc.policy.plan_year
+    p["posting_home"] = _text(st["home_school"]).str.strip().to_numpy() if "home_school" in st.columns else ""
+    p["posting_until"] = (pd.to_numeric(st["posting_until"], errors="coerce").to_numpy()
+                          if "posting_until" in st.columns else np.nan)
+    p["posting_home_after"] = (_text(a["home_school"]).str.strip().to_numpy() if "home_school" in a.columns
+                               else "")
+    p["posting_until_after"] = (pd.to_numeric(a["posting_until"], errors="coerce").to_numpy()
+                                if "posting_until" in a.columns else np.nan)
+    teacher = (p["role_before"] == "teacher") & p["teacher_after"]
+    on = teacher & (p["posting_home"] != "") & (p["from_school"] != "") & (p["posting_home"] != p["from_school"])
+    ended = on & ~(p["posting_until"] >= year)  # no posting_until: the posting has ended
+    first = p["preferences"].map(lambda x: (x.split(";")[0].strip() if x else "")) == p["from_school"]
+    p["r16_ended"] = ended & ~locked
+    p["r16_exempt_lock"] = on & locked
+    p["r16_returned"] = p["r16_ended"] & (p["to_school"] == p["posting_home"])
+    p["r16_kept"] = p["r16_ended"] & first & (p["to_school"] == p["from_school"])
+    p["r16_not_returned"] = p["r16_ended"] & ~p["r16_returned"] & ~p["r16_kept"]
+    p["r16_continues"] = on & ~ended & ~locked
+    p["r16_cut_short"] = p["r16_continues"] & ((p["to_school"] != p["from_school"])
+                                               | (p["posting_home_after"] != p["posting_home"])
+                                               | (p["posting_until_after"] != p["posting_until"]))
+    p["r16_new_posting"] = p["move"] == "exchange"
+    p["r16_unwritten"] = p["r16_new_posting"] & ((p["posting_home_after"] != p["from_school"])
+                                                 | (p["posting_until_after"] != year + sc.policy.exchange_years - 1))
+    return p
+
+
+def quota_school(sc, ppl: pd.DataFrame) -> pd.Series:
+    """The school each person counts at against staff_quota (R8): to_school, or with posting_quota_at: home the
+    plan's home_school of a teacher on a posting after the plan (R16)."""
+    if sc.policy.posting_quota_at == "home":
+        return ppl["to_school"].where(ppl["posting_home_after"] == "", ppl["posting_home_after"])
+    return ppl["to_school"]
 
 
 def r11_ceiling(sc, eligible: int) -> int:
@@ -613,6 +661,10 @@ MEANING = {
                                            "城区幼儿园专科及以上占比"),
     "kindergarten_associate_share_rural": ("R9", "associate-or-above share, rural kindergarten teachers",
                                            "乡村幼儿园专科及以上占比"),
+    "compulsory_teachers_urban": ("R10", "teachers at urban compulsory schools", "城区义务教育教师人数"),
+    "compulsory_teachers_rural": ("R10", "teachers at rural compulsory schools", "乡村义务教育教师人数"),
+    "bachelor_teachers_urban": ("R10", "of them bachelor or above, urban", "城区本科及以上教师人数"),
+    "bachelor_teachers_rural": ("R10", "of them bachelor or above, rural", "乡村本科及以上教师人数"),
     "teachers_urban": ("", "teachers at urban schools", "城区教师人数"),
     "teachers_rural": ("", "teachers at rural schools", "乡村教师人数"),
     "uncovered_lessons": ("R7", "weekly lessons no teacher covers (home lessons and itinerant stops)", "未覆盖周课时"),
@@ -707,6 +759,20 @@ MEANING = {
                            "其中因锁定豁免"),
     "r14_period2_uncovered": ("R14", "period-2 bundles whose level the certificate does not cover",
                               "第二聘期学校教师资格不符"),
+    "r16_postings_ended": ("R16", "teachers whose posting ended (posting_until before plan_year), not locked",
+                           "交流期满教师"),
+    "r16_returned": ("R16", "of them returning to their home_school", "其中返回原单位"),
+    "r16_kept_by_host": ("R16", "of them kept by the host school they ranked first", "其中由交流学校留用"),
+    "r16_not_returned": ("R16", "of them neither returned nor kept by the host they ranked first",
+                         "其中既未返回也未留用"),
+    "r16_postings_continuing": ("R16", "teachers on a posting that continues this year, not locked", "交流期内教师"),
+    "r16_postings_cut_short": ("R16", "of them moved or with their posting changed before it ends",
+                               "其中交流期未满即变动"),
+    "r16_new_postings": ("R16", "exchanges of this plan (new postings)", "本年新交流"),
+    "r16_new_postings_unwritten": ("R16", "of them without home_school or the right posting_until",
+                                   "其中未写明人事关系学校或交流截止年"),
+    "r16_exempt_by_lock": ("R16", "teachers on a posting held by a lock", "因锁定豁免"),
+    "r16_on_posting": ("R16", "teachers on a posting after the plan", "方案后交流中教师"),
     "retirements": ("R12", "staff who retire", "退休人数"),
     "backbone_training_selected": ("R13", "young teachers selected for backbone training", "骨干培养人选"),
     "backbone_training_rural": ("R13", "of them at rural schools", "其中乡村"),
@@ -825,7 +891,7 @@ def plan_figures(sc, assignments: pd.DataFrame, itinerant: pd.DataFrame | None =
     # R8 teachers
     t = ppl[ppl["teacher_after"] & (ppl["to_school"] != "")]
     quota = pd.to_numeric(sch["staff_quota"], errors="coerce")
-    n = t.groupby("to_school").size().reindex(sch.index, fill_value=0)
+    n = quota_school(sc, t).value_counts().reindex(sch.index, fill_value=0)  # R16: posting_quota_at
     after["schools_above_staff_quota"] = int((quota.notna() & (n > quota)).sum())
     freed = (ppl["role_before"] == "teacher") & (ppl["from_school"] != "") & ~ppl["teacher_after"]
     after["teacher_seats_freed"] = int(freed.sum())
@@ -853,6 +919,17 @@ def plan_figures(sc, assignments: pd.DataFrame, itinerant: pd.DataFrame | None =
     after["r14_placed_uncovered"] = int((ppl["r14_uncovered"] & ~ppl["r14_exempt_lock"]).sum())
     after["r14_exempt_by_lock"] = int(ppl["r14_exempt_lock"].sum())
     after["r14_period2_uncovered"] = int(ppl["r14_period2_uncovered"].sum())
+    # R16
+    after["r16_postings_ended"] = int(ppl["r16_ended"].sum())
+    after["r16_returned"] = int(ppl["r16_returned"].sum())
+    after["r16_kept_by_host"] = int(ppl["r16_kept"].sum())
+    after["r16_not_returned"] = int(ppl["r16_not_returned"].sum())
+    after["r16_postings_continuing"] = int(ppl["r16_continues"].sum())
+    after["r16_postings_cut_short"] = int(ppl["r16_cut_short"].sum())
+    after["r16_new_postings"] = int(ppl["r16_new_posting"].sum())
+    after["r16_new_postings_unwritten"] = int(ppl["r16_unwritten"].sum())
+    after["r16_exempt_by_lock"] = int(ppl["r16_exempt_lock"].sum())
+    after["r16_on_posting"] = int((ppl["teacher_after"] & (ppl["posting_home_after"] != "")).sum())
     # R12, R13
     after["retirements"] = int(ppl["retires"].sum())
     sel = ppl[ppl["r13_selected"]]
@@ -980,6 +1057,13 @@ register({
     "compliance.r15": ("urban shares may fall by at most {drop}: {parts}; {below} below their floor",
                        "城区比例降幅不超过{drop}：{parts}；{below}项低于下限"),
     "compliance.r15.part": ("{label} {before} -> {after} (floor {floor})", "{label}{before} → {after}（下限{floor}）"),
+    "compliance.r16": ("{ended} postings ended: {returned} return to their home school, {kept} kept by the host "
+                       "they ranked first, {not_returned} neither; {continuing} postings continue ({cut} cut short); "
+                       "{new} new postings until the {until} school year ({unwritten} without home_school and "
+                       "posting_until){lock}",
+                       "交流期满{ended}名：{returned}名返回人事关系学校，{kept}名由其第一志愿的交流学校留用，"
+                       "{not_returned}名两者皆否；交流期内{continuing}名（{cut}名提前变动）；新交流{new}名，"
+                       "至{until}学年止（{unwritten}名未写明人事关系学校和交流截止年）{lock}"),
     "compliance.r12": ("{n} staff retire: their statutory retirement date ({schedule}) falls on or before "
                        "1 September {year}; their posts are vacancies filled by the plan",
                        "{n}名教职工退休：其法定退休日期（{schedule}）在{year}年9月1日或之前；其岗位空出，由方案补充"),
@@ -1107,6 +1191,12 @@ def compliance_detail(rule: str, kpis: dict, pol, lang: str = "en") -> str:
         n_lock = a["r14_exempt_by_lock"]
         return t("r14", uncovered=a["r14_placed_uncovered"], placed=a["r14_teachers_placed"],
                  p2=a["r14_period2_uncovered"], lock=opt(n_lock, "r14.lock", n=n_lock))
+    if rule == "R16":
+        return t("r16", ended=a["r16_postings_ended"], returned=a["r16_returned"], kept=a["r16_kept_by_host"],
+                 not_returned=a["r16_not_returned"], continuing=a["r16_postings_continuing"],
+                 cut=a["r16_postings_cut_short"], new=a["r16_new_postings"],
+                 until=pol.plan_year + pol.exchange_years - 1, unwritten=a["r16_new_postings_unwritten"],
+                 lock=opt(a["r16_exempt_by_lock"], "lock_exempted", n=a["r16_exempt_by_lock"]))
     if rule == "R12":
         schedule = (t("r12.2025") if pol.retirement_schedule == "2025"
                     else t("r12.fixed", male=pol.retirement_age_male, female=pol.retirement_age_female))
@@ -1157,6 +1247,9 @@ def figure_status(rule: str, kpis: dict, pol) -> str | None:
         met = a["r14_placed_uncovered"] == 0 and a["r14_period2_uncovered"] == 0
     elif rule == "R13":
         met = a["backbone_training_selected"] >= pol.young_backbone_training_count
+    elif rule == "R16":
+        met = (a["r16_not_returned"] == 0 and a["r16_postings_cut_short"] == 0
+               and a["r16_new_postings_unwritten"] == 0)
     return None if met is None else ("met" if met else "not_met")
 
 

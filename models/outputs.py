@@ -216,6 +216,12 @@ def _write_marker(folder: Path, kind: str, state: str, files: dict | None = None
     os.replace(tmp, folder / MARKER)
 
 
+def mark_folder(folder: Path, kind: str, complete: bool) -> None:
+    """Mark a folder rotaplan fills in place, step by step (a roadmap): its marker lists every file written so
+    far, so a later write may replace it (`owned_output_dir`) while nobody changed it."""
+    _write_marker(folder, kind, "complete" if complete else "partial", manifest(folder))
+
+
 def manifest(folder: Path) -> dict[str, str]:
     """sha256 of every file under folder (relative POSIX paths), the marker itself left out."""
     out: dict[str, str] = {}

@@ -16,14 +16,15 @@ ASSIGNMENT_COLUMNS = [
     "person_id", "name", "role_before", "role_after", "from_school", "to_school", "move",
     "period2_school", "director_of", "home_lessons", "rules", "reason", "rural_service_years",
     "retire_date",  # R12 (contract v2): the statutory retirement date of a retiree
+    "home_school", "posting_until",  # R16 (contract v2): everyone on a posting after the plan
 ]
 ITINERANT_COLUMNS = ["person_id", "day", "seq", "school_id", "subject", "lessons", "travel_minutes"]
 COMPLIANCE_COLUMNS = ["rule", "status", "detail"]
-MOVES = ("stay", "rotate", "promote", "exchange", "place_new", "bundle_second", "transfer", "retire")
+MOVES = ("stay", "rotate", "promote", "exchange", "return", "place_new", "bundle_second", "transfer", "retire")
 RULE_IDS = ("R1", "R1x", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12", "R13", "R14", "R15",
             "R16", "R17")
 _TEXT = ["person_id", "name", "role_before", "role_after", "from_school", "to_school", "move",
-         "period2_school", "director_of", "rules", "reason", "retire_date"]
+         "period2_school", "director_of", "rules", "reason", "retire_date", "home_school", "posting_until"]
 
 
 @dataclass
@@ -136,7 +137,8 @@ def derive_moves(a: pd.DataFrame, sc) -> pd.Series:
     hire), `promote` (to a higher post), `stay` (same school and role), and for a change of school:
     `rotate` (a leader due under R1, not exempt, not locked, keeping a leader post), `bundle_second` (a
     teacher finishing contract period 1 who crosses to the other area, R5), `exchange` (a teacher
-    eligible under R11 posted from an urban to a rural school),
+    eligible under R11 posted from an urban to a rural school), `return` (R16: back to home_school when the
+    posting has ended), `transfer` for a teacher whose ended posting's host they ranked first keeps them (R16),
     else `transfer`. Rows of people not in the scenario keep their cell.
     """
     st = sc.staff.drop_duplicates("person_id").set_index("person_id")
@@ -165,10 +167,17 @@ def derive_moves(a: pd.DataFrame, sc) -> pd.Series:
     eligible = ((years >= pol.exchange_after_years) & not_held & below_age  # R11: an urban -> rural posting
                 & (frm.map(area).fillna("") == "urban") & (to.map(area).fillna("") == "rural"))
     teacher = (before == "teacher") & (after == "teacher")
+    # R16: a posting that ended (posting_until before plan_year) returns home, or the host ranked first keeps them
+    home = col("home_school", "").fillna("").astype(str).str.strip()
+    until = pd.to_numeric(col("posting_until", None), errors="coerce").astype(float)
+    ended = (home != "") & (home != frm) & ~(until >= pol.plan_year) & blank("locked_school")
+    first = col("preferences", "").fillna("").astype(str).str.split(";").str[0].fillna("").str.strip() == frm
     kinds = [
         (after == "retired", "retire"),
         (frm == "", "place_new"),
         ((rank_a > rank_b) & (rank_b >= 0), "promote"),
+        (teacher & ended & (to != frm) & (to == home), "return"),
+        (teacher & ended & (to == frm) & first, "transfer"),
         ((to == frm) & (after == before), "stay"),
         ((to != frm) & due & after.isin(_LEADERS), "rotate"),
         ((to != frm) & teacher & period1_done & crosses, "bundle_second"),

@@ -96,6 +96,9 @@ class Policy(BaseModel):
     exchange_exempt_age_female: int = _f(50, "years", "women this age or older are not eligible for exchange "
                                          "(R11, 女教师免交流年龄)", ge=18, le=75)
     exchange_years: int = _f(3, "school years", "length of an exchange posting (R16, 交流年限)", ge=1, le=10)
+    posting_quota_at: Literal["host", "home"] = _f("host", "school", "where a teacher on a posting counts against "
+                                                   "staff_quota: 'host' (the school they serve at) or 'home' (their "
+                                                   "home_school) (R16, R8)", zh="交流教师占编学校")
     retirement_age_male: int = _f(60, "years", "retirement age, men (R12)", ge=40, le=75)
     retirement_age_female: int = _f(55, "years", "retirement age, women (R12)", ge=40, le=75)
     public_funded_rural_years: float = _f(6, "years", "rural years a public-funded teacher owes (R6)", ge=0, le=20)

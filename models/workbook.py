@@ -35,7 +35,7 @@ ZH_HEADERS = {
     "to_township": "新街道镇", "to_area": "新城乡类别", "move": "变动类型",
     "period2_school": "第二聘期学校代码", "period2_school_name": "第二聘期学校", "director_of": "学区主任",
     "home_lessons": "本校周课时", "rules": "依据规则", "reason": "理由", "rural_service_years": "农村服务年限",
-    "retire_date": "退休日期",
+    "retire_date": "退休日期", "home_school": "人事关系学校", "posting_until": "交流截止年",
     "day": "星期", "seq": "顺序", "school_id": "学校代码", "school_name": "学校名称", "township": "街道镇",
     "lessons": "课时", "travel_minutes": "路程分钟", "rule": "规则", "status": "状态", "detail": "说明",
     "figure": "指标", "meaning": "含义", "before": "调整前", "after": "调整后", "target": "目标",
@@ -47,8 +47,9 @@ ZH_SHEETS = {"Moves": "调动", "Assignments": "全部人员", "Itinerant": "走
 # Coded values written in Chinese with --lang zh (and read back from either language).
 ZH_VALUES = {
     "role": {"principal": "校长", "vice_principal": "副校长", "teacher": "教师", "retired": "退休"},
-    "move": {"stay": "留任", "rotate": "轮岗", "promote": "提拔", "exchange": "交流", "place_new": "新聘",
-             "bundle_second": "第二聘期", "transfer": "调动", "retire": "退休"},
+    "move": {"stay": "留任", "rotate": "轮岗", "promote": "提拔", "exchange": "交流",
+             "return": "交流期满返回", "place_new": "新聘", "bundle_second": "第二聘期", "transfer": "调动",
+             "retire": "退休"},
     "area": {"urban": "城区", "rural": "乡村"},
     "status": {"met": "达标", "not_met": "未达标", "exempted": "豁免"},
     "kind": {"lessons": "课时", "principal post": "校长职位", "vice_principal post": "副校长职位"},
@@ -88,7 +89,8 @@ def moves_table(plan, sc) -> pd.DataFrame:
         "period2_school_name": m["period2_school"].map(s["name"]).astype(object).fillna(""),
         "director_of": m["director_of"], "rules": m["rules"], "reason": m["reason"],
     })
-    order = {k: i for i, k in enumerate(("rotate", "promote", "place_new", "bundle_second", "exchange", "transfer"))}
+    order = {k: i for i, k in enumerate(("rotate", "promote", "place_new", "bundle_second", "exchange", "return",
+                                                      "transfer"))}
     out = out.assign(_o=out["move"].map(order).fillna(99)).sort_values(["_o", "to_township", "to_school", "person_id"],
                                                                         kind="stable")
     return out.drop(columns="_o").reset_index(drop=True)

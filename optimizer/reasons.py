@@ -75,6 +75,19 @@ register({
                                   "继续第一聘期；按城乡捆绑聘用（R5），第二聘期在{period2}。"),
     "reason.exchange": ("Exchanged after {years} years at {from_school}: posted to {school}.",
                         "在{from_school}任教{years}年，交流轮岗至{school}。"),
+    # ---- R16 ---------------------------------------------------------------------------------------------
+    "reason.r16_posting": ("The posting lasts {years} school years, until the {until} school year; the home school "
+                           "stays {home} (R16).",
+                           "交流期限{years}学年，至{until}学年止；人事关系保留在{home}（R16）。"),
+    "reason.r16_return": ("The posting at {host} ended with the {until} school year: returns to the home school "
+                          "{school} (R16).",
+                          "在{host}的交流已于{until}学年期满，返回人事关系学校{school}（R16）。"),
+    "reason.r16_kept": ("The posting at {host} ended with the {until} school year; ranked {host} first and the "
+                        "school keeps them: transferred there, the seat at {home} is freed (R16).",
+                        "在{host}的交流已于{until}学年期满；本人第一志愿为{host}，该校留用，正式调入，"
+                        "{home}的岗位空出（R16）。"),
+    "reason.r16_continues": ("On a posting from {home} until the {until} school year: stays at {school} (R16).",
+                             "由{home}交流至{school}，至{until}学年止，交流期内留任（R16）。"),
     "reason.exchange_need": ("Exchanged after {years} years at {from_school}: posted to {school}, where {subject} "
                              "lessons are needed.",
                              "在{from_school}任教{years}年，交流轮岗至{school}，该校缺{subject}课时。"),

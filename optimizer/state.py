@@ -10,6 +10,11 @@ import pandas as pd
 from ..models.plan import ASSIGNMENT_COLUMNS, ITINERANT_COLUMNS
 
 
+def posting_text(col: pd.Series) -> list[str]:
+    """R16 posting_until as the plan writes it: the year, or "" for nobody on a posting."""
+    return ["" if pd.isna(v) else str(int(v)) for v in pd.to_numeric(col, errors="coerce")]
+
+
 class PlanState:
     """Assignments indexed by person_id. Stages read it and set the rows they decide."""
 
@@ -30,6 +35,9 @@ class PlanState:
             "reason": "",
             "rural_service_years": st["rural_service_years"].to_numpy(),
             "retire_date": "",
+            # R16: postings carried from the scenario; the teacher stage writes new ones and clears ended ones
+            "home_school": st["home_school"].fillna("").astype(str).to_numpy() if "home_school" in st.columns else "",
+            "posting_until": (posting_text(st["posting_until"]) if "posting_until" in st.columns else ""),
         })
         a.index = pd.Index(st["person_id"].to_numpy(), name="pid")
         self.a = a[ASSIGNMENT_COLUMNS].copy(deep=True)

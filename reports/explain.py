@@ -69,6 +69,7 @@ messages.register({
     "explain.out.bundle": (", bundled with {school} for period 2", "，第二聘期捆绑{school}"),
     "explain.out.bundle_second": ("moves to {to} for contract period 2", "第二聘期调往{to}"),
     "explain.out.transfer": ("transfers to {to} as {role}", "调往{to}任{role}"),
+    "explain.out.return": ("returns to the home school {to} at the end of the posting", "交流期满返回人事关系学校{to}"),
     "explain.out.retire": ("retires", "退休"),
     "explain.out.other": ("{move}: {to} as {role}", "{move}：{to}，任{role}"),
     "explain.out.new_role": ("stays at {to}, now as {role}", "留在{to}，改任{role}"),
@@ -577,8 +578,8 @@ class _Explainer:
         bundle = self.t("out.bundle", school=d.label(p2, area=True)) if p2 else ""
         if self.move == "stay" and self.role_after != self.role_before:
             outcome = self.t("out.new_role", to=to, role=role)
-        elif self.move in ("stay", "rotate", "promote", "exchange", "place_new", "bundle_second", "transfer",
-                           "retire"):
+        elif self.move in ("stay", "rotate", "promote", "exchange", "return", "place_new", "bundle_second",
+                           "transfer", "retire"):
             outcome = self.t(f"out.{self.move}", to=to, role=role, bundle=bundle) if self.move != "retire" \
                 else self.t("out.retire")
         else:

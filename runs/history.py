@@ -58,7 +58,7 @@ CREATE TABLE IF NOT EXISTS assignments (
     run_id INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
     person_id TEXT NOT NULL, name TEXT, role_before TEXT, role_after TEXT, from_school TEXT,
     to_school TEXT, move TEXT, period2_school TEXT, director_of TEXT, home_lessons INTEGER,
-    rules TEXT, reason TEXT, rural_service_years REAL, retire_date TEXT,
+    rules TEXT, reason TEXT, rural_service_years REAL, retire_date TEXT, home_school TEXT, posting_until TEXT,
     PRIMARY KEY (run_id, person_id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS itinerant (
@@ -73,6 +73,18 @@ CREATE TABLE IF NOT EXISTS compliance (
 );
 CREATE INDEX IF NOT EXISTS compliance_run ON compliance(run_id);
 CREATE INDEX IF NOT EXISTS runs_sweep ON runs(sweep);
+CREATE TABLE IF NOT EXISTS roadmaps (
+    roadmap_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created    TEXT NOT NULL,
+    name       TEXT NOT NULL DEFAULT '',
+    scenario   TEXT NOT NULL DEFAULT '',
+    until      INTEGER,
+    hiring     TEXT NOT NULL DEFAULT '',   -- the hiring plan as YAML ('' = none)
+    out_dir    TEXT NOT NULL DEFAULT '',
+    first_met  INTEGER,                    -- the first year R10 and R3 are both met (NULL: not by `until`)
+    verdict    TEXT NOT NULL DEFAULT '',
+    years      TEXT NOT NULL DEFAULT '[]'  -- JSON: one row per year with its run_id and figures
+);
 """
 
 
@@ -111,7 +123,8 @@ class History:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with closing(self._connect()) as con:
                 con.executescript(_SCHEMA)
-                _add_columns(con, "assignments", {"retire_date": "TEXT"})
+                _add_columns(con, "assignments",
+                             {"retire_date": "TEXT", "home_school": "TEXT", "posting_until": "TEXT"})
                 con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except sqlite3.DatabaseError as exc:
             raise ScenarioError([Problem(str(self.path), None, None, None,
@@ -172,6 +185,37 @@ class History:
                     _insert(con, "itinerant", run_id, plan.itinerant, ITINERANT_COLUMNS)
                     _insert(con, "compliance", run_id, plan.compliance, COMPLIANCE_COLUMNS)
         return run_id
+
+    def add_roadmap(self, *, name: str, scenario: str, until: int, hiring: str, out_dir: str,
+                    first_met: int | None, verdict: str, rows: list[dict]) -> int:
+        """Store one roadmap (its yearly runs are stored as runs, sweep `roadmap:<name>`); its roadmap id."""
+        with closing(self._connect()) as con, con:
+            cur = con.execute("INSERT INTO roadmaps (created, name, scenario, until, hiring, out_dir, first_met, "
+                              "verdict, years) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                              (time.strftime("%Y-%m-%d %H:%M:%S"), name, scenario, until, hiring, out_dir,
+                               first_met, verdict, _dumps(rows)))
+            assert cur.lastrowid is not None
+            return int(cur.lastrowid)
+
+    def roadmaps(self) -> pd.DataFrame:
+        """One row per stored roadmap, oldest first."""
+        with closing(self._connect()) as con:
+            return pd.read_sql_query("SELECT roadmap_id, created, name, scenario, until, first_met, verdict "
+                                     "FROM roadmaps ORDER BY roadmap_id", con)
+
+    def get_roadmap(self, ref: str | int) -> dict:
+        """A stored roadmap by id ('RM3' or 3), with its yearly rows (`years`)."""
+        text = str(ref).strip().upper().removeprefix("RM")
+        with closing(self._connect()) as con:
+            con.row_factory = sqlite3.Row
+            row = con.execute("SELECT * FROM roadmaps WHERE roadmap_id = ?",
+                              (int(text) if text.isdigit() else -1,)).fetchone()
+        if row is None:
+            raise ScenarioError([Problem(str(self.path), None, "roadmap", ref,
+                                         "no such roadmap in the history: `rotaplan roadmaps` lists them")])
+        out = dict(row)
+        out["years"] = json.loads(out["years"] or "[]")
+        return out
 
     def delete(self, run_id: int) -> None:
         with closing(self._connect()) as con, con:
@@ -242,7 +286,8 @@ class History:
 
 
 def _add_columns(con: sqlite3.Connection, table: str, columns: dict[str, str]) -> None:
-    """Columns added to the plan contract since a history file was made (contract v2: retire_date)."""
+    """Columns added to the plan contract since a history file was made (contract v2: retire_date;
+    R16: home_school, posting_until)."""
     have = {row[1] for row in con.execute(f"PRAGMA table_info({table})")}
     for name, kind in columns.items():
         if name not in have:

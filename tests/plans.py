@@ -74,7 +74,9 @@ def staying_plan(sc, moves: dict[str, tuple[str, str]]) -> Plan:
                       "role_after": st["role"], "from_school": st["school_id"], "to_school": st["school_id"],
                       "move": "stay", "period2_school": "", "director_of": "", "home_lessons": 0, "rules": "",
                       "reason": "stays", "rural_service_years": st["rural_service_years"],
-                      "retire_date": ""}).reset_index(drop=True)
+                      "retire_date": "", "home_school": st["home_school"],  # R16: postings carried
+                      "posting_until": [("" if pd.isna(v) else str(int(v))) for v in st["posting_until"]]}
+                     ).reset_index(drop=True)
     for pid, (move, to) in moves.items():
         i = a.index[a["person_id"] == pid][0]
         a.loc[i, ["move", "to_school", "reason"]] = [move, to, f"{move} to {to}"]

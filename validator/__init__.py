@@ -22,6 +22,7 @@ from . import (
     r13,
     r14,
     r15,
+    r16,
     r17,
 )
 from .core import Violation
@@ -29,7 +30,7 @@ from .figures import figures  # the plan's figures, counted by the validator: fi
 
 # Each module has check(scenario, plan) -> list[Violation].
 RULE_MODULES = [contract, r1, r2, principal, r3, r4, r5, r6, r7, r8_posts, r8_quota, r9, r10, r11, r12, r13, r14,
-                r15, r17, coverage]
+                r15, r16, r17, coverage]
 
 
 def check_plan(sc, plan) -> list[Violation]:

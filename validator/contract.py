@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .core import Violation, joined
 
-_MOVES = {"stay", "rotate", "promote", "exchange", "place_new", "bundle_second", "transfer", "retire"}
+_MOVES = {"stay", "rotate", "promote", "exchange", "return", "place_new", "bundle_second", "transfer", "retire"}
 _ROLES = {"principal", "vice_principal", "teacher", "retired"}
 
 

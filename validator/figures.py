@@ -18,6 +18,7 @@ from .r7 import RoadMinutes
 from .r11 import eligible as r11_eligible
 from .r14 import CERT_RANK, LEVEL_NEED
 from .r15 import floors as r15_floors
+from .r16 import postings
 from .r17 import far_arrivals
 
 _LEADER = ("principal", "vice_principal")
@@ -45,6 +46,8 @@ def _state(sc, role: pd.Series, school: pd.Series, degree: pd.Series, backbone: 
         kg = t & (level == "kindergarten")
         out[f"teachers_{ar}"] = int(t.sum())
         out[f"bachelor_share_{ar}"] = _share(degree[comp].isin(_BACHELOR))
+        out[f"compulsory_teachers_{ar}"] = int(comp.sum())
+        out[f"bachelor_teachers_{ar}"] = int(degree[comp].isin(_BACHELOR).sum())
         out[f"backbone_share_{ar}"] = _share(backbone[comp].isin(_DISTRICT))
         out[f"kindergarten_associate_share_{ar}"] = _share(degree[kg].isin(_ASSOCIATE))
     u, r = out["bachelor_share_urban"], out["bachelor_share_rural"]
@@ -238,7 +241,12 @@ def figures(sc, plan) -> dict:
 
     # R8 teachers
     quota = pd.to_numeric(sch["staff_quota"], errors="coerce")
-    n = j[teach & (j["to_school"] != "")].groupby("to_school").size().reindex(sch.index, fill_value=0)
+    counted = j[teach & (j["to_school"] != "")]
+    at = counted["to_school"]
+    if pol.posting_quota_at == "home" and "home_school" in counted.columns:  # R16: a posted teacher counts at home
+        home_after = counted["home_school"].fillna("").astype(str).str.strip()
+        at = at.where(home_after == "", home_after)
+    n = at.value_counts().reindex(sch.index, fill_value=0)
     after["schools_above_staff_quota"] = int((quota.notna() & (n > quota)).sum())
     after["teacher_seats_freed"] = int(((j["role_before"] == "teacher") & ~new & ~teach).sum())
     dem_pairs = set(zip(sc.demand["school_id"], sc.demand["subject"]))
@@ -304,6 +312,16 @@ def figures(sc, plan) -> dict:
         if (moved[a] or moved[b]) and j.at[a, "to_school"] in town.index and j.at[b, "to_school"] in town.index
         and town[j.at[a, "to_school"]] != town[j.at[b, "to_school"]])
 
+    # R16 (validator/r16.py reads the postings)
+    ps = postings(sc, plan)
+    after.update(r16_postings_ended=int(ps["ended"].sum()), r16_returned=int(ps["returned"].sum()),
+                 r16_kept_by_host=int(ps["kept"].sum()),
+                 r16_not_returned=int((ps["ended"] & ~ps["returned"] & ~ps["kept"]).sum()),
+                 r16_postings_continuing=int(ps["continues"].sum()), r16_postings_cut_short=int(ps["cut"].sum()),
+                 r16_new_postings=int(ps["exchange"].sum()), r16_new_postings_unwritten=int(ps["unwritten"].sum()),
+                 r16_exempt_by_lock=int(ps["locked_posting"].sum()),
+                 r16_on_posting=int(((ps.index.map(j["role_after"].to_dict()) == "teacher")
+                                     & (ps["move"] != "retire") & (ps["home_after"] != "")).sum()))
     # R12, R13
     after["retirements"] = int(retire.sum())
     chosen = j[text("rules").str.split(";").map(lambda rs: "R13" in rs)]

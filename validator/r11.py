@@ -62,7 +62,9 @@ def check(sc, plan) -> list[Violation]:
                              "an exchange is an eligible teacher's posting from an urban to a rural school"))
     finishing = (j["contract_period"] == 1) & (j["period_years"] >= pol.term_years)
     ranked = [str(t) in str(p or "").split(";") for t, p in zip(j["to_school"], j["preferences"])]
-    home = j["home_school"].fillna("") if "home_school" in j.columns else pd.Series("", index=j.index)
+    st = sc.staff.drop_duplicates("person_id").set_index("person_id")  # the home school before the plan (R16)
+    home = (j["person_id"].map(st["home_school"]).fillna("").astype(str) if "home_school" in st.columns
+            else pd.Series("", index=j.index))
     into_town = ((j["role"] == "teacher") & (j["role_after"] == "teacher") & (j["from_area"] == "rural")
                  & (j["to_area"] == "urban") & ~finishing & ~pd.Series(ranked, index=j.index)
                  & (j["to_school"] != j["locked_school"].fillna(""))

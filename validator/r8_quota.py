@@ -15,7 +15,11 @@ def check(sc, plan) -> list[Violation]:
     j = joined(sc, plan)
     teach = j[j["role_after"] == "teacher"]
     quota = pd.to_numeric(sc.schools.set_index("school_id")["staff_quota"], errors="coerce")
-    n = teach.groupby("to_school").size()
+    at = teach["to_school"]
+    if sc.policy.posting_quota_at == "home" and "home_school" in teach.columns:  # R16: posted teachers count at home
+        home_after = teach["home_school"].fillna("").astype(str).str.strip()
+        at = at.where(home_after == "", home_after)
+    n = at.value_counts()
     for sid, k in n.items():
         q = quota.get(sid)
         if q is not None and not pd.isna(q) and k > q:

@@ -42,7 +42,7 @@ from ...models.priority import priority_points
 from ...models.scenario import Scenario
 from ...models.schema import BACKBONE_RANK, COMPULSORY_LEVELS, DEGREE_RANK
 from ...models.travel import haversine_km
-from . import r5, r11, r14
+from . import r5, r11, r14, r16
 
 # How many candidates of each kind a movable teacher gets (see module docstring).
 NEAREST_NEW = 4  # new hire: nearest fitting schools of each area ...
@@ -109,6 +109,7 @@ class TeacherData:
     t_bundle: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     bundle_only: dict = field(default_factory=dict)  # teacher row -> bundle school, their only candidate (R5)
     bundle_why: dict = field(default_factory=dict)  # teacher row -> (reason key, fields): why not the bundle
+    postings: r16.Postings = field(default_factory=r16.Postings.empty)  # R16: postings and their fixed schools
 
     @property
     def s_need(self) -> np.ndarray:
@@ -223,6 +224,8 @@ def build(sc, state) -> TeacherData:
     data.vacancies = np.bincount(vac, minlength=len(school_ids))
     cert = t["certificate"].to_numpy() if "certificate" in t.columns else np.full(len(t), "", dtype=object)
     data.t_cert = r14.cert_rank(cert, np.where(t_from >= 0, data.s_level[np.maximum(t_from, 0)], ""))
+    data.postings = r16.read(t, s_of, t_from, t_lock, prefs, pol.plan_year)
+    r16.fix(data)  # R16: posted teachers return home, are kept by the host, or stay until the posting ends
     bundle = t["bundle_school"].fillna("").to_numpy() if "bundle_school" in t.columns else np.full(len(t), "")
     data.t_bundle = np.array([s_of.get(str(b), -1) for b in bundle], dtype=np.int64)
     r5.bundles(data)

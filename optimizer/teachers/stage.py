@@ -28,7 +28,7 @@ from .. import sat
 from ..params import SolveParams
 from ..reasons import Words
 from ..results import StageLog, StageResult
-from . import budget, candidates, couples, coverage, flow, greedy, r5, r6, r8, r9, r10, r11, r14, r15, r17, soft
+from . import budget, candidates, couples, coverage, flow, greedy, r5, r6, r8, r9, r10, r11, r14, r15, r16, r17, soft
 from .ctx import ModelCtx
 from .envy import repair as remove_envy
 
@@ -233,7 +233,12 @@ def write(sc, state, log: StageLog, data, school_of: np.ndarray, relaxed) -> Non
         locked = data.t_lock[p] >= 0
         here = w.school(to) if s >= 0 else ""
         sub = w.subject(subj[p])
-        if f < 0:
+        r16_move = r16.move(data, p, s)  # R16: a posting that ends or continues decides the move
+        if r16_move:
+            move = r16_move
+            rules.append("R16")
+            reason = r16.reason(w, data, p, move)
+        elif f < 0:
             move = "place_new"
             rules.append("R5")
             if s < 0:
@@ -257,6 +262,9 @@ def write(sc, state, log: StageLog, data, school_of: np.ndarray, relaxed) -> Non
             rules.append("R11")
             reason = w("exchange" if lessons[p] == 0 else "exchange_need", years=years[p],
                        from_school=w.school(ids[f], area=True), school=w.school(to, area=True), subject=sub)
+            rules.append("R16")
+            reason = w.join(reason, w("r16_posting", years=pol.exchange_years,
+                                      until=pol.plan_year + pol.exchange_years - 1, home=w.school(ids[f])))
         elif s != f:
             move = "transfer"
             if locked:
@@ -291,6 +299,8 @@ def write(sc, state, log: StageLog, data, school_of: np.ndarray, relaxed) -> Non
     out = pd.DataFrame(rows, index=pid)
     out["home_lessons"] = lessons
     out["rural_service_years"] = rsy_after
+    out["home_school"], out["posting_until"] = r16.columns(data, school_of, rows["move"], pol.plan_year,
+                                                           pol.exchange_years)
     state.a.loc[~state.a.index.isin(pid), "home_lessons"] = 0  # leaders and retirees teach no home lessons
     state.set_many(out)
 
@@ -311,6 +321,7 @@ def write(sc, state, log: StageLog, data, school_of: np.ndarray, relaxed) -> Non
     r14.report(data, school_of, {**p2, **p2_cont}, state)
     r15.report(data, r9.counts_at(data, school_of), state)
     r17.report(data, school_of, state)
+    r16.report(data, school_of, state)
     for p, why in data.no_candidate:
         if "(R14)" in why:
             log.note(f"teachers: infeasible: R14: {data.t.at[p, 'person_id']} cannot be placed: {why}")
