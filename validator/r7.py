@@ -72,6 +72,13 @@ def check(sc, plan) -> list[Violation]:
     minutes = RoadMinutes(sc, cutoff)
     for pid, rows in it.groupby("person_id", sort=True):
         _person(pid, rows, a, st, township, pol, minutes, out)
+    if not pol.itinerant_urban:  # urban schools are covered by itinerant teachers only where the policy says so
+        area = sc.schools.drop_duplicates("school_id").set_index("school_id")["area"]
+        for pid, sid in zip(it["person_id"], it["school_id"]):
+            if area.get(sid) == "urban":
+                out.append(Violation("R7", pid, f"has an itinerant stop at the urban school {sid}, but itinerant "
+                                     "teaching covers rural schools only (itinerant_urban is false).",
+                                     "delete the stop, or set itinerant_urban: true in the policy"))
     out.extend(_coverage(sc, it, a, st))
     return out
 

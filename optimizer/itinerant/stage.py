@@ -4,10 +4,10 @@ Runs after the teacher stage. Input per teacher (role_after teacher, not retired
 `home_lessons`; spare = teacher_load - home_lessons. Uncovered lessons per (school, subject) = demand
 - home lessons of the teachers placed there in that subject (clipped at 0).
 
-Scope: R7 targets rural schools, but any school of the teacher's township with a gap is a stop
-candidate; rural (weights.rural_coverage) and mountainous (weights.mountain_coverage) lessons weigh more,
-so urban gaps are covered only with capacity no rural need can use. Covering an urban gap in the same
-township harms nobody and lowers the district's uncovered lessons.
+Scope: R7 covers rural schools; urban schools of the teacher's township with a gap are stop candidates only
+where the policy sets itinerant_urban, and then rural (weights.rural_coverage) and mountainous
+(weights.mountain_coverage) lessons weigh more, so urban gaps are covered only with capacity no rural need
+can use.
 
 (Township, subject) pairs are independent subproblems (itinerant teaching never crosses a township,
 and a teacher covers their own subject only): each is solved on its own; the stage reports, level by
@@ -21,6 +21,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ...models.figures import itinerant_week
@@ -80,6 +81,9 @@ def build_instances(sc, state, prune_teachers: bool = True,
     pol = sc.policy
     teachers = placed_teachers(sc, state)
     gap = uncovered_lessons(sc, teachers)
+    if not pol.itinerant_urban:  # R7: urban schools are covered only where the policy says so
+        area = sc.schools.drop_duplicates("school_id").set_index("school_id")["area"]
+        gap = gap[np.asarray(gap.index.get_level_values(0).map(area) == "rural")]
     township = sc.schools.set_index("school_id")["township"]
     cw = coverage_weights(sc)
     if gap.empty or max(cw.values(), default=0) <= 0:

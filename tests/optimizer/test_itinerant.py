@@ -81,16 +81,35 @@ def test_one_teacher_two_schools_takes_the_cheaper_week():
 
 
 def test_r7_exact_coverage_objective_counts_each_lesson_at_its_weight():
-    # B (rural) needs 3 music lessons, U (urban, same township) 2; the teacher at A has 8 spare. Rural lessons weigh
-    # weights.rural_coverage (2), urban ones 1: R7's coverage objective is exactly 3 x 2 + 2 x 1 = 8.
+    # B (rural) needs 3 music lessons, U (urban, same township) 2; the teacher at A has 8 spare. With
+    # itinerant_urban, rural lessons weigh weights.rural_coverage (2), urban ones 1: R7's coverage objective is
+    # exactly 3 x 2 + 2 x 1 = 8.
     sc = township(school("U", area="urban"), roads=[("A", "B", 10), ("A", "U", 10), ("A", "C", 60)],
                   demand=[("A", "music", 8), ("B", "music", 3), ("U", "music", 2)],
-                  staff=[person("p1", school_id="A", subject="music")])
+                  staff=[person("p1", school_id="A", subject="music")], itinerant_urban=True)
     (inst,), _, gap = stage.build_instances(sc, placed(sc))
     assert inst.weight == {"B": 2, "U": 1} and flow_bound(inst) == 8  # integer weights; no plan covers more
     plan, res = run(sc)
     assert (res.objective, res.bound, res.gap) == (8.0, 8.0, 0.0)  # in the policy's units
     assert int(plan.itinerant["lessons"].sum()) == 5
+
+
+def test_r7_urban_schools_are_covered_only_where_itinerant_urban_is_set():
+    # the default: only B's 3 rural lessons are itinerant stops; U's 2 stay uncovered
+    sc = township(school("U", area="urban"), roads=[("A", "B", 10), ("A", "U", 10), ("A", "C", 60)],
+                  demand=[("A", "music", 8), ("B", "music", 3), ("U", "music", 2)],
+                  staff=[person("p1", school_id="A", subject="music")])
+    (inst,), _, gap = stage.build_instances(sc, placed(sc))
+    assert list(inst.weight) == ["B"]  # the one school (weights are scaled to integers per instance)
+    plan, res = run(sc)
+    assert set(plan.itinerant["school_id"]) == {"B"} and int(plan.itinerant["lessons"].sum()) == 3
+    # a hand-made stop at U is refused by the validator
+    from rotaplan.validator import check_plan
+
+    it = pd.concat([plan.itinerant, pd.DataFrame([{"person_id": "p1", "day": 5, "seq": 1, "school_id": "U",
+                                                   "subject": "music", "lessons": 2, "travel_minutes": 10.0}])])
+    bad = type(plan)(plan.assignments, it, plan.kpis, plan.compliance)
+    assert [v.person_id for v in check_plan(sc, bad) if v.rule == "R7" and "urban school U" in v.message] == ["p1"]
 
 
 def test_two_stops_a_day_in_shortest_order():
