@@ -194,6 +194,17 @@ messages.register({
     "explain.r5.at_bundle": (" They go to it.", "按捆绑调往该校。"),
     "explain.r5.in_period1": ("R5: in contract period 1 ({py} of {ty} years served): no period change this year.",
                               "R5：第一聘期中（已满{py}年，共{ty}年）：今年不换聘期。"),
+    "explain.r16.posting": ("On a posting (R16) for {years} school years: belongs to {home} and returns there "
+                            "after the {until} school year.",
+                            "交流（R16）期限{years}个学年：人事关系在{home}，{until}学年结束后返回。"),
+    "explain.r17.bed": ("Lives more than {minutes} minutes from {school}, so takes one of its {beds} dormitory beds "
+                        "(R17).", "住址距{school}超过{minutes}分钟，安排住该校{beds}张周转宿舍床位之一（R17）。"),
+    "explain.couple.same": ("Spouse {spouse} works at {school}, in the same township ({township}).",
+                            "配偶{spouse}在{school}工作，同在{township}。"),
+    "explain.couple.apart": ("Spouse {spouse} works at {school} ({township}), another township: keeping couples "
+                             "together is a weighted goal, outweighed here by the rules above.",
+                             "配偶{spouse}在{school}（{township}）工作，不在同一乡镇：夫妻同乡镇是加权目标，"
+                             "此处让位于上述规则。"),
     "explain.r5.period2_at": (" Period 2 at {school}.", "第二聘期在{school}。"),
     "explain.r6.done": ("R6: public-funded, with {rsy} rural service years of the {owed} owed already served, so R6 no "
                         "longer limits their moves.",
@@ -554,13 +565,47 @@ class _Explainer:
         else:
             if bool(self.s.get("reserve_leader", False)):
                 paras.append(self.r2_not_promoted())
-            paras += [self.r5(), self.r6(), self.r11(), self.r8_fit(), self.r7()]
+            paras += [self.r5(), self.r6(), self.r11(), self.r16(), self.r17(), self.r8_fit(), self.r7()]
+        paras.append(self.couple())
         if self.move == "stay" and self.to == self.frm and self.role_after != "retired":
             paras.append(self.why_stay())
         paras.append(self.preferences())
         headline = self.headline()
         self.use(plan_year=pol.plan_year)
         return Explanation(self.pid, kind, headline, [p for p in paras if p], self.params, self.lang)
+
+    def r16(self) -> str:
+        """R16: the posting after the plan (home school, last school year), as the plan's row writes it."""
+        home = str(self.r.get("home_school", "") or "")
+        until = str(self.r.get("posting_until", "") or "").split(".")[0]
+        if not home or not until:
+            return ""
+        self.use(home_school=home, posting_until=until)
+        return self.t("r16.posting", home=self.d.label(home), until=until,
+                      years=self.d.pol.exchange_years)
+
+    def r17(self) -> str:
+        """R17: a dormitory bed, where the person arrives at a rural school that gives beds from far away."""
+        f = self.d.facts
+        if "r17_far_arrival" not in f.columns or self.pid not in f.index or not bool(f.at[self.pid, "r17_far_arrival"]):
+            return ""
+        beds = self.d.sch.at[self.to, "dorm_beds"] if "dorm_beds" in self.d.sch.columns else None
+        self.use(dorm_beds=None if beds is None or pd.isna(beds) else int(beds))
+        return self.t("r17.bed", school=self.d.label(self.to), minutes=f"{self.d.pol.commute_minutes_max:g}",
+                      beds="" if beds is None or pd.isna(beds) else int(beds))
+
+    def couple(self) -> str:
+        """Couples: where the spouse works after the plan, and whether they are in one township."""
+        sp = str(self.s.get("spouse_id", "") or "")
+        if not sp or sp not in self.d.a.index:
+            return ""
+        other = str(self.d.a.at[sp, "to_school"])
+        if not other or self.to not in self.d.sch.index or other not in self.d.sch.index:
+            return ""
+        same = self.d.sch.at[other, "township"] == self.d.sch.at[self.to, "township"]
+        self.use(spouse_id=sp, couple_apart=not same)
+        return self.t("couple.same" if same else "couple.apart", spouse=self.d.who(sp),
+                      school=self.d.label(other), township=self.d.sch.at[other, "township"])
 
     def headline(self) -> str:
         d = self.d
