@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from ..models.policy import Policy
 from ..reports import words
 from . import labels, security, uploads, views
 from .jobs import STAGES, Jobs
-from .store import ROLES, User, WebStore
+from .store import ROLES, User, WebStore, now
 
 HERE = Path(__file__).resolve().parent
 LANG_COOKIE = "rotaplan_lang"
@@ -61,13 +62,14 @@ def create_app(db: str | Path | None = None, data_dir: str | Path | None = None,
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(word=words.word, ROLES=ROLES, STAGES=STAGES)
 
-    app = FastAPI(title="rotaplan", docs_url=None, redoc_url=None, openapi_url=None)
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        yield
+        jobs.shutdown()
+
+    app = FastAPI(title="rotaplan", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.store, app.state.jobs, app.state.limiter = store, jobs, limiter
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-
-    @app.on_event("shutdown")
-    def _stop() -> None:
-        jobs.shutdown()
 
     # ---- context, guards, rendering ------------------------------------------------------------
     def lang_of(request: Request) -> str:
@@ -205,16 +207,16 @@ def create_app(db: str | Path | None = None, data_dir: str | Path | None = None,
             kind, path = uploads.store(data, shown, folder, lim)
         except uploads.Refused as exc:
             store.write("INSERT INTO web_uploads (created, user, filename, kind, status, problems) "
-                        "VALUES (datetime('now'), ?, ?, '', 'refused', ?)",
-                        (c.user.name, shown, json.dumps([{"message": c.t(exc.key, **exc.fields)}],
+                        "VALUES (?, ?, ?, '', 'refused', ?)",
+                        (now(), c.user.name, shown, json.dumps([{"message": c.t(exc.key, **exc.fields)}],
                                                         ensure_ascii=False)))
             store.audit(c.user.name, "upload refused", shown, exc.key)
             return page(c, "error.html", 400, message=c.t(exc.key, **exc.fields),
                         title=c.t("web.upload.refused"))
         problems, summary = uploads.validate(path, shown)
         uid = store.write("INSERT INTO web_uploads (created, user, filename, kind, path, status, problems, summary) "
-                          "VALUES (datetime('now'), ?, ?, ?, ?, ?, ?, ?)",
-                          (c.user.name, shown, kind, str(path), "invalid" if problems else "valid",
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                          (now(), c.user.name, shown, kind, str(path), "invalid" if problems else "valid",
                            json.dumps(problems, ensure_ascii=False), json.dumps(summary, ensure_ascii=False)))
         store.audit(c.user.name, "upload", f"upload {uid}: {shown}",
                     f"{len(problems)} problem(s)" if problems else "valid")
@@ -273,8 +275,8 @@ def create_app(db: str | Path | None = None, data_dir: str | Path | None = None,
                         uploads=[], saved="")
         upload_id = int(raw["upload_id"]) if raw.get("upload_id", "").isdigit() else None
         pid = store.write("INSERT INTO web_policies (name, created, user, upload_id, values_json) "
-                          "VALUES (?, datetime('now'), ?, ?, ?)",
-                          (name, c.user.name, upload_id, json.dumps(labels.flat(pol), ensure_ascii=False)))
+                          "VALUES (?, ?, ?, ?, ?)",
+                          (name, now(), c.user.name, upload_id, json.dumps(labels.flat(pol), ensure_ascii=False)))
         store.audit(c.user.name, "policy", f"policy {pid}: {name}")
         return page(c, "policy.html", fields=labels.field_list(), values=labels.flat(pol), source=name, problems=[],
                     upload_id=upload_id, policies=store.all("SELECT * FROM web_policies ORDER BY policy_id DESC"),

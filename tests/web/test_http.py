@@ -1,0 +1,223 @@
+"""The web application at the HTTP level (FastAPI's TestClient): sessions, CSRF, roles, uploads, jobs."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import re
+import signal
+import sqlite3
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from webclient import PASSWORDS, broken_workbook, csrf_of, log_in, make_users, workbook  # noqa: F401
+
+from rotaplan.web.app import create_app
+from rotaplan.web.store import WebStore
+from rotaplan.web.uploads import Limits
+
+SMALL = Limits(upload_bytes=2 * 2**20, unpacked_bytes=8 * 2**20, members=50, rows=20_000)
+
+
+@pytest.fixture()
+def db(tmp_path):
+    path = tmp_path / "runs.sqlite"
+    make_users(path)
+    return path
+
+
+@pytest.fixture()
+def client(db):
+    with TestClient(create_app(db, limits=SMALL, workers=1, plan_workers=1)) as c:
+        yield c
+
+
+def _post_routes(app) -> list[str]:
+    out = []
+    for r in app.routes:
+        if "POST" in getattr(r, "methods", set()) and r.path != "/login":
+            out.append(re.sub(r"\{\w+_id\}", "1", r.path.replace("{person_id}", "P000001")))
+    return out
+
+
+def test_every_state_changing_request_needs_a_session_and_the_csrf_token(client):
+    posts = _post_routes(client.app)
+    assert {"/uploads", "/policy", "/runs", "/logout", "/admin/users", "/runs/1/people/P000001/lock"} <= set(posts)
+    for path in posts:  # no session: 401
+        assert client.post(path, data={"csrf": "x"}).status_code == 401, path
+    log_in(client, "ada")  # an admin may do everything, but not without the token
+    for path in posts:
+        assert client.post(path, data={}).status_code == 403, path
+        assert client.post(path, data={"csrf": "forged"}).status_code == 403, path
+        assert client.post(path, data={}, headers={"X-CSRF-Token": "forged"}).status_code == 403, path
+    # the login form has its own token (a cookie and the form's field must match)
+    client.cookies.clear()
+    assert client.post("/login", data={"name": "ada", "password": PASSWORDS["ada"]}).status_code == 403
+
+
+def test_a_viewer_may_read_but_not_run_upload_or_edit(client, workbook):
+    csrf = log_in(client, "cleo")
+    r = client.post("/uploads", data={"csrf": csrf}, files={"file": ("small.xlsx", workbook.read_bytes())})
+    assert r.status_code == 200 and 'id="summary"' in r.text
+    client.post("/logout", data={"csrf": csrf})
+    csrf = log_in(client, "vic")
+    assert client.get("/uploads/1").status_code == 200
+    assert 'id="run-form"' not in client.get("/runs").text  # no menu, and the server refuses all the same
+    r = client.post("/runs", data={"csrf": csrf, "upload_id": "1", "time_limit": "2"})
+    assert r.status_code == 403
+    assert "查看者" in r.text  # the page says why: the role
+    assert client.post("/runs", data={}, headers={"X-CSRF-Token": csrf, "upload_id": "1"}).status_code == 403
+    for path in ("/uploads", "/policy", "/runs/1/people/P000001/lock", "/admin/users"):
+        assert client.post(path, data={"csrf": csrf}).status_code == 403, path
+    assert client.get("/admin").status_code == 403
+    assert WebStore(client.app.state.store.path).all("SELECT * FROM web_jobs") == []
+
+
+def test_passwords_are_hashed_never_stored_or_logged_in_clear(db, caplog, capfd):
+    caplog.set_level(logging.DEBUG)
+    with TestClient(create_app(db, limits=SMALL, workers=1)) as c:
+        log_in(c, "ada")
+        c.cookies.clear()
+        token = csrf_of(c.get("/login").text)
+        c.post("/login", data={"csrf": token, "name": "cleo", "password": "wrong-Secret-5512"})
+        csrf = log_in(c, "ada")
+        c.post("/admin/users", data={"csrf": csrf, "name": "dora", "role": "clerk", "password": "dora-Secret-7781"})
+        assert "dora" in c.get("/admin").text
+    raw = b"".join(p.read_bytes() for p in Path(db).parent.glob(f"{Path(db).name}*"))
+    logged = caplog.text + "".join(capfd.readouterr())
+    for pw in (*PASSWORDS.values(), "wrong-Secret-5512", "dora-Secret-7781"):
+        assert pw.encode() not in raw
+        assert pw not in logged
+    with sqlite3.connect(db) as con:
+        hashes = [h for (h,) in con.execute("SELECT pw_hash FROM web_users")]
+        audit = " ".join(str(r) for r in con.execute("SELECT * FROM web_audit"))
+    assert len(hashes) == 4 and all(h.startswith("$argon2id$") for h in hashes)
+    assert "login failed" in audit and "Secret" not in audit
+
+
+def test_login_attempts_are_rate_limited_per_user_and_address(client):
+    token = csrf_of(client.get("/login").text)
+    for _ in range(5):
+        r = client.post("/login", data={"csrf": token, "name": "cleo", "password": "nope-nope-nope"})
+        assert r.status_code == 401
+    r = client.post("/login", data={"csrf": token, "name": "cleo", "password": PASSWORDS["cleo"]})
+    assert r.status_code == 429 and "分钟" in r.text  # even the right password waits
+    r = client.post("/login", data={"csrf": token, "name": "vic", "password": PASSWORDS["vic"]})
+    assert r.status_code == 200 and "/uploads" in str(r.url)  # another user is not held up
+
+
+def test_session_cookie_is_httponly_and_samesite_and_logout_ends_it(client):
+    token = csrf_of(client.get("/login").text)
+    r = client.post("/login", data={"csrf": token, "name": "cleo", "password": PASSWORDS["cleo"]},
+                    follow_redirects=False)
+    cookie = r.headers["set-cookie"]
+    assert "rotaplan_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
+    csrf = csrf_of(client.get("/uploads").text)
+    client.post("/logout", data={"csrf": csrf})
+    assert client.get("/uploads", follow_redirects=False).status_code == 303
+
+
+def test_broken_workbook_shows_located_problems(client, broken_workbook):
+    csrf = log_in(client, "cleo")
+    r = client.post("/uploads", data={"csrf": csrf}, files={"file": ("区县数据.xlsx", broken_workbook.read_bytes())})
+    assert r.status_code == 200
+    table = r.text.split('id="problems"')[1].split("</table>")[0]
+    row = [tr for tr in table.split("<tr>") if "S9999" in tr]
+    assert row, table[:2000]
+    cells = re.findall(r"<td>(.*?)</td>", row[0], flags=re.S)
+    assert "区县数据.xlsx" in cells[0] and "staff" in cells[0]  # the office's file name, never the server's
+    assert cells[1] == "5" and cells[2].startswith("school_id") and cells[4] == "S9999"
+    assert "unknown school id" in cells[5]
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_zip_bomb_huge_sheet_and_oversize_upload_are_refused_with_a_message(client):
+    csrf = log_in(client, "cleo")
+    bomb = _zip({"staff.csv": b"0" * (20 * 2**20)})  # 20 MB of zeros in about 20 KB
+    assert len(bomb) < SMALL.upload_bytes
+    r = client.post("/uploads", data={"csrf": csrf}, files={"file": ("data.zip", bomb)})
+    assert r.status_code == 400 and "压缩炸弹" in r.text
+    sheet = (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+             b'<dimension ref="A1:C1000000000"/><sheetData/></worksheet>')
+    r = client.post("/uploads", data={"csrf": csrf},
+                    files={"file": ("big.xlsx", _zip({"xl/worksheets/sheet1.xml": sheet}))})
+    assert r.status_code == 400 and "1000000000" in r.text
+    r = client.post("/uploads", data={"csrf": csrf}, files={"file": ("big.zip", os.urandom(3 * 2**20))})
+    assert r.status_code == 413
+    r = client.post("/uploads", data={"csrf": csrf}, files={"file": ("notes.txt", b"hello")})
+    assert r.status_code == 400 and ".xlsx" in r.text
+    rows = WebStore(client.app.state.store.path).all("SELECT status FROM web_uploads")
+    assert [r["status"] for r in rows] == ["refused", "refused", "refused"]
+
+
+def test_zip_member_names_never_become_paths(client, workbook, tmp_path):
+    from rotaplan.models import Scenario
+
+    sc = Scenario.read(workbook)
+    folder = tmp_path / "csv"
+    sc.write(folder)
+    members = {f"../../evil/{p.name}": p.read_bytes() for p in folder.iterdir() if p.suffix in (".csv", ".yaml")}
+    members["../../evil/run.sh"] = b"rm -rf /"
+    csrf = log_in(client, "cleo")
+    r = client.post("/uploads", data={"csrf": csrf}, files={"file": ("../../x.zip", _zip(members))})
+    assert r.status_code == 200 and 'id="summary"' in r.text
+    data = client.app.state.store.data
+    assert not (data.parent / "evil").exists() and not (tmp_path / "evil").exists()
+    stored = WebStore(client.app.state.store.path).upload(1)
+    assert Path(stored["path"]).parent.parent == data / "uploads"
+    assert sorted(p.name for p in Path(stored["path"]).iterdir()) == sorted(
+        p.name for p in folder.iterdir() if p.suffix in (".csv", ".yaml"))
+    assert stored["filename"] == "x.zip"
+
+
+def test_jobs_left_running_are_failed_when_the_server_starts_again(db):
+    st = WebStore(db)
+    st.write("INSERT INTO web_jobs (created, user, status) VALUES ('2026-01-01', 'cleo', 'running')")
+    st.write("INSERT INTO web_jobs (created, user, status, outcome) VALUES ('2026-01-01', 'cleo', 'done', 'ok')")
+    with TestClient(create_app(db, workers=1)) as c:
+        log_in(c, "cleo")
+        assert "失败" in c.get("/runs/1").text
+    jobs = st.all("SELECT status, error FROM web_jobs ORDER BY job_id")
+    assert jobs[0]["status"] == "failed" and "stopped" in jobs[0]["error"]
+    assert jobs[1]["status"] == "done"
+
+
+def _wait(store: WebStore, job_id: int, until, seconds: float = 180):
+    t0 = time.time()
+    while time.time() - t0 < seconds:
+        job = store.job(job_id)
+        if until(job):
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} did not get there: {store.job(job_id)}")
+
+
+def test_a_killed_plan_worker_marks_its_job_failed_and_the_next_plan_runs(client, workbook):
+    csrf = log_in(client, "cleo")
+    client.post("/uploads", data={"csrf": csrf}, files={"file": ("small.xlsx", workbook.read_bytes())})
+    st = client.app.state.store
+    r = client.post("/runs", data={"csrf": csrf, "upload_id": "1", "time_limit": "30"}, follow_redirects=False)
+    job = int(r.headers["location"].rsplit("/", 1)[1])
+    running = _wait(st, job, lambda j: j["pid"] is not None)
+    os.kill(running["pid"], signal.SIGKILL)
+    failed = _wait(st, job, lambda j: j["status"] == "failed")
+    assert "worker process stopped" in failed["error"]
+    assert "失败" in client.get(f"/runs/{job}").text
+    r = client.post("/runs", data={"csrf": csrf, "upload_id": "1", "time_limit": "2"}, follow_redirects=False)
+    again = _wait(st, int(r.headers["location"].rsplit("/", 1)[1]), lambda j: j["status"] in ("done", "failed"))
+    assert again["status"] == "done" and again["outcome"] == "ok", again["error"]
+    audit = [a["action"] for a in st.all("SELECT action FROM web_audit")]
+    assert audit.count("plan") == 2 and "upload" in audit
+    assert json.loads(again["spec"])["scenario"].startswith(str(st.data / "uploads"))
