@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from webclient import PASSWORDS, broken_workbook, csrf_of, log_in, make_users, workbook  # noqa: F401
+from webclient import PASSWORDS, csrf_of, log_in, make_users
 
 from rotaplan.web.app import create_app
 from rotaplan.web.store import WebStore
