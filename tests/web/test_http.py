@@ -221,3 +221,34 @@ def test_a_killed_plan_worker_marks_its_job_failed_and_the_next_plan_runs(client
     audit = [a["action"] for a in st.all("SELECT action FROM web_audit")]
     assert audit.count("plan") == 2 and "upload" in audit
     assert json.loads(again["spec"])["scenario"].startswith(str(st.data / "uploads"))
+
+
+_URL = re.compile(r"https?://[^\s\"'<>)]+")
+
+
+def _foreign(text: str) -> list[str]:
+    """http(s) links to any host but this one (the tests' own `testserver`)."""
+    return [u for u in _URL.findall(text) if not u.startswith(("http://testserver", "http://127.0.0.1"))]
+
+
+def test_pages_and_static_files_link_to_no_other_host(client, workbook):
+    from rotaplan.web.app import HERE
+
+    csrf = log_in(client, "ada")
+    client.post("/uploads", data={"csrf": csrf}, files={"file": ("small.xlsx", workbook.read_bytes())})
+    st = client.app.state.store
+    r = client.post("/runs", data={"csrf": csrf, "upload_id": "1", "time_limit": "2"}, follow_redirects=False)
+    job = _wait(st, int(r.headers["location"].rsplit("/", 1)[1]), lambda j: j["status"] in ("done", "failed"))
+    assert job["status"] == "done", job["error"]
+    plan = client.get("/runs/1").text
+    person = re.search(r'href="(/runs/1/people/[^"]+)"', plan).group(1)
+    pages = ["/login", "/uploads", "/uploads/1", "/policy", "/runs", "/runs/1", "/runs/1/people?q=P", person,
+             "/compare", "/admin", "/lang/en?next=/runs/1"]
+    for path in pages:
+        r = client.get(path)
+        assert r.status_code == 200, path
+        assert not _foreign(r.text), (path, _foreign(r.text))
+    static = list((HERE / "static").iterdir())
+    assert {"htmx.min.js", "htmx.LICENSE", "style.css"} <= {p.name for p in static}
+    for p in static:
+        assert not _foreign(p.read_text(encoding="utf-8")), p.name
