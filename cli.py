@@ -631,8 +631,10 @@ def sweep(grid, db, scheduler, n_workers, cp_workers, time_limit, html_path):
 @_DB_OPTION
 @click.option("--workers", "n_workers", type=click.IntRange(1, 16), default=2, show_default=True,
               help="plans that may run at once (one worker process each)")
+@click.option("--cp-workers", type=click.IntRange(1, 64), default=8, show_default=True,
+              help="CP-SAT num_workers inside each plan (as `plan --workers`)")
 @friendly
-def serve(host, port, db, n_workers):
+def serve(host, port, db, n_workers, cp_workers):
     """Serve the office's web application: upload, validate, set the policy, plan, review, explain, change a
     decision, compare and download, in Chinese or English.
 
@@ -643,7 +645,7 @@ def serve(host, port, db, n_workers):
 
     from .web.app import create_app
 
-    app = create_app(db, workers=n_workers)
+    app = create_app(db, workers=n_workers, plan_workers=cp_workers)
     console.print(f"rotaplan web application on http://{host}:{port}/ (database {app.state.store.path}); "
                   "Ctrl-C stops it.", markup=False)
     uvicorn.run(app, host=host, port=port, log_level="warning")

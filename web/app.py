@@ -269,10 +269,11 @@ def create_app(db: str | Path | None = None, data_dir: str | Path | None = None,
             problems += [uploads.problem_dict(p) for p in exc.problems]
         shown = {**{f["key"]: f["default"] for f in labels.field_list()},
                  **{k[2:]: v for k, v in raw.items() if k.startswith("p.")}}
+        valid = store.all("SELECT upload_id, filename FROM web_uploads WHERE status = 'valid' ORDER BY upload_id DESC")
         if problems:
-            return page(c, "policy.html", 400, fields=labels.field_list(), values=shown, source="", problems=problems,
+            return page(c, "policy.html", 400, fields=labels.field_list(), values=shown, source=name, problems=problems,
                         upload_id=None, policies=store.all("SELECT * FROM web_policies ORDER BY policy_id DESC"),
-                        uploads=[], saved="")
+                        uploads=valid, saved="")
         upload_id = int(raw["upload_id"]) if raw.get("upload_id", "").isdigit() else None
         pid = store.write("INSERT INTO web_policies (name, created, user, upload_id, values_json) "
                           "VALUES (?, ?, ?, ?, ?)",
@@ -280,7 +281,7 @@ def create_app(db: str | Path | None = None, data_dir: str | Path | None = None,
         store.audit(c.user.name, "policy", f"policy {pid}: {name}")
         return page(c, "policy.html", fields=labels.field_list(), values=labels.flat(pol), source=name, problems=[],
                     upload_id=upload_id, policies=store.all("SELECT * FROM web_policies ORDER BY policy_id DESC"),
-                    uploads=[], saved=c.t("web.policy.saved", name=name))
+                    uploads=valid, saved=c.t("web.policy.saved", name=name))
 
     # ---- runs -----------------------------------------------------------------------------------
     def job_list() -> list[dict]:
@@ -339,14 +340,16 @@ def create_app(db: str | Path | None = None, data_dir: str | Path | None = None,
         if job["status"] != "done" or not job["plan_dir"]:
             return page(c, "job.html", job=job)
         op = opened(job, c.lang)
-        changed = None
+        changed, locked = None, None
         if job["base_job"]:
             base = store.job(job["base_job"])
             if base is not None and base["plan_dir"]:
-                changed = views.changes(op, cache.get(base["plan_dir"]), c.lang, but=job["lock_person"])
+                base_op = cache.get(base["plan_dir"])
+                changed = views.changes(op, base_op, c.lang, but=job["lock_person"])
+                locked = views.outcome(op, base_op, job["lock_person"], c.lang)
         return page(c, "plan.html", job=job, kpis=views.kpi_rows(op.plan, c.lang),
                     compliance=views.compliance_rows(op.plan, c.lang), people=views.people_page(op, c.lang),
-                    op=op, moves=views.moves(op.plan), rules=views.rules(), f={}, changed=changed,
+                    op=op, moves=views.moves(op.plan), rules=views.rules(), f={}, changed=changed, locked=locked,
                     notes=json.loads(job["notes"] or "[]"))
 
     @app.get("/runs/{job_id}/progress", response_class=HTMLResponse)
@@ -434,6 +437,15 @@ def create_app(db: str | Path | None = None, data_dir: str | Path | None = None,
         store.audit(c.user.name, "download", f"plan {job_id}", f"plan.xlsx ({lang})")
         return FileResponse(path, filename=f"plan-{job_id}-{lang}.xlsx",
                             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+    @app.get("/runs/{job_id}/report", response_class=HTMLResponse)
+    def view_report(request: Request, job_id: int):
+        """report.html (charts, the map) shown in the browser; it loads nothing from outside the machine."""
+        viewer(request)
+        job = job_or_404(job_id)
+        if job["status"] != "done" or not job["plan_dir"]:
+            raise HTTPProblem(404, "web.err.404")
+        return HTMLResponse((Path(job["plan_dir"]) / "report.html").read_text(encoding="utf-8"))
 
     @app.get("/runs/{job_id}/report.html")
     def download_report(request: Request, job_id: int):

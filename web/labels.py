@@ -175,6 +175,8 @@ messages.register({
     "web.plan.downloads": ("Downloads", "下载"),
     "web.plan.xlsx": ("plan.xlsx ({language})", "plan.xlsx（{language}）"),
     "web.plan.report": ("report.html", "report.html 报告"),
+    "web.plan.view_report": ("view the report (charts, map)", "查看报告（图表、地图）"),
+    "web.plan.locked": ("The decision you changed", "您改变的决定"),
     "web.plan.changed": ("Who else changed in this re-plan", "本次重新编制中其他变动人员"),
     "web.plan.nobody": ("Nobody else changed.", "没有其他人员变动。"),
     "web.plan.notes": ("Notes of the run", "编制说明"),

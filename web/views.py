@@ -164,9 +164,22 @@ def edited_copy(op: OpenPlan, folder: Path, person_id: str, to_school: str | Non
     return dst
 
 
-def changes(new: OpenPlan, base: OpenPlan, lang: str, but: str = "") -> list[dict]:
+def outcome(new: OpenPlan, base: OpenPlan, person_id: str, lang: str) -> dict | None:
+    """The changed person's outcome before and after the re-plan, and the reason the re-plan gives."""
+    rows = changes(new, base, lang, only=person_id)
+    if rows:
+        return rows[0]
+    a = new.plan.assignments.drop_duplicates("person_id").set_index("person_id")
+    if person_id not in a.index:
+        return None
+    now = f"{words.word('role', a.at[person_id, 'role_after'], lang)}, {new.school(a.at[person_id, 'to_school'], lang)}"
+    return {"person_id": person_id, "name": a.at[person_id, "name"], "was": now, "now": now,
+            "reason": a.at[person_id, "reason"]}
+
+
+def changes(new: OpenPlan, base: OpenPlan, lang: str, but: str = "", only: str = "") -> list[dict]:
     """The people whose outcome differs between a re-plan and the plan it changed (runs/source.py)."""
-    who = [p for p in changed_people(new.plan, base.plan) if p != but]
+    who = [p for p in changed_people(new.plan, base.plan) if p != but and (not only or p == only)]
     a = new.plan.assignments.drop_duplicates("person_id").set_index("person_id")
     b = base.plan.assignments.drop_duplicates("person_id").set_index("person_id")
     out = []

@@ -252,3 +252,33 @@ def test_pages_and_static_files_link_to_no_other_host(client, workbook):
     assert {"htmx.min.js", "htmx.LICENSE", "style.css"} <= {p.name for p in static}
     for p in static:
         assert not _foreign(p.read_text(encoding="utf-8")), p.name
+
+
+def test_policy_form_names_a_wrong_value_and_a_saved_policy_is_what_the_plan_runs_with(client, workbook):
+    from rotaplan.web.labels import field_list
+
+    csrf = log_in(client, "cleo")
+    client.post("/uploads", data={"csrf": csrf}, files={"file": ("small.xlsx", workbook.read_bytes())})
+    form = client.get("/policy?upload=1").text
+    keys = [f["key"] for f in field_list()]
+    assert len(keys) > 50 and all(f'name="p.{k}"' in form for k in keys)  # every key of the policy, weights too
+    assert "轮岗任期数（R1）" in form and "0 – 1" in form  # Chinese label, range
+    values = dict(re.findall(r'name="p\.([\w.]+)" id="[^"]+" value="([^"]*)"', form))
+    values.update({k: v for k, v in re.findall(r'<select name="p\.([\w.]+)"[^>]*>.*?<option value="([^"]+)" selected',
+                                                form, flags=re.S)})
+    data = {f"p.{k}": v for k, v in values.items()}
+    r = client.post("/policy", data={**data, "csrf": csrf, "name": "bad", "p.exchange_share": "1.5"})
+    assert r.status_code == 400 and "exchange_share" in r.text and "1.5" in r.text
+    r = client.post("/policy", data={**data, "csrf": csrf, "name": "一届即轮岗", "p.rotation_terms": "1",
+                                     "upload_id": "1"})
+    assert r.status_code == 200 and "一届即轮岗" in r.text
+    assert 'id="p.rotation_terms" value="1"' in r.text
+    r = client.post("/runs", data={"csrf": csrf, "upload_id": "1", "policy_id": "1", "time_limit": "2"},
+                    follow_redirects=False)
+    st = client.app.state.store
+    job = _wait(st, int(r.headers["location"].rsplit("/", 1)[1]), lambda j: j["status"] in ("done", "failed"))
+    assert job["status"] == "done", job["error"]
+    assert json.loads(job["spec"])["whatif"] == {"name": "一届即轮岗", "policy": {"rotation_terms": 1}}
+    stored = st.one("SELECT policy, whatif_name FROM runs WHERE run_id = ?", (job["run_id"],))
+    assert "rotation_terms: 1\n" in stored["policy"] and stored["whatif_name"] == "一届即轮岗"
+    assert "R1" in client.get(f"/runs/{job['job_id']}").text
