@@ -174,7 +174,7 @@ def test_the_office_works_through_the_application_in_a_browser(server, browser, 
     choice.select_by_value(other)
     drv.find_element("id", "replan").click()
     _wait(drv, "#changed", 180)
-    assert pid in drv.page_source
+    assert pid in drv.find_element("id", "locked").text  # their outcome before and after, then who else changed
     drv.save_screenshot(str(shots / "replan.png"))
     # compare the two plans
     drv.get(base + "/compare?job=1&job=2")
