@@ -401,7 +401,7 @@ def create_app(db: str | Path | None = None, data_dir: str | Path | None = None,
             raise HTTPProblem(404, "web.person.no_person")
         choice = str(form.get("to_school") or "")
         if choice != "__keep__" and choice not in op.schools.index:
-            raise HTTPProblem(400, "web.person.no_person")
+            raise HTTPProblem(400, "web.person.no_school")
         from ..runs.source import recorded_scenario
 
         edit = views.edited_copy(op, store.new_folder("edits"), person_id, None if choice == "__keep__" else choice)

@@ -201,6 +201,7 @@ messages.register({
     "web.person.keep": ("keep them where they are (role and school)", "留在原校原岗"),
     "web.person.replan": ("Re-plan with this decision", "按此决定重新编制"),
     "web.person.no_person": ("No such person in this plan.", "此方案中没有该人员。"),
+    "web.person.no_school": ("No such school in the plan's data.", "方案数据中没有该学校。"),
     # compare
     "web.compare.title": ("Compare plans", "方案对比"),
     "web.compare.pick": ("Pick two or more plans", "选择两个或更多方案"),

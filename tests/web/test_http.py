@@ -174,7 +174,7 @@ def test_zip_member_names_never_become_paths(client, workbook, tmp_path):
     members = {f"../../evil/{p.name}": p.read_bytes() for p in folder.iterdir() if p.suffix in (".csv", ".yaml")}
     members["../../evil/run.sh"] = b"rm -rf /"
     csrf = log_in(client, "cleo")
-    r = client.post("/uploads", data={"csrf": csrf}, files={"file": ("../../x.zip", _zip(members))})
+    r = client.post("/uploads", data={"csrf": csrf}, files={"file": ("../../x<b>.zip", _zip(members))})
     assert r.status_code == 200 and 'id="summary"' in r.text
     data = client.app.state.store.data
     assert not (data.parent / "evil").exists() and not (tmp_path / "evil").exists()
@@ -182,7 +182,8 @@ def test_zip_member_names_never_become_paths(client, workbook, tmp_path):
     assert Path(stored["path"]).parent.parent == data / "uploads"
     assert sorted(p.name for p in Path(stored["path"]).iterdir()) == sorted(
         p.name for p in folder.iterdir() if p.suffix in (".csv", ".yaml"))
-    assert stored["filename"] == "x.zip"
+    assert stored["filename"] == "x<b>.zip"  # shown as the office named it, escaped
+    assert "x&lt;b&gt;.zip" in client.get("/uploads").text and "x<b>" not in client.get("/uploads").text
 
 
 def test_jobs_left_running_are_failed_when_the_server_starts_again(db):
