@@ -60,7 +60,7 @@ def create_app(db: str | Path | None = None, data_dir: str | Path | None = None,
     limiter = security.RateLimit()
     lim = limits or uploads.Limits()
     templates = Jinja2Templates(directory=str(HERE / "templates"))
-    templates.env.globals.update(word=words.word, ROLES=ROLES, STAGES=STAGES)
+    templates.env.globals.update(word=words.word, ROLES=ROLES, STAGES=STAGES, CATALOGUE=messages.catalogue())
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):

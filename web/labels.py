@@ -176,6 +176,7 @@ messages.register({
     "web.plan.xlsx": ("plan.xlsx ({language})", "plan.xlsx（{language}）"),
     "web.plan.report": ("report.html", "report.html 报告"),
     "web.plan.view_report": ("view the report (charts, map)", "查看报告（图表、地图）"),
+    "web.plan.charts": ("Charts and map (report.html)", "图表与地图（report.html）"),
     "web.plan.locked": ("The decision you changed", "您改变的决定"),
     "web.plan.changed": ("Who else changed in this re-plan", "本次重新编制中其他变动人员"),
     "web.plan.nobody": ("Nobody else changed.", "没有其他人员变动。"),
@@ -230,6 +231,10 @@ messages.register({f"web.fig.{k}": (k, zh) for k, zh in {
     "public-funded teachers": "公费师范生", "demand lines": "课时需求条目", "weekly lessons demanded": "每周需求课时",
     "road graph": "道路网",
 }.items()})
+messages.register({
+    "web.fig.road.roads.csv": ("roads.csv", "道路表（roads.csv）"),
+    "web.fig.road.estimated from coordinates": ("estimated from coordinates", "按坐标估算"),
+})
 messages.register({f"web.rf.{k}": (k, zh) for k, zh in {
     "young rural leader share": "乡村年轻干部占比", "backbone share urban": "城区骨干教师占比",
     "backbone share rural": "乡村骨干教师占比", "bachelor+ share rural": "乡村本科及以上学历占比",

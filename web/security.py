@@ -68,6 +68,7 @@ def check_password(store: WebStore, name: str, password: str) -> User | None:
 def new_session(store: WebStore, user: User) -> str:
     token = secrets.token_urlsafe(32)
     t = time.time()
+    store.write("DELETE FROM web_sessions WHERE expires < ?", (t,))  # expired sessions go when someone logs in
     store.write("INSERT INTO web_sessions (token_hash, user_id, csrf, created, expires) VALUES (?, ?, ?, ?, ?)",
                 (_sha(token), user.user_id, secrets.token_urlsafe(24), t, t + SESSION_SECONDS))
     return token

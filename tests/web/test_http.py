@@ -247,11 +247,14 @@ def test_pages_and_static_files_link_to_no_other_host(client, workbook):
     plan = client.get("/runs/1").text
     person = re.search(r'href="(/runs/1/people/[^"]+)"', plan).group(1)
     pages = ["/login", "/uploads", "/uploads/1", "/policy", "/runs", "/runs/1", "/runs/1/people?q=P", person,
-             "/compare", "/admin", "/lang/en?next=/runs/1"]
-    for path in pages:
-        r = client.get(path)
-        assert r.status_code == 200, path
-        assert not _foreign(r.text), (path, _foreign(r.text))
+             "/compare", "/compare?job=1&job=1", "/admin", "/runs/1/report"]
+    for lang, word in (("zh", "退出"), ("en", "Log out")):  # both languages of the one catalogue
+        client.cookies.set("rotaplan_lang", lang)
+        for path in pages:
+            r = client.get(path)
+            assert r.status_code == 200, path
+            assert path in ("/runs/1/report", "/runs/1/people?q=P") or word in r.text, (lang, path)
+            assert not _foreign(r.text), (path, _foreign(r.text))
     static = list((HERE / "static").iterdir())
     assert {"htmx.min.js", "htmx.LICENSE", "style.css"} <= {p.name for p in static}
     for p in static:
@@ -286,3 +289,25 @@ def test_policy_form_names_a_wrong_value_and_a_saved_policy_is_what_the_plan_run
     stored = st.one("SELECT policy, whatif_name FROM runs WHERE run_id = ?", (job["run_id"],))
     assert "rotation_terms: 1\n" in stored["policy"] and stored["whatif_name"] == "一届即轮岗"
     assert "R1" in client.get(f"/runs/{job['job_id']}").text
+
+
+def test_every_word_the_templates_show_is_in_the_catalogue_in_both_languages():
+    from rotaplan.models import messages
+    from rotaplan.web import labels
+    from rotaplan.web.app import HERE
+    from rotaplan.web.jobs import STAGES
+    from rotaplan.web.store import ROLES
+
+    assert labels.field_list()  # importing web/labels.py registers the web's messages
+    cat = messages.catalogue()
+    used = set()
+    for p in (HERE / "templates").glob("*.html"):
+        used |= set(re.findall(r"t\('(web\.[\w.]+)'", p.read_text(encoding="utf-8")))
+    used = {k for k in used if not k.endswith(".")}  # 'web.role.' ~ role: composed, listed below
+    assert len(used) > 80
+    composed = ({f"web.role.{r}" for r in ROLES} | {f"web.job.stage.{s}" for s in (*STAGES, "reading", "done")}
+                | {f"web.job.{s}" for s in ("queued", "running", "done", "failed")}
+                | {f"web.status.{s}" for s in ("valid", "invalid", "refused")})
+    missing = sorted(k for k in used | composed if k not in cat)
+    assert not missing
+    assert all(cat[k].en and cat[k].zh and cat[k].en != cat[k].zh for k in used if k != "web.plan.report")
