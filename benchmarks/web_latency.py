@@ -38,8 +38,22 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _find(pattern: str, text: str) -> str:
+    m = re.search(pattern, text)
+    if m is None:
+        raise RuntimeError(f"not on the page: {pattern}")
+    return m.group(1)
+
+
 def _csrf(html: str) -> str:
-    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+    return _find(r'name="csrf" value="([^"]+)"', html)
+
+
+def _row(st, q: str, args: tuple) -> dict:
+    row = st.one(q, args)
+    if row is None:
+        raise RuntimeError(f"no row: {q} {args}")
+    return row
 
 
 def _login(base: str, name: str, password: str) -> tuple[httpx.Client, str]:
@@ -116,12 +130,12 @@ def main() -> None:
 
     job = start()
     wall = _wait(clerk, job)
-    rec = st.job(job)
-    extra = json.loads(st.one("SELECT extra FROM runs WHERE run_id = ?", (rec["run_id"],))["extra"])
+    rec = _row(st, "SELECT * FROM web_jobs WHERE job_id = ?", (job,))
+    extra = json.loads(_row(st, "SELECT extra FROM runs WHERE run_id = ?", (rec["run_id"],))["extra"])
     viewer, _ = _login(base, "viewer", "bench-viewer-pass")
-    person = re.search(rf'href="(/runs/{job}/people/[^"]+)"', viewer.get(f"/runs/{job}").text).group(1)
+    person = _find(rf'href="(/runs/{job}/people/[^"]+)"', viewer.get(f"/runs/{job}").text)
     result = {
-        "staff": st.one("SELECT staff FROM runs WHERE run_id = ?", (rec["run_id"],))["staff"],
+        "staff": _row(st, "SELECT staff FROM runs WHERE run_id = ?", (rec["run_id"],))["staff"],
         "time_limit": args.time_limit, "plan_workers": args.plan_workers,
         "plan": {"job_seconds": round(rec["seconds"], 1), "plan_run_seconds": extra.get("plan_seconds"),
                  "wall_seconds_seen_by_page": round(wall, 1)},
@@ -142,13 +156,13 @@ def main() -> None:
             t0 = time.perf_counter()
             try:
                 r = c.get(paths[k % len(paths)])
-                ok = r.status_code == 200
+                error = "" if r.status_code == 200 else f"HTTP {r.status_code}"
             except httpx.HTTPError as exc:
-                ok, r = False, exc
+                error = str(exc)
             with lock:
                 lat.append((time.perf_counter() - t0) * 1000)
-                if not ok:
-                    errors.append(str(r))
+                if error:
+                    errors.append(error)
 
     threads = [threading.Thread(target=browse, args=(i,)) for i in range(args.viewers)]
     t0 = time.perf_counter()
@@ -156,14 +170,14 @@ def main() -> None:
         t.start()
     for t in threads:
         t.join(600)
-    running = st.job(second)["status"]
+    running = _row(st, "SELECT status FROM web_jobs WHERE job_id = ?", (second,))["status"]
     lat.sort()
     result["concurrent"] = {"viewers": args.viewers, "requests": len(lat), "errors": len(errors),
                             "seconds": round(time.perf_counter() - t0, 1), "second_plan_status_meanwhile": running,
                             "median_ms": round(statistics.median(lat), 1),
                             "p95_ms": round(lat[int(0.95 * (len(lat) - 1))], 1), "error_samples": errors[:3]}
     _wait(clerk, second)
-    result["second_plan_status"] = st.job(second)["status"]
+    result["second_plan_status"] = _row(st, "SELECT status FROM web_jobs WHERE job_id = ?", (second,))["status"]
     srv.should_exit = True
     if args.cli:  # the same plan from the command line, for the page-versus-command-line ratio
         t0 = time.perf_counter()
@@ -177,4 +191,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
