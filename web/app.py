@@ -408,7 +408,7 @@ def create_app(db: str | Path | None = None, data_dir: str | Path | None = None,
         base_spec = json.loads(job["spec"])
         spec = {**{k: base_spec[k] for k in ("db", "time_limit", "seed", "workers", "lang") if k in base_spec},
                 "scenario": recorded_scenario(job["plan_dir"]), "lock": str(edit),
-                "label": f"{job['label'] or f'plan {job_id}'} + {person_id}"}
+                "label": f"{job['label'] or c.t('web.run.job', id=job_id)} + {person_id}"}
         new = jobs.submit(c.user.name, spec, upload_id=job["upload_id"], policy_id=job["policy_id"], base_job=job_id,
                           lock_person=person_id)
         store.audit(c.user.name, "lock", f"plan {job_id}, {person_id}",
@@ -472,10 +472,27 @@ def create_app(db: str | Path | None = None, data_dir: str | Path | None = None,
             else:
                 from ..reports.compare import compare, localised
 
-                cmp = compare([j["plan_dir"] for j in sorted(chosen, key=lambda j: j["job_id"])], lang=c.lang)
+                chosen.sort(key=lambda j: j["job_id"])
+                cmp = compare([j["plan_dir"] for j in chosen], lang=c.lang)
                 names = {s.label: c.t("web.run.job", id=j["job_id"]) + (f" {j['label']}" if j["label"] else "")
-                         for s, j in zip(cmp.sides, sorted(chosen, key=lambda j: j["job_id"]))}
+                         for s, j in zip(cmp.sides, chosen)}
                 result = {k: df.rename(columns=names) for k, df in localised(cmp, c.lang).items()}
+                # the server's own paths are not the office's business: plans and uploads by their names
+                shown = {}
+                for j in chosen:
+                    shown[j["plan_dir"]] = c.t("web.run.job", id=j["job_id"])
+                    u = store.upload(j["upload_id"]) if j["upload_id"] else None
+                    if u is not None:
+                        shown[str(Path(u["path"]).resolve())] = u["filename"]
+                        shown[u["path"]] = u["filename"]
+
+                def plain(v: Any) -> Any:
+                    if isinstance(v, str):
+                        for path, name in shown.items():
+                            v = v.replace(path, name)
+                    return v
+
+                result["info"] = result["info"].map(plain)
         return page(c, "compare.html", done=done, ids=ids, result=result, error=error)
 
     # ---- admin ----------------------------------------------------------------------------------
