@@ -180,6 +180,7 @@ def test_the_office_works_through_the_application_in_a_browser(server, browser, 
     drv.get(base + "/compare?job=1&job=2")
     assert "R1" in _wait(drv, "#cmp-compliance").text
     assert _wait(drv, "#cmp-kpis").find_elements("css selector", "tr")
+    assert "runs-web" not in drv.page_source  # the server's folders are not shown
     drv.save_screenshot(str(shots / "compare.png"))
     # download plan.xlsx and open it
     drv.get(plan_url)
