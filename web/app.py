@@ -190,7 +190,11 @@ def create_app(db: str | Path | None = None, data_dir: str | Path | None = None,
 
     @app.post("/uploads")
     async def upload(request: Request):
-        size = int(request.headers.get("content-length") or 0)
+        length = request.headers.get("content-length", "")
+        if not length.isdigit():  # a body of unknown length (chunked) is not read at all: browsers send the length
+            c = viewer(request)
+            return page(c, "error.html", 411, message=c.t("web.upload.length"))
+        size = int(length)
         if size > lim.upload_bytes + 64 * 1024:  # refused before the body is read
             c = viewer(request)
             return page(c, "error.html", 413, message=c.t("web.upload.size", mb=size // 2**20,

@@ -51,6 +51,8 @@ messages.register({
     "web.upload.not_zip": ("The file is not a readable .xlsx workbook or zip archive.",
                            "该文件不是可读取的.xlsx工作簿或zip压缩包。"),
     "web.upload.size": ("The file is {mb} MB; at most {most} MB are accepted.", "文件大小为{mb} MB，上限为{most} MB。"),
+    "web.upload.length": ("The upload does not say its size (Content-Length): send it from the upload form.",
+                          "上传请求未注明大小（Content-Length）：请通过上传表单提交。"),
     "web.upload.members": ("The archive holds {n} entries; at most {most} are accepted.",
                            "压缩包内有{n}个条目，上限为{most}个。"),
     "web.upload.unpacked": ("Unpacked, the file would take {mb} MB or more; at most {most} MB are accepted "

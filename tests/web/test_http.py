@@ -159,6 +159,9 @@ def test_zip_bomb_huge_sheet_and_oversize_upload_are_refused_with_a_message(clie
     assert r.status_code == 400 and "1000000000" in r.text
     r = client.post("/uploads", data={"csrf": csrf}, files={"file": ("big.zip", os.urandom(3 * 2**20))})
     assert r.status_code == 413
+    chunked = client.post("/uploads", content=iter([b"--x\r\n", b"0" * 1024]), headers={
+        "X-CSRF-Token": csrf, "Content-Type": "multipart/form-data; boundary=x"})
+    assert chunked.status_code == 411  # no length: not read at all
     r = client.post("/uploads", data={"csrf": csrf}, files={"file": ("notes.txt", b"hello")})
     assert r.status_code == 400 and ".xlsx" in r.text
     rows = WebStore(client.app.state.store.path).all("SELECT status FROM web_uploads")
