@@ -314,3 +314,40 @@ def test_every_word_the_templates_show_is_in_the_catalogue_in_both_languages():
     missing = sorted(k for k in used | composed if k not in cat)
     assert not missing
     assert all(cat[k].en and cat[k].zh and cat[k].en != cat[k].zh for k in used if k != "web.plan.report")
+
+
+def test_two_clerks_plan_at_once_in_two_worker_processes_and_the_people_table_pages_and_filters(db, workbook):
+    from rotaplan.models import Scenario
+
+    with TestClient(create_app(db, limits=SMALL, workers=2, plan_workers=1)) as a, \
+            TestClient(create_app(db, limits=SMALL, workers=2, plan_workers=1)) as b:
+        csrf_a, csrf_b = log_in(a, "cleo"), log_in(b, "ada")
+        a.post("/uploads", data={"csrf": csrf_a}, files={"file": ("small.xlsx", workbook.read_bytes())})
+        st = a.app.state.store
+        ids = []
+        for c, csrf in ((a, csrf_a), (b, csrf_b)):
+            r = c.post("/runs", data={"csrf": csrf, "upload_id": "1", "time_limit": "3"}, follow_redirects=False)
+            ids.append(int(r.headers["location"].rsplit("/", 1)[1]))
+        jobs = [_wait(st, i, lambda j: j["status"] in ("done", "failed")) for i in ids]
+        assert [j["status"] for j in jobs] == ["done", "done"], [j["error"] for j in jobs]
+        assert jobs[0]["pid"] != jobs[1]["pid"] and {j["user"] for j in jobs} == {"cleo", "ada"}
+        first = a.get("/runs/1/people").text
+        total = int(re.search(r"共(\d+)人，第1/(\d+)页", first).group(1))
+        pages = -(-total // 50)
+        assert total == len(Scenario.read(workbook).staff) and f"第1/{pages}页" in first
+        second = a.get("/runs/1/people?page_no=2").text
+        assert f"第2/{pages}页" in second
+        def names(html: str) -> list[str]:
+            return re.findall(r'class="person" href="[^"]+">([^<]+)</a>', html)
+
+        assert len(names(first)) == len(names(second)) == 50 and not set(names(first)) & set(names(second))
+        moved = a.get("/runs/1/people?move=rotate").text
+        rows = re.findall(r"<tr><td><a class=\"person\".*?</tr>", moved, flags=re.S)
+        assert rows and all("轮岗" in r for r in rows)
+        town = re.search(r'<select name="township" id="f-township"><option value="">[^<]*</option><option>([^<]+)<',
+                         a.get("/runs/1").text).group(1)
+        in_town = a.get("/runs/1/people", params={"township": town}).text
+        n = int(re.search(r"共(\d+)人", in_town).group(1))
+        assert 0 < n < total
+        r1 = a.get("/runs/1/people?rule=R1").text
+        assert all("R1" in r for r in re.findall(r"<tr><td><a class=\"person\".*?</tr>", r1, flags=re.S))
