@@ -777,5 +777,60 @@ def sweep(grid, db, scheduler, n_workers, cp_workers, time_limit, html_path):
     sys.exit(EXIT_INFEASIBLE if failed or infeasible else EXIT_OK)
 
 
+# ---- the web application ----------------------------------------------------------------------
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="address to listen on: 127.0.0.1 serves this machine only, 0.0.0.0 the office's network")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="port to listen on")
+@_DB_OPTION
+@click.option("--workers", "n_workers", type=click.IntRange(1, 16), default=2, show_default=True,
+              help="plans that may run at once (one worker process each)")
+@click.option("--cp-workers", type=click.IntRange(1, 64), default=8, show_default=True,
+              help="CP-SAT num_workers inside each plan (as `plan --workers`)")
+@friendly
+def serve(host, port, db, n_workers, cp_workers):
+    """Serve the office's web application: upload, validate, set the policy, plan, review, explain, change a
+    decision, compare and download, in Chinese or English.
+
+    Users, sessions, the audit log and plan jobs are kept in the run history database (tables web_*);
+    uploads and plan folders in the folder beside it (<db name>-web/). Create the first user with
+    `rotaplan user add NAME --role admin`."""
+    import uvicorn
+
+    from .web.app import create_app
+
+    app = create_app(db, workers=n_workers, plan_workers=cp_workers)
+    console.print(f"rotaplan web application on http://{host}:{port}/ (database {app.state.store.path}); "
+                  "Ctrl-C stops it.", markup=False)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@main.group()
+def user():
+    """Users of the web application (roles: admin, clerk, viewer)."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["admin", "clerk", "viewer"]), required=True,
+              help="admin: users and everything; clerk: upload, plan, edit, download; viewer: read, compare, download")
+@click.option("--password-stdin", is_flag=True, help="read the password from standard input (scripts, tests)")
+@_DB_OPTION
+@friendly
+def user_add(name, role, password_stdin, db):
+    """Create the web application's user NAME (the password is prompted, or read with --password-stdin)."""
+    from .web.security import add_user
+    from .web.store import WebStore
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    store = WebStore(db)
+    add_user(store, name, role, password)
+    store.audit("(command line)", "user", name, f"added as {role}")
+    console.print(f"User {name} ({role}) added to {store.path}.", markup=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -43,3 +43,32 @@ def tiny():
                   person("T1", school_id="U1", years_at_school=8), person("T2", school_id="R1"),
                   person("H1", school_id="", contract_period=0)],
                  [("U1", "math", 16), ("R1", "math", 16)])
+
+
+# The web application's tests (tests/web): the office's workbook of a small generated district, and a broken copy.
+@pytest.fixture(scope="session")
+def workbook(tmp_path_factory):
+    """A generated district of about 500 staff written as one .xlsx workbook (as `rotaplan generate` does)."""
+    from rotaplan.models import Scenario
+    from rotaplan.scenarios.generate import generate
+
+    frames = generate(staff=500, seed=3)
+    sc = Scenario.from_frames({k: v for k, v in frames.items() if k != "policy"}, policy=frames["policy"],
+                              name="small")
+    path = tmp_path_factory.mktemp("wb") / "small.xlsx"
+    sc.write(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def broken_workbook(workbook, tmp_path_factory):
+    """The workbook with one staff member's school_id set to a school that does not exist (row 5)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(workbook)
+    ws = wb["staff"]
+    header = [c.value for c in ws[1]]
+    ws.cell(row=5, column=header.index("school_id") + 1, value="S9999")
+    path = tmp_path_factory.mktemp("broken") / "broken.xlsx"
+    wb.save(path)
+    return path
