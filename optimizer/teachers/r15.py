@@ -121,20 +121,30 @@ def within_floors(data, choice: np.ndarray, scorer_of, max_passes: int = 10) -> 
             could = np.bincount(data.p_t[sm[data.p_s]], minlength=len(data.t)) > 0
             who |= (inside & ~pm) | (placed & pm & ~inside & could)
         changed = False
+
+        def full(s: int) -> bool:
+            return not np.isnan(data.s_quota[s]) and held[s] + 1 > data.s_quota[s]
+
         for p in np.flatnonzero(who & (end - start > 1)):
             cur = int(sc.choice[p])
             best = None
+            blocked = []  # pairs of p at a full school: tried below with one teacher there making room
             for k in range(start[p], end[p]):
                 s = int(data.p_s[k])
-                if k == cur or (s != data.p_s[cur] and not np.isnan(data.s_quota[s])
-                                and held[s] + 1 > data.s_quota[s]):
+                if k == cur:
+                    continue
+                if s != data.p_s[cur] and full(s):
+                    blocked.append(k)
                     continue
                 new, st = sc.trial({int(p): k})
                 if new > (sc.score if best is None else best[0]):
-                    best = (new, st, k)
+                    best = (new, st, {int(p): k})
+            if best is None:
+                best = _make_room(data, sc, int(p), blocked, start, end, full)
             if best is not None:
-                held[data.p_s[cur]] -= 1
-                held[data.p_s[best[2]]] += 1
+                for q, k in best[2].items():
+                    held[data.p_s[sc.choice[q]]] -= 1
+                    held[data.p_s[k]] += 1
                 sc.commit(best[0], best[1])
                 changed = True
                 if excess(data, sc.counts) == 0:
@@ -142,6 +152,25 @@ def within_floors(data, choice: np.ndarray, scorer_of, max_passes: int = 10) -> 
         if not changed:
             break
     return sc.choice
+
+
+def _make_room(data, sc, p: int, blocked: list, start, end, full):
+    """The best (score, state, moves) of p taking a pair at a full school while one movable teacher placed there
+    takes another of their pairs where there is room; None if no such pair of moves raises the score."""
+    best = None
+    for k in blocked:
+        s = int(data.p_s[k])
+        for q in np.flatnonzero((sc.choice >= 0) & (data.p_s[np.maximum(sc.choice, 0)] == s)):
+            if q == p or end[q] - start[q] < 2:
+                continue
+            for k2 in range(start[q], end[q]):
+                s2 = int(data.p_s[k2])
+                if s2 == s or (s2 != data.p_s[sc.choice[p]] and full(s2)):
+                    continue
+                new, st = sc.trial({p: k, int(q): k2})
+                if new > (sc.score if best is None else best[0]):
+                    best = (new, st, {p: k, int(q): k2})
+    return best
 
 
 def report(data, counts: dict, state) -> bool:

@@ -51,7 +51,11 @@ def district():
     ]
     demand = [("U1", "math", 48), ("U2", "math", 48), ("R1", "math", 48), ("R2", "math", 48), ("U2", "music", 16)]
     # TX is the one teacher eligible for exchange: R11's ceiling (15 % of 1 = 0) is raised so they may be posted
-    return build(schools, staff, demand, young_backbone_training_count=0, exchange_share_max=1.0)
+    # R15 lifted (max_urban_share_drop 1): TX is the one urban backbone teacher, so the exchange takes the urban
+    # backbone share from 1/6 to 0 (and TP's period-2 move to town alone lowers it by 0.03, more than the default
+    # 0.02 allows in a district this small); max_moves_share 1: 12 % of this district is a budget of one move
+    return build(schools, staff, demand, young_backbone_training_count=0, exchange_share_max=1.0,
+                 max_urban_share_drop=1.0, max_moves_share=1.0)
 
 
 def run(*args):

@@ -58,7 +58,7 @@ def test_exit_codes_are_documented_in_the_help():
 
 def test_an_impossible_what_if_is_not_a_plan_and_exits_3(tmp_path):
     """The issue's case: 5,000 hires into a 500-staff district. Before: 13 hard violations stored as a
-    plan, exit 0, after "the clerk's placement is used instead"."""
+    plan, exit 0, after "the clerk's placement is used instead"; now 14 (R8 13, R15 1) and no plan."""
     assert cli("generate", "--staff", "500", "--seed", "1", tmp_path / "d").exit_code == 0
     (tmp_path / "hire5000.yaml").write_text("name: hire_5000\nhires:\n  - count: 5000\n    degree: bachelor\n")
     db = tmp_path / "h.sqlite"
@@ -67,12 +67,14 @@ def test_an_impossible_what_if_is_not_a_plan_and_exits_3(tmp_path):
     assert r.exit_code == 3, r.output
     assert "Infeasible: no plan keeps every hard rule" in r.output and "R8: 13 violation(s)" in r.output
     assert "[R8, hard] S0001: 713 teachers after the plan, above the staff quota of 36" in r.output
+    # 5,000 hires without backbone level also dilute the urban backbone share below R15's floor
+    assert "R15: 1 violation(s)" in r.output
     assert "used instead" not in r.output and "is not a plan" in r.output
     assert not (tmp_path / "plan").exists()
     run = History(db).get("last")
-    assert run.record["status"] == "infeasible" and "13 hard-rule violation(s)" in run.record["error"]
+    assert run.record["status"] == "infeasible" and "14 hard-rule violation(s), R15 (1), R8 (13)" in run.record["error"]
     assert run.plan.assignments.empty  # stored as what it is, not as a plan
-    assert json.loads(run.record["extra"])["hard_violation_count"] == 13
+    assert json.loads(run.record["extra"])["hard_violation_count"] == 14
 
 
 def test_an_infeasible_run_leaves_the_previous_plan_alone(tmp_path, crowded, tiny):

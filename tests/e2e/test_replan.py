@@ -113,8 +113,10 @@ def exchange_district():
         person("TP", school_id="R1", contract_period=1, period_years=3),
     ]
     demand = [(s, "math", 48) for s in ("U1", "U2", "R1", "R2")]
-    # exchange_share_max 1: TX is the one eligible teacher (15% of 1 is 0)
-    return build(schools, staff, demand, young_backbone_training_count=0, exchange_share_max=1.0)
+    # exchange_share_max 1: TX is the one eligible teacher (15% of 1 is 0); max_moves_share 1: 12 % of ten people
+    # is a budget of one move, which TP's period-2 move (R5) takes
+    return build(schools, staff, demand, young_backbone_training_count=0, exchange_share_max=1.0,
+                 max_moves_share=1.0)
 
 
 def reference_of(plan, **changes):
