@@ -219,7 +219,7 @@ def figures(sc, plan) -> dict:
     # R5, R6
     finishing = ~new & (num("contract_period") == 1) & (num("period_years") >= pol.term_years)
     new_hires = new & teach & ~locked
-    p2_area = text("period2_school").map(area).fillna("")
+    p2_area = text("period2_school").map(area).astype(object).fillna("")
     p1 = finishing & ~retire & ~locked  # whatever role they take
     after.update(r5_new_hires=int(new_hires.sum()),
                  r5_new_hires_bundled=int((new_hires & (j["to_area"] != "") & (p2_area != "")
