@@ -52,5 +52,6 @@ def test_random_districts_keep_r5_r6_whatever_role(sc):
     assert not [v for v in hard if v.startswith("[R6")], hard  # R6 never gives way
     mine = figures(sc, plan)["after"]
     for key in ("r5_new_hires", "r5_new_hires_bundled", "r5_period1_finishers", "r5_period1_moved_across",
-                "r5_exempt_by_lock", "r6_short_of_rural_years", "r6_moved_rural_to_urban", "r6_exempt_by_lock"):
+                "r5_exempt_by_lock", "r5_period1_bundle_open", "r5_period1_at_bundle", "r5_period1_bundle_full",
+                "r6_short_of_rural_years", "r6_moved_rural_to_urban", "r6_exempt_by_lock"):
         assert plan.kpis["after"][key] == mine[key], key
