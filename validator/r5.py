@@ -7,9 +7,9 @@
   arithmetic: the bundle is of the other area, teaches the person's subject (demand has it; preschool only at
   kindergartens), their certificate covers its level (R14), and the plan does not hold it at or above its
   staff_quota (R8) — where all of these hold, the plan must place them there.
-* Everyone in contract period 1 after the plan (new hires and those continuing period 1) who teaches after the
-  plan has a `period2_school` of the other area than their school after the plan (for one continuing period 1,
-  a finding that is not hard where no school of the other area teaches their subject at a level their
+* Everyone in contract period 1 after the plan (new hires and those continuing period 1, whatever role) has a
+  `period2_school` of the other area than their school after the plan (for a teacher continuing period 1, a
+  finding that is not hard where no school of the other area teaches their subject at a level their
   certificate covers); one continuing period 1 whose `bundle_school` is still such a school keeps it.
 """
 
@@ -110,12 +110,12 @@ def check(sc, plan) -> list[Violation]:
                                         f"bundle school {b} named at hiring, which teaches {r['subject']}, their "
                                         "certificate covers and has a free seat.",
                              f"place them at {b} for period 2"))
-    for pid, r in j[active & (new | continuing) & (j["role_after"] == "teacher")].iterrows():
-        if new[pid]:
-            continue  # checked above
+    for pid, r in j[active & continuing].iterrows():
         p2, to = p2col[pid], str(r["to_school"] or "")
+        teacher = r["role_after"] == "teacher"  # a leader's period 2 is a post of the other area, not a seat
         if p2 not in area.index:
-            other = [s for s in area.index if to in area.index and area[s] != area[to] and not fits(r, s)]
+            other = [s for s in area.index if to in area.index and area[s] != area[to]
+                     and not (teacher and fits(r, s))]
             out.append(Violation("R5", pid, "continues contract period 1 but has no period-2 school"
                                  + ("." if other else " (no school of the other area teaches their subject at a "
                                                       "level their certificate covers)."),
@@ -126,7 +126,8 @@ def check(sc, plan) -> list[Violation]:
                                  "bundle a period-2 school of the other area"))
             continue
         b = bundle[pid]
-        if b and b != p2 and b in area.index and to in area.index and area[b] != area[to] and not fits(r, b):
+        if (b and b != p2 and b in area.index and to in area.index and area[b] != area[to]
+                and not (teacher and fits(r, b))):
             out.append(Violation("R5", pid, f"period-2 school {p2} replaces the bundle school {b} named at hiring, "
                                             "which is still of the other area and fits them.",
                                  f"keep period2_school {b}"))

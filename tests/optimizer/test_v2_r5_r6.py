@@ -215,3 +215,18 @@ def test_r5_two_teachers_bundled_with_one_free_seat_one_serves_there_the_other_i
     elsewhere = row(p, got[1][1])
     assert "口镇中心小学 (R1)" in elsewhere["reason"] and "staff quota of 2 is full in this plan" in elsewhere["reason"]
     assert status(p, "R5") == "met"
+
+
+def test_period2_school_reserve_leader_continuing_period1_promoted_gets_one_of_the_other_area():
+    sc = build([U("A", is_township_seat=True, vice_principal_posts=1),
+                R("C", is_township_seat=True, vice_principal_posts=0)],
+               [principal("PA", "A"), principal("PC", "C"),
+                person("RS", school_id="A", reserve_leader=True, birth_date="1990-05-01", contract_period=1,
+                       period_years=1),
+                person("T1", school_id="A"), person("T2", school_id="C")],
+               [("A", "math", 32), ("C", "math", 32)], check=False)
+    p, hard, _ = whole(sc)
+    assert hard == []
+    r = row(p, "RS")
+    assert (r["role_after"], r["to_school"], r["period2_school"]) == ("vice_principal", "A", "C")
+    assert "period 2 is at School C" in r["reason"]
