@@ -20,10 +20,9 @@ stay small and the model stays small:
   nine_year; senior and vocational): an existing teacher keeps the group of their school (unless R5 leaves
   only schools of another group, or names a bundle school of another group), and new hires of a subject are
   shared among the groups in proportion to the group's weighted lesson gap of that subject (the office
-  recruits for a school level). So the
-  number of teachers, and of bachelor-or-above or backbone teachers, of each group after the plan is
-  fixed: the R9/R10 ratios then depend on the plan only through the rural counts, which lets
-  flow.py prove a tight bound of the exact model (see r9.py);
+  recruits for a school level). So the number of teachers, and of bachelor-or-above or backbone teachers, of
+  each group after the plan is fixed: the R9/R10 ratios then depend on the plan only through the rural
+  counts, which lets flow.py prove a tight bound of the exact model (see r9.py);
 * a movable teacher left with no candidate at all stays where they are and counts there (quota, coverage);
 * reference plan (`plan --lock`, ``state.reference``: person_id -> (role_after, to_school)): a teacher whose
   reference keeps them a teacher at a school other than their current one becomes movable, and the
