@@ -107,7 +107,7 @@ class TeacherData:
     t_cert: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # R14 certificate rank, -1: any
     # R5 bundle_school: the period-2 school named at hiring (index, -1 none); r5.bundles fills the two dicts
     t_bundle: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    bundle_ok: dict = field(default_factory=dict)  # teacher row -> bundle school open to them (R5, r5.BUNDLE_REWARD)
+    bundle_ok: dict = field(default_factory=dict)  # teacher row -> bundle school open to them (R5, r5.bundle_reward)
     bundle_why: dict = field(default_factory=dict)  # teacher row -> (reason key, fields): why not the bundle
 
     @property

@@ -8,7 +8,7 @@
   the other area (``bundle_second``): to the ``bundle_school`` named at hiring, unless a hard rule forbids
   it (``bundles``: the bundle is of the same area, does not teach their subject, their certificate does not
   cover it (R14), or its staff quota (R8) is taken by the teachers fixed there, or cannot hold everyone the
-  plan must place there: the bundle school earns ``BUNDLE_REWARD``, above anything else one placement can
+  plan must place there: the bundle school earns ``bundle_reward``, above anything else one placement can
   gain, so only the quotas make the plan place them elsewhere); then another school of the other area, and
   the reason names the bundle school and why.
 * Everyone continuing contract period 1 keeps a ``period2_school`` (``continuing``): their ``bundle_school``
@@ -23,11 +23,17 @@ import numpy as np
 
 from ...models.travel import haversine_km
 
-# Reward (per teacher, unscaled like policy.weights) for a teacher finishing period 1 placed at the bundle school
-# named at hiring: above every other term one teacher's placement can change (coverage of a teacher's lessons,
-# R9/R10/R11 shortfalls, commute, preferences, and weights.keep_reference), so the plan leaves the bundle school
-# only where its staff quota (R8) cannot hold them.
-BUNDLE_REWARD = 2000.0
+
+def bundle_reward(pol) -> float:
+    """Reward (per teacher, unscaled like policy.weights) for a teacher finishing period 1 placed at the bundle
+    school named at hiring: twice what every other term one teacher's placement can change adds up to (a move,
+    the coverage of a full load of lessons at a rural mountain school, one teacher's R9/R10/R11 shortfall, 100 km
+    of commute, a first of ten ranked schools, and weights.keep_reference), so the plan leaves the bundle school
+    only where its staff quota (R8) cannot hold them. About 2,600 at the default weights."""
+    w = pol.weights
+    one = (w.move + w.coverage * w.rural_coverage * w.mountain_coverage * pol.teacher_load + w.r9_parity
+           + w.r10_degree_ratio + w.r11_exchange + 100 * w.commute_km + 10 * w.preference + w.keep_reference)
+    return 2.0 * one
 
 
 def period2(data, school_of: np.ndarray, keep: dict[int, int] | None = None) -> dict[int, int]:
@@ -82,7 +88,7 @@ def report(data, school_of: np.ndarray, p2: dict, no_candidate: list, state) -> 
 
 def bundles(data) -> None:
     """R5 honours bundle_school: fill data.bundle_ok (teacher row -> their bundle school, which joins their
-    candidates and earns BUNDLE_REWARD there) and data.bundle_why (teacher row -> (reason key, fields): why the
+    candidates and earns bundle_reward there) and data.bundle_why (teacher row -> (reason key, fields): why the
     bundle school cannot take them: same area, subject not taught, certificate (R14), quota taken by the teachers
     fixed there (R8)) for every movable teacher finishing contract period 1 with a bundle school."""
     p1 = np.flatnonzero(data.is_p1 & (data.t_bundle >= 0))
@@ -106,12 +112,12 @@ def bundles(data) -> None:
 
 
 def pair_rewards(data) -> np.ndarray:
-    """BUNDLE_REWARD (unscaled) on each candidate pair that places a teacher at their bundle school."""
+    """bundle_reward (unscaled) on each candidate pair that places a teacher at their bundle school."""
     out = np.zeros(len(data.p_t))
     if data.bundle_ok:
         want = np.full(len(data.t), -1, dtype=np.int64)
         want[list(data.bundle_ok)] = list(data.bundle_ok.values())
-        out[data.p_s == want[data.p_t]] = BUNDLE_REWARD
+        out[data.p_s == want[data.p_t]] = bundle_reward(data.sc.policy)
     return out
 
 

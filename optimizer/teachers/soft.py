@@ -1,5 +1,5 @@
 """Soft goals of the teacher stage, all weighted in policy.weights (and R5's reward for the bundle school
-named at hiring, r5.BUNDLE_REWARD, which only the quotas outweigh):
+named at hiring, r5.bundle_reward, which only the quotas outweigh):
 
 * few moves: ``move`` per move of a teacher the rules do not require to move (new hires and teachers
   finishing period 1 must move, so their placement costs nothing);
