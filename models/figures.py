@@ -216,7 +216,10 @@ def people(sc, assignments: pd.DataFrame) -> pd.DataFrame:
     * r5_new_hire / r5_period1: a new hire teaching after the plan / a person finishing contract period 1
       (period_years >= term_years) not retiring, whatever role they take; neither locked; r5_bundled: a new
       hire placed with a period-2 school of the other area; r5_crossed: a period-1 finisher placed in the
-      other area; r5_exempt_lock: either of them, locked.
+      other area; r5_exempt_lock: either of them, locked; bundle_school (scenario); r5_bundle_open: a period-1
+      finisher teaching after the plan whose bundle school is of the other area, teaches their subject and
+      their certificate (r14_rank) covers; r5_at_bundle: placed there; r5_bundle_full: placed elsewhere while
+      the plan holds the bundle school at or above its staff_quota (R8).
     * r6_short: a public-funded person (not retiring, whatever role) with fewer than public_funded_rural_years
       rural years; r6_own_bundle: finishing period 1 (their bundle's urban period); r6_rural_to_urban: short,
       moved rural -> urban outside their own bundle; r6_exempt_lock: short and locked (the lock wins over R6);
@@ -337,6 +340,7 @@ def people(sc, assignments: pd.DataFrame) -> pd.DataFrame:
     p["r6_broken"] = p["r6_rural_to_urban"] & ~locked
     p = _r11_r14(sc, p, st, new, exempt, locked, sch)
     p = _r16(sc, p, st, a, locked)
+    _r5_bundle(sc, p, st, sch)
     # R13
     p["r13_selected"] = p["rules"].str.split(";").map(lambda rs: "R13" in rs)
     p["r13_candidate"] = (p["teacher_after"] & (p["to_school"] != "") & (p["age"] <= pol.young_backbone_age)
@@ -411,6 +415,27 @@ def quota_school(sc, ppl: pd.DataFrame) -> pd.Series:
     if sc.policy.posting_quota_at == "home":
         return ppl["to_school"].where(ppl["posting_home_after"] == "", ppl["posting_home_after"])
     return ppl["to_school"]
+
+
+def _r5_bundle(sc, p: pd.DataFrame, st: pd.DataFrame, sch: pd.DataFrame) -> None:
+    """R5's bundle school facts of `people` (see its docstring), in place."""
+    b = pd.Series(_text(st["bundle_school"]).str.strip().to_numpy() if "bundle_school" in st.columns else "",
+                  index=p.index, dtype=object)
+    p["bundle_school"] = b.to_numpy()
+    known = b.isin(sch.index)
+    other = (p["r5_period1"] & p["teacher_after"] & known
+             & (b.map(sch["area"]).astype(object).fillna("") != p["from_area"]))
+    need = b.map(sch["level"]).map(_LEVEL_NEED).fillna(0)
+    cert_ok = (p["r14_rank"] < 0) | (p["r14_rank"] >= need)
+    facts = SchoolFacts(sc)
+    fit = [bool(o) and subject_fit(sc, str(subj), str(s), facts) is None
+           for o, subj, s in zip(other, p["subject"], b)]
+    p["r5_bundle_open"] = (other & cert_ok & np.array(fit, dtype=bool)).to_numpy()
+    p["r5_at_bundle"] = p["r5_bundle_open"] & (p["to_school"] == b)
+    held = p[p["teacher_after"] & (p["to_school"] != "")].groupby("to_school").size()
+    quota = pd.to_numeric(sch["staff_quota"], errors="coerce")
+    full = b.map(lambda s: bool(s in quota.index and pd.notna(quota[s]) and held.get(s, 0) >= quota[s]))
+    p["r5_bundle_full"] = p["r5_bundle_open"] & ~p["r5_at_bundle"] & full.astype(bool)
 
 
 def r11_ceiling(sc, eligible: int) -> int:
@@ -710,6 +735,11 @@ MEANING = {
     "r5_period1_finishers": ("R5", "people finishing contract period 1 (not locked)", "第一聘期届满教师"),
     "r5_period1_moved_across": ("R5", "of them placed in the other area for period 2", "其中到另一类地区"),
     "r5_exempt_by_lock": ("R5", "new hires and period-1 finishers held by a lock", "因锁定豁免"),
+    "r5_period1_bundle_open": ("R5", "period-1 finishers teaching on whose bundle school could take them (other "
+                               "area, subject taught, certificate covers it)", "捆绑学校可接收的第一聘期届满教师"),
+    "r5_period1_at_bundle": ("R5", "of them at the bundle school for period 2", "其中到捆绑学校"),
+    "r5_period1_bundle_full": ("R5", "of them elsewhere because the bundle school is full (R8)",
+                               "其中因捆绑学校满编改派"),
     "r6_short_of_rural_years": ("R6", "public-funded teachers short of public_funded_rural_years rural years",
                                 "乡村服务年限未满的公费师范生"),
     "r6_moved_rural_to_urban": ("R6", "of them moved rural to urban outside their own bundle, not locked",
@@ -885,6 +915,9 @@ def plan_figures(sc, assignments: pd.DataFrame, itinerant: pd.DataFrame | None =
     after["r5_period1_finishers"] = int(ppl["r5_period1"].sum())
     after["r5_period1_moved_across"] = int(ppl["r5_crossed"].sum())
     after["r5_exempt_by_lock"] = int(ppl["r5_exempt_lock"].sum())
+    after["r5_period1_bundle_open"] = int(ppl["r5_bundle_open"].sum())
+    after["r5_period1_at_bundle"] = int(ppl["r5_at_bundle"].sum())
+    after["r5_period1_bundle_full"] = int(ppl["r5_bundle_full"].sum())
     after["r6_short_of_rural_years"] = int(ppl["r6_short"].sum())
     after["r6_moved_rural_to_urban"] = int(ppl["r6_broken"].sum())
     after["r6_exempt_by_lock"] = int(ppl["r6_exempt_lock"].sum())
@@ -1005,9 +1038,10 @@ register({
     "compliance.r4.some": ("{missing} of {n} townships have no district director",
                            "{n}个乡镇中有{missing}个没有学区主任"),
     "compliance.r5": ("{bundled} of {hires} new hires placed with a period-2 school of the other area; {moved} of "
-                      "{finishers} period-1 finishers moved to the other area{lock}",
+                      "{finishers} period-1 finishers moved to the other area; {at} of {open} whose bundle school "
+                      "could take them serve period 2 there, {full} elsewhere because it is full{lock}",
                       "{hires}名新教师中{bundled}名已搭配另一区域的第二服务期学校；{finishers}名第一服务期期满教师中"
-                      "{moved}名调往另一区域{lock}"),
+                      "{moved}名调往另一区域；捆绑学校可接收的{open}名中{at}名到捆绑学校，{full}名因该校满编改派{lock}"),
     "compliance.lock_exempted": ("; {n} exempted by a lock", "；{n}名因锁定免除"),
     "compliance.r6": ("{short} public-funded teachers short of {years} rural years: {moved} moved rural -> urban "
                       "outside their own bundle{lock}",
@@ -1131,7 +1165,8 @@ def compliance_detail(rule: str, kpis: dict, pol, lang: str = "en") -> str:
         return t("r4.some", missing=a["townships"] - a["townships_with_director"], n=a["townships"])
     if rule == "R5":
         return t("r5", bundled=a["r5_new_hires_bundled"], hires=a["r5_new_hires"], moved=a["r5_period1_moved_across"],
-                 finishers=a["r5_period1_finishers"],
+                 finishers=a["r5_period1_finishers"], at=a["r5_period1_at_bundle"],
+                 open=a["r5_period1_bundle_open"], full=a["r5_period1_bundle_full"],
                  lock=opt(a["r5_exempt_by_lock"], "lock_exempted", n=a["r5_exempt_by_lock"]))
     if rule == "R6":
         return t("r6", short=a["r6_short_of_rural_years"], years=f"{pol.public_funded_rural_years:g}",
@@ -1223,7 +1258,8 @@ def figure_status(rule: str, kpis: dict, pol) -> str | None:
         met = a["townships_with_director"] >= a["townships"]
     elif rule == "R5":
         met = (a["r5_new_hires_bundled"] == a["r5_new_hires"]
-               and a["r5_period1_moved_across"] == a["r5_period1_finishers"])
+               and a["r5_period1_moved_across"] == a["r5_period1_finishers"]
+               and a["r5_period1_at_bundle"] + a["r5_period1_bundle_full"] == a["r5_period1_bundle_open"])
     elif rule == "R6":
         met = a["r6_moved_rural_to_urban"] == 0
     elif rule == "R8":

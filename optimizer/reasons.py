@@ -68,8 +68,14 @@ register({
     "reason.bundle_no_subject": ("it does not teach {subject}", "该校未开设{subject}课"),
     "reason.bundle_cert": ("their teacher certificate does not cover a {level} school (R14)",
                            "其教师资格不覆盖该校学段（{level}，R14）"),
-    "reason.bundle_full": ("its staff quota of {quota} is taken by the teachers who stay there (R8)",
-                           "该校{quota}名编制已被留任教师占满（R8）"),
+    "reason.bundle_full": ("its staff quota of {quota} is taken by the teachers who stay there or are locked "
+                           "there (R8)",
+                           "该校{quota}名编制已被留任或锁定在该校的教师占满（R8）"),
+    "reason.bundle_conflict": ("its staff quota of {quota} is full in this plan (R8)",
+                               "本方案中该校{quota}名编制已满（R8）"),
+    "reason.bundle_not_full": ("the plan found no placement there in time although it has a free seat (R5 not "
+                               "met)",
+                               "该校尚有空编，但方案未能及时安排（R5 未满足）"),
     "reason.period2_continuing": ("Continues contract period 1; under bundled hiring (R5) period 2 is at "
                                   "{period2}.",
                                   "继续第一聘期；按城乡捆绑聘用（R5），第二聘期在{period2}。"),

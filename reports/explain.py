@@ -192,6 +192,13 @@ messages.register({
     "explain.r5.goes": (" They go to {school}.", "调往{school}。"),
     "explain.r5.bundle_named": (" The bundle school named at hiring is {school}.", "聘用时确定的捆绑学校为{school}。"),
     "explain.r5.at_bundle": (" They go to it.", "按捆绑调往该校。"),
+    "explain.r5.bundle_full": (" It is full in this plan (staff quota, R8), so they go to {school}.",
+                               "本方案中该校满编（R8），故调往{school}。"),
+    "explain.r5.bundle_closed": (" It cannot take them (it is of the same area, does not teach their subject, or "
+                                 "their certificate does not cover it, R14), so they go to {school}.",
+                                 "该校无法接收（同属一类区域、未开设其学科或教师资格不覆盖该学段，R14），故调往{school}。"),
+    "explain.r5.bundle_missed": (" It could take them: going elsewhere breaks R5, a hard rule.",
+                                 "该校可以接收：改派他校违反R5（硬性规则）。"),
     "explain.r5.in_period1": ("R5: in contract period 1 ({py} of {ty} years served): no period change this year.",
                               "R5：第一聘期中（已满{py}年，共{ty}年）：今年不换聘期。"),
     "explain.r16.posting": ("On a posting (R16) for {years} school years: belongs to {home} and returns there "
@@ -834,14 +841,19 @@ class _Explainer:
             txt = self.t("r5.finished", py=py, ty=pol.term_years, school=d.label(self.frm, area=True))
             if d.fact(self.pid, "r5_exempt_lock"):
                 return txt + self.t("r5.lock")
-            bundle = str(s.get("bundle_school") or "")
+            bundle = str(s.get("bundle_school") or "") if self.role_after == "teacher" else ""
             if bundle in d.sch.index:
                 txt += self.t("r5.bundle_named", school=d.label(bundle, area=True))
             if d.fact(self.pid, "r5_period1") and not d.fact(self.pid, "r5_crossed"):
                 return txt + self.t("r5.stays_area", area=self.w("area", d.area(self.frm)))
             if bundle and self.to == bundle:
                 return txt + self.t("r5.at_bundle")
-            return txt + self.t("r5.goes", school=d.label(self.to, area=True))
+            if bundle in d.sch.index and d.fact(self.pid, "r5_bundle_full"):
+                return txt + self.t("r5.bundle_full", school=d.label(self.to, area=True))
+            if bundle in d.sch.index and not d.fact(self.pid, "r5_bundle_open"):
+                return txt + self.t("r5.bundle_closed", school=d.label(self.to, area=True))
+            txt += self.t("r5.goes", school=d.label(self.to, area=True))
+            return txt + (self.t("r5.bundle_missed") if bundle in d.sch.index else "")
         if cp == 1:
             p2 = str(self.r["period2_school"])
             return self.t("r5.in_period1", py=py, ty=pol.term_years) + (

@@ -291,7 +291,8 @@ def generate(staff: int = 5000, seed: int = 0, *, laiwu: bool = False, plan_year
     schools = _school_frame(sch, town, posts, quota)
     staff_df = _staff_frame(rng, sch, ppl, hires, everyone, prefs, locked, plan_year)
     _v2_staff_columns(np.random.default_rng([seed, 2]), staff_df, everyone, plan_year)
-    _dorms_and_couples(np.random.default_rng([seed, 3]), schools, staff_df)
+    staff_df["bundle_school"] = _bundles(np.random.default_rng([seed, 3]), staff_df, schools, demand)
+    _dorms_and_couples(np.random.default_rng([seed, 4]), schools, staff_df)
     roads, nodes = _roads(rng, sch.ids, sch.town, sch.lat, sch.lon, town.lat, town.lon, n_town)
     _check_roads(roads, sch.ids, sch.town)
 
@@ -928,6 +929,48 @@ def _dorms_and_couples(rng, schools: pd.DataFrame, staff_df: pd.DataFrame) -> No
             if match is not None:
                 spouse[m], spouse[match] = pid[match], pid[m]
     staff_df["spouse_id"] = spouse
+
+
+_GROUP = {"kindergarten": 0, "primary": 1, "junior": 1, "nine_year": 1, "senior": 2, "vocational": 2}
+_CERT_RANK = {"kindergarten": 0, "primary": 1, "junior": 2, "senior": 3, "vocational": 3}
+_LEVEL_NEED = {"kindergarten": 0, "primary": 1, "nine_year": 1, "junior": 2, "senior": 3, "vocational": 3}
+BUNDLE_NEAREST = 5  # a period-1 teacher's bundle school is one of this many nearest fitting schools
+
+
+def _bundles(rng, staff_df: pd.DataFrame, schools: pd.DataFrame, demand: pd.DataFrame) -> np.ndarray:
+    """R5: the period-2 school named at hiring (bundle_school) of every teacher in contract period 1: one of the
+    BUNDLE_NEAREST nearest schools of the other area and the same level group (else any) that teach their subject
+    at a level their certificate covers (R14); empty for everyone else and where no school fits. Drawn from their own
+    generator so that the other columns do not change."""
+    out = np.full(len(staff_df), "", dtype=object)
+    ids = schools["school_id"].to_numpy(dtype=object)
+    s_of = {sid: i for i, sid in enumerate(ids)}
+    rural = (schools["area"] == "rural").to_numpy()
+    level = schools["level"].to_numpy(dtype=object)
+    group = np.array([_GROUP.get(lv, 3) for lv in level])
+    need = np.array([_LEVEL_NEED.get(lv, 0) for lv in level])
+    lat, lon = schools["lat"].to_numpy(dtype=float), schools["lon"].to_numpy(dtype=float)
+    teaches: dict[str, np.ndarray] = {}
+    for subj, sids in demand.groupby("subject")["school_id"]:
+        mask = np.zeros(len(ids), dtype=bool)
+        mask[[s_of[x] for x in sids if x in s_of]] = True
+        teaches[str(subj)] = mask
+    rows = np.flatnonzero((staff_df["role"].to_numpy() == "teacher") & (staff_df["contract_period"].to_numpy() == 1)
+                          & (staff_df["school_id"].to_numpy() != ""))
+    for i in rows:
+        s = s_of[staff_df["school_id"].iat[i]]
+        fit = teaches.get(str(staff_df["subject"].iat[i]), np.zeros(len(ids), dtype=bool))
+        rank = _CERT_RANK.get(str(staff_df["certificate"].iat[i]), 3)
+        ok = fit & (rural != rural[s]) & (need <= rank)
+        cand = np.flatnonzero(ok & (group == group[s]))
+        if len(cand) == 0:  # e.g. senior schools, all urban: a school of another level group
+            cand = np.flatnonzero(ok)
+        if len(cand) == 0:
+            continue
+        km = _haversine_km(lat[s], lon[s], lat[cand], lon[cand])
+        near = cand[np.lexsort((cand, km))][:BUNDLE_NEAREST]
+        out[i] = ids[near[int(rng.integers(0, len(near)))]]
+    return out
 
 
 CERTIFICATES = np.array(["kindergarten", "primary", "junior", "senior"], dtype=object)  # per stage

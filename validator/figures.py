@@ -13,6 +13,7 @@ import math
 
 import pandas as pd
 
+from . import r5 as r5_rule
 from .core import joined
 from .r7 import RoadMinutes
 from .r11 import eligible as r11_eligible
@@ -224,7 +225,7 @@ def figures(sc, plan) -> dict:
     # R5, R6
     finishing = ~new & (num("contract_period") == 1) & (num("period_years") >= pol.term_years)
     new_hires = new & teach & ~locked
-    p2_area = text("period2_school").map(area).fillna("")
+    p2_area = text("period2_school").map(area).astype(object).fillna("")
     p1 = finishing & ~retire & ~locked  # whatever role they take
     after.update(r5_new_hires=int(new_hires.sum()),
                  r5_new_hires_bundled=int((new_hires & (j["to_area"] != "") & (p2_area != "")
@@ -232,6 +233,9 @@ def figures(sc, plan) -> dict:
                  r5_period1_finishers=int(p1.sum()),
                  r5_period1_moved_across=int((p1 & (j["to_area"] != "") & (j["to_area"] != j["from_area"])).sum()),
                  r5_exempt_by_lock=int((((new & teach) | (finishing & ~retire)) & locked).sum()))
+    bundle = r5_rule.bundle_facts(sc, j, finishing)  # the bundle school named at hiring (validator/r5.py)
+    after.update(r5_period1_bundle_open=int(bundle["open"].sum()), r5_period1_at_bundle=int(bundle["at"].sum()),
+                 r5_period1_bundle_full=int(bundle["full"].sum()))
     served = j.index.map(st["rural_service_years"]).astype(float)
     r6_short = pd.Series(j["public_funded"].fillna(False).astype(bool).to_numpy()
                          & (served < pol.public_funded_rural_years), index=j.index) & ~retire

@@ -7,9 +7,9 @@
   arithmetic: the bundle is of the other area, teaches the person's subject (demand has it; preschool only at
   kindergartens), their certificate covers its level (R14), and the plan does not hold it at or above its
   staff_quota (R8) — where all of these hold, the plan must place them there.
-* Everyone in contract period 1 after the plan (new hires and those continuing period 1) who teaches after the
-  plan has a `period2_school` of the other area than their school after the plan (for one continuing period 1,
-  a finding that is not hard where no school of the other area teaches their subject at a level their
+* Everyone in contract period 1 after the plan (new hires and those continuing period 1, whatever role) has a
+  `period2_school` of the other area than their school after the plan (for a teacher continuing period 1, a
+  finding that is not hard where no school of the other area teaches their subject at a level their
   certificate covers); one continuing period 1 whose `bundle_school` is still such a school keeps it.
 """
 
@@ -21,15 +21,53 @@ from .core import Violation, joined
 from .r14 import CERT_RANK, LEVEL_NEED, certificate
 
 
+class Fit:
+    """Whether a school can take a person as a teacher for period 2: their subject taught there (preschool only
+    at kindergartens) and their certificate covering its level (R14)."""
+
+    def __init__(self, sc):
+        self.level = sc.schools.drop_duplicates("school_id").set_index("school_id")["level"].to_dict()
+        self.demand = set(zip(sc.demand["school_id"], sc.demand["subject"]))
+
+    def why_not(self, r, s: str) -> str:
+        """Why school `s` cannot take person `r` (a row of `joined`) ("" when it can)."""
+        subj, level = str(r["subject"] or ""), self.level.get(s)
+        if (level == "kindergarten") != (subj == "preschool") or (s, subj) not in self.demand:
+            return f"{s} does not teach {subj}"
+        cert = certificate(r)
+        if cert in CERT_RANK and CERT_RANK[cert] < LEVEL_NEED.get(str(level), 0):
+            return f"a {cert} certificate does not cover {s} ({level}, R14)"
+        return ""
+
+
+def bundle_facts(sc, j: pd.DataFrame, finishing: pd.Series) -> pd.DataFrame:
+    """Per person finishing period 1 who teaches after the plan (not retiring, not locked): open (their
+    bundle_school is of the other area, teaches their subject, their certificate covers it), at (placed there),
+    full (placed elsewhere while the plan holds it at or above its staff_quota)."""
+    sch = sc.schools.drop_duplicates("school_id").set_index("school_id")
+    quota = pd.to_numeric(sch["staff_quota"], errors="coerce")
+    held = j[(j["role_after"] == "teacher") & (j["move"] != "retire")
+             & (j["to_school"].fillna("") != "")].groupby("to_school").size()
+    bundle = (j["bundle_school"].fillna("").astype(str).str.strip() if "bundle_school" in j.columns
+              else pd.Series("", index=j.index))
+    locked = j["locked_school"].fillna("").astype(str) != ""
+    fit = Fit(sc)
+    rows = {}
+    for pid, r in j[finishing & (j["role_after"] == "teacher") & (j["move"] != "retire") & ~locked].iterrows():
+        b = bundle[pid]
+        ok = b in sch.index and sch.at[b, "area"] != r["from_area"] and not fit.why_not(r, b)
+        at = ok and r["to_school"] == b
+        full = ok and not at and pd.notna(quota.get(b)) and held.get(b, 0) >= quota[b]
+        rows[pid] = (bool(ok), bool(at), bool(full))
+    return pd.DataFrame.from_dict(rows, orient="index", columns=["open", "at", "full"]).reindex(
+        j.index, fill_value=False).astype(bool)
+
+
 def check(sc, plan) -> list[Violation]:
     out: list[Violation] = []
     pol = sc.policy
     j = joined(sc, plan)
-    sch = sc.schools.set_index("school_id")
-    area, level = sch["area"], sch["level"]
-    demand = set(zip(sc.demand["school_id"], sc.demand["subject"]))
-    quota = pd.to_numeric(sch["staff_quota"], errors="coerce")
-    held = j[(j["role_after"] == "teacher") & (j["to_school"].fillna("") != "")].groupby("to_school").size()
+    area = sc.schools.drop_duplicates("school_id").set_index("school_id")["area"]
 
     def text(col: str) -> pd.Series:
         return j[col].fillna("").astype(str).str.strip() if col in j.columns else pd.Series("", index=j.index)
@@ -42,15 +80,7 @@ def check(sc, plan) -> list[Violation]:
     finishing = ~new & (cp == 1) & (py >= pol.term_years)
     continuing = ~new & (cp == 1) & (py < pol.term_years)
 
-    def fits(r, s: str) -> str:
-        """Why school `s` cannot take person `r` as a teacher for period 2 ("" when it can)."""
-        subj = str(r["subject"] or "")
-        if (level.get(s) == "kindergarten") != (subj == "preschool") or (s, subj) not in demand:
-            return f"{s} does not teach {subj}"
-        cert = certificate(r)
-        if cert in CERT_RANK and CERT_RANK[cert] < LEVEL_NEED.get(str(level.get(s)), 0):
-            return f"a {cert} certificate does not cover {s} ({level.get(s)}, R14)"
-        return ""
+    fits = Fit(sc).why_not
 
     for pid, r in j[active & new].iterrows():
         p2 = p2col[pid]
@@ -64,6 +94,7 @@ def check(sc, plan) -> list[Violation]:
             out.append(Violation("R5", pid, f"period-2 school {p2} is in the same area ({area[p2]}) as the "
                                             f"period-1 school {r['to_school']}.",
                                  "bundle a period-2 school of the other area"))
+    facts = bundle_facts(sc, j, finishing)
     for pid, r in j[active & finishing].iterrows():
         if r["to_area"] == r["from_area"]:
             role = "" if r["role_after"] == "teacher" else f" and takes a {r['role_after']} post there"
@@ -73,21 +104,18 @@ def check(sc, plan) -> list[Violation]:
                                  "there)"))
             continue
         b = bundle[pid]
-        if (r["role_after"] != "teacher" or not b or b not in area.index or area[b] == r["from_area"]
-                or r["to_school"] == b or fits(r, b)):
-            continue
-        if pd.notna(quota.get(b)) and held.get(b, 0) >= quota[b]:
-            continue  # the bundle school is full in this plan (R8)
+        if not facts.at[pid, "open"] or facts.at[pid, "at"] or facts.at[pid, "full"]:
+            continue  # no bundle school that could take them, they are there, or it is full in this plan (R8)
         out.append(Violation("R5", pid, f"finished contract period 1 and goes to {r['to_school']}, not to the "
                                         f"bundle school {b} named at hiring, which teaches {r['subject']}, their "
                                         "certificate covers and has a free seat.",
                              f"place them at {b} for period 2"))
-    for pid, r in j[active & (new | continuing) & (j["role_after"] == "teacher")].iterrows():
-        if new[pid]:
-            continue  # checked above
+    for pid, r in j[active & continuing].iterrows():
         p2, to = p2col[pid], str(r["to_school"] or "")
+        teacher = r["role_after"] == "teacher"  # a leader's period 2 is a post of the other area, not a seat
         if p2 not in area.index:
-            other = [s for s in area.index if to in area.index and area[s] != area[to] and not fits(r, s)]
+            other = [s for s in area.index if to in area.index and area[s] != area[to]
+                     and not (teacher and fits(r, s))]
             out.append(Violation("R5", pid, "continues contract period 1 but has no period-2 school"
                                  + ("." if other else " (no school of the other area teaches their subject at a "
                                                       "level their certificate covers)."),
@@ -98,7 +126,8 @@ def check(sc, plan) -> list[Violation]:
                                  "bundle a period-2 school of the other area"))
             continue
         b = bundle[pid]
-        if b and b != p2 and b in area.index and to in area.index and area[b] != area[to] and not fits(r, b):
+        if (b and b != p2 and b in area.index and to in area.index and area[b] != area[to]
+                and not (teacher and fits(r, b))):
             out.append(Violation("R5", pid, f"period-2 school {p2} replaces the bundle school {b} named at hiring, "
                                             "which is still of the other area and fits them.",
                                  f"keep period2_school {b}"))

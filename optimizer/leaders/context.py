@@ -165,6 +165,11 @@ def build(sc, state) -> LeaderContext:
         # R5: finishing contract period 1 (period 2 at a school of the other area, whatever role they take)
         "p1": ((p["contract_period"].fillna(0).astype(int) == 1)
                & (p["period_years"].fillna(0).astype(int) >= pol.term_years)).to_numpy(),
+        # R5: continuing contract period 1 (plans write their period2_school)
+        "p1_cont": ((p["contract_period"].fillna(0).astype(int) == 1)
+                    & (p["period_years"].fillna(0).astype(int) < pol.term_years)).to_numpy(),
+        "bundle": (p["bundle_school"].fillna("").astype(str).to_numpy() if "bundle_school" in p.columns
+                   else np.full(len(p), "", dtype=object)),
         # R6: public-funded and short of public_funded_rural_years rural years
         "r6_bound": (p["public_funded"].fillna(False).astype(bool)
                      & (p["rural_service_years"].fillna(0).astype(float) < pol.public_funded_rural_years)).to_numpy(),

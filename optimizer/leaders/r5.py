@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ...models.travel import haversine_km
+
 
 def allowed(ctx, opt: pd.DataFrame) -> np.ndarray:
     """Per option: R5 allows it (not finishing period 1, or a post of the other area)."""
@@ -25,3 +27,26 @@ def sentence(ctx, w, p: dict, s_to: int, here: str) -> str:
     rural_to = bool(ctx.schools["rural"].to_numpy()[s_to])
     key = "leader_r5_across" if rural_to != bool(p["rural"]) else "leader_r5_stays"
     return w(key, school=here, area=w.area(not p["rural"]))
+
+
+def period2(ctx, p: dict, s_to: int) -> str:
+    """The period-2 school of a leader or promoted reserve leader continuing contract period 1: their bundle
+    school while it is of the other area than their post after the plan, else the nearest school of the other
+    area in the level group of that post (else of any group); "" for everyone else."""
+    if not p["p1_cont"]:
+        return ""
+    sch = ctx.schools
+    rural = sch["rural"].to_numpy()
+    b = ctx.sidx.get(str(p["bundle"]), -1)
+    if b >= 0 and rural[b] != rural[s_to]:
+        return str(sch.at[b, "school_id"])
+    other = rural != rural[s_to]
+    group = sch["level_group"].to_numpy()
+    cand = np.flatnonzero(other & (group == group[s_to]))
+    if len(cand) == 0:
+        cand = np.flatnonzero(other)
+    if len(cand) == 0:
+        return ""
+    lat, lon = sch["lat"].to_numpy(), sch["lon"].to_numpy()
+    km = haversine_km(lat[s_to], lon[s_to], lat[cand], lon[cand])
+    return str(sch.at[int(cand[np.lexsort((cand, km))][0]), "school_id"])

@@ -559,9 +559,13 @@ def decide_rows(ctx, final: pd.DataFrame, P: dict, posts: PostChanges, why: Why)
                                        final["role"].to_numpy().astype(int), final["source"].astype(str).to_numpy()):
         d = decide(ctx, pid, P[pid], int(s_to), int(role_to), src, posts, why, opts_of)
         tally.add(d)
+        period2 = r5.period2(ctx, P[pid], int(s_to))
+        if period2:
+            d.rules.append("R5")
+            d.reason = why.w.join(d.reason, why.w("period2_continuing", period2=why.w.school(period2, area=True)))
         rows[pid] = {"role_after": ROLE_NAMES[role_to], "to_school": s_id[s_to], "move": d.move,
-                     "director_of": why.director_of.get(pid, ""), "rules": ";".join(dict.fromkeys(d.rules)),
-                     "reason": d.reason}
+                     "period2_school": period2, "director_of": why.director_of.get(pid, ""),
+                     "rules": ";".join(dict.fromkeys(d.rules)), "reason": d.reason}
     for pid in why.changed.index.difference(final.index):  # reserve leaders promoted in the reference, not here
         q = people.loc[pid].to_dict()
         w = why.w

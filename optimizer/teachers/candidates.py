@@ -11,18 +11,18 @@ stay small and the model stays small:
 * for each movable teacher a short list of candidate schools: only schools that fit (the school's
   demand has the teacher's subject; preschool teachers only at kindergartens, others never there), whose
   level the teacher's certificate covers (R14, r14.py), allowed by R5 (a teacher finishing period 1 goes
-  to the other area: only to the bundle school named at hiring where no hard rule forbids it, r5.bundles),
+  to the other area, to the bundle school named at hiring where no hard rule forbids it, r5.bundles),
   R6 (a public-funded teacher short of rural years does not go rural -> urban outside their own bundle) and
   R11 (an exchange-eligible urban teacher is offered rural schools; a rural teacher other than a period-1
   finisher reaches an urban school only if they ranked it), then pruned to the nearest few of each area, the
   few schools with the largest lesson gap of the subject, and the ranked ones;
 * level fit: a teacher's candidates lie in one level group (kindergarten; compulsory = primary, junior,
   nine_year; senior and vocational): an existing teacher keeps the group of their school (unless R5 leaves
-  only schools of another group), and new hires of a subject are shared among the groups in proportion
-  to the group's weighted lesson gap of that subject (the office recruits for a school level). So the
-  number of teachers, and of bachelor-or-above or backbone teachers, of each group after the plan is
-  fixed: the R9/R10 ratios then depend on the plan only through the rural counts, which lets
-  flow.py prove a tight bound of the exact model (see r9.py);
+  only schools of another group, or names a bundle school of another group), and new hires of a subject are
+  shared among the groups in proportion to the group's weighted lesson gap of that subject (the office
+  recruits for a school level). So the number of teachers, and of bachelor-or-above or backbone teachers, of
+  each group after the plan is fixed: the R9/R10 ratios then depend on the plan only through the rural
+  counts, which lets flow.py prove a tight bound of the exact model (see r9.py);
 * a movable teacher left with no candidate at all stays where they are and counts there (quota, coverage);
 * reference plan (`plan --lock`, ``state.reference``: person_id -> (role_after, to_school)): a teacher whose
   reference keeps them a teacher at a school other than their current one becomes movable, and the
@@ -107,7 +107,7 @@ class TeacherData:
     t_cert: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # R14 certificate rank, -1: any
     # R5 bundle_school: the period-2 school named at hiring (index, -1 none); r5.bundles fills the two dicts
     t_bundle: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    bundle_only: dict = field(default_factory=dict)  # teacher row -> bundle school, their only candidate (R5)
+    bundle_ok: dict = field(default_factory=dict)  # teacher row -> bundle school open to them (R5, r5.bundle_reward)
     bundle_why: dict = field(default_factory=dict)  # teacher row -> (reason key, fields): why not the bundle
     postings: r16.Postings = field(default_factory=r16.Postings.empty)  # R16: postings and their fixed schools
 
@@ -328,6 +328,8 @@ def _candidates(data: TeacherData) -> None:
                 same = rural == p_rural[i]
                 own_s = int(data.t_from[p])
                 want = group[own_s] if own_s >= 0 else hire_group[p]
+                if int(p) in data.bundle_ok:  # R5: period 2 within the level group of the bundle school
+                    want = group[data.bundle_ok[int(p)]]
                 picks = _picks(data, p, j, d, same, rural, schools, sgroup == want, top, want, p_rural[i])
                 if not picks:  # R5 first: period 2 (or a hire's school) in another level group if need be
                     picks = _picks(data, p, j, d, same, rural, schools, np.ones(len(schools), bool), top, None,
@@ -381,9 +383,6 @@ def reference_problem(data, p: int, want_group: int, group: np.ndarray) -> str:
         return f"{name} does not teach {data.subjects[j]} (R8 subject fit)"
     if want_group is not None and want_group >= 0 and group[s] != want_group:
         return f"{name} is a {data.s_level[s]} school, outside the teacher's school level group"
-    if int(p) in data.bundle_only and s != data.bundle_only[int(p)]:
-        return (f"they finish contract period 1 and serve period 2 at {data.school_ids[data.bundle_only[int(p)]]}, "
-                "the bundle school named at hiring (R5)")
     if data.is_p1[p] and data.s_rural[s] == data.s_rural[own]:
         area = "rural" if data.s_rural[own] else "urban"
         return (f"they finish contract period 1 at {data.school_ids[own]} and must serve period 2 at a school "
@@ -407,14 +406,14 @@ def _picks(data, p, j, d, same, rural, schools, gm, top, want, p_rural) -> list[
             return list(top.get((ar, want), [])[:k])
         return [s for g in sorted(g for a, g in top if a == ar) for s in top[ar, g][:k]]
 
-    if int(p) in data.bundle_only:  # R5: period 2 at the bundle school named at hiring
-        return [data.bundle_only[int(p)]]
     picks: list[int] = []
     if data.is_new[p]:
         for ar in (False, True):
             picks += _nearest(schools, d, (rural == ar) & gm, NEAREST_NEW)
             picks += tops(ar, GAP_NEW)
     if data.is_p1[p]:
+        if int(p) in data.bundle_ok:  # R5: the bundle school named at hiring first (its group: _candidates)
+            picks.append(data.bundle_ok[int(p)])
         picks += _nearest(schools, d, ~same & gm, NEAREST_P1)
         picks += tops(not p_rural, GAP_P1)
     if data.is_exchange[p]:

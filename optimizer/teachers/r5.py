@@ -7,8 +7,9 @@
 * A teacher finishing period 1 (contract_period 1, period_years >= term_years) moves to a school of
   the other area (``bundle_second``): to the ``bundle_school`` named at hiring, unless a hard rule forbids
   it (``bundles``: the bundle is of the same area, does not teach their subject, their certificate does not
-  cover it (R14), or its staff quota is taken by the teachers who stay or are locked there and by those
-  bundled there before them (R8)); then candidates.py offers them only other schools of the other area, and
+  cover it (R14), or its staff quota (R8) is taken by the teachers fixed there, or cannot hold everyone the
+  plan must place there: the bundle school earns ``bundle_reward``, above anything else one placement can
+  gain, so only the quotas make the plan place them elsewhere); then another school of the other area, and
   the reason names the bundle school and why.
 * Everyone continuing contract period 1 keeps a ``period2_school`` (``continuing``): their ``bundle_school``
   while it is of the other area, teaches their subject and their certificate covers it, else the nearest
@@ -21,6 +22,18 @@ from __future__ import annotations
 import numpy as np
 
 from ...models.travel import haversine_km
+
+
+def bundle_reward(pol) -> float:
+    """Reward (per teacher, unscaled like policy.weights) for a teacher finishing period 1 placed at the bundle
+    school named at hiring: twice what every other term one teacher's placement can change adds up to (a move,
+    the coverage of a full load of lessons at a rural mountain school, one teacher's R9/R10/R11 shortfall, 100 km
+    of commute, a first of ten ranked schools, and weights.keep_reference), so the plan leaves the bundle school
+    only where its staff quota (R8) cannot hold them. About 2,600 at the default weights."""
+    w = pol.weights
+    one = (w.move + w.coverage * w.rural_coverage * w.mountain_coverage * pol.teacher_load + w.r9_parity
+           + w.r10_degree_ratio + w.r11_exchange + 100 * w.commute_km + 10 * w.preference + w.keep_reference)
+    return 2.0 * one
 
 
 def period2(data, school_of: np.ndarray, keep: dict[int, int] | None = None) -> dict[int, int]:
@@ -62,28 +75,28 @@ def report(data, school_of: np.ndarray, p2: dict, no_candidate: list, state) -> 
     crossed = np.array([school_of[p] >= 0 and area(school_of[p]) != area(data.t_from[p]) for p in range(len(p1))],
                        dtype=bool)
     bad_p1 = [int(p) for p in np.flatnonzero(p1 & ~locked & ~crossed)]
+    bad_p1 += [p for p, (key, _) in missed(data, school_of).items() if key == "bundle_not_full" and p not in bad_p1]
     if bad_new or bad_p1:  # the figures: models/figures.py; here who and why
         who = ", ".join(data.t["person_id"].to_numpy()[bad_new + bad_p1][:10])
         why = "; ".join(f"{data.t.at[p, 'person_id']}: {w}" for p, w in no_candidate[:5])
-        state.comply("R5", "not_met", f"not bundled or not moved to the other area: {who}{'; ' + why if why else ''}")
+        state.comply("R5", "not_met", f"not bundled, not moved to the other area or not at a bundle school with a "
+                                      f"free seat: {who}{'; ' + why if why else ''}")
         return False
     state.comply("R5", "met", "")
     return True
 
 
 def bundles(data) -> None:
-    """R5 honours bundle_school: fill data.bundle_only (teacher row -> the bundle school, their only candidate)
-    and data.bundle_why (teacher row -> (reason key, fields): why the bundle school cannot take them) for every
-    movable teacher finishing contract period 1 with a bundle school. Seats of a bundle school with a quota go,
-    after the teachers fixed there, to those bundled there by priority points (then person id)."""
+    """R5 honours bundle_school: fill data.bundle_ok (teacher row -> their bundle school, which joins their
+    candidates and earns bundle_reward there) and data.bundle_why (teacher row -> (reason key, fields): why the
+    bundle school cannot take them: same area, subject not taught, certificate (R14), quota taken by the teachers
+    fixed there (R8)) for every movable teacher finishing contract period 1 with a bundle school."""
     p1 = np.flatnonzero(data.is_p1 & (data.t_bundle >= 0))
     if len(p1) == 0:
         return
     fixed = np.bincount(data.t_fixed_at[data.t_fixed_at >= 0], minlength=len(data.school_ids))
     seats = np.where(np.isnan(data.s_quota), np.inf, np.nan_to_num(data.s_quota) - fixed)
-    pid = data.t["person_id"].to_numpy()
-    order = sorted(p1.tolist(), key=lambda p: (-float(data.points[p]), str(pid[p])))
-    for p in order:
+    for p in p1.tolist():
         b, own, j = int(data.t_bundle[p]), int(data.t_from[p]), int(data.t_subj[p])
         fields = {"bundle": str(data.school_ids[b])}
         if data.s_rural[b] == data.s_rural[own]:
@@ -95,8 +108,31 @@ def bundles(data) -> None:
         elif seats[b] < 1:
             data.bundle_why[p] = ("bundle_full", {**fields, "quota": f"{data.s_quota[b]:g}"})
         else:
-            data.bundle_only[p] = b
-            seats[b] -= 1
+            data.bundle_ok[p] = b
+
+
+def pair_rewards(data) -> np.ndarray:
+    """bundle_reward (unscaled) on each candidate pair that places a teacher at their bundle school."""
+    out = np.zeros(len(data.p_t))
+    if data.bundle_ok:
+        want = np.full(len(data.t), -1, dtype=np.int64)
+        want[list(data.bundle_ok)] = list(data.bundle_ok.values())
+        out[data.p_s == want[data.p_t]] = bundle_reward(data.sc.policy)
+    return out
+
+
+def missed(data, school_of: np.ndarray) -> dict[int, tuple[str, dict]]:
+    """Teachers whose bundle school was open to them but who serve period 2 elsewhere, teacher row -> (reason key,
+    fields): ``bundle_conflict`` where the bundle school's quota is full in this plan (the reward yields only to
+    the quotas, R8), ``bundle_not_full`` where it is not (R5 not met: the solve did not find it in time)."""
+    n = np.bincount(school_of[school_of >= 0], minlength=len(data.school_ids))
+    out = {}
+    for p, b in data.bundle_ok.items():
+        if school_of[p] != b:
+            full = not np.isnan(data.s_quota[b]) and n[b] >= data.s_quota[b]
+            out[p] = ("bundle_conflict" if full else "bundle_not_full",
+                      {"bundle": str(data.school_ids[b]), "quota": f"{data.s_quota[b]:g}"})
+    return out
 
 
 def continuing(data, school_of: np.ndarray) -> dict[int, int]:

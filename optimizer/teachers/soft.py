@@ -1,4 +1,5 @@
-"""Soft goals of the teacher stage, all weighted in policy.weights:
+"""Soft goals of the teacher stage, all weighted in policy.weights (and R5's reward for the bundle school
+named at hiring, r5.bundle_reward, which only the quotas outweigh):
 
 * few moves: ``move`` per move of a teacher the rules do not require to move (new hires and teachers
   finishing period 1 must move, so their placement costs nothing);
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import r5
 from .ctx import SCALE, ModelCtx, groups
 
 
@@ -32,7 +34,8 @@ def pair_coefficients(data) -> np.ndarray:
     pref = np.where(data.p_rank > 0, n_ranked + 1 - data.p_rank, 0)
     has_ref = data.has_ref[data.p_t]
     move = np.where(has_ref, w.keep_reference * (data.p_s != data.t_ref[data.p_t]), w.move * voluntary)
-    value = (-move - w.commute_km * np.nan_to_num(data.p_km, nan=0.0) + w.preference * pref)
+    value = (-move - w.commute_km * np.nan_to_num(data.p_km, nan=0.0) + w.preference * pref
+             + r5.pair_rewards(data))  # R5: the bundle school named at hiring
     couples = getattr(data, "couple_cost", None)  # couples.py: a couple left in two townships
     return np.round(value * SCALE).astype(np.int64) - (0 if couples is None else couples)
 

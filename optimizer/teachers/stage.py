@@ -209,6 +209,7 @@ def write(sc, state, log: StageLog, data, school_of: np.ndarray, relaxed) -> Non
                if r is not None and len(r) > 2 and r[2] in s_of}  # plan --lock: (role, school, period-2 school)
     p2 = r5.period2(data, school_of, keep_p2)
     p2_cont = r5.continuing(data, school_of)  # those continuing contract period 1 keep a period-2 school (R5)
+    missed = r5.missed(data, school_of)  # period 2 not at the bundle school open to them: its quota is full
     lessons = coverage.home_lessons(data, school_of)
     rsy_after = r6.rural_years_after(data, school_of)
     pol = sc.policy
@@ -256,7 +257,7 @@ def write(sc, state, log: StageLog, data, school_of: np.ndarray, relaxed) -> Non
         elif s != f and p1[p] and s >= 0 and data.s_rural[s] != data.s_rural[f]:
             move = "bundle_second"
             rules.append("R5")
-            reason = _bundle_second_reason(w, data, p, f, to)
+            reason = _bundle_second_reason(w, data, p, f, s, missed)
         elif s != f and data.is_exchange[p] and s >= 0 and data.s_rural[s]:
             move = "exchange"
             rules.append("R11")
@@ -327,14 +328,15 @@ def write(sc, state, log: StageLog, data, school_of: np.ndarray, relaxed) -> Non
             log.note(f"teachers: infeasible: R14: {data.t.at[p, 'person_id']} cannot be placed: {why}")
 
 
-def _bundle_second_reason(w: Words, data, p: int, f: int, to: str) -> str:
-    """Why a teacher finishing contract period 1 serves period 2 at `to`: the bundle school named at hiring, or
-    another school of the other area and why the bundle school cannot take them (R5)."""
-    frm, here = w.school(data.school_ids[f], area=True), w.school(to, area=True)
-    if int(p) in data.bundle_only:
+def _bundle_second_reason(w: Words, data, p: int, f: int, s: int, missed: dict) -> str:
+    """Why a teacher finishing contract period 1 serves period 2 at school `s`: the bundle school named at hiring,
+    or another school of the other area and why the bundle school cannot take them (R5)."""
+    frm, here = w.school(data.school_ids[f], area=True), w.school(data.school_ids[s], area=True)
+    if s == data.t_bundle[p]:
         return w("bundle_second_named", from_school=frm, school=here)
-    if int(p) in data.bundle_why:
-        key, fields = data.bundle_why[int(p)]
+    why = data.bundle_why.get(int(p)) or missed.get(int(p))
+    if why:
+        key, fields = why
         fields = {**fields, "bundle": w.school(fields["bundle"])}
         if "subject" in fields:
             fields["subject"] = w.subject(fields["subject"])

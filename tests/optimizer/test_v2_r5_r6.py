@@ -195,3 +195,38 @@ def test_period2_school_continuing_period1_without_a_valid_bundle_gets_the_neare
         p, hard, _ = whole(_continuing(bundle, cert))
         assert hard == [], bundle
         assert row(p, "C1")["period2_school"] == "R1", bundle
+
+
+def test_r5_two_teachers_bundled_with_one_free_seat_one_serves_there_the_other_is_told_the_quota_is_full():
+    # R1 (quota 2) holds one teacher who stays; P1 and P2 were both bundled with it: one seat, so one of them
+    # serves period 2 there and the other at R2, told that R1's quota is full in this plan.
+    sc = build([U("U1", is_township_seat=True, vice_principal_posts=0),
+                R("R1", name="口镇中心小学", is_township_seat=True, vice_principal_posts=0, staff_quota=2),
+                R("R2", name="口镇二小", vice_principal_posts=0, lat=36.45, lon=117.85)],
+               [principal("PU", "U1"), principal("PR", "R1"), principal("PR2", "R2"),
+                person("P1", school_id="U1", contract_period=1, period_years=3, bundle_school="R1"),
+                person("P2", school_id="U1", contract_period=1, period_years=4, bundle_school="R1"),
+                person("T2", school_id="R1")],
+               [("U1", "math", 32), ("R1", "math", 48), ("R2", "math", 16)], check=False)
+    p, hard, _ = whole(sc)
+    assert hard == []
+    got = sorted((row(p, x)["to_school"], x) for x in ("P1", "P2"))
+    assert [s for s, _ in got] == ["R1", "R2"]
+    elsewhere = row(p, got[1][1])
+    assert "口镇中心小学 (R1)" in elsewhere["reason"] and "staff quota of 2 is full in this plan" in elsewhere["reason"]
+    assert status(p, "R5") == "met"
+
+
+def test_period2_school_reserve_leader_continuing_period1_promoted_gets_one_of_the_other_area():
+    sc = build([U("A", is_township_seat=True, vice_principal_posts=1),
+                R("C", is_township_seat=True, vice_principal_posts=0)],
+               [principal("PA", "A"), principal("PC", "C"),
+                person("RS", school_id="A", reserve_leader=True, birth_date="1990-05-01", contract_period=1,
+                       period_years=1),
+                person("T1", school_id="A"), person("T2", school_id="C")],
+               [("A", "math", 32), ("C", "math", 32)], check=False)
+    p, hard, _ = whole(sc)
+    assert hard == []
+    r = row(p, "RS")
+    assert (r["role_after"], r["to_school"], r["period2_school"]) == ("vice_principal", "A", "C")
+    assert "period 2 is at School C" in r["reason"]

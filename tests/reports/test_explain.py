@@ -313,3 +313,24 @@ def test_teacher_continuing_period_one_is_told_their_period_two_school():
             "(R1, rural, 口镇).") in t
     zh = explain(sc, plan, "C", lang="zh").text()
     assert "第二聘期在口镇中心小学" in zh
+
+
+def test_period_one_finisher_elsewhere_is_told_why_the_bundle_school_could_not_take_them():
+    sc = build([school("U1", name="城区一小", township="凤城街道", is_township_seat=True),
+                school("R1", name="口镇中心小学", township="口镇", area="rural", is_township_seat=True, lat=36.3,
+                       staff_quota=1),
+                school("R2", name="口镇二小", township="口镇", area="rural", lat=36.33),
+                school("R3", name="口镇中学", township="口镇", area="rural", level="junior", lat=36.34)],
+               [person("F", school_id="U1", contract_period=1, period_years=3, bundle_school="R1"),
+                person("G", school_id="U1", contract_period=1, period_years=3, bundle_school="R3",
+                       certificate="primary"),
+                person("H", school_id="R1")],
+               [("U1", "math", 16), ("R1", "math", 16), ("R2", "math", 32), ("R3", "math", 16)])
+    plan = plan_of(sc, {"F": {"to_school": "R2", "move": "bundle_second"},
+                        "G": {"to_school": "R2", "move": "bundle_second"}})
+    assert ("The bundle school named at hiring is 口镇中心小学 (R1, rural, 口镇). It is full in this plan (staff "
+            "quota, R8), so they go to 口镇二小 (R2, rural, 口镇).") in text(sc, plan, "F")
+    assert "It cannot take them" in text(sc, plan, "G")
+    plan = plan_of(sc, {"F": {"to_school": "R2", "move": "bundle_second"}, "H": {"to_school": "R2",
+                                                                               "move": "transfer"}})
+    assert "It could take them: going elsewhere breaks R5, a hard rule." in text(sc, plan, "F")

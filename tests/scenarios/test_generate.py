@@ -11,7 +11,8 @@ SCHOOL_COLS = ["school_id", "name", "township", "area", "level", "is_township_se
 STAFF_COLS = ["person_id", "name", "gender", "birth_date", "role", "school_id", "subject", "degree", "backbone",
               "years_at_school", "terms_at_school", "contract_period", "period_years", "rural_service_years",
               "public_funded", "reserve_leader", "itinerant_ok", "exempt_reason", "home_lat", "home_lon",
-              "preferences", "locked_school", "certificate", "title", "teaching_years", "evaluation_score"]
+              "preferences", "locked_school", "certificate", "title", "teaching_years", "evaluation_score",
+              "bundle_school"]
 FRAMES = ["schools", "staff", "demand", "roads", "nodes"]
 
 
@@ -292,3 +293,25 @@ def test_certificates_cover_everyone_s_current_school_level():
     assert (here["certificate"].map(rank) >= here["school_id"].map(sch["level"]).map(need)).all()
     hires = st[st["school_id"] == ""]
     assert hires["certificate"].nunique() >= 2  # hires for several school levels
+
+
+def test_period1_teachers_are_bundled_with_a_fitting_school_of_the_other_area(laiwu):
+    # R5: bundle_school names, for each teacher in contract period 1, a school of the other area (of their level
+    # group where one fits: the sample's senior schools are all urban) that teaches their subject at a level their
+    # certificate covers (R14); nobody else has one.
+    sc, st = laiwu["schools"].set_index("school_id"), laiwu["staff"]
+    teaches = set(zip(laiwu["demand"]["school_id"], laiwu["demand"]["subject"]))
+    group = {"kindergarten": 0, "primary": 1, "junior": 1, "nine_year": 1, "senior": 2, "vocational": 2}
+    rank = {"kindergarten": 0, "primary": 1, "junior": 2, "senior": 3, "vocational": 3}
+    need = {"kindergarten": 0, "primary": 1, "nine_year": 1, "junior": 2, "senior": 3, "vocational": 3}
+    p1 = (st["contract_period"] == 1) & (st["school_id"] != "") & (st["role"] == "teacher")
+    assert (st.loc[~p1, "bundle_school"] == "").all()
+    bundled = st[p1 & (st["bundle_school"] != "")]
+    assert len(bundled) >= 0.9 * p1.sum()
+    for _, r in bundled.iterrows():
+        b, s = r["bundle_school"], r["school_id"]
+        assert sc.at[b, "area"] != sc.at[s, "area"]
+        assert group[sc.at[b, "level"]] == group[sc.at[s, "level"]] or sc.at[s, "level"] in ("senior", "vocational")
+        assert (b, r["subject"]) in teaches
+        assert rank[r["certificate"]] >= need[sc.at[b, "level"]]
+    assert bundled["bundle_school"].nunique() >= 10  # spread over the nearest few, not one school
