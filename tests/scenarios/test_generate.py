@@ -7,12 +7,12 @@ import pytest
 from rotaplan.scenarios.generate import generate
 
 SCHOOL_COLS = ["school_id", "name", "township", "area", "level", "is_township_seat", "mountainous", "lat", "lon",
-               "principal_posts", "vice_principal_posts", "staff_quota"]
+               "principal_posts", "vice_principal_posts", "staff_quota", "dorm_beds"]
 STAFF_COLS = ["person_id", "name", "gender", "birth_date", "role", "school_id", "subject", "degree", "backbone",
               "years_at_school", "terms_at_school", "contract_period", "period_years", "rural_service_years",
               "public_funded", "reserve_leader", "itinerant_ok", "exempt_reason", "home_lat", "home_lon",
               "preferences", "locked_school", "certificate", "title", "teaching_years", "evaluation_score",
-              "bundle_school"]
+              "bundle_school", "spouse_id"]
 FRAMES = ["schools", "staff", "demand", "roads", "nodes"]
 
 
