@@ -151,8 +151,7 @@ def compare_table(roadmaps: list[dict]) -> pd.DataFrame:
         for r in rm["rows"]:
             for k in COMPARED:
                 rows.setdefault((int(r["year"]), k), {})[rm["name"]] = r.get(k)
-    out = pd.DataFrame([{"year": y, "figure": k, **v} for (y, k), v in sorted(rows.items())])
-    return out
+    return pd.DataFrame([{"year": y, "figure": k, **v} for (y, k), v in sorted(rows.items())], dtype=object)
 
 
 def compare_html(roadmaps: list[dict], pol, lang: str | None = None) -> str:

@@ -302,3 +302,66 @@ def is_roadmap_ref(ref: str) -> bool:
     """RM<id> (a stored roadmap) or a roadmap folder."""
     r = str(ref).strip()
     return (r.upper().startswith("RM") and r[2:].isdigit()) or (Path(r) / "roadmap.json").is_file()
+
+
+# ---- several roadmaps in parallel on the Dask sweep, one roadmap per task --------------------------------
+def roadmap_task(task: dict) -> dict:
+    """One roadmap inside a Dask worker: plain dict in (paths and settings), plain dict out; never raises."""
+    t0 = time.perf_counter()
+    out: dict = {"index": task["index"], "name": task["name"], "ok": False}
+    try:
+        hiring = Hiring.read(task["hiring"]) if task.get("hiring") else None
+        req = RoadmapRequest(scenario=task["scenario"], until=int(task["until"]), out=task["out"], hiring=hiring,
+                             hiring_text=Path(task["hiring"]).read_text(encoding="utf-8") if task.get("hiring")
+                             else "", params=SolveParams(**task["params"]), lang=task.get("lang", "en"),
+                             db=task.get("db"), store=bool(task.get("store", True)), name=task["name"])
+        rm = run_roadmap(req)
+        out.update(ok=True, roadmap_id=rm.roadmap_id, verdict=rm.verdict, first_met=rm.first_met,
+                   rows=_records(rm.rows), year_seconds=rm.year_seconds)
+    except Exception as exc:  # noqa: BLE001 - one failing roadmap must not stop the others
+        from ..models.errors import ScenarioError
+
+        out["error"] = ("; ".join(str(p) for p in exc.problems[:5]) if isinstance(exc, ScenarioError)
+                        else f"{type(exc).__name__}: {exc}")
+    out["seconds"] = round(time.perf_counter() - t0, 2)
+    return out
+
+
+def run_roadmaps(base: RoadmapRequest, hirings: list[str], n_workers: int | None = None,
+                 scheduler: str | None = None, on_result: Callable[[dict], None] | None = None) -> list[dict]:
+    """One roadmap per hiring plan, in parallel on Dask (runs/sweep.py `execute`): ``DIR/<i>-<name>/`` each,
+    and ``DIR/compare.html`` setting them side by side. Returns each roadmap's summary (task order)."""
+    from ..reports.roadmap import compare_html
+    from .sweep import execute
+
+    folder = owned_output_dir(base.out, "roadmaps", _protected(base), "--out")
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    mark_folder(folder, "roadmaps", complete=False)
+    p = base.params
+    tasks = []
+    for i, h in enumerate(hirings, 1):
+        name = f"{i}-{Path(h).stem}" if h else f"{i}-no-hiring"
+        tasks.append({"index": i, "sweep": f"roadmaps-{folder.name}", "name": name,
+                      "scenario": str(Path(base.scenario).resolve()) if base.scenario else None,
+                      "until": base.until, "out": str(folder / name), "hiring": str(Path(h).resolve()) if h else None,
+                      "params": {"time_limit": p.time_limit, "seed": p.seed, "workers": p.workers, "lang": p.lang},
+                      "lang": base.lang, "db": base.db, "store": base.store})
+    results: dict[int, dict] = {}
+
+    def got(task: dict, res: dict) -> None:
+        results[task["index"]] = res
+        if on_result:
+            on_result(res)
+
+    execute(tasks, got, scheduler=scheduler, n_workers=n_workers or min(len(tasks), 4), fn=roadmap_task)
+    done = [results[t["index"]] for t in tasks if t["index"] in results]
+    ok = [r for r in done if r.get("ok")]
+    if ok:
+        pol = Scenario.read(base.scenario, check=False).policy  # the targets drawn in the charts
+        page = compare_html([{"name": r["name"], "verdict": r["verdict"], "rows": r["rows"]} for r in ok],
+                            pol, base.lang)
+        (folder / "compare.html").write_text(page, encoding="utf-8")
+    mark_folder(folder, "roadmaps", complete=True)
+    return done

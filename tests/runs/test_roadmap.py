@@ -207,3 +207,21 @@ def test_not_by_the_last_year_says_the_binding_reason_in_numbers():
     assert "about 14 more bachelor-degree teachers" in rm.verdict and "about 2 more rural leaders" in rm.verdict
     zh = summarise("x", rows, Policy(), 2028, None, lang="zh")
     assert "约14名本科及以上教师" in zh.verdict
+
+
+def test_one_roadmap_per_hiring_plan_in_parallel_on_dask(tmp_path):
+    from rotaplan.runs.roadmap import run_roadmaps
+
+    sc0 = district()
+    sc0.write(tmp_path / "district")
+    (tmp_path / "none.yaml").write_text("hires: []\n", encoding="utf-8")
+    (tmp_path / "two.yaml").write_text("hires:\n  - {subject: math, count: 2}\n", encoding="utf-8")
+    base = RoadmapRequest(scenario=str(tmp_path / "district"), until=2028, out=str(tmp_path / "both"),
+                          params=SolveParams(time_limit=2, workers=1, seed=0), db=str(tmp_path / "runs.sqlite"))
+    done = run_roadmaps(base, [str(tmp_path / "none.yaml"), str(tmp_path / "two.yaml")], n_workers=2)
+    assert [r["name"] for r in done] == ["1-none", "2-two"] and all(r["ok"] for r in done)
+    staff = {r["name"]: {row["year"]: row["staff"] for row in r["rows"]} for r in done}
+    assert staff["2-two"][2028] == staff["1-none"][2028] + 2 and staff["2-two"][2027] == staff["1-none"][2027]
+    assert (tmp_path / "both" / "compare.html").exists()
+    assert (tmp_path / "both" / "2-two" / "2028" / "kpis.json").exists()
+    assert len(History(tmp_path / "runs.sqlite").roadmaps()) == 2
