@@ -465,6 +465,9 @@ def rollover(plan_path, out, hiring_path, scenario):
               help="hiring plan (hiring.yaml) giving the new teachers of every year after the first; given twice or "
                    "more, one roadmap per hiring plan runs in parallel on Dask (DIR/<n>-<name>/ each, and "
                    "DIR/compare.html)")
+@click.option("--whatif", "whatif_path", type=click.Path(), default=None,
+              help="what-if applied to the first year's scenario (file or a name of scenarios/whatifs/); its policy "
+                   "changes stay in every later year")
 @click.option("--dask-workers", type=click.IntRange(1, 64), default=None,
               help="several hiring plans: local Dask worker processes (default: one per roadmap, at most 4)")
 @click.option("--out", "out", type=click.Path(), default="roadmap", show_default=True,
@@ -479,10 +482,10 @@ def rollover(plan_path, out, hiring_path, scenario):
 @click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
               help="run history database (default: $ROTAPLAN_DB or ~/.local/share/rotaplan/runs.sqlite)")
 @friendly
-def roadmap(scenario, until, hiring_paths, dask_workers, out, time_limit, seed, workers, lang, db):
+def roadmap(scenario, until, hiring_paths, whatif_path, dask_workers, out, time_limit, seed, workers, lang, db):
     """Plan SCENARIO year after year until --until: plan, roll over (`rotaplan rollover`), plan again...
 
-    Prints, and writes to roadmap.csv and roadmap.html (with charts), R3, the R9 shares, R10, R11, moves,
+    Prints, and writes to roadmap.csv, roadmap.xlsx and roadmap.html (with charts), R3, the R9 shares, R10, R11, moves,
     uncovered lessons and itinerant teachers of every year, each from that year's plan, and the first year
     R10 and R3 are both met, or why not by --until. Each yearly plan is stored in the run history, the
     roadmap too (`rotaplan roadmaps`; `rotaplan compare RM1 RM2` sets two roadmaps side by side)."""
@@ -491,6 +494,14 @@ def roadmap(scenario, until, hiring_paths, dask_workers, out, time_limit, seed, 
     from .scenarios.rollover import Hiring
 
     use_lang(lang)
+    whatif = None
+    if whatif_path:
+        from .scenarios.whatif import WhatIf
+
+        whatif = WhatIf.read(whatif_path)
+        scenario = scenario or whatif.base
+    if len(hiring_paths) > 1 and whatif is not None:
+        raise click.UsageError("--whatif goes with one hiring plan: run one roadmap per what-if")
     if len(hiring_paths) > 1:
         _parallel_roadmaps(scenario, until, hiring_paths, dask_workers, out, time_limit, seed, workers, lang, db)
         return
@@ -498,6 +509,7 @@ def roadmap(scenario, until, hiring_paths, dask_workers, out, time_limit, seed, 
     hiring = Hiring.read(hiring_path) if hiring_path else None
     req = RoadmapRequest(scenario=scenario, until=until, out=out, hiring=hiring,
                          hiring_text=Path(hiring_path).read_text(encoding="utf-8") if hiring_path else "",
+                         whatif=whatif,
                          params=SolveParams(time_limit=time_limit, seed=seed, workers=workers, lang=lang or ""),
                          lang=lang or "en", db=db)
     with console.status("Roadmap...") as status:

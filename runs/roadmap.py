@@ -3,11 +3,12 @@
 Each year is one run of the run service (`service.plan_run`: plan -> check -> write -> store), on the scenario
 of that year: the first year's is the one given, every later one is `scenarios/rollover.py`'s next scenario of
 the year before (with the hiring plan's new teachers), written to ``DIR/scenarios/<year>/`` and read back from
-there, so each yearly plan ``DIR/<year>/`` records it and stays checkable (`rotaplan check DIR/<year>`).
+there, so each yearly plan ``DIR/<year>/`` records it and stays checkable (`rotaplan check DIR/<year>`). A what-if
+applies to the first year's scenario (written to ``DIR/scenarios/<first year>/``); its policy changes stay.
 
-The roadmap's table (``roadmap.csv``, the terminal, ``roadmap.html`` with its charts) reads every figure from
-each year's own kpis.json (models/figures.py), never recomputing one: R3, the R9 shares, R10, R11, moves,
-uncovered lessons and itinerant teachers. It names the first year in which both dated targets hold — R10
+The roadmap's table (``roadmap.csv``, ``roadmap.xlsx``, the terminal, ``roadmap.html`` with its charts) reads
+every figure from each year's own kpis.json (models/figures.py), never recomputing one: R3, the R9 shares, R10,
+R11, moves, uncovered lessons and itinerant teachers. It names the first year in which both dated targets hold — R10
 (``degree_ratio_urban_rural`` <= ``degree_ratio_max``) and R3 (``young_rural_leader_share`` >=
 ``young_rural_leader_share``) — each as the plan's compliance row says, or "not by <year>" with the binding
 reason in words, from the last year's figures.
@@ -37,6 +38,7 @@ from ..models.messages import register, text
 from ..models.outputs import mark_folder, owned_output_dir, write_text_output
 from ..optimizer import SolveParams
 from ..scenarios.rollover import Hiring, rollover
+from ..scenarios.whatif import WhatIf
 from .service import INFEASIBLE, PlanRequest, plan_run, violations_by_rule
 
 # The roadmap's columns: (column, where in kpis.json's `after`, rule id).
@@ -82,6 +84,7 @@ class RoadmapRequest:
     out: str  # the roadmap folder DIR
     hiring: Hiring | None = None
     hiring_text: str = ""  # the hiring plan as written (stored with the roadmap)
+    whatif: WhatIf | None = None  # applied to the first year's scenario (its policy changes stay every year)
     params: SolveParams = field(default_factory=SolveParams)
     lang: str = "en"
     db: str | None = None
@@ -118,6 +121,12 @@ def run_roadmap(req: RoadmapRequest, progress: Callable[[str], None] | None = No
     mark_folder(folder, "roadmap", complete=False)
     sc = Scenario.read(req.scenario)
     first_year = int(sc.policy.plan_year)
+    scenario_path = req.scenario
+    if req.whatif is not None:  # the changed scenario of the first year goes with the roadmap
+        path = folder / "scenarios" / str(first_year)
+        req.whatif.apply(sc).write(path, option="--out")
+        scenario_path = str(path)
+        sc = Scenario.read(path)
     if req.until < first_year:
         from ..models.errors import Problem, ScenarioError
 
@@ -125,7 +134,6 @@ def run_roadmap(req: RoadmapRequest, progress: Callable[[str], None] | None = No
                                      f"the scenario plans {first_year}: --until must be {first_year} or later")])
     h = history if history is not None else (History(req.db) if req.store else None)
     rows: list[dict] = []
-    scenario_path = req.scenario
     stop = ""
     year_seconds: dict = {}
     for year in range(first_year, req.until + 1):
@@ -160,6 +168,9 @@ def run_roadmap(req: RoadmapRequest, progress: Callable[[str], None] | None = No
         {"name": name, "until": req.until, "first_met": rm.first_met, "first": rm.first, "verdict": rm.verdict,
          "hiring": req.hiring_text, "year_seconds": year_seconds, "rows": _records(df)},
         indent=2, ensure_ascii=False, default=_plain), encoding="utf-8")
+    with pd.ExcelWriter(folder / "roadmap.xlsx", engine="openpyxl") as xw:  # the table as a workbook sheet
+        df.to_excel(xw, sheet_name="Roadmap", index=False)
+        pd.DataFrame({"verdict": [rm.verdict]}).to_excel(xw, sheet_name="Verdict", index=False)
     from ..reports.roadmap import roadmap_html
 
     page = roadmap_html(name, df, rm.verdict, sc.policy, req.lang)
