@@ -104,3 +104,20 @@ def test_the_validator_finds_a_teacher_kept_at_the_host_after_the_posting():
     p = staying_plan(exch, {"E": ("exchange", "R")})
     bad = [v for v in check_plan(exch, p) if v.rule == "R16"]
     assert bad and "posting_until = 2029" in bad[0].message
+
+
+def test_posting_quota_at_home_counts_a_posted_teacher_at_the_home_school():
+    # U may hold 2 teachers: Y, and X who belongs to U but serves at R until 2028. A new hire N of math would
+    # fill U's math gap; where X counts decides whether U has a seat for N.
+    def case(at):
+        return build([U("U", is_township_seat=True, staff_quota=2), R("R", is_township_seat=True)],
+                     [person("PU", role="principal", school_id="U"), person("PR", role="principal", school_id="R"),
+                      person("Y", school_id="U"), person("X", school_id="R", home_school="U", posting_until=2028),
+                      person("N", school_id="", contract_period=0, period_years=0, birth_date="2003-01-01")],
+                     [("U", "math", 48), ("R", "math", 16)], check=False, exchange_share=0.0,
+                     exchange_backbone_share=0.0, posting_quota_at=at)
+    host, _, host_after = plan(case("host"))
+    home, _, home_after = plan(case("home"))
+    assert host.at["N", "to_school"] == "U"  # X counts at R: U has a free seat and a math gap
+    assert home.at["N", "to_school"] == "R"  # X counts at U: U is full (Y and X)
+    assert host_after["schools_above_staff_quota"] == home_after["schools_above_staff_quota"] == 0
