@@ -11,7 +11,8 @@ the quotas and the coverage like any teacher who stays):
 
 * a posting that has ended (``posting_until`` < plan_year): the teacher returns to ``home_school`` (move
   ``return``), unless they ranked the host school first (first in ``preferences``): then the host keeps them
-  (move ``transfer``, the posting ends and the home school's seat is freed);
+  (move ``transfer``, the posting ends and the home school's seat is freed). R6 wins over the return: a
+  public-funded teacher still short of ``public_funded_rural_years`` at a rural host stays there the same way;
 * a posting that continues: the teacher stays at the host school until it ends.
 
 A ``locked_school`` wins over R16 (the person goes where the lock says; a posting that does not continue at the
@@ -37,6 +38,7 @@ class Postings:
     home: np.ndarray  # home school index, -1: not on a posting (or the home school is unknown)
     until: np.ndarray  # posting_until, -1: none
     kind: np.ndarray  # KIND_* per teacher
+    r6_kept: np.ndarray | None = None  # kept at the rural host because R6 forbids the return (set by `fix`)
 
     @classmethod
     def empty(cls, n: int = 0) -> Postings:
@@ -64,9 +66,13 @@ def read(t, s_of: dict, t_from: np.ndarray, t_lock: np.ndarray, prefs: list, pla
 
 def fix(data) -> None:
     """Fix the posted teachers' schools (R16) before the candidates are built; shift the quotas for
-    posting_quota_at: home."""
+    posting_quota_at: home. A public-funded teacher short of rural years (R6) whose posting at a rural school
+    ended is kept there (R6 wins: no rural -> urban move outside their own bundle), like one the host keeps."""
     post = data.postings
     kind = post.kind
+    r6_kept = (kind == KIND_RETURN) & data.r6_bound & (data.t_from >= 0) & data.s_rural[np.maximum(data.t_from, 0)]
+    kind[r6_kept] = KIND_KEPT
+    post.r6_kept = r6_kept
     fixed = kind != KIND_NONE
     data.t_fixed_at[kind == KIND_RETURN] = post.home[kind == KIND_RETURN]
     keep = (kind == KIND_KEPT) | (kind == KIND_CONTINUES)
@@ -101,6 +107,8 @@ def reason(w, data, p: int, kind: str) -> str:
     host, home, until = ids[data.t_from[p]], ids[post.home[p]], int(post.until[p])
     if kind == "return":
         return w("r16_return", host=w.school(host), school=w.school(home, area=True), until=until)
+    if kind == "transfer" and post.r6_kept is not None and post.r6_kept[p]:
+        return w("r16_kept_r6", host=w.school(host), home=w.school(home), until=until)
     if kind == "transfer":
         return w("r16_kept", host=w.school(host), home=w.school(home), until=until)
     return w("r16_continues", school=w.school(host), home=w.school(home), until=until)

@@ -121,3 +121,17 @@ def test_posting_quota_at_home_counts_a_posted_teacher_at_the_home_school():
     assert host.at["N", "to_school"] == "U"  # X counts at R: U has a free seat and a math gap
     assert home.at["N", "to_school"] == "R"  # X counts at U: U is full (Y and X)
     assert host_after["schools_above_staff_quota"] == home_after["schools_above_staff_quota"] == 0
+
+
+def test_r6_wins_over_the_return_of_a_public_funded_teacher_who_owes_rural_years():
+    # P belongs to U, is public-funded with 4 of 6 rural years, and ends a posting at rural R: returning to town
+    # would break R6, so R keeps P (transfer), as if P had ranked it first; Q has served the six years
+    sc = district([person("P", school_id="R", home_school="U", posting_until=2026, public_funded=True,
+                          rural_service_years=4.0),
+                   person("Q", school_id="R", home_school="U", posting_until=2026, public_funded=True,
+                          rural_service_years=6.0)])
+    a, comp, after = plan(sc)
+    assert (a.at["P", "to_school"], a.at["P", "move"], a.at["P", "home_school"]) == ("R", "transfer", "")
+    assert "owes rural years (R6)" in a.at["P", "reason"]
+    assert (a.at["Q", "to_school"], a.at["Q", "move"]) == ("U", "return")
+    assert (after["r16_kept_by_host"], after["r16_returned"]) == (1, 1) and comp.at["R16", "status"] == "met"
