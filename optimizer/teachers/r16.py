@@ -16,10 +16,11 @@ the quotas and the coverage like any teacher who stays):
 * a posting that continues: the teacher stays at the host school until it ends.
 
 A ``locked_school`` wins over R16 (the person goes where the lock says; a posting that does not continue at the
-host ends). ``posting_quota_at`` (policy, default ``host``) says at which school a posted teacher counts
-against ``staff_quota``: with ``home``, the quotas of the model are shifted for the postings that continue
-(one seat more at the host, one less at home); new exchanges of the plan are counted at the host in the year
-they are made (docs/rules.md).
+host ends). Where returning teachers push their home school above its ``staff_quota``, the school's other
+teachers become movable, as at any school over quota (R8), so the plan can make room. ``posting_quota_at``
+(policy, default ``host``) says at which school a posted teacher counts against ``staff_quota``: with ``home``,
+the quotas of the model are shifted for the postings that continue (one seat more at the host, one less at
+home); new exchanges of the plan are counted at the host in the year they are made (docs/rules.md).
 """
 
 from __future__ import annotations
@@ -85,6 +86,16 @@ def fix(data) -> None:
         np.add.at(q, data.t_from[cont], 1.0)  # nan stays nan: no quota
         np.add.at(q, post.home[cont], -1.0)
         data.s_quota = q
+    # a home school that the returning teachers push above its quota: its other teachers who would simply stay
+    # become movable, as at any school over quota (R8), so that someone can make room
+    n_s = len(data.school_ids)
+    held = np.bincount(data.t_fixed_at[data.t_fixed_at >= 0], minlength=n_s)
+    over = ~np.isnan(data.s_quota) & (held > np.nan_to_num(data.s_quota, nan=np.inf))
+    stayer = (~fixed & (data.t_lock < 0) & (data.t_from >= 0) & (data.t_fixed_at == data.t_from)
+              & over[np.maximum(data.t_from, 0)])
+    data.movable[stayer] = True
+    data.is_over[stayer] = True
+    data.t_fixed_at[stayer] = -1
 
 
 def move(data, p: int, s: int) -> str:

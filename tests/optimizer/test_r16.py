@@ -135,3 +135,18 @@ def test_r6_wins_over_the_return_of_a_public_funded_teacher_who_owes_rural_years
     assert "owes rural years (R6)" in a.at["P", "reason"]
     assert (a.at["Q", "to_school"], a.at["Q", "move"]) == ("U", "return")
     assert (after["r16_kept_by_host"], after["r16_returned"]) == (1, 1) and comp.at["R16", "status"] == "met"
+
+
+def test_a_return_that_fills_the_home_school_makes_room_there():
+    # U may hold 2 teachers and has Y and Z; X's posting at R ends and X returns to U: one of Y and Z must go
+    sc = build([U("U", is_township_seat=True, staff_quota=2), R("R", is_township_seat=True)],
+               [person("PU", role="principal", school_id="U"), person("PR", role="principal", school_id="R"),
+                person("Y", school_id="U", years_at_school=2), person("Z", school_id="U", years_at_school=2),
+                person("X", school_id="R", home_school="U", posting_until=2026)],
+               [("U", "math", 32), ("R", "math", 32)], check=False, exchange_share=0.0,
+               exchange_backbone_share=0.0)
+    a, comp, after = plan(sc)
+    assert (a.at["X", "to_school"], a.at["X", "move"]) == ("U", "return")
+    # at least one makes room (both may go: R, left without X, needs two math teachers and counts double)
+    assert "R" in set(a.loc[["Y", "Z"], "to_school"]) and (a.loc[["X", "Y", "Z"], "to_school"] == "U").sum() <= 2
+    assert after["schools_above_staff_quota"] == 0 and comp.at["R8", "status"] == "met"
