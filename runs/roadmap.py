@@ -115,23 +115,23 @@ def run_roadmap(req: RoadmapRequest, progress: Callable[[str], None] | None = No
     t0 = time.perf_counter()
     folder = owned_output_dir(req.out, "roadmap", _protected(req), "--out")
     name = req.name or folder.name
+    sc = Scenario.read(req.scenario)
+    first_year = int(sc.policy.plan_year)
+    if req.until < first_year:
+        from ..models.errors import Problem, ScenarioError
+
+        raise ScenarioError([Problem("--until", None, None, req.until,
+                                     f"the scenario plans {first_year}: --until must be {first_year} or later")])
     if folder.exists():  # a roadmap rotaplan wrote and nobody changed since (the guard above): replaced
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     mark_folder(folder, "roadmap", complete=False)
-    sc = Scenario.read(req.scenario)
-    first_year = int(sc.policy.plan_year)
     scenario_path = req.scenario
     if req.whatif is not None:  # the changed scenario of the first year goes with the roadmap
         path = folder / "scenarios" / str(first_year)
         req.whatif.apply(sc).write(path, option="--out")
         scenario_path = str(path)
         sc = Scenario.read(path)
-    if req.until < first_year:
-        from ..models.errors import Problem, ScenarioError
-
-        raise ScenarioError([Problem("--until", None, None, req.until,
-                                     f"the scenario plans {first_year}: --until must be {first_year} or later")])
     h = history if history is not None else (History(req.db) if req.store else None)
     rows: list[dict] = []
     stop = ""
