@@ -471,9 +471,9 @@ def rollover(plan_path, out, hiring_path, scenario):
 @click.option("--dask-workers", type=click.IntRange(1, 64), default=None,
               help="several hiring plans: local Dask worker processes (default: one per roadmap, at most 4)")
 @click.option("--out", "out", type=click.Path(), default="roadmap", show_default=True,
-              help="roadmap folder: <year>/ holds each year's plan, scenarios/<year>/ each later year's scenario, "
-                   "with roadmap.csv, roadmap.json and roadmap.html (a new folder, or a roadmap rotaplan wrote and "
-                   "nobody changed since)")
+              help="roadmap folder: <year>/ holds each year's plan, scenarios/<year>/ each later year's scenario "
+                   "(and the first year's with --whatif), with roadmap.csv, roadmap.xlsx, roadmap.json and "
+                   "roadmap.html (a new folder, or a roadmap rotaplan wrote and nobody changed since)")
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
               help="CP-SAT time limit in seconds, per stage and year")
 @click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed")
