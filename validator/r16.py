@@ -83,6 +83,10 @@ def check(sc, plan) -> list[Violation]:
                                               f"posting_until {_year(r['until_after'])}.",
                              f"keep them at {r['frm']} and carry home_school and posting_until until the posting "
                              "ends"))
+    for pid, r in p[(p["move"] == "return") & ~(p["ended"] & p["returned"])].iterrows():
+        out.append(Violation("R16", str(pid), f"marked return to {r['to'] or 'no school'}, but that is not the end "
+                                              "of a posting back to the home school.",
+                             "a return is a posted teacher going back to home_school when posting_until has passed"))
     want = pol.plan_year + pol.exchange_years - 1
     for pid, r in p[p["unwritten"]].iterrows():
         out.append(Violation("R16", str(pid), f"exchanged from {r['frm']} without home_school = {r['frm']} and "

@@ -100,6 +100,9 @@ def test_the_validator_finds_a_teacher_kept_at_the_host_after_the_posting():
     p = staying_plan(sc, {})
     bad = [v for v in check_plan(sc, p) if v.rule == "R16"]
     assert bad and bad[0].person_id == "X" and "not back at U" in bad[0].message
+    sc2 = district([person("Y", school_id="R")])
+    bad = [v for v in check_plan(sc2, staying_plan(sc2, {"Y": ("return", "U")})) if v.rule == "R16"]
+    assert bad and bad[0].person_id == "Y" and "not the end of a posting" in bad[0].message
     exch = district([person("E", school_id="U", years_at_school=8)], exchange_share_max=1.0)
     p = staying_plan(exch, {"E": ("exchange", "R")})
     bad = [v for v in check_plan(exch, p) if v.rule == "R16"]
