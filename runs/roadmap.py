@@ -147,6 +147,9 @@ def run_roadmap(req: RoadmapRequest, progress: Callable[[str], None] | None = No
         if out.status == INFEASIBLE:
             rules = ", ".join(f"{r} ({n})" for r, n in violations_by_rule(out.hard))
             stop = text("roadmap.why.infeasible", req.lang, year=year, rules=rules)
+            why = [n for n in out.notes if "infeasible" in n or "no placement" in n]
+            if why:  # the stage's own words: which quotas conflict and whom no other school can take
+                stop += f" ({why[0][:400]}{'...' if len(why[0]) > 400 else ''})"
             year_seconds[year] = round(time.perf_counter() - ty, 2)
             break
         if year < req.until:
