@@ -31,6 +31,7 @@ from rotaplan.optimizer.params import SolveParams
 from rotaplan.runs.history import History
 from rotaplan.runs.roadmap import RoadmapRequest, run_roadmap
 from rotaplan.runs.source import open_plan
+from rotaplan.scenarios.rollover import Hiring
 from rotaplan.validator import check_plan
 
 
@@ -225,3 +226,23 @@ def test_one_roadmap_per_hiring_plan_in_parallel_on_dask(tmp_path):
     assert (tmp_path / "both" / "compare.html").exists()
     assert (tmp_path / "both" / "2-two" / "2028" / "kpis.json").exists()
     assert len(History(tmp_path / "runs.sqlite").roadmaps()) == 2
+
+
+def test_a_year_without_a_plan_ends_the_roadmap_and_says_why(tmp_path):
+    # every seat is taken (staff_quota 1 and one teacher at each school); the hiring plan adds two teachers a year
+    sc0 = build([school("U", area="urban", is_township_seat=True, staff_quota=1, vice_principal_posts=0),
+                 school("R", area="rural", township="T2", is_township_seat=True, staff_quota=1,
+                        vice_principal_posts=0)],
+                [person("PU", role="principal", school_id="U"), person("PR", role="principal", school_id="R"),
+                 person("Y", school_id="U"), person("T", school_id="R")],
+                [("U", "math", 16), ("R", "math", 16)], exchange_share=0.0, exchange_backbone_share=0.0,
+                young_backbone_training_count=0)
+    sc0.write(tmp_path / "full")
+    (tmp_path / "hiring.yaml").write_text("hires:\n  - {subject: math, count: 2}\n", encoding="utf-8")
+    req = RoadmapRequest(scenario=str(tmp_path / "full"), until=2029, out=str(tmp_path / "roadmap"),
+                         hiring=Hiring.read(tmp_path / "hiring.yaml"),
+                         params=SolveParams(time_limit=2, workers=1, seed=0), store=False)
+    rm = run_roadmap(req)
+    assert list(rm.rows["status"]) == ["ok", "infeasible"]  # 2029 is not planned
+    assert "the 2028 plan breaks hard rules (R8" in rm.verdict
+    assert not (tmp_path / "roadmap" / "2028").exists() and (tmp_path / "roadmap" / "2027" / "kpis.json").exists()
