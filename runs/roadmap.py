@@ -72,6 +72,7 @@ register({
     "roadmap.why.infeasible": ("the {year} plan breaks hard rules ({rules}), so the roadmap stops there",
                                "{year}年方案违反硬性规则（{rules}），路线图在该年终止"),
     "roadmap.why.sep": ("; ", "；"),
+    "roadmap.paren": (" ({x})", "（{x}）"),
 })
 
 
@@ -243,7 +244,7 @@ def summarise(name: str, df: pd.DataFrame, pol, until: int, folder: Path, lang: 
         verdict = text("roadmap.not_by", lang, year=until, why=binding_reason(df, pol, lang, stop))
     parts = [text("roadmap.first.met" if y is not None else "roadmap.first.not", lang, rule=r,
                   year=y if y is not None else until) for r, y in first.items()]
-    verdict += " (" + text("roadmap.why.sep", lang).join(parts) + ")"
+    verdict += text("roadmap.paren", lang, x=text("roadmap.why.sep", lang).join(parts))
     return Roadmap(name, df, first_met, first, verdict, until, folder)
 
 
