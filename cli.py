@@ -465,12 +465,19 @@ def rollover(plan_path, out, hiring_path, scenario):
 @click.argument("scenario", required=False, type=click.Path())
 @click.option("--until", "until", type=click.IntRange(2000, 2100), required=True,
               help="the last plan year: plan, roll over and plan again every year until then")
-@click.option("--hiring", "hiring_path", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="hiring plan (hiring.yaml) giving the new teachers of every year after the first")
+@click.option("--hiring", "hiring_paths", type=click.Path(exists=True, dir_okay=False), multiple=True,
+              help="hiring plan (hiring.yaml) giving the new teachers of every year after the first; given twice or "
+                   "more, one roadmap per hiring plan runs in parallel on Dask (DIR/<n>-<name>/ each, and "
+                   "DIR/compare.html)")
+@click.option("--whatif", "whatif_path", type=click.Path(), default=None,
+              help="what-if applied to the first year's scenario (file or a name of scenarios/whatifs/); its policy "
+                   "changes stay in every later year")
+@click.option("--dask-workers", type=click.IntRange(1, 64), default=None,
+              help="several hiring plans: local Dask worker processes (default: one per roadmap, at most 4)")
 @click.option("--out", "out", type=click.Path(), default="roadmap", show_default=True,
-              help="roadmap folder: <year>/ holds each year's plan, scenarios/<year>/ each later year's scenario, "
-                   "with roadmap.csv, roadmap.json and roadmap.html (a new folder, or a roadmap rotaplan wrote and "
-                   "nobody changed since)")
+              help="roadmap folder: <year>/ holds each year's plan, scenarios/<year>/ each later year's scenario "
+                   "(and the first year's with --whatif), with roadmap.csv, roadmap.xlsx, roadmap.json and "
+                   "roadmap.html (a new folder, or a roadmap rotaplan wrote and nobody changed since)")
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
               help="CP-SAT time limit in seconds, per stage and year")
 @click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed")
@@ -479,10 +486,10 @@ def rollover(plan_path, out, hiring_path, scenario):
 @click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
               help="run history database (default: $ROTAPLAN_DB or ~/.local/share/rotaplan/runs.sqlite)")
 @friendly
-def roadmap(scenario, until, hiring_path, out, time_limit, seed, workers, lang, db):
+def roadmap(scenario, until, hiring_paths, whatif_path, dask_workers, out, time_limit, seed, workers, lang, db):
     """Plan SCENARIO year after year until --until: plan, roll over (`rotaplan rollover`), plan again...
 
-    Prints, and writes to roadmap.csv and roadmap.html (with charts), R3, the R9 shares, R10, R11, moves,
+    Prints, and writes to roadmap.csv, roadmap.xlsx and roadmap.html (with charts), R3, the R9 shares, R10, R11, moves,
     uncovered lessons and itinerant teachers of every year, each from that year's plan, and the first year
     R10 and R3 are both met, or why not by --until. Each yearly plan is stored in the run history, the
     roadmap too (`rotaplan roadmaps`; `rotaplan compare RM1 RM2` sets two roadmaps side by side)."""
@@ -491,9 +498,22 @@ def roadmap(scenario, until, hiring_path, out, time_limit, seed, workers, lang, 
     from .scenarios.rollover import Hiring
 
     use_lang(lang)
+    whatif = None
+    if whatif_path:
+        from .scenarios.whatif import WhatIf
+
+        whatif = WhatIf.read(whatif_path)
+        scenario = scenario or whatif.base
+    if len(hiring_paths) > 1 and whatif is not None:
+        raise click.UsageError("--whatif goes with one hiring plan: run one roadmap per what-if")
+    if len(hiring_paths) > 1:
+        _parallel_roadmaps(scenario, until, hiring_paths, dask_workers, out, time_limit, seed, workers, lang, db)
+        return
+    hiring_path = hiring_paths[0] if hiring_paths else None
     hiring = Hiring.read(hiring_path) if hiring_path else None
     req = RoadmapRequest(scenario=scenario, until=until, out=out, hiring=hiring,
                          hiring_text=Path(hiring_path).read_text(encoding="utf-8") if hiring_path else "",
+                         whatif=whatif,
                          params=SolveParams(time_limit=time_limit, seed=seed, workers=workers, lang=lang or ""),
                          lang=lang or "en", db=db)
     with console.status("Roadmap...") as status:
@@ -691,7 +711,29 @@ def compare(refs, db, html_path, people, lang):
     console.print(f"Comparison written to {html_path}.")
 
 
-def _compare_roadmaps(refs, db, html_path, lang) -> None:
+def _parallel_roadmaps(scenario, until, hiring_paths, dask_workers, out, time_limit, seed, workers, lang, db):
+    """`roadmap --hiring A --hiring B ...`: one roadmap per hiring plan on Dask, then side by side."""
+    from .optimizer import SolveParams
+    from .runs.roadmap import RoadmapRequest, run_roadmaps
+    from .scenarios.rollover import Hiring
+
+    for h in hiring_paths:
+        Hiring.read(h)  # a bad hiring plan fails now, before any cluster starts
+    base = RoadmapRequest(scenario=scenario, until=until, out=out,
+                          params=SolveParams(time_limit=time_limit, seed=seed, workers=workers, lang=lang or ""),
+                          lang=lang or "en", db=db)
+    console.print(f"{len(hiring_paths)} roadmaps to {until}, one per hiring plan, in parallel on Dask...")
+    done = run_roadmaps(base, list(hiring_paths), n_workers=dask_workers,
+                        on_result=lambda r: console.print(f"  {r['name']}: " + (r["verdict"] if r.get("ok") else
+                                                          f"failed: {r.get('error')}"), markup=False, soft_wrap=True))
+    _compare_roadmaps([str(Path(out) / r["name"]) for r in done if r.get("ok")], db, str(Path(out) / "cmp.html"),
+                      lang, write=False)
+    console.print(f"Written to {out}/ (one roadmap folder per hiring plan, compare.html).")
+    if any(not r.get("ok") for r in done):
+        sys.exit(EXIT_INFEASIBLE)
+
+
+def _compare_roadmaps(refs, db, html_path, lang, write: bool = True) -> None:
     """`rotaplan compare RM1 RM2` (or roadmap folders): each roadmap's verdict and its figures year by year."""
     from .models.policy import Policy
     from .reports.roadmap import compare_html, compare_table
@@ -711,8 +753,9 @@ def _compare_roadmaps(refs, db, html_path, lang) -> None:
     console.print(t)
     for rm in rms:
         console.print(f"{rm['name']}: {rm['verdict']}", markup=False, soft_wrap=True)
-    write_text_output(html_path, compare_html(rms, Policy(), lang), "compare", option="--html")
-    console.print(f"Comparison written to {html_path}.")
+    if write:
+        write_text_output(html_path, compare_html(rms, Policy(), lang), "compare", option="--html")
+        console.print(f"Comparison written to {html_path}.")
 
 
 @main.command()

@@ -237,11 +237,12 @@ def people(sc, assignments: pd.DataFrame) -> pd.DataFrame:
       certificate does not cover.
     * r16_ended: a teacher (before and after) whose scenario home_school differs from their school and whose
       posting_until is before plan_year (or empty), not locked; r16_returned: placed at home_school; r16_kept:
-      ranked the host first and stays there; r16_not_returned: neither; r16_continues: a posting that goes on
-      (not locked); r16_cut_short: moved, or its home_school / posting_until not carried; r16_new_posting: move
-      `exchange`; r16_unwritten: an exchange without home_school = from_school and posting_until = plan_year +
-      exchange_years - 1; r16_exempt_lock: on a posting and locked. posting_home(_after), posting_until(_after):
-      the posting before (scenario) and after (plan).
+      ranked the host first, or is public-funded short of rural years at a rural host (R6), and stays there;
+      r16_not_returned: neither; r16_continues: a posting that goes on (not locked); r16_cut_short: moved, or
+      its home_school / posting_until not carried; r16_new_posting: move `exchange`; r16_unwritten: an exchange
+      without home_school = from_school and posting_until = plan_year + exchange_years - 1; r16_exempt_lock: on a
+      posting and locked. posting_home(_after), posting_until(_after): the posting before (scenario) and after
+      (plan).
     * r12_due: the statutory retirement date (retirement_schedule, models/retirement.py) falls on or before
       1 September of plan_year (R12, wins over everything); r12_date: that date; retires: the plan retires them.
     * r13_selected: R13 in the person's rules; r13_candidate: a young teacher (young_backbone_age or
@@ -397,7 +398,8 @@ def _r16(sc, p: pd.DataFrame, st: pd.DataFrame, a: pd.DataFrame, locked) -> pd.D
     p["r16_ended"] = ended & ~locked
     p["r16_exempt_lock"] = on & locked
     p["r16_returned"] = p["r16_ended"] & (p["to_school"] == p["posting_home"])
-    p["r16_kept"] = p["r16_ended"] & first & (p["to_school"] == p["from_school"])
+    owes = p["r6_short"] & (p["from_area"] == "rural")  # R6 wins over the return (a public-funded teacher)
+    p["r16_kept"] = p["r16_ended"] & (first | owes) & (p["to_school"] == p["from_school"])
     p["r16_not_returned"] = p["r16_ended"] & ~p["r16_returned"] & ~p["r16_kept"]
     p["r16_continues"] = on & ~ended & ~locked
     p["r16_cut_short"] = p["r16_continues"] & ((p["to_school"] != p["from_school"])

@@ -172,6 +172,9 @@ def derive_moves(a: pd.DataFrame, sc) -> pd.Series:
     until = pd.to_numeric(col("posting_until", None), errors="coerce").astype(float)
     ended = (home != "") & (home != frm) & ~(until >= pol.plan_year) & blank("locked_school")
     first = col("preferences", "").fillna("").astype(str).str.split(";").str[0].fillna("").str.strip() == frm
+    owes = (col("public_funded", False).fillna(False).astype(bool) & (frm.map(area).fillna("") == "rural")
+            & (pd.to_numeric(col("rural_service_years", 0), errors="coerce").fillna(0) < pol.public_funded_rural_years))
+    first = first | owes  # R6 wins over the return: kept at the rural host
     kinds = [
         (after == "retired", "retire"),
         (frm == "", "place_new"),

@@ -92,6 +92,11 @@ register({
                         "school keeps them: transferred there, the seat at {home} is freed (R16).",
                         "在{host}的交流已于{until}学年期满；本人第一志愿为{host}，该校留用，正式调入，"
                         "{home}的岗位空出（R16）。"),
+    "reason.r16_kept_r6": ("The posting at {host} ended with the {until} school year; as a public-funded teacher "
+                           "who still owes rural years (R6) they stay at the rural school {host}: transferred there, "
+                           "the seat at {home} is freed (R16).",
+                           "在{host}的交流已于{until}学年期满；作为乡村服务年限未满的公费师范生（R6），留在乡村学校"
+                           "{host}，正式调入，{home}的岗位空出（R16）。"),
     "reason.r16_continues": ("On a posting from {home} until the {until} school year: stays at {school} (R16).",
                              "由{home}交流至{school}，至{until}学年止，交流期内留任（R16）。"),
     "reason.exchange_need": ("Exchanged after {years} years at {from_school}: posted to {school}, where {subject} "

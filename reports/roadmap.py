@@ -66,10 +66,10 @@ def chart(series: dict[str, list[tuple[int, float]]], title: str, target: float 
     x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
     if y0 == y1:
         y0, y1 = y0 - 1, y1 + 1
-    pad = 36
+    pad, left = 36, 52  # room for the year labels below and the value labels on the left
 
     def sx(v: float) -> float:
-        return pad + (0 if x1 == x0 else (v - x0) / (x1 - x0)) * (w - 2 * pad)
+        return left + (0 if x1 == x0 else (v - x0) / (x1 - x0)) * (w - left - pad)
 
     def sy(v: float) -> float:
         return h - pad - (v - y0) / (y1 - y0) * (h - 2 * pad)
@@ -77,14 +77,14 @@ def chart(series: dict[str, list[tuple[int, float]]], title: str, target: float 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-size="10" '
              'font-family="sans-serif">',
              f'<text x="{w / 2}" y="12" text-anchor="middle" font-weight="bold">{e(title)}</text>',
-             f'<line x1="{pad}" y1="{h - pad}" x2="{w - pad}" y2="{h - pad}" stroke="#444"/>',
-             f'<line x1="{pad}" y1="{pad}" x2="{pad}" y2="{h - pad}" stroke="#444"/>',
-             f'<text x="{pad - 4}" y="{h - pad}" text-anchor="end">{y0:.4g}</text>',
-             f'<text x="{pad - 4}" y="{pad + 4}" text-anchor="end">{y1:.4g}</text>']
+             f'<line x1="{left}" y1="{h - pad}" x2="{w - pad}" y2="{h - pad}" stroke="#444"/>',
+             f'<line x1="{left}" y1="{pad}" x2="{left}" y2="{h - pad}" stroke="#444"/>',
+             f'<text x="{left - 4}" y="{h - pad}" text-anchor="end">{y0:.4g}</text>',
+             f'<text x="{left - 4}" y="{pad + 4}" text-anchor="end">{y1:.4g}</text>']
     for year in sorted(set(xs)):
         parts.append(f'<text x="{sx(year):.1f}" y="{h - pad + 14}" text-anchor="middle">{year}</text>')
     if target is not None:
-        parts.append(f'<line x1="{pad}" y1="{sy(target):.1f}" x2="{w - pad}" y2="{sy(target):.1f}" '
+        parts.append(f'<line x1="{left}" y1="{sy(target):.1f}" x2="{w - pad}" y2="{sy(target):.1f}" '
                      f'stroke="#17803d" stroke-dasharray="4 3"><title>target {target:g}</title></line>')
     for i, (k, s) in enumerate(series.items()):
         color = COLORS[i % len(COLORS)]
@@ -94,12 +94,12 @@ def chart(series: dict[str, list[tuple[int, float]]], title: str, target: float 
         for x, y in s:
             parts.append(f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="3.5" fill="{color}">'
                          f'<title>{x} {e(k)} {y:g}</title></circle>')
-    if len(series) > 1:
-        for i, k in enumerate(series):
-            parts.append(f'<text x="{w - pad}" y="{pad + 12 * i}" text-anchor="end" '
-                         f'fill="{COLORS[i % len(COLORS)]}">{e(k)}</text>')
     parts.append("</svg>")
-    return "<div class='chart'>" + "".join(parts) + "</div>"
+    legend = ""
+    if len(series) > 1:  # below the chart, so it never hides a line
+        legend = "<br>" + " ".join(f'<span style="color:{COLORS[i % len(COLORS)]}">&#9679; {e(k)}</span>'
+                                   for i, k in enumerate(series))
+    return "<div class='chart'>" + "".join(parts) + f"<small>{legend}</small></div>"
 
 
 def roadmap_html(name: str, df: pd.DataFrame, verdict: str, pol, lang: str | None = None) -> str:
@@ -151,8 +151,7 @@ def compare_table(roadmaps: list[dict]) -> pd.DataFrame:
         for r in rm["rows"]:
             for k in COMPARED:
                 rows.setdefault((int(r["year"]), k), {})[rm["name"]] = r.get(k)
-    out = pd.DataFrame([{"year": y, "figure": k, **v} for (y, k), v in sorted(rows.items())])
-    return out
+    return pd.DataFrame([{"year": y, "figure": k, **v} for (y, k), v in sorted(rows.items())], dtype=object)
 
 
 def compare_html(roadmaps: list[dict], pol, lang: str | None = None) -> str:

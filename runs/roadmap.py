@@ -3,11 +3,12 @@
 Each year is one run of the run service (`service.plan_run`: plan -> check -> write -> store), on the scenario
 of that year: the first year's is the one given, every later one is `scenarios/rollover.py`'s next scenario of
 the year before (with the hiring plan's new teachers), written to ``DIR/scenarios/<year>/`` and read back from
-there, so each yearly plan ``DIR/<year>/`` records it and stays checkable (`rotaplan check DIR/<year>`).
+there, so each yearly plan ``DIR/<year>/`` records it and stays checkable (`rotaplan check DIR/<year>`). A what-if
+applies to the first year's scenario (written to ``DIR/scenarios/<first year>/``); its policy changes stay.
 
-The roadmap's table (``roadmap.csv``, the terminal, ``roadmap.html`` with its charts) reads every figure from
-each year's own kpis.json (models/figures.py), never recomputing one: R3, the R9 shares, R10, R11, moves,
-uncovered lessons and itinerant teachers. It names the first year in which both dated targets hold — R10
+The roadmap's table (``roadmap.csv``, ``roadmap.xlsx``, the terminal, ``roadmap.html`` with its charts) reads
+every figure from each year's own kpis.json (models/figures.py), never recomputing one: R3, the R9 shares, R10,
+R11, moves, uncovered lessons and itinerant teachers. It names the first year in which both dated targets hold — R10
 (``degree_ratio_urban_rural`` <= ``degree_ratio_max``) and R3 (``young_rural_leader_share`` >=
 ``young_rural_leader_share``) — each as the plan's compliance row says, or "not by <year>" with the binding
 reason in words, from the last year's figures.
@@ -37,6 +38,7 @@ from ..models.messages import register, text
 from ..models.outputs import mark_folder, owned_output_dir, write_text_output
 from ..optimizer import SolveParams
 from ..scenarios.rollover import Hiring, rollover
+from ..scenarios.whatif import WhatIf
 from .service import INFEASIBLE, PlanRequest, plan_run, violations_by_rule
 
 # The roadmap's columns: (column, where in kpis.json's `after`, rule id).
@@ -70,6 +72,7 @@ register({
     "roadmap.why.infeasible": ("the {year} plan breaks hard rules ({rules}), so the roadmap stops there",
                                "{year}年方案违反硬性规则（{rules}），路线图在该年终止"),
     "roadmap.why.sep": ("; ", "；"),
+    "roadmap.paren": (" ({x})", "（{x}）"),
 })
 
 
@@ -82,6 +85,7 @@ class RoadmapRequest:
     out: str  # the roadmap folder DIR
     hiring: Hiring | None = None
     hiring_text: str = ""  # the hiring plan as written (stored with the roadmap)
+    whatif: WhatIf | None = None  # applied to the first year's scenario (its policy changes stay every year)
     params: SolveParams = field(default_factory=SolveParams)
     lang: str = "en"
     db: str | None = None
@@ -112,10 +116,6 @@ def run_roadmap(req: RoadmapRequest, progress: Callable[[str], None] | None = No
     t0 = time.perf_counter()
     folder = owned_output_dir(req.out, "roadmap", _protected(req), "--out")
     name = req.name or folder.name
-    if folder.exists():  # a roadmap rotaplan wrote and nobody changed since (the guard above): replaced
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-    mark_folder(folder, "roadmap", complete=False)
     sc = Scenario.read(req.scenario)
     first_year = int(sc.policy.plan_year)
     if req.until < first_year:
@@ -123,9 +123,18 @@ def run_roadmap(req: RoadmapRequest, progress: Callable[[str], None] | None = No
 
         raise ScenarioError([Problem("--until", None, None, req.until,
                                      f"the scenario plans {first_year}: --until must be {first_year} or later")])
+    if folder.exists():  # a roadmap rotaplan wrote and nobody changed since (the guard above): replaced
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    mark_folder(folder, "roadmap", complete=False)
+    scenario_path = req.scenario
+    if req.whatif is not None:  # the changed scenario of the first year goes with the roadmap
+        path = folder / "scenarios" / str(first_year)
+        req.whatif.apply(sc).write(path, option="--out")
+        scenario_path = str(path)
+        sc = Scenario.read(path)
     h = history if history is not None else (History(req.db) if req.store else None)
     rows: list[dict] = []
-    scenario_path = req.scenario
     stop = ""
     year_seconds: dict = {}
     for year in range(first_year, req.until + 1):
@@ -139,6 +148,9 @@ def run_roadmap(req: RoadmapRequest, progress: Callable[[str], None] | None = No
         if out.status == INFEASIBLE:
             rules = ", ".join(f"{r} ({n})" for r, n in violations_by_rule(out.hard))
             stop = text("roadmap.why.infeasible", req.lang, year=year, rules=rules)
+            why = [n for n in out.notes if "infeasible" in n or "no placement" in n]
+            if why:  # the stage's own words: which quotas conflict and whom no other school can take
+                stop += f" ({why[0][:400]}{'...' if len(why[0]) > 400 else ''})"
             year_seconds[year] = round(time.perf_counter() - ty, 2)
             break
         if year < req.until:
@@ -160,6 +172,9 @@ def run_roadmap(req: RoadmapRequest, progress: Callable[[str], None] | None = No
         {"name": name, "until": req.until, "first_met": rm.first_met, "first": rm.first, "verdict": rm.verdict,
          "hiring": req.hiring_text, "year_seconds": year_seconds, "rows": _records(df)},
         indent=2, ensure_ascii=False, default=_plain), encoding="utf-8")
+    with pd.ExcelWriter(folder / "roadmap.xlsx", engine="openpyxl") as xw:  # the table as a workbook sheet
+        df.to_excel(xw, sheet_name="Roadmap", index=False)
+        pd.DataFrame({"verdict": [rm.verdict]}).to_excel(xw, sheet_name="Verdict", index=False)
     from ..reports.roadmap import roadmap_html
 
     page = roadmap_html(name, df, rm.verdict, sc.policy, req.lang)
@@ -229,7 +244,7 @@ def summarise(name: str, df: pd.DataFrame, pol, until: int, folder: Path, lang: 
         verdict = text("roadmap.not_by", lang, year=until, why=binding_reason(df, pol, lang, stop))
     parts = [text("roadmap.first.met" if y is not None else "roadmap.first.not", lang, rule=r,
                   year=y if y is not None else until) for r, y in first.items()]
-    verdict += " (" + text("roadmap.why.sep", lang).join(parts) + ")"
+    verdict += text("roadmap.paren", lang, x=text("roadmap.why.sep", lang).join(parts))
     return Roadmap(name, df, first_met, first, verdict, until, folder)
 
 
@@ -302,3 +317,66 @@ def is_roadmap_ref(ref: str) -> bool:
     """RM<id> (a stored roadmap) or a roadmap folder."""
     r = str(ref).strip()
     return (r.upper().startswith("RM") and r[2:].isdigit()) or (Path(r) / "roadmap.json").is_file()
+
+
+# ---- several roadmaps in parallel on the Dask sweep, one roadmap per task --------------------------------
+def roadmap_task(task: dict) -> dict:
+    """One roadmap inside a Dask worker: plain dict in (paths and settings), plain dict out; never raises."""
+    t0 = time.perf_counter()
+    out: dict = {"index": task["index"], "name": task["name"], "ok": False}
+    try:
+        hiring = Hiring.read(task["hiring"]) if task.get("hiring") else None
+        req = RoadmapRequest(scenario=task["scenario"], until=int(task["until"]), out=task["out"], hiring=hiring,
+                             hiring_text=Path(task["hiring"]).read_text(encoding="utf-8") if task.get("hiring")
+                             else "", params=SolveParams(**task["params"]), lang=task.get("lang", "en"),
+                             db=task.get("db"), store=bool(task.get("store", True)), name=task["name"])
+        rm = run_roadmap(req)
+        out.update(ok=True, roadmap_id=rm.roadmap_id, verdict=rm.verdict, first_met=rm.first_met,
+                   rows=_records(rm.rows), year_seconds=rm.year_seconds)
+    except Exception as exc:  # noqa: BLE001 - one failing roadmap must not stop the others
+        from ..models.errors import ScenarioError
+
+        out["error"] = ("; ".join(str(p) for p in exc.problems[:5]) if isinstance(exc, ScenarioError)
+                        else f"{type(exc).__name__}: {exc}")
+    out["seconds"] = round(time.perf_counter() - t0, 2)
+    return out
+
+
+def run_roadmaps(base: RoadmapRequest, hirings: list[str], n_workers: int | None = None,
+                 scheduler: str | None = None, on_result: Callable[[dict], None] | None = None) -> list[dict]:
+    """One roadmap per hiring plan, in parallel on Dask (runs/sweep.py `execute`): ``DIR/<i>-<name>/`` each,
+    and ``DIR/compare.html`` setting them side by side. Returns each roadmap's summary (task order)."""
+    from ..reports.roadmap import compare_html
+    from .sweep import execute
+
+    folder = owned_output_dir(base.out, "roadmaps", _protected(base), "--out")
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    mark_folder(folder, "roadmaps", complete=False)
+    p = base.params
+    tasks = []
+    for i, h in enumerate(hirings, 1):
+        name = f"{i}-{Path(h).stem}" if h else f"{i}-no-hiring"
+        tasks.append({"index": i, "sweep": f"roadmaps-{folder.name}", "name": name,
+                      "scenario": str(Path(base.scenario).resolve()) if base.scenario else None,
+                      "until": base.until, "out": str(folder / name), "hiring": str(Path(h).resolve()) if h else None,
+                      "params": {"time_limit": p.time_limit, "seed": p.seed, "workers": p.workers, "lang": p.lang},
+                      "lang": base.lang, "db": base.db, "store": base.store})
+    results: dict[int, dict] = {}
+
+    def got(task: dict, res: dict) -> None:
+        results[task["index"]] = res
+        if on_result:
+            on_result(res)
+
+    execute(tasks, got, scheduler=scheduler, n_workers=n_workers or min(len(tasks), 4), fn=roadmap_task)
+    done = [results[t["index"]] for t in tasks if t["index"] in results]
+    ok = [r for r in done if r.get("ok")]
+    if ok:
+        pol = Scenario.read(base.scenario, check=False).policy  # the targets drawn in the charts
+        page = compare_html([{"name": r["name"], "verdict": r["verdict"], "rows": r["rows"]} for r in ok],
+                            pol, base.lang)
+        (folder / "compare.html").write_text(page, encoding="utf-8")
+    mark_folder(folder, "roadmaps", complete=True)
+    return done

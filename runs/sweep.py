@@ -315,8 +315,9 @@ def _json(o) -> str:
 
 # ---- running on Dask ----------------------------------------------------------------------------
 def execute(tasks: list[dict], on_result, scheduler: str | None = None, n_workers: int | None = None,
-            connect_timeout: float = 30.0) -> dict:
+            connect_timeout: float = 30.0, fn=None) -> dict:
     """Run the tasks on a Dask cluster, calling on_result(result) as each finishes (in this process).
+    `fn`: the task function (default `run_task`, one plan; runs/roadmap.py passes one roadmap per task).
 
     Returns cluster facts: workers, threads, address.
     """
@@ -337,14 +338,14 @@ def execute(tasks: list[dict], on_result, scheduler: str | None = None, n_worker
     try:
         if scheduler:
             client.wait_for_workers(1, timeout=connect_timeout)
-        return run_on(client, tasks, on_result)
+        return run_on(client, tasks, on_result, fn)
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
 
 
-def run_on(client, tasks: list[dict], on_result) -> dict:
+def run_on(client, tasks: list[dict], on_result, fn=None) -> dict:
     """Submit every task to a connected Dask client; hand each result to on_result as it completes."""
     from dask.distributed import as_completed
 
@@ -352,7 +353,7 @@ def run_on(client, tasks: list[dict], on_result) -> dict:
     facts = {"address": client.scheduler.address, "workers": len(workers),
              "threads": sum(w.get("nthreads", 1) for w in workers.values())}
     stamp = time.time_ns()
-    futures = {client.submit(run_task, t, pure=False, key=f"rotaplan-{t['sweep']}-{t['index']}-{stamp}"): t
+    futures = {client.submit(fn or run_task, t, pure=False, key=f"rotaplan-{t['sweep']}-{t['index']}-{stamp}"): t
                for t in tasks}
     for fut in as_completed(futures):
         task = futures[fut]

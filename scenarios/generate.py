@@ -266,7 +266,8 @@ def generate(staff: int = 5000, seed: int = 0, *, laiwu: bool = False, plan_year
     The parts below draw from the one generator in this order (the order is part of the output: changing it
     changes every district): townships, schools, school sizes and leader posts, existing staff, new hires,
     preferences, quotas, locks, demand, names and birth dates, roads. The contract v2 columns (titles, teaching
-    years, scores, retirees' birth dates; dormitory beds and couples) come from generators of their own.
+    years, scores, retirees' birth dates; bundle schools; dormitory beds and couples; postings) come from
+    generators of their own.
     """
     staff = int(staff)
     if not 100 <= staff <= 1_000_000:
@@ -293,6 +294,7 @@ def generate(staff: int = 5000, seed: int = 0, *, laiwu: bool = False, plan_year
     _v2_staff_columns(np.random.default_rng([seed, 2]), staff_df, everyone, plan_year)
     staff_df["bundle_school"] = _bundles(np.random.default_rng([seed, 3]), staff_df, schools, demand)
     _dorms_and_couples(np.random.default_rng([seed, 4]), schools, staff_df)
+    _postings(np.random.default_rng([seed, 5]), schools, staff_df, demand, plan_year)
     roads, nodes = _roads(rng, sch.ids, sch.town, sch.lat, sch.lon, town.lat, town.lon, n_town)
     _check_roads(roads, sch.ids, sch.town)
 
@@ -971,6 +973,39 @@ def _bundles(rng, staff_df: pd.DataFrame, schools: pd.DataFrame, demand: pd.Data
         near = cand[np.lexsort((cand, km))][:BUNDLE_NEAREST]
         out[i] = ids[near[int(rng.integers(0, len(near)))]]
     return out
+
+
+def _postings(rng, schools: pd.DataFrame, staff_df: pd.DataFrame, demand: pd.DataFrame, plan_year: int) -> None:
+    """Contract v2 (R16), in place: about 15 % of the teachers who came to a rural school one to three years ago
+    are urban teachers on a posting there: home_school is an urban school of the same level that teaches their
+    subject and has room for them to come back (staff_quota above its teachers), posting_until the last school
+    year of their three-year posting (plan_year + 1, plan_year, or plan_year - 1: that posting has ended and
+    they return this year). Public-funded teachers and leaders are left out."""
+    sch = schools.set_index("school_id")
+    teachers = staff_df[(staff_df["role"] == "teacher") & (staff_df["school_id"] != "")]
+    room = (pd.to_numeric(sch["staff_quota"], errors="coerce").fillna(10**6)
+            - teachers.groupby("school_id").size().reindex(sch.index, fill_value=0))
+    taught = set(zip(demand["school_id"], demand["subject"]))
+    urban_of_level = {lv: list(g.index) for lv, g in sch[sch["area"] == "urban"].groupby("level")}
+    home = np.full(len(staff_df), "", dtype=object)
+    until = np.full(len(staff_df), np.nan)
+    area = staff_df["school_id"].map(sch["area"]).fillna("").to_numpy()
+    level = staff_df["school_id"].map(sch["level"]).fillna("").to_numpy()
+    yas = staff_df["years_at_school"].to_numpy()
+    pick = ((area == "rural") & (staff_df["role"] == "teacher").to_numpy() & (yas >= 1) & (yas <= 3)
+            & ~staff_df["public_funded"].to_numpy(dtype=bool) & (rng.random(len(staff_df)) < 0.15))
+    for i in np.flatnonzero(pick):
+        subj = staff_df.iat[i, staff_df.columns.get_loc("subject")]
+        options = [s for s in urban_of_level.get(level[i], []) if (s, subj) in taught and room[s] >= 2]
+        if not options:
+            continue
+        h = options[int(rng.integers(0, len(options)))]
+        room[h] -= 1
+        home[i] = h
+        until[i] = plan_year - int(yas[i]) + 2  # a three-year posting that started years_at_school ago
+    staff_df["home_school"] = home
+    staff_df["posting_until"] = pd.array(np.where(np.isnan(until), 0, until).astype(int), dtype="Int64")
+    staff_df.loc[np.isnan(until), "posting_until"] = pd.NA
 
 
 CERTIFICATES = np.array(["kindergarten", "primary", "junior", "senior"], dtype=object)  # per stage

@@ -7,7 +7,8 @@ carried out and one school year served. Every count is "completed on 1 September
 * ``plan_year`` + 1; schools, demand, roads and the rest of the policy unchanged;
 * retirees (move ``retire``) leave; everyone else is at ``to_school`` with ``role_after``;
 * ``years_at_school``: + 1 for a person who stays at their school (whatever their role), 1 for a person who
-  changed school or was a new hire (one year served there);
+  changed school or was a new hire (one year served there); a new hire the plan left unplaced stays a new hire
+  to place, as they were;
 * leaders: ``terms_at_school`` counts completed terms at one school. The years into the current term are kept in
   the added column ``term_years_served`` (本任期已满年数; when absent: ``years_at_school`` - terms x
   ``term_years``, within 0 .. term_years - 1). A leader who stays a leader at the same school serves one more
@@ -232,13 +233,14 @@ def rollover(sc: Scenario, plan: Plan, hiring: Hiring | None = None, name: str |
     same = (to == frm) & (frm != "")
     area = sc.schools.drop_duplicates("school_id").set_index("school_id")["area"]
     rural_now = pd.Series(to).map(area).to_numpy() == "rural"
-    new = frm == ""
+    new = (frm == "") & (to != "")  # a new hire placed by the plan (one left unplaced stays a new hire to place)
+    unplaced = to == ""
 
     nxt = st.copy()
     nxt["school_id"] = to
     nxt["role"] = np.where(np.isin(role_after, ("principal", "vice_principal", "teacher")), role_after, role_before)
     years = pd.to_numeric(st["years_at_school"], errors="coerce").fillna(0).astype(int).to_numpy()
-    nxt["years_at_school"] = np.where(same, years + 1, 1)
+    nxt["years_at_school"] = np.where(same, years + 1, np.where(unplaced, 0, 1))
 
     # leader terms (R1)
     terms = pd.to_numeric(st["terms_at_school"], errors="coerce").fillna(0).astype(int).to_numpy()
@@ -263,8 +265,8 @@ def rollover(sc: Scenario, plan: Plan, hiring: Hiring | None = None, name: str |
     cp = pd.to_numeric(st["contract_period"], errors="coerce").fillna(0).astype(int).to_numpy()
     py = pd.to_numeric(st["period_years"], errors="coerce").fillna(0).astype(int).to_numpy()
     ran = (cp >= 1) & (py >= term)
-    nxt["contract_period"] = np.where(new, 1, np.where(ran, cp + 1, cp))
-    nxt["period_years"] = np.where(new, 1, np.where(ran, 1, np.where(cp >= 1, py + 1, py)))
+    nxt["contract_period"] = np.where(new, 1, np.where(ran & ~unplaced, cp + 1, cp))
+    nxt["period_years"] = np.where(new, 1, np.where(unplaced, py, np.where(ran, 1, np.where(cp >= 1, py + 1, py))))
     p2 = txt("period2_school")
     old_bundle = (st["bundle_school"].fillna("").astype(str).str.strip().to_numpy() if "bundle_school" in st.columns
                   else np.full(len(st), "", dtype=object))
@@ -278,10 +280,10 @@ def rollover(sc: Scenario, plan: Plan, hiring: Hiring | None = None, name: str |
 
     # rural years (R6), teaching years
     rsy = pd.to_numeric(st["rural_service_years"], errors="coerce").fillna(0.0).to_numpy()
-    nxt["rural_service_years"] = rsy + rural_now.astype(float)
+    nxt["rural_service_years"] = rsy + rural_now.astype(float)  # to_school empty: not rural, nothing added
     if "teaching_years" in st.columns:
         ty = pd.to_numeric(st["teaching_years"], errors="coerce").to_numpy(dtype=float)
-        nxt["teaching_years"] = np.where(new & np.isnan(ty), 1.0, ty + 1)  # nan stays unknown
+        nxt["teaching_years"] = np.where(unplaced, ty, np.where(new & np.isnan(ty), 1.0, ty + 1))  # nan: unknown
 
     # R13 trainees
     selected = np.array(["R13" in r.split(";") for r in txt("rules")], dtype=bool)

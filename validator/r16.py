@@ -3,7 +3,8 @@
 * A teacher (before and after the plan) whose scenario row has a home_school other than their school and a
   posting_until before plan_year (or none) has finished their posting: they go back to home_school (move
   `return`), or, if the first school of their preferences is the host school, they may stay there (move
-  `transfer`, the posting ends: home_school and posting_until empty after the plan).
+  `transfer`, the posting ends: home_school and posting_until empty after the plan); so does, at a rural host,
+  a public-funded teacher who still owes rural years (R6 wins over the return).
 * A posting that continues (posting_until >= plan_year) keeps the teacher at the host school, and the plan
   carries home_school and posting_until unchanged.
 * An exchange (move `exchange`) writes home_school = from_school and posting_until = plan_year + exchange_years - 1.
@@ -45,7 +46,12 @@ def postings(sc, plan) -> pd.DataFrame:
     out["ended"] = posted & over
     out["continues"] = posted & ~over
     out["returned"] = out["ended"] & (out["to"] == out["home"])
-    out["kept"] = out["ended"] & (out["first"] == out["frm"]) & (out["to"] == out["frm"])
+    # R6 wins over the return: a public-funded teacher who still owes rural years stays at a rural host
+    area = sc.schools.drop_duplicates("school_id").set_index("school_id")["area"]
+    pf = st["public_funded"].reindex(a.index).fillna(False).astype(bool)
+    owes = pf & (pd.to_numeric(st["rural_service_years"], errors="coerce").reindex(a.index).fillna(0)
+                 < pol.public_funded_rural_years) & (out["frm"].map(area) == "rural")
+    out["kept"] = out["ended"] & ((out["first"] == out["frm"]) | owes) & (out["to"] == out["frm"])
     out["cut"] = out["continues"] & ((out["to"] != out["frm"]) | (out["home_after"] != out["home"])
                                      | (out["until_after"] != out["until"]))
     out["exchange"] = out["move"] == "exchange"
@@ -77,6 +83,10 @@ def check(sc, plan) -> list[Violation]:
                                               f"posting_until {_year(r['until_after'])}.",
                              f"keep them at {r['frm']} and carry home_school and posting_until until the posting "
                              "ends"))
+    for pid, r in p[(p["move"] == "return") & ~(p["ended"] & p["returned"])].iterrows():
+        out.append(Violation("R16", str(pid), f"marked return to {r['to'] or 'no school'}, but that is not the end "
+                                              "of a posting back to the home school.",
+                             "a return is a posted teacher going back to home_school when posting_until has passed"))
     want = pol.plan_year + pol.exchange_years - 1
     for pid, r in p[p["unwritten"]].iterrows():
         out.append(Violation("R16", str(pid), f"exchanged from {r['frm']} without home_school = {r['frm']} and "

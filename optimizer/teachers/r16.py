@@ -11,14 +11,16 @@ the quotas and the coverage like any teacher who stays):
 
 * a posting that has ended (``posting_until`` < plan_year): the teacher returns to ``home_school`` (move
   ``return``), unless they ranked the host school first (first in ``preferences``): then the host keeps them
-  (move ``transfer``, the posting ends and the home school's seat is freed);
+  (move ``transfer``, the posting ends and the home school's seat is freed). R6 wins over the return: a
+  public-funded teacher still short of ``public_funded_rural_years`` at a rural host stays there the same way;
 * a posting that continues: the teacher stays at the host school until it ends.
 
 A ``locked_school`` wins over R16 (the person goes where the lock says; a posting that does not continue at the
-host ends). ``posting_quota_at`` (policy, default ``host``) says at which school a posted teacher counts
-against ``staff_quota``: with ``home``, the quotas of the model are shifted for the postings that continue
-(one seat more at the host, one less at home); new exchanges of the plan are counted at the host in the year
-they are made (docs/rules.md).
+host ends). Where returning teachers push their home school above its ``staff_quota``, the school's other
+teachers become movable, as at any school over quota (R8), so the plan can make room. ``posting_quota_at``
+(policy, default ``host``) says at which school a posted teacher counts against ``staff_quota``: with ``home``,
+the quotas of the model are shifted for the postings that continue (one seat more at the host, one less at
+home); new exchanges of the plan are counted at the host in the year they are made (docs/rules.md).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class Postings:
     home: np.ndarray  # home school index, -1: not on a posting (or the home school is unknown)
     until: np.ndarray  # posting_until, -1: none
     kind: np.ndarray  # KIND_* per teacher
+    r6_kept: np.ndarray | None = None  # kept at the rural host because R6 forbids the return (set by `fix`)
 
     @classmethod
     def empty(cls, n: int = 0) -> Postings:
@@ -64,9 +67,13 @@ def read(t, s_of: dict, t_from: np.ndarray, t_lock: np.ndarray, prefs: list, pla
 
 def fix(data) -> None:
     """Fix the posted teachers' schools (R16) before the candidates are built; shift the quotas for
-    posting_quota_at: home."""
+    posting_quota_at: home. A public-funded teacher short of rural years (R6) whose posting at a rural school
+    ended is kept there (R6 wins: no rural -> urban move outside their own bundle), like one the host keeps."""
     post = data.postings
     kind = post.kind
+    r6_kept = (kind == KIND_RETURN) & data.r6_bound & (data.t_from >= 0) & data.s_rural[np.maximum(data.t_from, 0)]
+    kind[r6_kept] = KIND_KEPT
+    post.r6_kept = r6_kept
     fixed = kind != KIND_NONE
     data.t_fixed_at[kind == KIND_RETURN] = post.home[kind == KIND_RETURN]
     keep = (kind == KIND_KEPT) | (kind == KIND_CONTINUES)
@@ -79,6 +86,16 @@ def fix(data) -> None:
         np.add.at(q, data.t_from[cont], 1.0)  # nan stays nan: no quota
         np.add.at(q, post.home[cont], -1.0)
         data.s_quota = q
+    # a home school that the returning teachers push above its quota: its other teachers who would simply stay
+    # become movable, as at any school over quota (R8), so that someone can make room
+    n_s = len(data.school_ids)
+    held = np.bincount(data.t_fixed_at[data.t_fixed_at >= 0], minlength=n_s)
+    over = ~np.isnan(data.s_quota) & (held > np.nan_to_num(data.s_quota, nan=np.inf))
+    stayer = (~fixed & (data.t_lock < 0) & (data.t_from >= 0) & (data.t_fixed_at == data.t_from)
+              & over[np.maximum(data.t_from, 0)])
+    data.movable[stayer] = True
+    data.is_over[stayer] = True
+    data.t_fixed_at[stayer] = -1
 
 
 def move(data, p: int, s: int) -> str:
@@ -101,6 +118,8 @@ def reason(w, data, p: int, kind: str) -> str:
     host, home, until = ids[data.t_from[p]], ids[post.home[p]], int(post.until[p])
     if kind == "return":
         return w("r16_return", host=w.school(host), school=w.school(home, area=True), until=until)
+    if kind == "transfer" and post.r6_kept is not None and post.r6_kept[p]:
+        return w("r16_kept_r6", host=w.school(host), home=w.school(home), until=until)
     if kind == "transfer":
         return w("r16_kept", host=w.school(host), home=w.school(home), until=until)
     return w("r16_continues", school=w.school(host), home=w.school(home), until=until)

@@ -100,7 +100,56 @@ def test_the_validator_finds_a_teacher_kept_at_the_host_after_the_posting():
     p = staying_plan(sc, {})
     bad = [v for v in check_plan(sc, p) if v.rule == "R16"]
     assert bad and bad[0].person_id == "X" and "not back at U" in bad[0].message
+    sc2 = district([person("Y", school_id="R")])
+    bad = [v for v in check_plan(sc2, staying_plan(sc2, {"Y": ("return", "U")})) if v.rule == "R16"]
+    assert bad and bad[0].person_id == "Y" and "not the end of a posting" in bad[0].message
     exch = district([person("E", school_id="U", years_at_school=8)], exchange_share_max=1.0)
     p = staying_plan(exch, {"E": ("exchange", "R")})
     bad = [v for v in check_plan(exch, p) if v.rule == "R16"]
     assert bad and "posting_until = 2029" in bad[0].message
+
+
+def test_posting_quota_at_home_counts_a_posted_teacher_at_the_home_school():
+    # U may hold 2 teachers: Y, and X who belongs to U but serves at R until 2028. A new hire N of math would
+    # fill U's math gap; where X counts decides whether U has a seat for N.
+    def case(at):
+        return build([U("U", is_township_seat=True, staff_quota=2), R("R", is_township_seat=True)],
+                     [person("PU", role="principal", school_id="U"), person("PR", role="principal", school_id="R"),
+                      person("Y", school_id="U"), person("X", school_id="R", home_school="U", posting_until=2028),
+                      person("N", school_id="", contract_period=0, period_years=0, birth_date="2003-01-01")],
+                     [("U", "math", 48), ("R", "math", 16)], check=False, exchange_share=0.0,
+                     exchange_backbone_share=0.0, posting_quota_at=at)
+    host, _, host_after = plan(case("host"))
+    home, _, home_after = plan(case("home"))
+    assert host.at["N", "to_school"] == "U"  # X counts at R: U has a free seat and a math gap
+    assert home.at["N", "to_school"] == "R"  # X counts at U: U is full (Y and X)
+    assert host_after["schools_above_staff_quota"] == home_after["schools_above_staff_quota"] == 0
+
+
+def test_r6_wins_over_the_return_of_a_public_funded_teacher_who_owes_rural_years():
+    # P belongs to U, is public-funded with 4 of 6 rural years, and ends a posting at rural R: returning to town
+    # would break R6, so R keeps P (transfer), as if P had ranked it first; Q has served the six years
+    sc = district([person("P", school_id="R", home_school="U", posting_until=2026, public_funded=True,
+                          rural_service_years=4.0),
+                   person("Q", school_id="R", home_school="U", posting_until=2026, public_funded=True,
+                          rural_service_years=6.0)])
+    a, comp, after = plan(sc)
+    assert (a.at["P", "to_school"], a.at["P", "move"], a.at["P", "home_school"]) == ("R", "transfer", "")
+    assert "owes rural years (R6)" in a.at["P", "reason"]
+    assert (a.at["Q", "to_school"], a.at["Q", "move"]) == ("U", "return")
+    assert (after["r16_kept_by_host"], after["r16_returned"]) == (1, 1) and comp.at["R16", "status"] == "met"
+
+
+def test_a_return_that_fills_the_home_school_makes_room_there():
+    # U may hold 2 teachers and has Y and Z; X's posting at R ends and X returns to U: one of Y and Z must go
+    sc = build([U("U", is_township_seat=True, staff_quota=2), R("R", is_township_seat=True)],
+               [person("PU", role="principal", school_id="U"), person("PR", role="principal", school_id="R"),
+                person("Y", school_id="U", years_at_school=2), person("Z", school_id="U", years_at_school=2),
+                person("X", school_id="R", home_school="U", posting_until=2026)],
+               [("U", "math", 32), ("R", "math", 32)], check=False, exchange_share=0.0,
+               exchange_backbone_share=0.0)
+    a, comp, after = plan(sc)
+    assert (a.at["X", "to_school"], a.at["X", "move"]) == ("U", "return")
+    # at least one makes room (both may go: R, left without X, needs two math teachers and counts double)
+    assert "R" in set(a.loc[["Y", "Z"], "to_school"]) and (a.loc[["X", "Y", "Z"], "to_school"] == "U").sum() <= 2
+    assert after["schools_above_staff_quota"] == 0 and comp.at["R8", "status"] == "met"

@@ -154,5 +154,28 @@ def test_a_history_made_before_retire_date_gets_the_column(tmp_path):
     con.close()
     History(path)
     con = sqlite3.connect(path)
-    assert "retire_date" in {r[1] for r in con.execute("PRAGMA table_info(assignments)")}
+    cols = {r[1] for r in con.execute("PRAGMA table_info(assignments)")}
+    assert {"retire_date", "home_school", "posting_until"} <= cols  # R16's columns too
     con.close()
+
+
+def test_a_posting_is_stored_and_read_back(tmp_path, tiny):
+    """R16: the run history keeps home_school and posting_until, also in a file made before they existed."""
+    from plans import staying_plan
+
+    path = tmp_path / "old.sqlite"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE assignments (run_id INTEGER NOT NULL, person_id TEXT NOT NULL, name TEXT, "
+                "role_before TEXT, role_after TEXT, from_school TEXT, to_school TEXT, move TEXT, period2_school TEXT, "
+                "director_of TEXT, home_lessons INTEGER, rules TEXT, reason TEXT, rural_service_years REAL, "
+                "PRIMARY KEY (run_id, person_id)) WITHOUT ROWID")
+    con.commit()
+    con.close()
+    plan = staying_plan(tiny, {})
+    pid = plan.assignments["person_id"].iloc[-1]
+    plan.assignments.loc[plan.assignments["person_id"] == pid, ["home_school", "posting_until"]] = ["U1", "2029"]
+    h = History(path)
+    run_id = h.add(plan=plan, sc=tiny)
+    back = h.get(run_id).plan.assignments.set_index("person_id")
+    assert (back.at[pid, "home_school"], back.at[pid, "posting_until"]) == ("U1", "2029")
+    assert (back["home_school"] != "").sum() == 1

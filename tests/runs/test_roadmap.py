@@ -21,6 +21,8 @@ The district: urban U (township T1, its seat) and rural R (T2's seat) and R2 (T2
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 from builders import build, person, school
 
@@ -29,6 +31,7 @@ from rotaplan.optimizer.params import SolveParams
 from rotaplan.runs.history import History
 from rotaplan.runs.roadmap import RoadmapRequest, run_roadmap
 from rotaplan.runs.source import open_plan
+from rotaplan.scenarios.rollover import Hiring
 from rotaplan.validator import check_plan
 
 
@@ -127,7 +130,8 @@ def test_a_three_year_roadmap_known_by_hand(tmp_path):
     assert [r["year"] for r in stored["years"]] == [2027, 2028, 2029]
     runs = History(db).runs(sweep=f"roadmap:{rm.name}")
     assert list(runs["run_id"]) == [r["run_id"] for r in stored["years"]]
-    assert "not by 2029" in rm.verdict or "first in" in rm.verdict
+    # everyone holds a bachelor degree (R10: ratio 1) and one of the two rural leaders is 45 or under (R3: 50%)
+    assert rm.first_met == 2027 and "both met first in 2027" in rm.verdict
     page = (tmp_path / "roadmap" / "roadmap.html").read_text(encoding="utf-8")
     assert "<svg" in page and "R10 urban/rural bachelor ratio" in page and "http" not in page.replace(
         'xmlns="http://www.w3.org/2000/svg"', "")
@@ -149,3 +153,96 @@ def test_the_same_roadmap_again_replaces_the_folder_rotaplan_wrote(tmp_path):
     with pytest.raises(OutputError):
         run_roadmap(req)
     assert (tmp_path / "roadmap" / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_two_roadmaps_compared_year_by_year(tmp_path):
+    """A hiring plan of bachelor-degree math teachers for the rural district against none: compare shows both
+    roadmaps' figures, year by year, as their plans report them."""
+    from click.testing import CliRunner
+
+    from rotaplan.cli import main
+
+    sc0 = district()
+    sc0.write(tmp_path / "district")
+    (tmp_path / "hiring.yaml").write_text("hires:\n  - {subject: math, count: 2, degree: bachelor}\n",
+                                          encoding="utf-8")
+    db = str(tmp_path / "runs.sqlite")
+    run = CliRunner()
+    for name, extra in (("none", []), ("hire", ["--hiring", str(tmp_path / "hiring.yaml")])):
+        r = run.invoke(main, ["roadmap", str(tmp_path / "district"), "--until", "2028", "--out", str(tmp_path / name),
+                              "--time-limit", "2", "--workers", "1", "--db", db, *extra])
+        assert r.exit_code == 0, r.output
+        assert "both met first in 2027" in r.output and "stored as roadmap RM" in r.output
+    r = run.invoke(main, ["roadmaps", "--db", db])
+    assert r.exit_code == 0 and "RM1" in r.output and "RM2" in r.output
+    r = run.invoke(main, ["compare", "RM1", "RM2", "--db", db, "--html", str(tmp_path / "cmp.html")])
+    assert r.exit_code == 0, r.output
+    page = (tmp_path / "cmp.html").read_text(encoding="utf-8")
+    assert "RM1 none" in page and "RM2 hire" in page and page.count("<svg") == 8
+    # the 2028 staff figure of each roadmap is its own plan's: 2 hires more with the hiring plan
+    staff = {n: json.loads((tmp_path / n / "2028" / "kpis.json").read_text(encoding="utf-8"))["after"]["staff"]
+             for n in ("none", "hire")}
+    assert staff["hire"] == staff["none"] + 2
+    r = run.invoke(main, ["compare", str(tmp_path / "none"), str(tmp_path / "hire"), "--html",
+                          str(tmp_path / "cmp2.html")])
+    assert r.exit_code == 0, r.output
+
+
+def test_not_by_the_last_year_says_the_binding_reason_in_numbers():
+    from rotaplan.models import Policy
+    from rotaplan.runs.roadmap import summarise
+
+    rows = pd.DataFrame([{"year": 2027, "status": "ok", "R10": "not_met", "R3": "met",
+                          "compulsory_teachers_rural": 100, "bachelor_teachers_rural": 70,
+                          "bachelor_share_rural": 0.70, "bachelor_share_urban": 0.90,
+                          "degree_ratio_urban_rural": 1.2857,
+                          "rural_leaders": 10, "young_rural_leaders": 5, "young_rural_leader_share": 0.5},
+                         {"year": 2028, "status": "ok", "R10": "not_met", "R3": "not_met",
+                          "compulsory_teachers_rural": 100, "bachelor_teachers_rural": 72,
+                          "bachelor_share_rural": 0.72, "bachelor_share_urban": 0.90, "degree_ratio_urban_rural": 1.25,
+                          "rural_leaders": 10, "young_rural_leaders": 3, "young_rural_leader_share": 0.3}])
+    rm = summarise("x", rows, Policy(), 2028, None)
+    assert rm.first_met is None and rm.first == {"R10": None, "R3": 2027}
+    # R10: 0.90 / 1.05 x 100 = 85.7, so 86 bachelor-degree rural teachers: 14 more than 72; R3: 5 of 10, 2 more
+    assert "not both met by 2028" in rm.verdict
+    assert "about 14 more bachelor-degree teachers" in rm.verdict and "about 2 more rural leaders" in rm.verdict
+    zh = summarise("x", rows, Policy(), 2028, None, lang="zh")
+    assert "约14名本科及以上教师" in zh.verdict
+
+
+def test_one_roadmap_per_hiring_plan_in_parallel_on_dask(tmp_path):
+    from rotaplan.runs.roadmap import run_roadmaps
+
+    sc0 = district()
+    sc0.write(tmp_path / "district")
+    (tmp_path / "none.yaml").write_text("hires: []\n", encoding="utf-8")
+    (tmp_path / "two.yaml").write_text("hires:\n  - {subject: math, count: 2}\n", encoding="utf-8")
+    base = RoadmapRequest(scenario=str(tmp_path / "district"), until=2028, out=str(tmp_path / "both"),
+                          params=SolveParams(time_limit=2, workers=1, seed=0), db=str(tmp_path / "runs.sqlite"))
+    done = run_roadmaps(base, [str(tmp_path / "none.yaml"), str(tmp_path / "two.yaml")], n_workers=2)
+    assert [r["name"] for r in done] == ["1-none", "2-two"] and all(r["ok"] for r in done)
+    staff = {r["name"]: {row["year"]: row["staff"] for row in r["rows"]} for r in done}
+    assert staff["2-two"][2028] == staff["1-none"][2028] + 2 and staff["2-two"][2027] == staff["1-none"][2027]
+    assert (tmp_path / "both" / "compare.html").exists()
+    assert (tmp_path / "both" / "2-two" / "2028" / "kpis.json").exists()
+    assert len(History(tmp_path / "runs.sqlite").roadmaps()) == 2
+
+
+def test_a_year_without_a_plan_ends_the_roadmap_and_says_why(tmp_path):
+    # every seat is taken (staff_quota 1 and one teacher at each school); the hiring plan adds two teachers a year
+    sc0 = build([school("U", area="urban", is_township_seat=True, staff_quota=1, vice_principal_posts=0),
+                 school("R", area="rural", township="T2", is_township_seat=True, staff_quota=1,
+                        vice_principal_posts=0)],
+                [person("PU", role="principal", school_id="U"), person("PR", role="principal", school_id="R"),
+                 person("Y", school_id="U"), person("T", school_id="R")],
+                [("U", "math", 16), ("R", "math", 16)], exchange_share=0.0, exchange_backbone_share=0.0,
+                young_backbone_training_count=0)
+    sc0.write(tmp_path / "full")
+    (tmp_path / "hiring.yaml").write_text("hires:\n  - {subject: math, count: 2}\n", encoding="utf-8")
+    req = RoadmapRequest(scenario=str(tmp_path / "full"), until=2029, out=str(tmp_path / "roadmap"),
+                         hiring=Hiring.read(tmp_path / "hiring.yaml"),
+                         params=SolveParams(time_limit=2, workers=1, seed=0), store=False)
+    rm = run_roadmap(req)
+    assert list(rm.rows["status"]) == ["ok", "infeasible"]  # 2029 is not planned
+    assert "the 2028 plan breaks hard rules (R8" in rm.verdict
+    assert not (tmp_path / "roadmap" / "2028").exists() and (tmp_path / "roadmap" / "2027" / "kpis.json").exists()
