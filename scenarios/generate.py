@@ -980,7 +980,8 @@ def _postings(rng, schools: pd.DataFrame, staff_df: pd.DataFrame, demand: pd.Dat
     are urban teachers on a posting there: home_school is an urban school of the same level that teaches their
     subject and has room for them to come back (staff_quota above its teachers), posting_until the last school
     year of their three-year posting (plan_year + 1, plan_year, or plan_year - 1: that posting has ended and
-    they return this year). Public-funded teachers and leaders are left out."""
+    they return this year). Public-funded teachers, those in contract period 1 (R5 decides their period 2) and
+    leaders are left out."""
     sch = schools.set_index("school_id")
     teachers = staff_df[(staff_df["role"] == "teacher") & (staff_df["school_id"] != "")]
     room = (pd.to_numeric(sch["staff_quota"], errors="coerce").fillna(10**6)
@@ -993,7 +994,8 @@ def _postings(rng, schools: pd.DataFrame, staff_df: pd.DataFrame, demand: pd.Dat
     level = staff_df["school_id"].map(sch["level"]).fillna("").to_numpy()
     yas = staff_df["years_at_school"].to_numpy()
     pick = ((area == "rural") & (staff_df["role"] == "teacher").to_numpy() & (yas >= 1) & (yas <= 3)
-            & ~staff_df["public_funded"].to_numpy(dtype=bool) & (rng.random(len(staff_df)) < 0.15))
+            & ~staff_df["public_funded"].to_numpy(dtype=bool) & (staff_df["contract_period"].to_numpy() >= 2)
+            & (rng.random(len(staff_df)) < 0.15))
     for i in np.flatnonzero(pick):
         subj = staff_df.iat[i, staff_df.columns.get_loc("subject")]
         options = [s for s in urban_of_level.get(level[i], []) if (s, subj) in taught and room[s] >= 2]
