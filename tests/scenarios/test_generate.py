@@ -12,7 +12,7 @@ STAFF_COLS = ["person_id", "name", "gender", "birth_date", "role", "school_id", 
               "years_at_school", "terms_at_school", "contract_period", "period_years", "rural_service_years",
               "public_funded", "reserve_leader", "itinerant_ok", "exempt_reason", "home_lat", "home_lon",
               "preferences", "locked_school", "certificate", "title", "teaching_years", "evaluation_score",
-              "bundle_school", "spouse_id"]
+              "bundle_school", "spouse_id", "home_school", "posting_until"]
 FRAMES = ["schools", "staff", "demand", "roads", "nodes"]
 
 
