@@ -5,7 +5,8 @@ The plan decides where everyone works from 1 September of plan_year; a year late
 carried out and one school year served. Every count is "completed on 1 September of the new plan_year":
 
 * ``plan_year`` + 1; schools, demand, roads and the rest of the policy unchanged;
-* retirees (move ``retire``) leave; everyone else is at ``to_school`` with ``role_after``;
+* retirees (move ``retire``) leave (a spouse_id naming one is cleared); everyone else is at ``to_school`` with
+  ``role_after``;
 * ``years_at_school``: + 1 for a person who stays at their school (whatever their role), 1 for a person who
   changed school or was a new hire (one year served there); a new hire the plan left unplaced stays a new hire
   to place, as they were;
@@ -300,6 +301,9 @@ def rollover(sc: Scenario, plan: Plan, hiring: Hiring | None = None, name: str |
                           for p, s in zip(st["preferences"].fillna(""), to)]
 
     nxt = nxt[stays].reset_index(drop=True)
+    if "spouse_id" in nxt.columns:  # couples: a spouse who retired no longer works in the district
+        sp = nxt["spouse_id"].fillna("").astype(str)
+        nxt["spouse_id"] = sp.where(sp.isin(set(nxt["person_id"])), "")
     text = format_table(nxt, STAFF).fillna("")
     if hiring is not None:
         hires = hiring.people(year + 1, sc)

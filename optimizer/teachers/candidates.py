@@ -47,6 +47,7 @@ from . import r5, r11, r14, r16
 # How many candidates of each kind a movable teacher gets (see module docstring).
 NEAREST_NEW = 4  # new hire: nearest fitting schools of each area ...
 GAP_NEW = 4  # ... and the schools with the largest lesson gap of the subject, per area
+NEAREST_ROOM = 3  # new hires and period-1 finishers: also the nearest fitting schools with a seat left
 NEAREST_P1 = 5  # finishing period 1: nearest fitting schools of the other area ...
 GAP_P1 = 4  # ... and the largest gaps of the other area
 NEAREST_EXCHANGE_OTHER = 3  # exchange-eligible (urban): nearest rural schools ...
@@ -103,6 +104,7 @@ class TeacherData:
     p_rank: np.ndarray = field(init=False)  # preference rank (0 = not ranked)
     ref_problem: dict = field(default_factory=dict)  # teacher row -> why their reference school is not open
     vacancies: np.ndarray = field(init=False)  # per school: teacher seats freed by R12 and promotions
+    room: np.ndarray = field(init=False)  # per school: seats left if every teacher of the coming year stayed
     no_candidate: list = field(default_factory=list)  # (teacher row, why) with no admissible school
     t_cert: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # R14 certificate rank, -1: any
     # R5 bundle_school: the period-2 school named at hiring (index, -1 none); r5.bundles fills the two dicts
@@ -298,6 +300,9 @@ def _candidates(data: TeacherData) -> None:
     rows_s: list[np.ndarray] = []
     group = level_groups(data.s_level)
     hire_group = _hire_groups(data, wgap, group)
+    # seats left per school if every current teacher stayed (the nearest schools may all be full)
+    here = np.bincount(data.t_from[data.t_from >= 0], minlength=len(data.school_ids))
+    data.room = np.where(np.isnan(data.s_quota), np.inf, np.nan_to_num(data.s_quota) - here)
     mov = np.flatnonzero(data.movable)
     for j in np.unique(data.t_subj[mov]):
         people = mov[data.t_subj[mov] == j]
@@ -407,15 +412,18 @@ def _picks(data, p, j, d, same, rural, schools, gm, top, want, p_rural) -> list[
         return [s for g in sorted(g for a, g in top if a == ar) for s in top[ar, g][:k]]
 
     picks: list[int] = []
+    roomy = data.room[schools] > 0
     if data.is_new[p]:
         for ar in (False, True):
             picks += _nearest(schools, d, (rural == ar) & gm, NEAREST_NEW)
             picks += tops(ar, GAP_NEW)
+            picks += _nearest(schools, d, (rural == ar) & gm & roomy, NEAREST_ROOM)
     if data.is_p1[p]:
         if int(p) in data.bundle_ok:  # R5: the bundle school named at hiring first (its group: _candidates)
             picks.append(data.bundle_ok[int(p)])
         picks += _nearest(schools, d, ~same & gm, NEAREST_P1)
         picks += tops(not p_rural, GAP_P1)
+        picks += _nearest(schools, d, ~same & gm & roomy, NEAREST_ROOM)
     if data.is_exchange[p]:
         picks += _nearest(schools, d, rural & gm, NEAREST_EXCHANGE_OTHER)  # urban -> rural only
         picks += tops(True, GAP_EXCHANGE)

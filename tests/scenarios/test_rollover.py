@@ -131,3 +131,22 @@ def test_a_hiring_plan_by_year_and_a_sheet_of_named_people(tmp_path):
     with pytest.raises(ScenarioError) as exc:
         Hiring.read(tmp_path / "bad.yaml")
     assert "degree" in str(exc.value.problems[0])
+
+
+def test_rollover_clears_the_spouse_id_of_a_retiree():
+    """A couple where one retires: next year the other's spouse_id names nobody on the staff, so it is cleared
+    (validation would refuse it as an unknown person)."""
+    from builders import build, person, school
+
+    from rotaplan.models import Plan
+    from rotaplan.optimizer import SolveParams, plan_scenario
+    from rotaplan.scenarios.rollover import rollover
+
+    sc = build([school("U", is_township_seat=True)],
+               [person("OLD", school_id="U", birth_date="1960-01-01", spouse_id="W"),
+                person("W", school_id="U", gender="F", birth_date="1980-01-01", spouse_id="OLD")],
+               [("U", "math", 16)], young_backbone_training_count=0)
+    plan: Plan = plan_scenario(sc, SolveParams(time_limit=2, workers=1, seed=0)).plan
+    assert plan.assignments.set_index("person_id").at["OLD", "move"] == "retire"
+    nxt = rollover(sc, plan)
+    assert list(nxt.staff["person_id"]) == ["W"] and list(nxt.staff["spouse_id"]) == [""]
