@@ -2,10 +2,11 @@
 (max_moves_share) tightens. The budget's weight is raised (weights.move_budget 500 per move above it) so that
 each point is the best plan within that budget; R15 (no levelling down, hard) holds at every point.
 
-    python benchmarks/bench_v2_tradeoff.py [--time-limit 30] [--svg docs/benchmarks-v2-tradeoff.svg]
+    python benchmarks/bench_v2_tradeoff.py [--vary budget|drop] [--time-limit 30] [--svg FILE]
 
-Prints one row per budget and, with --svg, writes the curve (moves of current staff against the urban/rural
-degree ratio, R10) as an SVG chart for docs/benchmarks.md.
+Prints one row per point and, with --svg, writes the curve (moves of current staff against the urban/rural
+degree ratio, R10) as an SVG chart for docs/benchmarks.md. `--vary drop` keeps the default budget and varies
+R15's max_urban_share_drop instead: what the no-levelling-down rule costs R10 in one year.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from rotaplan.optimizer import SolveParams, plan_scenario
 from rotaplan.runs.sweep import svg_chart
 from rotaplan.validator import check_plan
 
-SHARES = (0.04, 0.06, 0.08, 0.10, 0.12, 0.15, 1.0)
+SHARES = (0.04, 0.06, 0.08, 0.10, 0.12, 0.15, 1.0)  # max_moves_share (--vary budget)
+DROPS = (0.0, 0.01, 0.02, 0.03, 0.05, 0.10, 1.0)  # max_urban_share_drop (--vary drop)
 
 
 def main() -> None:
@@ -30,16 +32,18 @@ def main() -> None:
     ap.add_argument("--time-limit", type=float, default=30.0)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--svg", default=None)
+    ap.add_argument("--vary", choices=("budget", "drop"), default="budget")
     args = ap.parse_args()
     base = Scenario.read(None)
     rows: list[dict] = []
     print(f"load average at start: {os.getloadavg()[0]:.2f}")
-    print(f"{'budget':>7s} {'moves':>6s} {'of staff':>8s} {'required':>8s} {'R10':>6s} {'bach u/r':>13s} "
+    print(f"{args.vary:>7s} {'moves':>6s} {'of staff':>8s} {'required':>8s} {'R10':>6s} {'bach u/r':>13s} "
           f"{'bb u/r':>13s} {'exch':>5s} {'uncov':>6s} {'R15':>4s} {'hard':>4s} {'gap':>7s} {'secs':>6s}")
-    for share in SHARES:
+    for share in SHARES if args.vary == "budget" else DROPS:
         sc = base.copy()
-        sc.policy = base.policy.with_overrides({"max_moves_share": share, "weights": {"move_budget": 500.0}},
-                                               "benchmark")
+        change = ({"max_moves_share": share, "weights": {"move_budget": 500.0}} if args.vary == "budget"
+                  else {"max_urban_share_drop": share})
+        sc.policy = base.policy.with_overrides(change, "benchmark")
         t = time.perf_counter()
         res = plan_scenario(sc, SolveParams(time_limit=args.time_limit, workers=args.workers, seed=0))
         secs = time.perf_counter() - t
@@ -47,7 +51,7 @@ def main() -> None:
         hard = sum(v.hard for v in check_plan(sc, res.plan))
         gap = res.plan.kpis["solver"]["teachers"]["gap"]
         r15 = res.plan.compliance.set_index("rule").at["R15", "status"]
-        rows.append({"run_id": len(rows) + 1, "label": f"budget {share:g}", "budget": a["move_budget"],
+        rows.append({"run_id": len(rows) + 1, "label": f"{args.vary} {share:g}", "budget": a["move_budget"],
                      "moves_of_current_staff": a["moves_of_current_staff"],
                      "degree_ratio_urban_rural": a["degree_ratio_urban_rural"]})
         print(f"{share:>7g} {a['moves']:>6d} {a['moves_of_current_staff']:>8d} {a['moves_required_by_rules']:>8d} "

@@ -214,4 +214,5 @@ def test_the_sample_every_row_has_a_reason_naming_schools_in_both_languages():
     en = by_lang["en"]
     stays = en[en["move"] == "stay"]
     assert len(stays) > 500 and stays["reason"].str.startswith(("Stays at", "Eligible for exchange", "Has served",
-                                                                  "Served", "Locked", "Reserve", "Leads")).all()
+                                                                  "Served", "Locked", "Reserve", "Leads",
+                                                                  "On a posting")).all()
