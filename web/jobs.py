@@ -10,7 +10,8 @@ Each job has an attempt token, given to its worker; the worker writes only while
 token. A server that starts again fails the jobs left queued or running and clears their tokens
 (`WebStore.fail_unfinished`), so a worker still alive from before cannot write "done" over "failed". A server
 that is stopped (Ctrl-C, SIGTERM) fails its running jobs the same way and ends its workers (terminate, then
-kill), leaving no process behind; the workers ignore SIGINT, so a Ctrl-C reaches them only through the server.
+kill), leaving no process behind; the workers run in their own process group and ignore SIGINT, so a Ctrl-C
+reaches them only through the server.
 """
 
 from __future__ import annotations
@@ -47,7 +48,10 @@ def spec_request(spec: dict):
 
 
 def _worker_start() -> None:
-    """Each worker process: a Ctrl-C in the server's terminal is the server's to handle (it ends the workers)."""
+    """Each worker process, in a process group of its own: a Ctrl-C in the server's terminal is the server's to
+    handle (it fails the jobs and ends the workers). Ignoring SIGINT alone would not do: CP-SAT sets its own
+    SIGINT handler while it solves and leaves the default one (end the process) behind."""
+    os.setpgrp()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
