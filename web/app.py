@@ -399,7 +399,8 @@ def create_app(db: str | Path | None = None, data_dir: str | Path | None = None,
 
             week = week_text(op.plan, op.scenario, person_id, c.lang)
         return page(c, "person.html", job=job, ex=ex, row=row, op=op, week=week,
-                    schools=op.school_options(c.lang))
+                    facts=views.person_facts(op, person_id, c.lang),
+                    week_table=views.itinerant_week(op, person_id, c.lang), schools=op.school_options(c.lang))
 
     @app.post("/runs/{job_id}/people/{person_id}/lock")
     async def lock(request: Request, job_id: int, person_id: str):
