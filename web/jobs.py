@@ -199,6 +199,8 @@ class Jobs:
             with self._lock:
                 self._pool = None
             fut = self._get_pool().submit(fn, *args)
+        for done in [j for j, f in self.futures.items() if f.done()]:
+            del self.futures[done]
         self.futures[job_id] = fut
         fut.add_done_callback(lambda f: self._done(job_id, f))
         return job_id

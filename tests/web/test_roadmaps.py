@@ -102,6 +102,9 @@ def test_a_clerk_starts_a_roadmap_everyone_reads_it_year_by_year_and_compares_tw
         assert [r for r in _cells(cmp, "rm-cmp-table") if r[0] == str(plan_year + 1)][0][3] == "-"
         assert "<svg" in c.get(f"/roadmaps/compare/chart?rm=1&rm={second}").text
         assert "请至少选择两个" in c.get("/roadmaps/compare?rm=1").text
+        for path in ("/roadmaps", "/roadmaps/1", "/roadmaps/1/chart", f"/roadmaps/compare?rm=1&rm={second}",
+                     f"/roadmaps/compare/chart?rm=1&rm={second}"):  # nothing loaded from another host
+            assert not re.findall(r"(?:src|href)=\"https?://", c.get(path).text), path
         audit = st.all("SELECT user, action, object FROM web_audit")
         assert [a["object"] for a in audit if a["action"] == "roadmap"] == ["roadmap 1", f"roadmap {second}"]
         assert any(a["action"] == "download" and a["object"] == "roadmap 1" for a in audit)
