@@ -69,6 +69,7 @@ def test_a_clerk_starts_a_roadmap_everyone_reads_it_year_by_year_and_compares_tw
             assert (f"{rule}：{year}年首次达到" if year else f"{rule}：到{plan_year + 1}年仍未达到") in first
         rows = _cells(page, "rm-table")
         assert [r[0] for r in rows] == [str(plan_year), str(plan_year + 1)]
+        assert [r[1] for r in rows] == ["已编制", "已编制"]  # both years planned within the hard rules
         links = re.findall(r'class="year-plan" href="/runs/(\d+)"', page)
         assert len(links) == 2
         # each year's figure is the one of that year's own plan (kpis.json)

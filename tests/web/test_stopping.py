@@ -58,6 +58,27 @@ def test_a_worker_left_from_a_stopped_server_cannot_write_done_over_failed(tmp_p
         assert "失败" in old.get(f"/runs/{job_id}").text
 
 
+def test_a_database_of_the_first_web_tables_gets_the_new_columns_and_its_running_job_is_failed(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "runs.sqlite"
+    with sqlite3.connect(db) as con:  # web_jobs as the first release wrote it: no kind, token, roadmap columns
+        con.execute("CREATE TABLE web_jobs (job_id INTEGER PRIMARY KEY AUTOINCREMENT, created TEXT NOT NULL, "
+                    "user TEXT NOT NULL, label TEXT NOT NULL DEFAULT '', upload_id INTEGER, policy_id INTEGER, "
+                    "base_job INTEGER, lock_person TEXT NOT NULL DEFAULT '', spec TEXT NOT NULL DEFAULT '{}', "
+                    "status TEXT NOT NULL, stage TEXT NOT NULL DEFAULT '', stage_no INTEGER NOT NULL DEFAULT 0, "
+                    "pid INTEGER, outcome TEXT NOT NULL DEFAULT '', run_id INTEGER, plan_dir TEXT NOT NULL DEFAULT '', "
+                    "notes TEXT NOT NULL DEFAULT '[]', error TEXT NOT NULL DEFAULT '', seconds REAL, "
+                    "finished TEXT NOT NULL DEFAULT '')")
+        con.execute("INSERT INTO web_jobs (created, user, status) VALUES ('2026-01-01', 'cleo', 'running')")
+    make_users(db)
+    with TestClient(create_app(db, workers=1)) as c:
+        log_in(c, "cleo")
+        assert "失败" in c.get("/runs/1").text and c.get("/roadmaps").status_code == 200
+    job = WebStore(db).job(1)
+    assert job["status"] == "failed" and job["kind"] == "plan" and job["token"] == ""
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
