@@ -569,10 +569,12 @@ def create_app(db: str | Path | None = None, data_dir: str | Path | None = None,
             hiring = str(path)
         lang = str(form.get("lang") or c.lang)
         lang = lang if lang in messages.LANGS else c.lang
-        spec: dict[str, Any] = {"scenario": u["path"], "until": until, "hiring": hiring, "hiring_name": hiring_name,
+        spec: dict[str, Any] = {"scenario": u["path"], "first": first, "until": until, "hiring": hiring,
+                                "hiring_name": hiring_name,
                                 "db": str(store.path), "time_limit": limit, "seed": seed, "workers": plan_workers,
                                 "lang": lang, "label": str(form.get("label") or "")[:100]}
-        job_id = jobs.submit(c.user.name, spec, kind="roadmap", upload_id=u["upload_id"])
+        job_id = jobs.submit(c.user.name, spec, kind="roadmap", upload_id=u["upload_id"],
+                             stage_total=(until - first + 1) * len(ROADMAP_STEPS))
         store.audit(c.user.name, "roadmap", f"roadmap {job_id}",
                     f"upload {u['upload_id']} ({u['filename']}), {first}-{until}, hiring plan "
                     f"{hiring_name or '-'}, time limit {limit:g} s")

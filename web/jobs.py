@@ -183,9 +183,10 @@ class Jobs:
         token = secrets.token_hex(16)
         job_id = self.store.write(
             "INSERT INTO web_jobs (created, user, label, upload_id, policy_id, base_job, lock_person, spec, status, "
-            "kind, token) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)",
+            "kind, token, stage_total) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)",
             (now(), user, spec.get("label", ""), cols.get("upload_id"), cols.get("policy_id"), cols.get("base_job"),
-             cols.get("lock_person", ""), json.dumps(spec, ensure_ascii=False), kind, token))
+             cols.get("lock_person", ""), json.dumps(spec, ensure_ascii=False), kind, token,
+             cols.get("stage_total", 0)))
         folder = "roadmaps" if kind == "roadmap" else "plans"
         spec = {**spec, "out": str(self.store.data / folder / f"job{job_id}")}
         if kind == "roadmap":

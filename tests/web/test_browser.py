@@ -231,7 +231,8 @@ def test_a_clerk_starts_a_short_roadmap_and_reads_it_in_a_browser(server, browse
     limit.send_keys("3")
     drv.find_element("id", "rm-label").send_keys("两年")
     drv.find_element("id", "start-roadmap").click()
-    _wait(drv, "#rm-progress")
+    steps = _wait(drv, "#rm-years")  # one step per year from the start, the year being planned in bold
+    assert f"{year}年" in steps.text and f"{year + 1}年" in steps.text
     drv.save_screenshot(str(shots / "roadmap-progress.png"))
     table = _wait(drv, "#rm-table", 300)  # the progress box refreshes the page when the roadmap is done
     years = [tr.find_elements("css selector", "td")[0].text for tr in table.find_elements("css selector", "tr")[1:]]
