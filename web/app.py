@@ -564,8 +564,10 @@ def create_app(db: str | Path | None = None, data_dir: str | Path | None = None,
                 Hiring.read(path)
             except ScenarioError as exc:
                 problems = [{**uploads.problem_dict(p), "source": hiring_name} for p in exc.problems]
+                said = "; ".join(" ".join(x for x in (p.get("column"), p.get("value")) if x) + f": {p.get('message')}"
+                                 for p in problems)
                 return page(c, "error.html", 400, title=c.t("web.rm.hiring_bad"),
-                            message="; ".join(f"{p.get('column') or ''} {p.get('message')}".strip() for p in problems))
+                            message=said.replace(str(path.parent) + "/", "").replace(str(path.parent), ""))
             hiring = str(path)
         lang = str(form.get("lang") or c.lang)
         lang = lang if lang in messages.LANGS else c.lang

@@ -122,6 +122,8 @@ def test_the_roadmap_form_refuses_a_wrong_year_and_a_wrong_hiring_plan(db, workb
         r = _start(c, csrf, plan_year + 1, b"hires:\n  - {subject: math, count: 3}\nhiers: []\n")
         assert r.status_code == 400 and "hiers" in r.text and "unknown key" in r.text
         assert "runs-web" not in r.text  # the server's folders are not shown
+        r = _start(c, csrf, plan_year + 1, b"sheet: named.csv\n")  # named people lie beside the file: not here
+        assert r.status_code == 400 and "named.csv" in r.text and "runs-web" not in r.text
         r = _start(c, csrf, plan_year + 1, b"x" * (300 * 1024))
         assert r.status_code == 413 and "KB" in r.text
         assert c.app.state.store.all("SELECT * FROM web_jobs") == []
