@@ -516,9 +516,15 @@ def create_app(db: str | Path | None = None, data_dir: str | Path | None = None,
         sides = []
         for j in chosen:
             got = load_roadmap(j["plan_dir"])
+            got["verdict"] = roadmap_verdict({**rm_views.read(j)}, lang)
             got["name"] = messages.text("web.rm.job", lang, id=j["job_id"]) + (f" {j['label']}" if j["label"] else "")
             sides.append(got)
         return chosen, sides
+
+    def roadmap_verdict(data: dict, lang: str) -> str:
+        runs = [r.get("run_id") for r in data.get("rows") or [] if r.get("run_id")]
+        got = store.one("SELECT policy FROM runs WHERE run_id = ?", (runs[-1],)) if runs else None
+        return rm_views.verdict(data, got["policy"] if got else "", lang)
 
     @app.get("/roadmaps", response_class=HTMLResponse)
     def roadmap_list(request: Request, upload: int | None = None):
@@ -617,6 +623,7 @@ def create_app(db: str | Path | None = None, data_dir: str | Path | None = None,
         if job["status"] != "done":
             return page(c, "roadmap.html", job=job, spec=spec, data=None)
         data = rm_views.read(job)
+        data["verdict"] = roadmap_verdict(data, c.lang)
         years = {int(r["year"]): int(r["job_id"]) for r in
                  store.all("SELECT job_id, year FROM web_jobs WHERE roadmap_job = ?", (job_id,))}
         return page(c, "roadmap.html", job=job, spec=spec, data=data, table=rm_views.table(data, years, c.lang),

@@ -60,3 +60,25 @@ def compared(sides: list[dict], lang: str) -> dict:
     rows = [{"year": int(r["year"]), "figure": label(str(r["figure"]), lang),
              "values": [shown(r.get(n)) for n in names]} for r in df.to_dict("records")]
     return {"names": names, "rows": rows}
+
+
+def verdict(data: dict, policy_yaml: str, lang: str) -> str:
+    """The roadmap's sentence (the first year R10 and R3 are met, or why not) in `lang`: runs/roadmap.py
+    `summarise` of the stored rows under the policy the plans ran with (the run history's record of the last
+    year). A roadmap stopped by a year that broke hard rules keeps the sentence it was written with (the
+    rules it broke are in that sentence only); so does one whose policy the history does not hold."""
+    import pandas as pd
+    import yaml
+
+    from ..models.errors import ScenarioError
+    from ..models.policy import Policy
+    from ..runs.roadmap import summarise
+
+    rows = data.get("rows") or []
+    if not policy_yaml or not rows or any(r.get("status") == "infeasible" for r in rows):
+        return str(data["verdict"])
+    try:
+        pol = Policy.from_mapping(yaml.safe_load(policy_yaml) or {}, "policy")
+    except (ScenarioError, yaml.YAMLError, TypeError, ValueError):  # one this version cannot read: as written
+        return str(data["verdict"])
+    return summarise(str(data["name"]), pd.DataFrame(rows), pol, int(data["until"]), Path("."), lang).verdict

@@ -84,6 +84,11 @@ def test_a_clerk_starts_a_roadmap_everyone_reads_it_year_by_year_and_compares_tw
         assert 'id="kpis"' in year2 and 'href="/roadmaps/1"' in year2
         hired = c.get(f"/runs/{links[1]}/people", params={"q": f"H{plan_year + 1}-"}).text
         assert "共3人" in hired  # the hiring plan's three teachers joined in the second year
+        c.cookies.set("rotaplan_lang", "en")  # the same sentence in English, from the same figures
+        english = c.get("/roadmaps/1").text.split('id="verdict">')[1].split("<")[0]
+        assert ("met first in" in english or "are not both met by" in english) and "R10" in english
+        assert english.replace("&#39;", "'") != data["verdict"]
+        c.cookies.set("rotaplan_lang", "zh")
         chart = c.get("/roadmaps/1/chart").text
         assert "<svg" in chart and data["verdict"] in chart  # reports/roadmap.py's page
         assert c.get("/roadmaps/1/roadmap.html").headers["content-disposition"].startswith("attachment")
