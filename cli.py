@@ -833,11 +833,12 @@ def sweep(grid, db, scheduler, n_workers, cp_workers, time_limit, html_path):
 @friendly
 def serve(host, port, db, n_workers, cp_workers):
     """Serve the office's web application: upload, validate, set the policy, plan, review, explain, change a
-    decision, compare and download, in Chinese or English.
+    decision, compare and download, start and compare roadmaps, in Chinese or English.
 
     Users, sessions, the audit log and plan jobs are kept in the run history database (tables web_*);
     uploads and plan folders in the folder beside it (<db name>-web/). Create the first user with
-    `rotaplan user add NAME --role admin`."""
+    `rotaplan user add NAME --role admin`. Ctrl-C or SIGTERM stops it: plans and roadmaps still running are
+    marked failed and their worker processes ended."""
     import uvicorn
 
     from .web.app import create_app

@@ -30,3 +30,20 @@ def log_in(client, name: str) -> str:
     r = client.post("/login", data={"csrf": token, "name": name, "password": PASSWORDS[name]})
     assert r.status_code == 200 and "/uploads" in str(r.url), r.text[:500]
     return csrf_of(r.text)
+
+
+def wait_job(store, job_id: int, until, seconds: float = 300):
+    """The job's row once `until(row)` holds (polling its row); fails the test after `seconds`."""
+    import time
+
+    t0 = time.time()
+    while time.time() - t0 < seconds:
+        job = store.job(job_id)
+        if until(job):
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} did not get there: {store.job(job_id)}")
+
+
+def finished(job) -> bool:
+    return job is not None and job["status"] in ("done", "failed")

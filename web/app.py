@@ -25,12 +25,14 @@ from ..models import ScenarioError, messages
 from ..models.policy import Policy
 from ..reports import words
 from . import labels, security, uploads, views
-from .jobs import STAGES, Jobs
+from . import roadmaps as rm_views
+from .jobs import ROADMAP_STEPS, STAGES, Jobs
 from .store import ROLES, User, WebStore, now
 
 HERE = Path(__file__).resolve().parent
 LANG_COOKIE = "rotaplan_lang"
 EDIT_ROLES = ("admin", "clerk")
+MAX_YEARS = 12  # a roadmap started from the page plans at most this many years
 
 
 class HTTPProblem(Exception):
@@ -60,7 +62,8 @@ def create_app(db: str | Path | None = None, data_dir: str | Path | None = None,
     limiter = security.RateLimit()
     lim = limits or uploads.Limits()
     templates = Jinja2Templates(directory=str(HERE / "templates"))
-    templates.env.globals.update(word=words.word, ROLES=ROLES, STAGES=STAGES, CATALOGUE=messages.catalogue())
+    templates.env.globals.update(word=words.word, ROLES=ROLES, STAGES=STAGES, ROADMAP_STEPS=ROADMAP_STEPS,
+                                 CATALOGUE=messages.catalogue())
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -113,9 +116,9 @@ def create_app(db: str | Path | None = None, data_dir: str | Path | None = None,
     def redirect(url: str) -> RedirectResponse:
         return RedirectResponse(url, 303)
 
-    def job_or_404(job_id: int) -> dict:
+    def job_or_404(job_id: int, kind: str = "plan") -> dict:
         job = store.job(job_id)
-        if job is None:
+        if job is None or job["kind"] != kind:
             raise HTTPProblem(404, "web.err.404")
         return job
 
@@ -288,9 +291,9 @@ def create_app(db: str | Path | None = None, data_dir: str | Path | None = None,
                     uploads=valid, saved=c.t("web.policy.saved", name=name))
 
     # ---- runs -----------------------------------------------------------------------------------
-    def job_list() -> list[dict]:
+    def job_list(kind: str = "plan") -> list[dict]:
         return store.all("SELECT j.*, u.filename FROM web_jobs j LEFT JOIN web_uploads u ON u.upload_id = j.upload_id "
-                         "ORDER BY job_id DESC LIMIT 200")
+                         "WHERE j.kind = ? ORDER BY job_id DESC LIMIT 200", (kind,))
 
     @app.get("/runs", response_class=HTMLResponse)
     def run_list(request: Request, upload: int | None = None):
@@ -340,6 +343,9 @@ def create_app(db: str | Path | None = None, data_dir: str | Path | None = None,
     @app.get("/runs/{job_id}", response_class=HTMLResponse)
     def run_page(request: Request, job_id: int):
         c = viewer(request)
+        found = store.job(job_id)
+        if found is not None and found["kind"] == "roadmap":
+            return redirect(f"/roadmaps/{job_id}")
         job = job_or_404(job_id)
         if job["status"] != "done" or not job["plan_dir"]:
             return page(c, "job.html", job=job)
@@ -393,7 +399,8 @@ def create_app(db: str | Path | None = None, data_dir: str | Path | None = None,
 
             week = week_text(op.plan, op.scenario, person_id, c.lang)
         return page(c, "person.html", job=job, ex=ex, row=row, op=op, week=week,
-                    schools=op.school_options(c.lang))
+                    facts=views.person_facts(op, person_id, c.lang),
+                    week_table=views.itinerant_week(op, person_id, c.lang), schools=op.school_options(c.lang))
 
     @app.post("/runs/{job_id}/people/{person_id}/lock")
     async def lock(request: Request, job_id: int, person_id: str):
@@ -498,6 +505,160 @@ def create_app(db: str | Path | None = None, data_dir: str | Path | None = None,
 
                 result["info"] = result["info"].map(plain)
         return page(c, "compare.html", done=done, ids=ids, result=result, error=error)
+
+    # ---- roadmaps -------------------------------------------------------------------------------
+    def roadmap_sides(ids: list[int], lang: str) -> tuple[list[dict], list[dict]]:
+        """The chosen finished roadmaps (oldest first) and each one's stored figures (runs/roadmap.py)."""
+        from ..runs.roadmap import load_roadmap
+
+        chosen = sorted((j for j in job_list("roadmap") if j["job_id"] in ids and j["status"] == "done"),
+                        key=lambda j: j["job_id"])
+        sides = []
+        for j in chosen:
+            got = load_roadmap(j["plan_dir"])
+            got["verdict"] = roadmap_verdict({**rm_views.read(j)}, lang)
+            got["name"] = messages.text("web.rm.job", lang, id=j["job_id"]) + (f" {j['label']}" if j["label"] else "")
+            sides.append(got)
+        return chosen, sides
+
+    def roadmap_verdict(data: dict, lang: str) -> str:
+        runs = [r.get("run_id") for r in data.get("rows") or [] if r.get("run_id")]
+        got = store.one("SELECT policy FROM runs WHERE run_id = ?", (runs[-1],)) if runs else None
+        return rm_views.verdict(data, got["policy"] if got else "", lang)
+
+    @app.get("/roadmaps", response_class=HTMLResponse)
+    def roadmap_list(request: Request, upload: int | None = None):
+        c = viewer(request)
+        valid = store.all("SELECT upload_id, filename, created, summary FROM web_uploads WHERE status = 'valid' "
+                          "ORDER BY upload_id DESC")
+        for u in valid:
+            u["plan_year"] = json.loads(u["summary"] or "{}").get("plan_year")
+        return page(c, "roadmaps.html", roadmaps=job_list("roadmap"), uploads=valid, chosen=upload)
+
+    @app.post("/roadmaps")
+    async def roadmap_start(request: Request):
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > lim.hiring_bytes + 64 * 1024:  # a hiring plan is a short text
+            c = viewer(request)
+            return page(c, "error.html", 413, message=c.t("web.rm.hiring_size", kb=lim.hiring_bytes // 1024))
+        c, form = await posted(request)
+        assert c.user is not None
+        u = store.upload(int(str(form.get("upload_id"))) if str(form.get("upload_id") or "").isdigit() else 0)
+        if u is None or u["status"] != "valid":
+            return page(c, "error.html", 400, message=c.t("web.run.none"))
+        first = int(u["summary"].get("plan_year") or 0)
+        try:
+            until = int(str(form.get("until") or ""))
+            limit = float(str(form.get("time_limit") or 10))
+            seed = int(str(form.get("seed") or 0))
+        except ValueError:
+            return page(c, "error.html", 400, message=c.t("web.rm.bad", first=first, last=first + MAX_YEARS - 1))
+        if not first <= until < first + MAX_YEARS or not 1 <= limit <= 600:
+            return page(c, "error.html", 400, message=c.t("web.rm.bad", first=first, last=first + MAX_YEARS - 1))
+        hiring, hiring_name = "", ""
+        f = form.get("hiring")
+        if f is not None and not isinstance(f, str) and f.filename:
+            data = await f.read(lim.hiring_bytes + 1)
+            hiring_name = Path(str(f.filename)).name[:200]
+            if len(data) > lim.hiring_bytes:
+                return page(c, "error.html", 413, message=c.t("web.rm.hiring_size", kb=lim.hiring_bytes // 1024))
+            path = store.new_folder("hiring") / "hiring.yaml"
+            path.write_bytes(data)
+            from ..scenarios.rollover import Hiring
+
+            try:
+                Hiring.read(path)
+            except ScenarioError as exc:
+                problems = [{**uploads.problem_dict(p), "source": hiring_name} for p in exc.problems]
+                said = "; ".join(" ".join(x for x in (p.get("column"), p.get("value")) if x) + f": {p.get('message')}"
+                                 for p in problems)
+                return page(c, "error.html", 400, title=c.t("web.rm.hiring_bad"),
+                            message=said.replace(str(path.parent) + "/", "").replace(str(path.parent), ""))
+            hiring = str(path)
+        lang = str(form.get("lang") or c.lang)
+        lang = lang if lang in messages.LANGS else c.lang
+        spec: dict[str, Any] = {"scenario": u["path"], "first": first, "until": until, "hiring": hiring,
+                                "hiring_name": hiring_name,
+                                "db": str(store.path), "time_limit": limit, "seed": seed, "workers": plan_workers,
+                                "lang": lang, "label": str(form.get("label") or "")[:100]}
+        job_id = jobs.submit(c.user.name, spec, kind="roadmap", upload_id=u["upload_id"],
+                             stage_total=(until - first + 1) * len(ROADMAP_STEPS))
+        store.audit(c.user.name, "roadmap", f"roadmap {job_id}",
+                    f"upload {u['upload_id']} ({u['filename']}), {first}-{until}, hiring plan "
+                    f"{hiring_name or '-'}, time limit {limit:g} s")
+        return redirect(f"/roadmaps/{job_id}")
+
+    @app.get("/roadmaps/compare", response_class=HTMLResponse)
+    def roadmap_compare(request: Request):
+        c = viewer(request)
+        ids = [int(x) for x in request.query_params.getlist("rm") if x.isdigit()]
+        done = [j for j in job_list("roadmap") if j["status"] == "done"]
+        result, error = None, ""
+        if ids:
+            chosen, sides = roadmap_sides(ids, c.lang)
+            if len(chosen) < 2:
+                error = c.t("web.compare.need_two")
+            else:
+                result = {"sides": sides, "table": rm_views.compared(sides, c.lang),
+                          "query": "&".join(f"rm={j['job_id']}" for j in chosen)}
+        return page(c, "roadmap_compare.html", done=done, ids=ids, result=result, error=error)
+
+    @app.get("/roadmaps/compare/chart", response_class=HTMLResponse)
+    def roadmap_compare_chart(request: Request):
+        """reports/roadmap.py's comparison page (a chart per figure, a line per roadmap), shown in a frame."""
+        c = viewer(request)
+        ids = [int(x) for x in request.query_params.getlist("rm") if x.isdigit()]
+        chosen, sides = roadmap_sides(ids, c.lang)
+        if len(chosen) < 2:
+            raise HTTPProblem(404, "web.err.404")
+        from ..reports.roadmap import compare_html
+
+        return HTMLResponse(compare_html(sides, Policy(), c.lang))
+
+    @app.get("/roadmaps/{job_id}", response_class=HTMLResponse)
+    def roadmap_page(request: Request, job_id: int):
+        c = viewer(request)
+        job = job_or_404(job_id, "roadmap")
+        spec = json.loads(job["spec"] or "{}")
+        if job["status"] != "done":
+            return page(c, "roadmap.html", job=job, spec=spec, data=None)
+        data = rm_views.read(job)
+        data["verdict"] = roadmap_verdict(data, c.lang)
+        years = {int(r["year"]): int(r["job_id"]) for r in
+                 store.all("SELECT job_id, year FROM web_jobs WHERE roadmap_job = ?", (job_id,))}
+        return page(c, "roadmap.html", job=job, spec=spec, data=data, table=rm_views.table(data, years, c.lang),
+                    notes=json.loads(job["notes"] or "{}"))
+
+    @app.get("/roadmaps/{job_id}/progress", response_class=HTMLResponse)
+    def roadmap_progress(request: Request, job_id: int):
+        c = viewer(request)
+        job = job_or_404(job_id, "roadmap")
+        resp = templates.TemplateResponse(request, "_rm_progress.html", {
+            "c": c, "t": c.t, "job": job, "spec": json.loads(job["spec"] or "{}")})
+        if job["status"] in ("done", "failed"):
+            resp.headers["HX-Refresh"] = "true"
+        return resp
+
+    def roadmap_file(job_id: int) -> Path:
+        job = job_or_404(job_id, "roadmap")
+        if job["status"] != "done" or not job["plan_dir"]:
+            raise HTTPProblem(404, "web.err.404")
+        return Path(job["plan_dir"]) / "roadmap.html"
+
+    @app.get("/roadmaps/{job_id}/chart", response_class=HTMLResponse)
+    def roadmap_chart(request: Request, job_id: int):
+        """reports/roadmap.py's page (the charts and the table), shown in a frame; nothing from outside."""
+        viewer(request)
+        return HTMLResponse(roadmap_file(job_id).read_text(encoding="utf-8"))
+
+    @app.get("/roadmaps/{job_id}/roadmap.html")
+    def roadmap_download(request: Request, job_id: int):
+        c = viewer(request)
+        assert c.user is not None
+        path = roadmap_file(job_id)
+        store.audit(c.user.name, "download", f"roadmap {job_id}", "roadmap.html")
+        return FileResponse(path, filename=f"roadmap-{job_id}.html", media_type="text/html",
+                            content_disposition_type="attachment")
 
     # ---- admin ----------------------------------------------------------------------------------
     @app.get("/admin", response_class=HTMLResponse)

@@ -86,6 +86,18 @@ CREATE TABLE IF NOT EXISTS web_jobs (
 );
 """
 
+# Columns added since the first release of the web tables: (column, declaration); added to an older file as the
+# server opens it (ALTER TABLE ... ADD COLUMN), so every database has them.
+_ADDED = {
+    "web_jobs": (
+        ("kind", "TEXT NOT NULL DEFAULT 'plan'"),    # plan | roadmap
+        ("token", "TEXT NOT NULL DEFAULT ''"),       # the attempt: a worker writes only while it is the job's
+        ("roadmap_job", "INTEGER"),                  # a roadmap's yearly plan: the roadmap's job
+        ("year", "INTEGER"),                         # a roadmap: the year being planned; a yearly plan: its year
+        ("stage_total", "INTEGER NOT NULL DEFAULT 0"),  # a roadmap: steps in all (years x stages)
+    ),
+}
+
 
 def now() -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S")
@@ -109,10 +121,15 @@ class WebStore:
         self.path = Path(db).expanduser() if db else default_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.data = Path(data_dir) if data_dir else self.path.parent / f"{self.path.stem}-web"
-        for sub in ("uploads", "plans", "edits", "downloads"):
+        for sub in ("uploads", "plans", "edits", "downloads", "roadmaps", "hiring"):
             (self.data / sub).mkdir(parents=True, exist_ok=True)
         with closing(self.connect()) as con, con:
             con.executescript(_SCHEMA)
+            for table, cols in _ADDED.items():
+                have = {r[1] for r in con.execute(f"PRAGMA table_info({table})")}
+                for col, decl in cols:
+                    if col not in have:
+                        con.execute(f"ALTER TABLE {table} ADD COLUMN {col} {decl}")
 
     def connect(self) -> sqlite3.Connection:
         con = sqlite3.connect(self.path, timeout=30)
@@ -150,16 +167,53 @@ class WebStore:
     def job(self, job_id: int) -> dict | None:
         return self.one("SELECT * FROM web_jobs WHERE job_id = ?", (job_id,))
 
-    def set_job(self, job_id: int, **values) -> None:
+    def set_job(self, job_id: int, token: str | None = None, **values) -> bool:
+        """Write a job's columns; with `token`, only while the job is still that attempt's (a worker of a server
+        that stopped, or of a job failed meanwhile, writes nothing). Whether the row was written."""
         cols = ", ".join(f"{k} = ?" for k in values)
-        self.write(f"UPDATE web_jobs SET {cols} WHERE job_id = ?", (*values.values(), job_id))
+        if token is None:
+            return self.write_count(f"UPDATE web_jobs SET {cols} WHERE job_id = ?", (*values.values(), job_id)) > 0
+        return self.write_count(f"UPDATE web_jobs SET {cols} WHERE job_id = ? AND token = ? AND token != ''",
+                                (*values.values(), job_id, token)) > 0
 
-    def fail_unfinished(self, why: str) -> int:
-        """Jobs left queued or running (the server stopped under them) are failed: nothing is left half-run."""
+    def write_count(self, q: str, args: tuple = ()) -> int:
         with closing(self.connect()) as con, con:
-            cur = con.execute("UPDATE web_jobs SET status = 'failed', error = ?, finished = ? "
-                              "WHERE status IN ('queued', 'running')", (why, now()))
+            return con.execute(q, args).rowcount
+
+    def fail_unfinished(self, why: str, only: tuple[int, ...] | None = None) -> int:
+        """Jobs left queued or running (the server stopped under them) are failed, and their attempt token
+        cleared, so a worker still alive from before cannot write "done" over it: nothing is left half-run.
+        `only`: these jobs (a server stopping fails its own)."""
+        where = "status IN ('queued', 'running')"
+        args: tuple = (why, now())
+        if only is not None:
+            if not only:
+                return 0
+            where += f" AND job_id IN ({', '.join('?' for _ in only)})"
+            args += tuple(only)
+        with closing(self.connect()) as con, con:
+            cur = con.execute(f"UPDATE web_jobs SET status = 'failed', error = ?, finished = ?, token = '' "
+                              f"WHERE {where}", args)
             return cur.rowcount
+
+    def finish_roadmap(self, job_id: int, token: str, years: list[dict], **values) -> bool:
+        """A roadmap's outcome and one done plan row per planned year, in one transaction, only while the job
+        is still this attempt's (`set_job` with a token). Whether it was written."""
+        cols = ", ".join(f"{k} = ?" for k in values)
+        with closing(self.connect()) as con, con:
+            cur = con.execute(f"UPDATE web_jobs SET {cols} WHERE job_id = ? AND token = ? AND token != ''",
+                              (*values.values(), job_id, token))
+            if cur.rowcount == 0:
+                return False
+            job = con.execute("SELECT user, upload_id FROM web_jobs WHERE job_id = ?", (job_id,)).fetchone()
+            for y in years:
+                con.execute(
+                    "INSERT INTO web_jobs (created, user, label, upload_id, spec, status, stage, stage_no, outcome, "
+                    "run_id, plan_dir, kind, roadmap_job, year, finished) "
+                    "VALUES (?, ?, ?, ?, ?, 'done', 'done', ?, ?, ?, ?, 'plan', ?, ?, ?)",
+                    (now(), job["user"], y["label"], job["upload_id"], json.dumps(y["spec"], ensure_ascii=False),
+                     y["stage_no"], y["outcome"], y["run_id"], y["plan_dir"], job_id, y["year"], now()))
+        return True
 
     def upload(self, upload_id: int) -> dict | None:
         row = self.one("SELECT * FROM web_uploads WHERE upload_id = ?", (upload_id,))

@@ -27,6 +27,7 @@ class Limits:
     unpacked_bytes: int = 400 * 1024 * 1024  # every member uncompressed, as the zip directory says
     members: int = 400  # zip entries (a workbook has some dozens)
     rows: int = 300_000  # rows of one sheet (a district of 100,000 staff has about that many demand lines)
+    hiring_bytes: int = 256 * 1024  # a hiring plan (hiring.yaml) for a roadmap: a short text
 
 
 class Refused(Exception):

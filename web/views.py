@@ -194,3 +194,90 @@ def changes(new: OpenPlan, base: OpenPlan, lang: str, but: str = "", only: str =
                            f"{new.school(a.at[pid, 'to_school'], lang)}",
                     "reason": a.at[pid, "reason"]})
     return out
+
+
+def _text(v) -> str:
+    """A cell as text: empty for a missing one, a whole year without its '.0'."""
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    s = str(v).strip()
+    return s[:-2] if s.endswith(".0") and s[:-2].isdigit() else s
+
+
+def person_facts(op: OpenPlan, person_id: str, lang: str) -> list[tuple[str, str]]:
+    """Contract v2's facts of one person as the plan holds them (the words reports/explain.py says them in):
+    the period-2 school named at hiring (R5), the posting's home school and last year (R16), a dormitory bed
+    (R17: the facts of models/figures.py), the spouse's school after the plan. (label key, value) pairs."""
+    from ..models.messages import text
+
+    a = op.plan.assignments.drop_duplicates("person_id").set_index("person_id")
+    if person_id not in a.index:
+        return []
+    r = a.loc[person_id]
+    out: list[tuple[str, str]] = []
+    p2 = _text(r.get("period2_school"))
+    if p2:
+        out.append(("web.person.fact.period2", op.school(p2, lang)))
+    home, until = _text(r.get("home_school")), _text(r.get("posting_until"))
+    if home:
+        out.append(("web.person.fact.home", op.school(home, lang)))
+    if until:
+        out.append(("web.person.fact.until", until))
+    d = op.district(lang)
+    f = d.facts
+    to = _text(r.get("to_school"))
+    if "r17_far_arrival" in f.columns and person_id in f.index and bool(f.at[person_id, "r17_far_arrival"]):
+        beds = op.schools.at[to, "dorm_beds"] if to in op.schools.index and "dorm_beds" in op.schools else None
+        out.append(("web.person.fact.bed", text("web.person.fact.bed_at", lang, school=op.school(to, lang),
+                                                beds=_text(beds) or "-")))
+    st = op.scenario.staff.drop_duplicates("person_id").set_index("person_id")
+    spouse = _text(st.at[person_id, "spouse_id"]) if "spouse_id" in st.columns and person_id in st.index else ""
+    if spouse and spouse in a.index:
+        other = _text(a.at[spouse, "to_school"])
+        town = op.schools.at[other, "township"] if other in op.schools.index else ""
+        mine = op.schools.at[to, "township"] if to in op.schools.index else ""
+        out.append(("web.person.fact.spouse", text(
+            "web.person.fact.spouse_at", lang, spouse=f"{a.at[spouse, 'name']} ({spouse})",
+            school=op.school(other, lang), township=town,
+            apart=text("web.person.fact.apart", lang) if town != mine else "")))
+    return out
+
+
+@dataclass
+class Week:
+    rows: list[dict]  # day, stop, school, lessons, minutes; kind: stop | back | day
+    lessons: int
+    days: int
+    minutes: float
+
+
+def itinerant_week(op: OpenPlan, person_id: str, lang: str) -> Week | None:
+    """One teacher's itinerant week (R7) as a table: the plan's stops day by day, the way back to the home
+    school, each day's lessons and travel minutes and the week's (models/figures.py, as `rotaplan routes`)."""
+    import math
+
+    it = op.plan.itinerant
+    if it is None or not len(it):
+        return None
+    rows = it[it["person_id"].astype(str) == person_id]
+    if not len(rows):
+        return None
+    rows = rows.assign(day=pd.to_numeric(rows["day"]).astype(int), seq=pd.to_numeric(rows["seq"]).astype(int),
+                       lessons=pd.to_numeric(rows["lessons"]).astype(int),
+                       travel_minutes=pd.to_numeric(rows["travel_minutes"]).astype(float)).sort_values(["day", "seq"])
+    d = op.district(lang)
+    home = str(d.facts.at[person_id, "to_school"])
+    days = d.days.loc[person_id]
+    week = d.week.loc[person_id]
+    out: list[dict] = []
+    for day, g in rows.groupby("day", sort=True):
+        name = words.weekday(day, lang)
+        for x in g.itertuples():
+            out.append({"kind": "stop", "day": name, "stop": str(x.seq), "school": op.school(x.school_id, lang),
+                        "lessons": str(x.lessons), "minutes": f"{x.travel_minutes:.1f}"})
+        back = op.scenario.travel.minutes(g["school_id"].iloc[-1], home)
+        out.append({"kind": "back", "day": name, "stop": "", "school": op.school(home, lang), "lessons": "",
+                    "minutes": f"{back:.1f}" if math.isfinite(back) else "-"})
+        out.append({"kind": "day", "day": name, "stop": "", "school": "", "lessons": str(int(days.at[day, "lessons"])),
+                    "minutes": f"{float(days.at[day, 'travel_minutes']):.1f}"})
+    return Week(out, int(rows["lessons"].sum()), int(rows["day"].nunique()), float(week["travel_minutes"]))

@@ -210,3 +210,41 @@ def test_the_office_works_through_the_application_in_a_browser(server, browser, 
         "const x = new XMLHttpRequest(); x.open('POST', '/runs', false); x.send(f); return x.status;")
     assert status == 403
     drv.save_screenshot(str(shots / "viewer-runs.png"))
+
+
+@needs_browser
+def test_a_clerk_starts_a_short_roadmap_and_reads_it_in_a_browser(server, browser, shots, workbook):
+    from rotaplan.models import Scenario
+
+    drv, base = browser, server
+    year = int(Scenario.read(workbook).policy.plan_year)
+    _log_in(drv, base, "cleo")
+    drv.find_element("id", "file").send_keys(str(workbook))
+    drv.find_element("id", "upload").click()
+    _wait(drv, "#summary")
+    drv.find_element("id", "nav-roadmaps").click()
+    until = _wait(drv, "#rm-until")
+    until.clear()
+    until.send_keys(str(year + 1))
+    limit = drv.find_element("id", "rm-time-limit")
+    limit.clear()
+    limit.send_keys("3")
+    drv.find_element("id", "rm-label").send_keys("两年")
+    drv.find_element("id", "start-roadmap").click()
+    steps = _wait(drv, "#rm-years")  # one step per year from the start, the year being planned in bold
+    assert f"{year}年" in steps.text and f"{year + 1}年" in steps.text
+    drv.save_screenshot(str(shots / "roadmap-progress.png"))
+    table = _wait(drv, "#rm-table", 300)  # the progress box refreshes the page when the roadmap is done
+    years = [tr.find_elements("css selector", "td")[0].text for tr in table.find_elements("css selector", "tr")[1:]]
+    assert years == [str(year), str(year + 1)]
+    verdict = drv.find_element("id", "verdict").text
+    assert "R10" in verdict and "R3" in verdict
+    assert len(drv.find_elements("css selector", "#rm-first li")) == 2
+    drv.switch_to.frame(drv.find_element("id", "rm-chart"))
+    assert _wait(drv, "svg") is not None  # reports/roadmap.py's charts, in the frame
+    drv.switch_to.default_content()
+    drv.save_screenshot(str(shots / "roadmap.png"))
+    drv.find_elements("css selector", "a.year-plan")[1].click()
+    _wait(drv, "#kpis")
+    assert drv.find_element("id", "of-roadmap").text.startswith("路线图")
+    drv.save_screenshot(str(shots / "roadmap-year-plan.png"))

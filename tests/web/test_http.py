@@ -308,8 +308,10 @@ def test_every_word_the_templates_show_is_in_the_catalogue_in_both_languages():
         used |= set(re.findall(r"t\('(web\.[\w.]+)'", p.read_text(encoding="utf-8")))
     used = {k for k in used if not k.endswith(".")}  # 'web.role.' ~ role: composed, listed below
     assert len(used) > 80
-    composed = ({f"web.role.{r}" for r in ROLES} | {f"web.job.stage.{s}" for s in (*STAGES, "reading", "done")}
+    composed = ({f"web.role.{r}" for r in ROLES}
+                | {f"web.job.stage.{s}" for s in (*STAGES, "reading", "rollover", "done")}
                 | {f"web.job.{s}" for s in ("queued", "running", "done", "failed")}
+                | {f"web.outcome.{s}" for s in ("ok", "draft", "infeasible")}
                 | {f"web.status.{s}" for s in ("valid", "invalid", "refused")})
     missing = sorted(k for k in used | composed if k not in cat)
     assert not missing
