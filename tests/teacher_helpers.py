@@ -9,7 +9,7 @@ from rotaplan.optimizer.state import PlanState
 from rotaplan.optimizer.teachers import stage
 from rotaplan.validator import check_plan
 
-MINE = {"contract", "R5", "R6", "R8", "R9", "R10", "R11", "R15", "coverage"}
+MINE = {"contract", "R5", "R6", "R8", "R9", "R10", "R11", "R15", "R16", "R17", "coverage"}
 
 
 def run_teachers(sc, time_limit: float = 5.0, workers: int = 1, check: bool = True):

@@ -171,7 +171,7 @@ def lagrangian(data: TeacherData, net: FlowNet, deadline: float, tol: float = 1e
         chosen[choice[choice >= 0]] = True
         g = np.array([f.at(chosen) for f in forms])
         choice = within_ceiling(data, choice)  # R11's ceiling is hard: every plan scored keeps it
-        choice = r15.within_floors(data, choice, lambda c: Scorer(data, c))  # R15 too, where staying allows it
+        choice = r15.within_floors(data, choice, lambda c: Scorer(data, c), make_room=False)  # R15 too
         choice = r17.within_beds(data, choice, lambda c: Scorer(data, c))  # and R17's beds
         if consider is not None:
             choice = consider(choice)
@@ -200,6 +200,10 @@ def lagrangian(data: TeacherData, net: FlowNet, deadline: float, tol: float = 1e
         t = theta * max(bound - out.objective, 1.0) / norm
         lam = np.clip(lam + t * step_dir, 0.0, weights)
     assert out.bound is not None and out.objective is not None  # max_rounds >= 1: a round ran
+    if out.choice is not None and r15.excess(data, r9.count_values(data, out.choice)):
+        # no round's plan kept R15 with single moves: the best one, with moves that make room at full schools
+        out.choice = r15.within_floors(data, out.choice, lambda c: Scorer(data, c), make_room=True)
+        out.objective = evaluate(data, out.choice)["objective"]
     if out.choice is not None and forms:
         out.choice, out.objective = improve(data, net, out.choice, deadline)
     out.objective = float(out.objective)

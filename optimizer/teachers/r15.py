@@ -90,12 +90,13 @@ def build(ctx: ModelCtx) -> None:
         ctx.model.add(f.denominator * c[n_name] >= f.numerator * c[t_name])
 
 
-def within_floors(data, choice: np.ndarray, scorer_of, max_passes: int = 10) -> np.ndarray:
+def within_floors(data, choice: np.ndarray, scorer_of, max_passes: int = 10, make_room: bool = True) -> np.ndarray:
     """The placement with the placements that break a floor changed where another of the teacher's pairs keeps
     their quota: each pass walks the teachers who lower a share that is short (one without the attribute at a
     school of the urban group, one with it placed outside while they could be inside), and gives each the pair
-    that raises the exact score most (hard shortfalls priced by HARD), if any does. ``scorer_of(choice)`` is
-    flow.Scorer."""
+    that raises the exact score most (hard shortfalls priced by HARD), if any does; with ``make_room``, where no
+    single move helps, a teacher may take a pair at a full school while one teacher placed there moves on (slower:
+    flow.py asks for it once, on the best plan, not in every round). ``scorer_of(choice)`` is flow.Scorer."""
     if not floors(data) or len(data.p_t) == 0:
         return choice
     from .r9 import count_values, masks
@@ -139,7 +140,7 @@ def within_floors(data, choice: np.ndarray, scorer_of, max_passes: int = 10) -> 
                 new, st = sc.trial({int(p): k})
                 if new > (sc.score if best is None else best[0]):
                     best = (new, st, {int(p): k})
-            if best is None:
+            if best is None and make_room:
                 best = _make_room(data, sc, int(p), blocked, start, end, full)
             if best is not None:
                 for q, k in best[2].items():

@@ -51,7 +51,7 @@ def setup(data, state) -> None:
         sc, pol = data.sc, data.sc.policy
         st = sc.staff.set_index("person_id")
         a = state.a
-        teachers_here = set(data.t["person_id"][data.movable])
+        teachers_here = set(data.t["person_id"])  # the fixed ones are counted below
         arr = a[(a["to_school"] != a["from_school"]) & (a["to_school"] != "") & ~a.index.isin(teachers_here)]
         locked = arr.index.map(st["locked_school"]).fillna("").astype(str) == arr["to_school"].to_numpy()
         arr = arr[~np.asarray(locked)]
@@ -64,6 +64,17 @@ def setup(data, state) -> None:
         far = ~np.isnan(minutes) & (np.nan_to_num(minutes) > pol.commute_minutes_max)
         for sid in arr["to_school"][far]:
             used[s_of[sid]] += 1
+        # teachers this stage does not choose for but places elsewhere (fixed by a rule, not by a lock)
+        fixed = np.flatnonzero((data.t_fixed_at >= 0) & (data.t_fixed_at != data.t_from) & (data.t_lock < 0)
+                               & (b[np.maximum(data.t_fixed_at, 0)] >= 0))
+        if len(fixed):
+            t = data.t.iloc[fixed]
+            s = data.t_fixed_at[fixed]
+            km = haversine_km(t["home_lat"].to_numpy(dtype=float), t["home_lon"].to_numpy(dtype=float),
+                              data.s_lat[s], data.s_lon[s])
+            mins = commute_minutes(km, pol.detour_factor, pol.road_speed_kmh)
+            for school in s[~np.isnan(mins) & (np.nan_to_num(mins) > pol.commute_minutes_max)]:
+                used[school] += 1
     data.r17_used = used
 
 

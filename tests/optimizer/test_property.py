@@ -1,5 +1,6 @@
 """Property: plans for random small scenarios always pass the validator with no hard violation
-(of the rules the teacher stage owns: contract, R5, R6, R8, coverage)."""
+(of the rules the teacher stage owns: contract, R5, R6, R8, R11, R15, R16, R17, coverage), with the contract-v2
+columns drawn too: dormitory beds, homes near and far, bundle schools, postings, couples."""
 
 from builders import build, person, school
 from hypothesis import HealthCheck, given, settings
@@ -21,7 +22,8 @@ def scenarios(draw):
         quota = draw(st.one_of(st.none(), st.integers(1, 6)))
         schools.append(school(f"S{i}", area="rural" if rural else "urban", township="T2" if rural else "T1",
                               is_township_seat=i < 2, level=level, lat=36.2 + 0.1 * i, lon=117.6 + 0.05 * i,
-                              staff_quota=quota, mountainous=draw(st.booleans())))
+                              staff_quota=quota, mountainous=draw(st.booleans()),
+                              dorm_beds=draw(st.sampled_from([None, 0, 1, 2])) if rural else None))
     demand = []
     for s in schools:
         subs = ["preschool"] if s["level"] == "kindergarten" else draw(
@@ -43,7 +45,15 @@ def scenarios(draw):
             public_funded=draw(st.booleans()), rural_service_years=float(draw(st.integers(0, 8))),
             preferences=draw(st.sampled_from(["", "S0", "S1;S0"])),
             exempt_reason=draw(st.sampled_from(["", "", "illness"])),
+            # contract v2: homes (R17 beds), bundle schools (R5), postings (R16)
+            home_lat=draw(st.sampled_from([None, 36.2, 37.0])), home_lon=117.6,
+            bundle_school=draw(st.sampled_from(["", "", "S0", "S1"])),
         ))
+        if sid and next(s for s in schools if s["school_id"] == sid)["area"] == "rural" and draw(st.booleans()):
+            staff[-1].update(home_school="S0", posting_until=draw(st.sampled_from([2026, 2027, 2028])),
+                             contract_period=2)
+    if len(staff) >= 2 and draw(st.booleans()):  # a couple
+        staff[0]["spouse_id"], staff[1]["spouse_id"] = staff[1]["person_id"], staff[0]["person_id"]
     return build(schools, staff, demand, check=False)
 
 
