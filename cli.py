@@ -36,12 +36,6 @@ messages.register({
                 "这是rotaplan程序的错误，不是您数据的问题。"),
     "cli.bug_report": ("Please report it with the command you ran and the traceback above.",
                        "请将所运行的命令和上面的错误信息一并报告。"),
-    "cli.where.row": (", row {row}", "，第{row}行"),
-    "cli.where.column": (", column {column}", "，列 {column}"),
-    "cli.where.header": (" ({header})", "（{header}）"),
-    "cli.where.value": (" (value {value})", "（值 {value}）"),
-    "cli.where.cell": (", cell {cell}", "，单元格 {cell}"),
-    "cli.where.message": ("{where}: {message}", "{where}：{message}"),
     "cli.note": ("note:", "注意："),
     "cli.check_total": ("{hard} hard-rule violation(s), {targets} target(s) not met.",
                         "违反硬性规则{hard}处，未达目标{targets}项。"),
@@ -69,26 +63,8 @@ def current_lang() -> str:
 
 
 def problem_text(p: Problem, lang: str | None = None) -> str:
-    """One input problem framed in `lang` (file or sheet, row, column, value, cell); the problem's own sentence
-    is as models/ wrote it."""
-    if messages.check_lang(lang) == "en":
-        return str(p)
-
-    def m(key: str, **f) -> str:
-        return messages.text(f"cli.where.{key}", lang, **f)
-
-    where = p.source
-    if p.row is not None:
-        where += m("row", row=p.row)
-    if p.column:
-        where += m("column", column=p.column)
-        if p.header and p.header != p.column:
-            where += m("header", header=p.header)
-    if p.value is not None and str(p.value) != "":
-        where += m("value", value=repr(str(p.value)))
-    if p.cell:
-        where += m("cell", cell=p.cell)
-    return m("message", where=where, message=p.message)
+    """One input problem in `lang`: where (file or sheet, row, column, value, cell) and what is wrong."""
+    return p.render(lang)
 
 
 # The exit codes of README.md and `rotaplan --help`.
