@@ -246,6 +246,14 @@ messages.register({
                             "应为整数，不能有小数部分"),
     "policy.float": ("Input should be a valid number, unable to parse string as a number", "应为数字"),
     "policy.bool": ("Input should be a valid boolean, unable to interpret input", "应为是或否（true/false）"),
+    "policy.int_type": ("Input should be a valid integer", "应为整数"),
+    "policy.float_type": ("Input should be a valid number", "应为数字"),
+    "policy.literal": ("Input should be {expected}", "应为{expected}"),
+    "policy.missing": ("Field required", "必须填写"),
+    "policy.extra": ("Extra inputs are not permitted", "不接受此项"),
+    "policy.str": ("Input should be a valid string", "应为文字"),
+    "policy.list": ("Input should be a valid list", "应为列表"),
+    "policy.dict": ("Input should be a valid dictionary", "应为“键: 值”的映射"),
     "policy.other": ("{msg}", "取值无效（{msg}）"),
     "policy.level": ("Value error, unknown school level '{item}': use {levels}",
                      "学段“{item}”不存在：请使用{levels}"),
@@ -257,15 +265,21 @@ messages.register({
 
 _PYDANTIC = {"greater_than_equal": ("policy.ge", "ge"), "greater_than": ("policy.gt", "gt"),
              "less_than_equal": ("policy.le", "le"), "less_than": ("policy.lt", "lt")}
+_PYDANTIC_PLAIN = {
+    "int_parsing": "policy.int", "int_from_float": "policy.int_fraction", "float_parsing": "policy.float",
+    "bool_parsing": "policy.bool", "missing": "policy.missing", "extra_forbidden": "policy.extra",
+    "string_type": "policy.str", "list_type": "policy.list", "dict_type": "policy.dict",
+    "int_type": "policy.int_type", "float_type": "policy.float_type",
+}
 _UNIT_ZH = {
-    "days": "天", "factor": "倍数", "lessons": "节", "lessons/week": "节/周", "levels": "学段", "minutes": "分钟",
+    "days": "天", "factor": "", "lessons": "节", "lessons/week": "节/周", "levels": "", "minutes": "分钟",
     "per couple": "每对夫妻", "per crossing": "每次跨区", "per km": "每公里", "per leader": "每名干部",
     "per lesson": "每节课", "per minute": "每分钟", "per move": "每次调动", "per pair": "每对", "per person": "每人",
     "per post": "每个岗位", "per principal": "每名校长", "per rank": "每级", "per teacher": "每名教师",
-    "points per level": "每级分值", "points per year": "每年分值", "points": "分", "ratio": "比例",
-    "schedule": "方案", "school years": "学年", "school": "学校", "schools": "所学校", "share": "比例",
-    "switch": "开关", "teachers": "名教师", "terms": "任期", "title": "职称", "year": "年", "years": "年",
-    "language": "语言",
+    "points per level": "每级分值", "points per year": "每年分值", "points": "分", "ratio": "",
+    "schedule": "", "school years": "学年", "school": "", "schools": "", "share": "",
+    "switch": "", "teachers": "", "terms": "任期", "title": "", "year": "年", "years": "年",
+    "language": "",
 }
 
 
@@ -285,23 +299,34 @@ def _friendly(source: str, err: Mapping[str, Any], cls: type[BaseModel]) -> Prob
     unit: object = ""
     if info is not None and isinstance(info.json_schema_extra, dict) and info.json_schema_extra:
         u = str(info.json_schema_extra.get("unit"))
-        unit = messages.Msg.of("policy.unit", unit=messages.Say(u, _UNIT_ZH.get(u, u)))
+        zh = _UNIT_ZH.get(u, u)  # a kind of value rather than a unit ("share", "switch") is not repeated in Chinese
+        unit = messages.Say(messages.text("policy.unit", "en", unit=u), messages.text("policy.unit", "zh", unit=zh)
+                            if zh else "")
+    return Problem.of(source, None, ".".join(loc) or None, err.get("input"), "policy.error", msg=pydantic_message(err),
+                      unit=unit)
+
+
+def pydantic_message(err: Mapping[str, Any]) -> messages.Msg:
+    """pydantic's sentence for one error as a message: its English word for word, a Chinese one beside it."""
     kind, ctx = str(err.get("type", "")), dict(err.get("ctx") or {})
-    msg: object
+    msg: messages.Msg
     if kind in _PYDANTIC and _PYDANTIC[kind][1] in ctx:
         key, limit = _PYDANTIC[kind]
-        msg = messages.Msg.of(key, limit=ctx[limit])
-    elif kind in ("int_parsing", "int_from_float", "float_parsing", "bool_parsing"):
-        msg = messages.Msg.of({"int_parsing": "policy.int", "int_from_float": "policy.int_fraction",
-                               "float_parsing": "policy.float", "bool_parsing": "policy.bool"}[kind])
+        v = ctx[limit]
+        msg = messages.Msg.of(key, limit=int(v) if isinstance(v, float) and v.is_integer() else v)
+    elif kind == "literal_error" and "expected" in ctx:
+        msg = messages.Msg.of("policy.literal", expected=messages.Say(
+            str(ctx["expected"]), str(ctx["expected"]).replace(" or ", "或").replace(", ", "、")))
+    elif kind in _PYDANTIC_PLAIN:
+        msg = messages.Msg.of(_PYDANTIC_PLAIN[kind])
     elif kind == "value_error" and isinstance(ctx.get("error"), _PolicyValueError):
         e = ctx["error"]
         msg = messages.Msg.of(e.key, **e.fields)
     else:
         msg = messages.Msg.of("policy.other", msg=str(err["msg"]))
-    if isinstance(msg, messages.Msg) and msg.in_lang("en") != str(err["msg"]):
+    if msg.in_lang("en") != str(err["msg"]):
         msg = messages.Msg.of("policy.other", msg=str(err["msg"]))  # the English stays pydantic's, word for word
-    return Problem.of(source, None, ".".join(loc) or None, err.get("input"), "policy.error", msg=msg, unit=unit)
+    return msg
 
 
 class _PolicyValueError(ValueError):
