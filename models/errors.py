@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import messages
+from .schema import column_word
 
 messages.register({
     "input.where.sheet": ("{file}, sheet {sheet}", "{file}，工作表 {sheet}"),
@@ -76,8 +77,11 @@ class Problem:
         if self.row is not None:
             where += m("row", row=self.row)
         if self.column:  # the header as the office wrote it first, the contract's name after it
-            if self.header and self.header != self.column:
-                where += m("column", column=self.header) + m("header", header=self.column)
+            header = self.header
+            if header is None:  # a problem of the whole table (no cell): the contract's Chinese header
+                header = column_word(self.column).zh
+            if header and header != self.column:
+                where += m("column", column=header) + m("header", header=self.column)
             else:
                 where += m("column", column=self.column)
         if self.value is not None and str(self.value) != "":

@@ -12,7 +12,7 @@ from .messages import Msg, Say
 from .schema import LEADER_ROLES, SUBJECT_ZH, column_word
 
 messages.register({
-    "input.rows.more": ("{head} and {n} more", "{head}等，另有{n}行"),
+    "input.rows.more": ("{head} and {n} more", "{head}行等，另有{n}"),
     "input.duplicate": ("duplicate {what}: already used at row {first}; each must be unique",
                         "{what}重复：第{first}行已使用，每个值必须唯一"),
     "input.what.demand_line": ("demand line (school_id, subject)", "课时需求行（学校代码、学科）"),
