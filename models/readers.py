@@ -28,10 +28,10 @@ from .schema import EXCEL_ERRORS
 
 messages.register({
     "input.save_as_csv": ("save it from Excel as CSV UTF-8: File > Save As > CSV UTF-8 (Comma delimited) (*.csv)",
-                          "请在Excel中另存为CSV UTF-8：文件 > 另存为 > CSV UTF-8（逗号分隔）(*.csv)"),
+                          "请在Excel中另存为CSV UTF-8：文件 > 另存为 > CSV UTF-8（逗号分隔）（*.csv）"),
     "input.save_as_xlsx": ("open it in Excel or WPS and save it as an Excel workbook: File > Save As > Excel "
                            "Workbook (*.xlsx)",
-                           "请用Excel或WPS打开，另存为Excel工作簿：文件 > 另存为 > Excel工作簿(*.xlsx)"),
+                           "请用Excel或WPS打开，另存为Excel工作簿：文件 > 另存为 > Excel工作簿（*.xlsx）"),
     "input.header_below": ("the header row is row {row}; row(s) {rows} above it (a title?) are not read",
                            "表头行是第{row}行；其上方的第{rows}行（标题？）不读取"),
     "input.shifted_row": ("this row has {cells} cells but the header row has {written}: a value probably contains a "
