@@ -25,7 +25,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..models import messages
 from ..models.errors import Problem, ScenarioError
+from ..models.messages import Msg, Say
 from ..models.plan import Plan, derive_moves
 from ..models.provenance import (
     BUILTIN_NAME,
@@ -62,8 +64,7 @@ def open_plan(plan_path, scenario: str | Path | Scenario | None = None,
     that records no scenario and gets none, both copies edited differently, or an edit in the Moves sheet."""
     path = Path(plan_path)
     if not path.exists():
-        raise ScenarioError([Problem(str(path), None, None, None,
-                                     "no such plan: run `rotaplan plan --out DIR` first")])
+        raise ScenarioError([Problem.of(str(path), None, None, None, "plan_source.no_plan")])
     src = _Sources.find(path)
     notes: list[str] = []
     chosen, original = src.choose(notes)
@@ -95,6 +96,69 @@ def _names(ids: list[str], n: int = 8) -> str:
     return ", ".join(ids[:n]) + (f" and {len(ids) - n} more" if len(ids) > n else "")
 
 
+def _names_say(ids: list[str], n: int = 8) -> Say:
+    zh = "、".join(ids[:n]) + (f"等，另有{len(ids) - n}人" if len(ids) > n else "")
+    return Say(_names(ids, n), zh)
+
+
+messages.register({
+    "plan_source.no_plan": ("no such plan: run `rotaplan plan --out DIR` first",
+                            "方案不存在：请先运行`rotaplan plan --out DIR`"),
+    "plan_source.not_folder": ("not a plan folder: it has neither assignments.csv nor plan.xlsx",
+                               "不是方案文件夹：其中既没有assignments.csv也没有plan.xlsx"),
+    "plan_source.what": ("a plan is a folder, its plan.xlsx or its assignments.csv",
+                         "方案应为一个文件夹、其中的plan.xlsx或assignments.csv"),
+    "plan_source.bad_json": ("not readable JSON ({why}); it names the plan's scenario",
+                             "不是可读取的JSON（{why}）；该文件记录方案所依据的方案数据"),
+    "plan_source.not_object": ("not a JSON object", "不是JSON对象"),
+    "plan_source.both_changed": ("plan.xlsx and assignments.csv were both changed since rotaplan wrote them, and they "
+                                 "differ ({n} people: {names}): say which one to read, `{xlsx}` or `{csv}`",
+                                 "plan.xlsx和assignments.csv在rotaplan写入后都被修改过，且两者不同（{n}人：{names}）："
+                                 "请指明读取哪一个，`{xlsx}`或`{csv}`"),
+    "plan_source.moves_person": ("no such person in the plan; sheet {sheet} only lists the plan's moves: add or "
+                                 "change people in sheet {assign}",
+                                 "方案中没有此人；工作表{sheet}只列出方案中的调动：请在工作表{assign}中添加或修改人员"),
+    "plan_source.moves_edit": ("{pid}: differs from the plan ({was}); sheet {sheet} is computed from sheet {assign} "
+                               "and is not read: make the change in sheet {assign} and leave sheet {sheet} as it was",
+                               "{pid}：与方案不同（方案为{was}）；工作表{sheet}由工作表{assign}生成，不会读取：请在工作表"
+                               "{assign}中修改，工作表{sheet}保持原样"),
+    "plan_source.empty": ("empty", "空"),
+    "plan_source.computed": ("changed by hand, but sheet {sheet} is computed from the plan and is not read (`rotaplan "
+                             "check` computes it again): make changes in sheet {assign} and leave sheet {sheet} as "
+                             "rotaplan wrote it",
+                             "被手工修改过，但工作表{sheet}由方案生成，不会读取（`rotaplan check`会重新计算）："
+                             "请在工作表{assign}中修改，工作表{sheet}保持rotaplan写入时的样子"),
+    "plan_source.no_record": ("the plan does not say which scenario it was made from (no meta.json beside it and no "
+                              "About sheet in a plan.xlsx): {how}",
+                              "方案没有记录所依据的方案数据（旁边没有meta.json，plan.xlsx中也没有“关于”工作表）：{how}"),
+    "plan_source.gone": ("the plan was made from the scenario {rec} ({where}), which is not there any more: {how}",
+                         "方案依据的方案数据{rec}（{where}）已不存在：{how}"),
+    "plan_source.fingerprint": ("the plan was made from {made_from} (fingerprint {recorded}, {where}), but {used} has "
+                                "fingerprint {actual}: its data or policy differ. {how}, or make a new plan from this "
+                                "scenario with `rotaplan plan`",
+                                "方案依据的是{made_from}（指纹{recorded}，{where}），而{used}的指纹为{actual}：两者的数据"
+                                "或政策参数不同。{how}，或用`rotaplan plan`按此方案数据重新编制方案"),
+    "plan_source.another": ("another scenario", "另一份方案数据"),
+    "plan_source.recorded_meta": ("as recorded in {path}", "记录于{path}"),
+    "plan_source.recorded_about": ("as recorded in the About sheet of {path}", "记录于{path}的“关于”工作表"),
+})
+
+# The Chinese of the hints the faces pass as `how_to_pass` (another is shown as given).
+_HOW_ZH = {
+    "pass the scenario it was made from as SCENARIO": "请将其所依据的方案数据作为SCENARIO给出",
+    "pass the scenario it was made from as SCENARIO (`rotaplan plan SCENARIO --lock PLAN`)":
+        "请将其所依据的方案数据作为SCENARIO给出（`rotaplan plan SCENARIO --lock PLAN`）",
+    "pass the scenario it was made from as SCENARIO (`rotaplan check PLAN SCENARIO`)":
+        "请将其所依据的方案数据作为SCENARIO给出（`rotaplan check PLAN SCENARIO`）",
+    "pass the scenario it was made from with --scenario": "请用--scenario给出其所依据的方案数据",
+}
+
+
+def _how(how_to_pass: str, capital: bool = False) -> Say:
+    en = how_to_pass[0].upper() + how_to_pass[1:] if capital and how_to_pass else how_to_pass
+    return Say(en, _HOW_ZH.get(how_to_pass, how_to_pass))
+
+
 # ---- which files --------------------------------------------------------------------------------
 @dataclass
 class _Sources:
@@ -114,25 +178,23 @@ class _Sources:
         if path.is_dir():
             folder, named, csv, xlsx = path, "folder", path / "assignments.csv", path / "plan.xlsx"
             if not csv.exists() and not xlsx.exists():
-                raise ScenarioError([Problem(str(path), None, None, None,
-                                             "not a plan folder: it has neither assignments.csv nor plan.xlsx")])
+                raise ScenarioError([Problem.of(str(path), None, None, None, "plan_source.not_folder")])
         elif path.suffix.lower() == ".xlsx":
             folder, named, csv, xlsx = path.parent, "xlsx", path.parent / "assignments.csv", path
         elif path.name.lower() == "assignments.csv":
             folder, named, csv, xlsx = path.parent, "csv", path, path.parent / "plan.xlsx"
         else:
-            raise ScenarioError([Problem(str(path), None, None, None,
-                                         "a plan is a folder, its plan.xlsx or its assignments.csv")])
+            raise ScenarioError([Problem.of(str(path), None, None, None, "plan_source.what")])
         meta_path = folder / "meta.json"
         meta: dict = {}
         if meta_path.exists():
             try:
                 meta = json.loads(meta_path.read_text(encoding="utf-8"))
             except (ValueError, UnicodeDecodeError) as exc:
-                raise ScenarioError([Problem(str(meta_path), None, None, None,
-                                             f"not readable JSON ({exc}); it names the plan's scenario")]) from None
+                raise ScenarioError([Problem.of(str(meta_path), None, None, None, "plan_source.bad_json",
+                                                why=str(exc))]) from None
             if not isinstance(meta, dict):
-                raise ScenarioError([Problem(str(meta_path), None, None, None, "not a JSON object")])
+                raise ScenarioError([Problem.of(str(meta_path), None, None, None, "plan_source.not_object")])
         src = cls(named, folder, csv if csv.exists() else None, xlsx if xlsx.exists() else None, meta,
                   meta_path if meta_path.exists() else None)
         if src.xlsx is not None and not src._workbook_of_this_folder():
@@ -184,10 +246,10 @@ class _Sources:
         out.update({k: v for k, v in self.meta.items() if k in _RECORDED and v})
         return out
 
-    def where_recorded(self) -> str:
+    def where_recorded(self) -> Msg:
         if self.meta_path is not None and self.meta.get("scenario"):
-            return f"as recorded in {self.meta_path}"
-        return f"as recorded in the About sheet of {self.xlsx}"
+            return Msg.of("plan_source.recorded_meta", path=str(self.meta_path))
+        return Msg.of("plan_source.recorded_about", path=str(self.xlsx))
 
     def is_xlsx(self, plan: Plan) -> bool:
         return self.xlsx is not None and "xlsx" in self._plans and plan is self._plans["xlsx"]
@@ -220,10 +282,8 @@ class _Sources:
             key = "csv"
         elif recorded:
             n = changed_people(self.plan("xlsx"), self.plan("csv"))
-            raise ScenarioError([Problem(str(self.folder), None, None, None,
-                                         "plan.xlsx and assignments.csv were both changed since rotaplan wrote them, "
-                                         f"and they differ ({len(n)} people: {_names(n)}): say which one to read, "
-                                         f"`{self.xlsx}` or `{self.csv}`")])
+            raise ScenarioError([Problem.of(str(self.folder), None, None, None, "plan_source.both_changed",
+                                            n=len(n), names=_names_say(n), xlsx=str(self.xlsx), csv=str(self.csv))])
         else:
             key = "xlsx"
             notes.append("meta.json records no plan fingerprint (a plan of an older rotaplan): plan.xlsx differs from "
@@ -319,17 +379,14 @@ def _check_moves_sheet(src: _Sources, workbook: Plan, chosen: Plan, original: Pl
     for row, r in moves.iterrows():
         pid = r["person_id"].strip()
         if pid not in ref.index:
-            problems.append(Problem(where, row, "person_id", pid,
-                                    f"no such person in the plan; sheet {sheet} only lists the plan's moves: add or "
-                                    f"change people in sheet {assign_sheet}"))
+            problems.append(Problem.of(where, row, "person_id", pid, "plan_source.moves_person", sheet=sheet,
+                                       assign=assign_sheet))
             continue
         for c in _OUTCOME:
             if c in moves.columns and r[c].strip() != ref.at[pid, c]:
-                problems.append(Problem(
-                    where, row, c, r[c],
-                    f"{pid}: differs from the plan ({ref.at[pid, c] or 'empty'}); sheet {sheet} is computed from "
-                    f"sheet {assign_sheet} and is not read: make the change in sheet {assign_sheet} and leave "
-                    f"sheet {sheet} as it was"))
+                problems.append(Problem.of(
+                    where, row, c, r[c], "plan_source.moves_edit", pid=pid,
+                    was=ref.at[pid, c] or Msg.of("plan_source.empty"), sheet=sheet, assign=assign_sheet))
     if problems:
         raise ScenarioError(problems)
     return original
@@ -349,10 +406,8 @@ def _check_computed_sheets(src: _Sources, workbook: Plan) -> None:
         df = workbook.side_sheets.get(key)
         if key in recorded and df is not None and sheet_fingerprint(df, columns) != recorded[key]:
             sheet = names.get(key, key)
-            problems.append(Problem(f"{book}, sheet {sheet}", None, None, None,
-                                    f"changed by hand, but sheet {sheet} is computed from the plan and is not read "
-                                    f"(`rotaplan check` computes it again): make changes in sheet {assign} and leave "
-                                    f"sheet {sheet} as rotaplan wrote it"))
+            problems.append(Problem.of(f"{book}, sheet {sheet}", None, None, None, "plan_source.computed",
+                                       sheet=sheet, assign=assign))
     if problems:
         raise ScenarioError(problems)
 
@@ -381,8 +436,7 @@ def recorded_scenario(plan_path, how_to_pass: str = "pass the scenario it was ma
     in its place."""
     path = Path(plan_path)
     if not path.exists():
-        raise ScenarioError([Problem(str(path), None, None, None,
-                                     "no such plan: run `rotaplan plan --out DIR` first")])
+        raise ScenarioError([Problem.of(str(path), None, None, None, "plan_source.no_plan")])
     return _recorded_path(_Sources.find(path), how_to_pass)
 
 
@@ -393,9 +447,8 @@ def _plan_name(src: _Sources) -> str:
 def _recorded_path(src: _Sources, how_to_pass: str) -> str | None:
     rec = src.record.get("scenario", "")
     if not rec:
-        raise ScenarioError([Problem(_plan_name(src), None, None, None,
-                                     "the plan does not say which scenario it was made from (no meta.json beside "
-                                     f"it and no About sheet in a plan.xlsx): {how_to_pass}")])
+        raise ScenarioError([Problem.of(_plan_name(src), None, None, None, "plan_source.no_record",
+                                        how=_how(how_to_pass))])
     if rec == BUILTIN_NAME:
         return None
     path = Path(rec)
@@ -403,9 +456,8 @@ def _recorded_path(src: _Sources, how_to_pass: str) -> str | None:
     if not path.exists() and src.meta.get("whatif") and beside.exists():
         path = beside
     if not path.exists():
-        raise ScenarioError([Problem(_plan_name(src), None, None, None,
-                                     f"the plan was made from the scenario {rec} ({src.where_recorded()}), which is "
-                                     f"not there any more: {how_to_pass}")])
+        raise ScenarioError([Problem.of(_plan_name(src), None, None, None, "plan_source.gone", rec=rec,
+                                        where=src.where_recorded(), how=_how(how_to_pass))])
     return str(path)
 
 
@@ -423,12 +475,10 @@ def _scenario(src: _Sources, scenario, read_scenario, how_to_pass: str, notes: l
         used = path or BUILTIN_NAME
     actual = fingerprint(sc)
     if recorded_fp and actual != recorded_fp:
-        made_from = record.get("scenario") or "another scenario"
-        raise ScenarioError([Problem(_plan_name(src), None, None, None,
-                                     f"the plan was made from {made_from} (fingerprint {short(recorded_fp)}, "
-                                     f"{src.where_recorded()}), but {used} has fingerprint {short(actual)}: its data "
-                                     f"or policy differ. {how_to_pass[0].upper() + how_to_pass[1:]}, or make a new "
-                                     "plan from this scenario with `rotaplan plan`")])
+        made_from = record.get("scenario") or Msg.of("plan_source.another")
+        raise ScenarioError([Problem.of(_plan_name(src), None, None, None, "plan_source.fingerprint",
+                                        made_from=made_from, recorded=short(recorded_fp), where=src.where_recorded(),
+                                        used=used, actual=short(actual), how=_how(how_to_pass, capital=True))])
     if not recorded_fp:
         notes.append(f"{_plan_name(src)} records no scenario fingerprint (a plan of an older rotaplan): it cannot be "
                      f"verified that {used} is the scenario it was made from.")
