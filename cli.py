@@ -68,6 +68,8 @@ messages.register({
                   "draft (meta.json \"draft\": true, a banner in report.html) in {seconds} s.",
                   "[bold red]草稿，不是方案：[/]违反硬性规则{n}处。已作为草稿写入{where}/（meta.json中"
                   "\"draft\": true，report.html顶部有醒目提示），用时{seconds}秒。"),
+    "cli.draft_run": ("[bold red]DRAFT, not a plan:[/] written with --allow-violations; it breaks hard rules.",
+                      "[bold red]草稿，不是方案：[/]用--allow-violations写入，违反硬性规则。"),
     "cli.written": ("Plan written to {where}/ in {seconds} s.", "方案已写入{where}/，用时{seconds}秒。"),
     "cli.stored": ("Stored as run {run} ({status}) in the run history (`rotaplan show {run}`).",
                    "已存入运行记录，编号{run}（{status}）（`rotaplan show {run}`）。"),
@@ -85,6 +87,19 @@ messages.register({
     "cli.hard_found": ("[bold red]The validator found {n} hard-rule violation(s):[/]",
                        "[bold red]核验发现违反硬性规则{n}处：[/]"),
     "cli.no_hard": ("[green]The validator found no hard-rule violation.[/]", "[green]核验未发现违反硬性规则。[/]"),
+    # the rows of `validate`'s summary (models/summary.py), as the terminal shows them
+    **{f"cli.fig.{en}": (en, zh) for en, zh in (
+        ("townships", "乡镇（街道）"), ("schools", "学校"), ("staff", "教职工"), ("principals", "校长"),
+        ("vice-principals", "副校长"), ("teachers", "教师"), ("new hires to place", "待分配的新教师"),
+        ("teachers finishing contract period 1", "第一聘期届满的教师"),
+        ("leaders due for rotation (R1)", "应轮岗的校级干部（R1）"), ("  of them exempt", "  其中免于轮岗"),
+        ("reserve leaders", "后备干部"), ("public-funded teachers", "公费师范生"), ("demand lines", "课时需求行数"),
+        ("weekly lessons demanded", "每周需求课时"), ("road graph", "道路图"),
+        ("estimated from coordinates", "按坐标估算"),
+        ("young rural leader share", "乡村学校青年干部占比"), ("backbone share urban", "城区骨干教师占比"),
+        ("backbone share rural", "乡村骨干教师占比"), ("bachelor+ share rural", "乡村本科及以上学历教师占比"),
+        ("kindergarten associate+ share rural", "乡村幼儿园专科及以上学历教师占比"),
+        ("urban/rural bachelor ratio", "城区与乡村本科学历占比之比"))},
     "cli.check_total": ("{hard} hard-rule violation(s), {targets} target(s) not met.",
                         "违反硬性规则{hard}处，未达目标{targets}项。"),
 })
@@ -222,14 +237,19 @@ def validate(scenario):
     t.add_column(_msg("cli.c.figure"))
     t.add_column(_msg("cli.c.value"), justify="right")
     for k, v in s["figures"].items():
-        t.add_row(k, str(v))
+        t.add_row(_label(k), _label(str(v)))
     console.print(t)
     t = Table(title=_msg("cli.t.policy_figures"))
     for c in ("rule", "figure", "now", "target"):
         t.add_column(_msg(f"cli.c.{c}"))
     for rule, fig, now, target in s["rule_figures"]:
-        t.add_row(rule, fig, _fmt(now), _fmt(target))
+        t.add_row(rule, _label(fig), _fmt(now), _fmt(target))
     console.print(t)
+
+
+def _label(text: str) -> str:
+    """A summary row's words in the command's language (as given where the catalogue has no such row)."""
+    return _msg(f"cli.fig.{text}") if f"cli.fig.{text}" in messages.catalogue() else text
 
 
 def _fmt(v) -> str:
@@ -659,7 +679,7 @@ def show(run, db):
             console.print(f"  - {v}", markup=False)
         return
     if rec["status"] == "draft":
-        console.print("[bold red]DRAFT, not a plan:[/] written with --allow-violations; it breaks hard rules.")
+        console.print(_msg("cli.draft_run"))
     _print_plan_summary(r.plan, stored)
 
 
