@@ -351,6 +351,11 @@ class Words:
         """A stage's note or compliance fact (``note.*``) in the plan's language."""
         return text(f"note.{key}", self.lang, **fields)
 
+    def status(self, status: str) -> str:
+        """A CP-SAT status word (optimal, feasible, infeasible, unknown, model_invalid) in the plan's language."""
+        key = f"note.status.{status}"
+        return text(key, self.lang) if key in _STATUS_KEYS else str(status)
+
     def person(self, name: str, pid: str) -> str:
         """"王五 (P1)" / "王五（P1）"."""
         return f"{name}（{pid}）" if self.zh else f"{name} ({pid})"
@@ -583,6 +588,12 @@ register({
     "note.r7_tours": ("R7: township {town}, {subject} teachers of {home}: more than 20,000 day tours; kept the "
                       "shortest 20,000.",
                       "R7：乡镇{town}，{home}的{subject}教师：一日走教路线超过20,000条；保留最短的20,000条。"),
+    "note.status.optimal": ("optimal", "最优"),
+    "note.status.feasible": ("feasible", "可行"),
+    "note.status.infeasible": ("infeasible", "无可行解"),
+    "note.status.unknown": ("unknown", "未知"),
+    "note.status.model_invalid": ("model_invalid", "模型无效"),
     "note.r13_short": ("only {n} teachers aged {age} or younger without district-level backbone status",
                        "{age}岁及以下且不是县级及以上骨干的教师只有{n}名"),
 })
+_STATUS_KEYS = {f"note.status.{s}" for s in ("optimal", "feasible", "infeasible", "unknown", "model_invalid")}

@@ -198,7 +198,8 @@ def solve(sc, state, params: SolveParams) -> StageResult:
     assert ctx.options is not None  # collect_options fills it
     bound = r1x.most_possible(ctx, params)
     if not bound.proven:
-        log.note(ctx.say.note("r1x_unproven", limit=f"{params.time_limit:g}", status=bound.status, total=bound.total))
+        log.note(ctx.say.note("r1x_unproven", limit=f"{params.time_limit:g}", status=ctx.say.status(bound.status),
+                              total=bound.total))
     r1x_figures = {"r1x_most_possible_status": bound.status, "r1x_most_possible_seconds": bound.seconds}
     if ctx.options.empty:  # nobody has a choice: every leader stays, no reserve leader can be promoted
         write(ctx, state, log, np.zeros(0, dtype=bool), bound, [], [])
@@ -241,12 +242,12 @@ def solve(sc, state, params: SolveParams) -> StageResult:
         chosen = hint
         which = "min-cost-flow" if flow_plan is not None else "greedy"
         stats["fallback"] = f"{which} plan: CP-SAT found no plan within the time limit"
-        log.note(ctx.say.note("leaders_fallback", status=status, limit=f"{params.time_limit:g}",
+        log.note(ctx.say.note("leaders_fallback", status=ctx.say.status(status), limit=f"{params.time_limit:g}",
                               which=ctx.say.note(f"which.{which}")))
     else:
         chosen = np.zeros(len(ctx.options), dtype=bool)
         stats["fallback"] = "nobody moves: no plan found within the time limit"
-        log.note(ctx.say.note("leaders_nobody", status=status, limit=f"{params.time_limit:g}"))
+        log.note(ctx.say.note("leaders_nobody", status=ctx.say.status(status), limit=f"{params.time_limit:g}"))
     stats["variables"] = int(len(ctx.options))
     stats["unpruned_level_groups"] = [_group_words(ctx, g) for g in sorted(ctx.full_groups)]
     stats["greedy_option_cost"] = round(float(total[greedy_plan].sum()) / context.SCALE, 2)
