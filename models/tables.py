@@ -28,9 +28,9 @@ _BOOL = {**{v: True for v in BOOL_TRUE}, **{v: False for v in BOOL_FALSE}}
 _FREE_TEXT = ("name", "township", "exempt_reason")  # kept exactly as typed; other cells are NFKC-normalised
 
 messages.register({
-    "input.two_columns": ("two columns hold {column}: {first} '{first_header}' and {letter} '{header}'; keep one of "
-                          "them (delete or rename the other)",
-                          "有两列都是{column}：{first}列“{first_header}”和{letter}列“{header}”；请保留其中一列"
+    "input.two_columns": ("two columns hold {column}: {first} '{first_header}' and {letter} '{second_header}'; keep "
+                          "one of them (delete or rename the other)",
+                          "有两列都是{column}：{first}列“{first_header}”和{letter}列“{second_header}”；请保留其中一列"
                           "（删除另一列或改名）"),
     "input.missing.hint": ("; column {letter} is headed '{header}': did you mean {name} ({alias})?",
                            "；{letter}列的表头是“{header}”：是否应为{alias}（{name}）？"),
@@ -157,7 +157,7 @@ def _resolve(raw: RawTable, table: Table, problems: list[Problem]) -> tuple[dict
             first = letters[canon]
             problems.append(Problem.of(raw.source, raw.header_row, canon, None, "input.two_columns", header=h,
                                        column=table.column(canon).word(), first=first,
-                                       first_header=raw.headers[first], letter=letter))
+                                       first_header=raw.headers[first], letter=letter, second_header=h))
             extras[letter] = h
         else:
             letters[canon] = letter
