@@ -8,7 +8,7 @@ import pandas as pd
 
 from . import messages
 from .errors import Problem
-from .messages import Msg, Say
+from .messages import Msg, Say, school_label
 from .schema import LEADER_ROLES, SUBJECT_ZH, column_word
 
 messages.register({
@@ -32,7 +32,7 @@ messages.register({
                     "学校{school}有{n}名{role}（第{rows}行），但{col}为{allowed}；请调高{col}或更改某人的职务"),
     "input.no_seat": ("township {town} has no seat school; mark its junior or central primary school "
                       "is_township_seat = true",
-                      "乡镇{town}没有驻地学校；请将其初中或中心小学的是否乡镇驻地学校标为“是”"),
+                      "乡镇{town}没有驻地学校；请将其初中或中心小学的“是否驻地学校”标为“是”"),
     "input.unknown_node": ("unknown node: use a school_id or a node_id listed in nodes.csv",
                            "节点不存在：请填写学校代码或nodes.csv中列出的节点代码"),
     "input.unreachable": ("school is unreachable on the road graph from the rest of township {town}; "
@@ -135,6 +135,11 @@ def check_scenario(sc) -> list[Problem]:
 
     # Leader posts.
     posts = schools.set_index("school_id")
+    school_names = dict(zip(schools["school_id"], schools["name"]))
+
+    def school_say(sid: str) -> Say:  # the code, as before, in English; "名称（代码）" in Chinese
+        return Say(str(sid), school_label(str(school_names.get(sid, "")), str(sid), "zh"))
+
     for role, col in (("principal", "principal_posts"), ("vice_principal", "vice_principal_posts")):
         holders = staff[(staff["role"] == role) & staff["school_id"].isin(school_ids)]
         for sid, grp in holders.groupby("school_id"):
@@ -143,7 +148,8 @@ def check_scenario(sc) -> list[Problem]:
             if len(grp) > allowed:
                 extra = grp.index[int(allowed):]
                 for row in extra:
-                    p.append(Problem.of(p_src, int(row), "role", role, "input.posts", school=sid, n=len(grp),
+                    p.append(Problem.of(p_src, int(row), "role", role, "input.posts", school=school_say(sid),
+                                        n=len(grp),
                                         role=Msg.of(f"input.role.{role}"), rows=_row_list(grp.index),
                                         col=column_word(col, "schools"), allowed=allowed))
 
