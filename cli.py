@@ -457,7 +457,7 @@ def _open_plan(plan_path, scenario, how_to_pass: str):
     """The plan (the edited copy where one was edited) and its scenario, verified; says what it read."""
     from .runs.source import open_plan
 
-    opened = open_plan(plan_path, scenario, read_scenario=load, how_to_pass=how_to_pass)
+    opened = open_plan(plan_path, scenario, read_scenario=load, how_to_pass=how_to_pass, lang=current_lang())
     console.print(opened.what_was_read, markup=False, soft_wrap=True)
     for note in opened.notes:
         err_console.print(f"[yellow]{_msg('cli.note')}[/] {escape(note)}", soft_wrap=True)
