@@ -20,6 +20,7 @@ from .models import Plan, Scenario, ScenarioError, messages
 from .models.errors import Problem
 from .models.figures import budget_text
 from .models.outputs import OutputError, describe_os_error, write_text_output
+from .models.schema import AREA, LEVEL
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -36,13 +37,69 @@ messages.register({
                 "这是rotaplan程序的错误，不是您数据的问题。"),
     "cli.bug_report": ("Please report it with the command you ran and the traceback above.",
                        "请将所运行的命令和上面的错误信息一并报告。"),
-    "cli.where.row": (", row {row}", "，第{row}行"),
-    "cli.where.column": (", column {column}", "，列 {column}"),
-    "cli.where.header": (" ({header})", "（{header}）"),
-    "cli.where.value": (" (value {value})", "（值 {value}）"),
-    "cli.where.cell": (", cell {cell}", "，单元格 {cell}"),
-    "cli.where.message": ("{where}: {message}", "{where}：{message}"),
     "cli.note": ("note:", "注意："),
+    "cli.reading": ("Reading and validating the scenario...", "正在读取并检查方案数据……"),
+    "cli.planning": ("Planning...", "正在编制方案……"),
+    "cli.planning_step": ("Planning: {step}...", "正在编制方案：{step}……"),
+    "cli.valid": ("[bold]Scenario {name}[/]: plan year {year}, valid.",
+                  "[bold]方案数据 {name}[/]：{year}年度，检查通过。"),
+    "cli.t.schools": ("Schools by area and level", "按城乡和学段统计的学校"),
+    "cli.t.staff": ("Staff", "教职工"),
+    "cli.t.policy_figures": ("Current policy figures (before any plan)", "当前政策指标（编制方案前）"),
+    "cli.t.solver": ("Solver (per stage)", "求解情况（各阶段）"),
+    "cli.t.kpis": ("KPIs", "主要指标"),
+    "cli.t.compliance": ("Compliance", "规则执行情况"),
+    "cli.c.area": ("area", "城乡"),
+    "cli.c.figure": ("figure", "指标"),
+    "cli.c.value": ("value", "数值"),
+    "cli.c.rule": ("rule", "规则"),
+    "cli.c.now": ("now", "现状"),
+    "cli.c.target": ("target", "目标"),
+    "cli.c.stage": ("stage", "阶段"),
+    "cli.c.status": ("status", "状态"),
+    "cli.c.objective": ("objective", "目标函数值"),
+    "cli.c.bound": ("bound", "界"),
+    "cli.c.gap": ("gap", "差距"),
+    "cli.c.seconds": ("seconds", "秒"),
+    "cli.c.before": ("before", "调整前"),
+    "cli.c.after": ("after", "调整后"),
+    "cli.c.detail": ("detail", "说明"),
+    "cli.draft": ("[bold red]DRAFT, not a plan:[/] it breaks {n} hard rule instance(s). Written to {where}/ as a "
+                  "draft (meta.json \"draft\": true, a banner in report.html) in {seconds} s.",
+                  "[bold red]草稿，不是方案：[/]违反硬性规则{n}处。已作为草稿写入{where}/（meta.json中"
+                  "\"draft\": true，report.html顶部有醒目提示），用时{seconds}秒。"),
+    "cli.draft_run": ("[bold red]DRAFT, not a plan:[/] written with --allow-violations; it breaks hard rules.",
+                      "[bold red]草稿，不是方案：[/]用--allow-violations写入，违反硬性规则。"),
+    "cli.written": ("Plan written to {where}/ in {seconds} s.", "方案已写入{where}/，用时{seconds}秒。"),
+    "cli.stored": ("Stored as run {run} ({status}) in the run history (`rotaplan show {run}`).",
+                   "已存入运行记录，编号{run}（{status}）（`rotaplan show {run}`）。"),
+    "cli.not_stored": ("the run was not stored in the run history: {why}", "本次运行未存入运行记录：{why}"),
+    "cli.infeasible": ("[bold red]Infeasible:[/] no plan keeps every hard rule. The best plan found breaks {n} "
+                       "hard-rule instance(s), so no plan was written.",
+                       "[bold red]无可行方案：[/]没有任何方案能遵守全部硬性规则。找到的最好方案违反硬性规则{n}处，"
+                       "因此没有写入方案。"),
+    "cli.rule_violations": ("[bold]{rule}[/]: {n} violation(s)", "[bold]{rule}[/]：违反{n}处"),
+    "cli.more_violations": ("  ... and {n} more", "  ……另有{n}处"),
+    "cli.infeasible_how": ("Change the scenario or what-if (quotas, hires, locks) so the hard rules can hold, or "
+                           "write the best plan as a marked draft with --allow-violations.",
+                           "请修改方案数据或假设情景（编制、招聘、锁定），使硬性规则能够满足；或用--allow-violations"
+                           "将最好的方案写成带标记的草稿。"),
+    "cli.hard_found": ("[bold red]The validator found {n} hard-rule violation(s):[/]",
+                       "[bold red]核验发现违反硬性规则{n}处：[/]"),
+    "cli.no_hard": ("[green]The validator found no hard-rule violation.[/]", "[green]核验未发现违反硬性规则。[/]"),
+    # the rows of `validate`'s summary (models/summary.py), as the terminal shows them
+    **{f"cli.fig.{en}": (en, zh) for en, zh in (
+        ("townships", "乡镇（街道）"), ("schools", "学校"), ("staff", "教职工"), ("principals", "校长"),
+        ("vice-principals", "副校长"), ("teachers", "教师"), ("new hires to place", "待分配的新教师"),
+        ("teachers finishing contract period 1", "第一聘期届满的教师"),
+        ("leaders due for rotation (R1)", "应轮岗的校级干部（R1）"), ("  of them exempt", "  其中免于轮岗"),
+        ("reserve leaders", "后备干部"), ("public-funded teachers", "公费师范生"), ("demand lines", "课时需求行数"),
+        ("weekly lessons demanded", "每周需求课时"), ("road graph", "道路图"),
+        ("estimated from coordinates", "按坐标估算"),
+        ("young rural leader share", "乡村学校青年干部占比"), ("backbone share urban", "城区骨干教师占比"),
+        ("backbone share rural", "乡村骨干教师占比"), ("bachelor+ share rural", "乡村本科及以上学历教师占比"),
+        ("kindergarten associate+ share rural", "乡村幼儿园专科及以上学历教师占比"),
+        ("urban/rural bachelor ratio", "城区与乡村本科学历占比之比"))},
     "cli.check_total": ("{hard} hard-rule violation(s), {targets} target(s) not met.",
                         "违反硬性规则{hard}处，未达目标{targets}项。"),
 })
@@ -69,26 +126,8 @@ def current_lang() -> str:
 
 
 def problem_text(p: Problem, lang: str | None = None) -> str:
-    """One input problem framed in `lang` (file or sheet, row, column, value, cell); the problem's own sentence
-    is as models/ wrote it."""
-    if messages.check_lang(lang) == "en":
-        return str(p)
-
-    def m(key: str, **f) -> str:
-        return messages.text(f"cli.where.{key}", lang, **f)
-
-    where = p.source
-    if p.row is not None:
-        where += m("row", row=p.row)
-    if p.column:
-        where += m("column", column=p.column)
-        if p.header and p.header != p.column:
-            where += m("header", header=p.header)
-    if p.value is not None and str(p.value) != "":
-        where += m("value", value=repr(str(p.value)))
-    if p.cell:
-        where += m("cell", cell=p.cell)
-    return m("message", where=where, message=p.message)
+    """One input problem in `lang`: where (file or sheet, row, column, value, cell) and what is wrong."""
+    return p.render(lang)
 
 
 # The exit codes of README.md and `rotaplan --help`.
@@ -144,7 +183,7 @@ def print_warnings(sc: Scenario) -> None:
 
 
 def load(path: str | None) -> Scenario:
-    with console.status("Reading and validating the scenario..."):
+    with console.status(_msg("cli.reading")):
         sc = Scenario.read(path)
     print_warnings(sc)
     return sc
@@ -184,27 +223,33 @@ def validate(scenario):
     from .models.summary import summary
 
     s = summary(sc)
-    console.print(f"[bold]Scenario {sc.name}[/]: plan year {sc.policy.plan_year}, valid.")
-    t = Table(title="Schools by area and level")
+    console.print(_msg("cli.valid", name=escape(str(sc.name)), year=sc.policy.plan_year))
+    zh = current_lang() == "zh"
+    t = Table(title=_msg("cli.t.schools"))
     levels = list(s["schools_by_level"])
-    t.add_column("area")
+    t.add_column(_msg("cli.c.area"))
     for lv in levels:
-        t.add_column(lv, justify="right")
+        t.add_column(LEVEL[lv][0] if zh and lv in LEVEL else lv, justify="right")
     for area, row in s["schools_by_area_level"].items():
-        t.add_row(area, *[str(row.get(lv, 0)) for lv in levels])
+        t.add_row(AREA[area][0] if zh and area in AREA else area, *[str(row.get(lv, 0)) for lv in levels])
     console.print(t)
-    t = Table(title="Staff")
-    t.add_column("figure")
-    t.add_column("value", justify="right")
+    t = Table(title=_msg("cli.t.staff"))
+    t.add_column(_msg("cli.c.figure"))
+    t.add_column(_msg("cli.c.value"), justify="right")
     for k, v in s["figures"].items():
-        t.add_row(k, str(v))
+        t.add_row(_label(k), _label(str(v)))
     console.print(t)
-    t = Table(title="Current policy figures (before any plan)")
+    t = Table(title=_msg("cli.t.policy_figures"))
     for c in ("rule", "figure", "now", "target"):
-        t.add_column(c)
+        t.add_column(_msg(f"cli.c.{c}"))
     for rule, fig, now, target in s["rule_figures"]:
-        t.add_row(rule, fig, _fmt(now), _fmt(target))
+        t.add_row(rule, _label(fig), _fmt(now), _fmt(target))
     console.print(t)
+
+
+def _label(text: str) -> str:
+    """A summary row's words in the command's language (as given where the catalogue has no such row)."""
+    return _msg(f"cli.fig.{text}") if f"cli.fig.{text}" in messages.catalogue() else text
 
 
 def _fmt(v) -> str:
@@ -296,13 +341,13 @@ def plan(scenario, out, time_limit, seed, workers, log, lang, whatif_path, db, l
                                          lang=given or ""),
                       allow_violations=allow_violations)
     check_output(req)  # an unusable --out fails now, not after minutes of planning
-    with console.status("Reading and validating the scenario..."):
+    with console.status(_msg("cli.reading")):
         sc = load_scenario(req)
     if given is None:  # --lang or $ROTAPLAN_LANG override the policy's lang; else the policy's is the plan's
         req = dataclasses.replace(req, lang=use_lang(sc.policy.lang))
     print_warnings(sc)
-    with console.status("Planning...") as status:
-        outcome = plan_run(req, sc, progress=lambda s: status.update(f"Planning: {s}..."))
+    with console.status(_msg("cli.planning")) as status:
+        outcome = plan_run(req, sc, progress=lambda s: status.update(_msg("cli.planning_step", step=s)))
     for line in outcome.notes:
         console.print(line, markup=False)
     if outcome.status == INFEASIBLE:
@@ -311,17 +356,15 @@ def plan(scenario, out, time_limit, seed, workers, log, lang, whatif_path, db, l
         _print_plan_summary(outcome.plan, outcome.violations, outcome.scenario.policy)
         where = outcome.paths["plan"]
         if outcome.status == DRAFT:
-            console.print(f"[bold red]DRAFT, not a plan:[/] it breaks {len(outcome.hard)} hard rule instance(s). "
-                          f"Written to {where}/ as a draft (meta.json \"draft\": true, a banner in report.html) "
-                          f"in {outcome.seconds:.1f} s.", soft_wrap=True)
+            console.print(_msg("cli.draft", n=len(outcome.hard), where=escape(str(where)),
+                               seconds=f"{outcome.seconds:.1f}"), soft_wrap=True)
         else:
-            console.print(f"Plan written to {where}/ in {outcome.seconds:.1f} s.")
+            console.print(_msg("cli.written", where=escape(str(where)), seconds=f"{outcome.seconds:.1f}"))
     if outcome.run_id is not None:
-        console.print(f"Stored as run {outcome.run_id} ({outcome.status}) in the run history "
-                      f"(`rotaplan show {outcome.run_id}`).")
+        console.print(_msg("cli.stored", run=outcome.run_id, status=outcome.status))
     elif outcome.history_error:
-        err_console.print(f"[yellow]warning:[/] the run was not stored in the run history: "
-                          f"{escape(outcome.history_error)}")
+        err_console.print(f"[yellow]{_msg('cli.warning')}[/] "
+                          f"{_msg('cli.not_stored', why=escape(outcome.history_error))}")
     sys.exit(EXIT_OK if outcome.status not in (DRAFT, INFEASIBLE) else EXIT_INFEASIBLE)
 
 
@@ -330,17 +373,15 @@ def _print_infeasible(outcome) -> None:
     from .runs.service import violations_by_rule
 
     hard = outcome.hard
-    err_console.print(f"[bold red]Infeasible:[/] no plan keeps every hard rule. The best plan found breaks "
-                      f"{len(hard)} hard-rule instance(s), so no plan was written.", soft_wrap=True)
+    err_console.print(_msg("cli.infeasible", n=len(hard)), soft_wrap=True)
     for rule, n in violations_by_rule(hard):
-        err_console.print(f"[bold]{rule}[/]: {n} violation(s)")
+        err_console.print(_msg("cli.rule_violations", rule=rule, n=n))
         shown = [v for v in hard if v.rule == rule]
         for v in shown[:20]:
             err_console.print(f"  - {v}", markup=False, soft_wrap=True)
         if len(shown) > 20:
-            err_console.print(f"  ... and {len(shown) - 20} more")
-    err_console.print("Change the scenario or what-if (quotas, hires, locks) so the hard rules can hold, or write "
-                      "the best plan as a marked draft with --allow-violations.", soft_wrap=True)
+            err_console.print(_msg("cli.more_violations", n=len(shown) - 20))
+    err_console.print(_msg("cli.infeasible_how"), soft_wrap=True)
 
 
 _LOCK_HOW = "pass the scenario it was made from as SCENARIO (`rotaplan plan SCENARIO --lock PLAN`)"
@@ -348,23 +389,23 @@ _LOCK_HOW = "pass the scenario it was made from as SCENARIO (`rotaplan plan SCEN
 
 def _print_plan_summary(result: Plan, violations, pol=None) -> None:
     k = result.kpis
-    t = Table(title="Solver (per stage)")
+    t = Table(title=_msg("cli.t.solver"))
     for c in ("stage", "status", "objective", "bound", "gap", "seconds"):
-        t.add_column(c)
+        t.add_column(_msg(f"cli.c.{c}"))
     for stage, s in k.get("solver", {}).items():
         t.add_row(stage, str(s.get("status")), _fmt(s.get("objective")), _fmt(s.get("bound")),
                   _fmt(s.get("gap")), _fmt(s.get("solve_seconds")))
     console.print(t)
-    t = Table(title="KPIs")
+    t = Table(title=_msg("cli.t.kpis"))
     for c in ("figure", "before", "after", "target"):
-        t.add_column(c)
+        t.add_column(_msg(f"cli.c.{c}"))
     keys = list(k["before"]) + [x for x in k["after"] if x not in k["before"]]
     for key in keys:
         t.add_row(key, _fmt(k["before"].get(key)), _fmt(k["after"].get(key)), _fmt(k["target"].get(key)))
     console.print(t)
-    t = Table(title="Compliance")
+    t = Table(title=_msg("cli.t.compliance"))
     for c in ("rule", "status", "detail"):
-        t.add_column(c)
+        t.add_column(_msg(f"cli.c.{c}"))
     for r in result.compliance.itertuples():
         color = {"met": "green", "not_met": "red", "exempted": "yellow"}.get(r.status, "white")
         t.add_row(r.rule, f"[{color}]{r.status}[/]", str(r.detail))
@@ -374,11 +415,11 @@ def _print_plan_summary(result: Plan, violations, pol=None) -> None:
         console.print(budget, markup=False)
     hard = [v for v in violations if v.hard]
     if hard:
-        console.print(f"[bold red]The validator found {len(hard)} hard-rule violation(s):[/]")
+        console.print(_msg("cli.hard_found", n=len(hard)))
         for v in hard[:50]:
             console.print(f"  - {v}", markup=False)
     else:
-        console.print("[green]The validator found no hard-rule violation.[/]")
+        console.print(_msg("cli.no_hard"))
 
 
 # ---- check ------------------------------------------------------------------------------
@@ -416,7 +457,7 @@ def _open_plan(plan_path, scenario, how_to_pass: str):
     """The plan (the edited copy where one was edited) and its scenario, verified; says what it read."""
     from .runs.source import open_plan
 
-    opened = open_plan(plan_path, scenario, read_scenario=load, how_to_pass=how_to_pass)
+    opened = open_plan(plan_path, scenario, read_scenario=load, how_to_pass=how_to_pass, lang=current_lang())
     console.print(opened.what_was_read, markup=False, soft_wrap=True)
     for note in opened.notes:
         err_console.print(f"[yellow]{_msg('cli.note')}[/] {escape(note)}", soft_wrap=True)
@@ -658,7 +699,7 @@ def show(run, db):
             console.print(f"  - {v}", markup=False)
         return
     if rec["status"] == "draft":
-        console.print("[bold red]DRAFT, not a plan:[/] written with --allow-violations; it breaks hard rules.")
+        console.print(_msg("cli.draft_run"))
     _print_plan_summary(r.plan, stored)
 
 

@@ -1327,7 +1327,7 @@ def compliance_row(rule: str, kpis: dict, pol, stage: tuple[str, str] | None,
                    lang: str = "en") -> tuple[str, str]:
     """(status, detail) of a rule: the figures' sentence (in `lang`) and status, with the stage's own facts (a
     relaxation, a time limit, who is concerned) after it. Not met when either the figures or the stage say so.
-    The stage's note is written by the stage (English this round)."""
+    The stage's note is written by the stage, in the plan's language (optimizer/reasons.py, note.*)."""
     figs = compliance_detail(rule, kpis, pol, lang)
     fstat = figure_status(rule, kpis, pol)
     sep = text("compliance.sep", lang)

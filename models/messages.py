@@ -50,10 +50,47 @@ def check_lang(lang: str | None) -> str:
     return lang
 
 
-def text(key: str, lang: str | None = None, **fields: object) -> str:
-    """The message `key` in `lang`, its fields filled."""
+@dataclass(frozen=True)
+class Say:
+    """A field value written differently in each language (a column as `school_id` / `学校代码`)."""
+
+    en: str
+    zh: str
+
+    def in_lang(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def __str__(self) -> str:
+        return self.en
+
+
+@dataclass(frozen=True)
+class Msg:
+    """A message of the catalogue used as a field of another (a hint shared by several sentences)."""
+
+    key: str
+    fields: tuple[tuple[str, object], ...] = ()
+
+    @classmethod
+    def of(cls, key: str, /, **fields: object) -> Msg:
+        return cls(key, tuple(fields.items()))
+
+    def in_lang(self, lang: str) -> str:
+        return text(self.key, lang, **dict(self.fields))
+
+    def __str__(self) -> str:
+        return self.in_lang(DEFAULT_LANG)
+
+
+def _field(v: object, lang: str) -> object:
+    return v.in_lang(lang) if isinstance(v, (Say, Msg)) else v
+
+
+def text(key: str, lang: str | None = None, /, **fields: object) -> str:
+    """The message `key` in `lang`, its fields filled; a `Say` or `Msg` field is written in `lang` too."""
     m = _CATALOGUE[key]
-    return getattr(m, check_lang(lang)).format(**fields)
+    lang = check_lang(lang)
+    return getattr(m, lang).format(**{k: _field(v, lang) for k, v in fields.items()})
 
 
 def catalogue() -> dict[str, Message]:

@@ -8,9 +8,18 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import messages
 from .errors import Problem, ScenarioError
 from .outputs import Protected, atomic_write_dir
 from .scenario import read_csv_text
+
+messages.register({
+    "plan.no_assignments": ("missing: a plan folder needs assignments.csv", "缺少文件：方案文件夹需要assignments.csv"),
+    "plan.no_sheet": ("missing sheet 'Assignments' (全部人员)", "缺少工作表“全部人员”（Assignments）"),
+    "plan.what": ("a plan is a folder, its assignments.csv or a plan.xlsx",
+                  "方案应为一个文件夹、其中的assignments.csv或一个plan.xlsx"),
+    "plan.no_column": ("required plan column is missing", "缺少方案的必需列"),
+})
 
 ASSIGNMENT_COLUMNS = [
     "person_id", "name", "role_before", "role_after", "from_school", "to_school", "move",
@@ -60,14 +69,13 @@ class Plan:
         path = Path(path)
         side: dict = {}
         if path.is_dir() and path.name.lower() == "assignments.csv":
-            raise ScenarioError([Problem(str(path), None, None, None, "it is a folder, not a file")])
+            raise ScenarioError([Problem.of(str(path), None, None, None, "input.is_folder")])
         if path.is_dir() or (path.name.lower() == "assignments.csv" and path.is_file()):
             # A plan folder, or its assignments.csv named alone (the other CSV files beside it).
             csv = path if path.is_file() else path / "assignments.csv"
             folder = csv.parent
             if not csv.exists():
-                raise ScenarioError([Problem(str(csv), None, None, None,
-                                             "missing: a plan folder needs assignments.csv")])
+                raise ScenarioError([Problem.of(str(csv), None, None, None, "plan.no_assignments")])
             a = read_csv_text(csv)
             it = read_csv_text(folder / "itinerant.csv") if (folder / "itinerant.csv").exists() else None
             kpis = (json.loads((folder / "kpis.json").read_text(encoding="utf-8"))
@@ -80,8 +88,7 @@ class Plan:
 
             sheets = read_plan_workbook(path, sheets=(*READ_SHEETS, *SIDE_SHEETS))
             if "Assignments" not in sheets:
-                raise ScenarioError([Problem(path.name, None, None, None,
-                                             "missing sheet 'Assignments' (全部人员)")])
+                raise ScenarioError([Problem.of(path.name, None, None, None, "plan.no_sheet")])
             a = sheets["Assignments"]
             it = sheets.get("Itinerant")
             kpis, comp, src = kpis_from_sheet(sheets.get("KPIs")), sheets.get("Compliance"), path.name
@@ -90,8 +97,7 @@ class Plan:
             side = {k: sheets[k] for k in (*SIDE_SHEETS, "KPIs", "Compliance") if k in sheets}  # as read
             side["sheet_names"] = {k: df.attrs.get("sheet", k) for k, df in sheets.items()}
         else:
-            raise ScenarioError([Problem(str(path), None, None, None,
-                                         "a plan is a folder, its assignments.csv or a plan.xlsx")])
+            raise ScenarioError([Problem.of(str(path), None, None, None, "plan.what")])
         a = normalise_assignments(a, src)
         if it is None or it.empty:
             it = pd.DataFrame(columns=ITINERANT_COLUMNS)
@@ -111,7 +117,7 @@ def normalise_assignments(a: pd.DataFrame, src: str) -> pd.DataFrame:
     a = a.rename(columns=lambda c: str(c).strip())
     missing = [c for c in ("person_id", "role_after", "to_school") if c not in a.columns]
     if missing:
-        raise ScenarioError([Problem(src, 1, c, None, "required plan column is missing") for c in missing])
+        raise ScenarioError([Problem.of(src, 1, c, None, "plan.no_column") for c in missing])
     a = a.copy()
     a.index = pd.RangeIndex(2, len(a) + 2)
     for c in _TEXT:

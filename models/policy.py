@@ -14,6 +14,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from . import messages
 from .errors import Problem, ScenarioError
 from .schema import COMPULSORY_LEVELS, LEVEL, TITLE, enum_lookup
 from .yamlfile import read_mapping
@@ -154,8 +155,9 @@ class Policy(BaseModel):
             if not item:
                 continue
             if item.lower() not in lookup:
-                raise ValueError(f"unknown school level '{item}': use "
-                                 + ", ".join(f"{k} ({z[0]})" for k, z in LEVEL.items()))
+                raise _PolicyValueError("policy.level", item=item, levels=messages.Say(
+                    ", ".join(f"{k} ({z[0]})" for k, z in LEVEL.items()),
+                    "、".join(f"{z[0]}（{k}）" for k, z in LEVEL.items())))
             if lookup[item.lower()] not in out:
                 out.append(lookup[item.lower()])
         return out
@@ -165,7 +167,7 @@ class Policy(BaseModel):
     def _schedule(cls, v: Any) -> str:
         text = str(v).strip().lower()
         if text not in ("2025", "fixed"):
-            raise ValueError("use '2025' (the 2024 NPC schedule) or 'fixed' (retirement_age_male / _female)")
+            raise _PolicyValueError("policy.schedule")
         return text
 
     @field_validator("principal_min_title", mode="before")
@@ -173,7 +175,9 @@ class Policy(BaseModel):
     def _title(cls, v: Any) -> str:
         found = enum_lookup(TITLE).get(str(v).strip().lower())
         if found is None:
-            raise ValueError("use one of " + ", ".join(f"{k} ({z[0]})" for k, z in TITLE.items()))
+            raise _PolicyValueError("policy.title", titles=messages.Say(
+                ", ".join(f"{k} ({z[0]})" for k, z in TITLE.items()),
+                "、".join(f"{z[0]}（{k}）" for k, z in TITLE.items())))
         return found
 
     @classmethod
@@ -200,8 +204,7 @@ class Policy(BaseModel):
             return cls(**data, weights=Weights(**weights))
         except ValidationError as exc:
             raise ScenarioError([
-                Problem(source, None, ".".join(str(p) for p in e["loc"]) or None,
-                        e.get("input"), _friendly(e, cls))
+                _friendly(source, e, cls)
                 for e in exc.errors()
             ]) from None
 
@@ -228,18 +231,107 @@ class Policy(BaseModel):
         return Policy.from_mapping(merged, source)
 
 
+messages.register({
+    "policy.unknown_key": ("unknown policy key '{key}': {hint}", "未知的政策参数“{key}”：{hint}"),
+    "policy.did_you_mean": ("did you mean '{close}'?", "是否应为“{close}”？"),
+    "policy.valid_keys": ("valid keys: {keys}", "可用的参数：{keys}"),
+    "policy.error": ("{msg}{unit}", "{msg}{unit}"),
+    "policy.unit": (" ({unit})", "（单位：{unit}）"),
+    "policy.ge": ("Input should be greater than or equal to {limit}", "应大于或等于{limit}"),
+    "policy.gt": ("Input should be greater than {limit}", "应大于{limit}"),
+    "policy.le": ("Input should be less than or equal to {limit}", "应小于或等于{limit}"),
+    "policy.lt": ("Input should be less than {limit}", "应小于{limit}"),
+    "policy.int": ("Input should be a valid integer, unable to parse string as an integer", "应为整数"),
+    "policy.int_fraction": ("Input should be a valid integer, got a number with a fractional part",
+                            "应为整数，不能有小数部分"),
+    "policy.float": ("Input should be a valid number, unable to parse string as a number", "应为数字"),
+    "policy.bool": ("Input should be a valid boolean, unable to interpret input", "应为是或否（true/false）"),
+    "policy.int_type": ("Input should be a valid integer", "应为整数"),
+    "policy.float_type": ("Input should be a valid number", "应为数字"),
+    "policy.literal": ("Input should be {expected}", "应为{expected}"),
+    "policy.missing": ("Field required", "必须填写"),
+    "policy.extra": ("Extra inputs are not permitted", "不接受此项"),
+    "policy.str": ("Input should be a valid string", "应为文字"),
+    "policy.list": ("Input should be a valid list", "应为列表"),
+    "policy.dict": ("Input should be a valid dictionary", "应为“键: 值”的映射"),
+    "policy.other": ("{msg}", "取值无效（{msg}）"),
+    "policy.level": ("Value error, unknown school level '{item}': use {levels}",
+                     "学段“{item}”不存在：请使用{levels}"),
+    "policy.schedule": ("Value error, use '2025' (the 2024 NPC schedule) or 'fixed' (retirement_age_male / _female)",
+                        "请填写“2025”（2024年全国人大常委会决定的退休年龄表）或“fixed”（按retirement_age_male / "
+                        "_female）"),
+    "policy.title": ("Value error, use one of {titles}", "请使用以下之一：{titles}"),
+})
+
+_PYDANTIC = {"greater_than_equal": ("policy.ge", "ge"), "greater_than": ("policy.gt", "gt"),
+             "less_than_equal": ("policy.le", "le"), "less_than": ("policy.lt", "lt")}
+_PYDANTIC_PLAIN = {
+    "int_parsing": "policy.int", "int_from_float": "policy.int_fraction", "float_parsing": "policy.float",
+    "bool_parsing": "policy.bool", "missing": "policy.missing", "extra_forbidden": "policy.extra",
+    "string_type": "policy.str", "list_type": "policy.list", "dict_type": "policy.dict",
+    "int_type": "policy.int_type", "float_type": "policy.float_type",
+}
+_UNIT_ZH = {
+    "days": "天", "factor": "", "lessons": "节", "lessons/week": "节/周", "levels": "", "minutes": "分钟",
+    "per couple": "每对夫妻", "per crossing": "每次跨区", "per km": "每公里", "per leader": "每名干部",
+    "per lesson": "每节课", "per minute": "每分钟", "per move": "每次调动", "per pair": "每对", "per person": "每人",
+    "per post": "每个岗位", "per principal": "每名校长", "per rank": "每级", "per teacher": "每名教师",
+    "points per level": "每级分值", "points per year": "每年分值", "points": "分", "ratio": "",
+    "schedule": "", "school years": "学年", "school": "", "schools": "", "share": "",
+    "switch": "", "teachers": "", "terms": "任期", "title": "", "year": "年", "years": "年",
+    "language": "",
+}
+
+
 def _unknown(source: str, key: str, valid: list[str]) -> Problem:
     close = difflib.get_close_matches(key, valid, n=1, cutoff=0.5)
-    hint = f"did you mean '{close[0]}'?" if close else "valid keys: " + ", ".join(valid)
-    return Problem(source, None, key, None, f"unknown policy key '{key}': {hint}")
+    hint = messages.Msg.of("policy.did_you_mean", close=close[0]) if close else \
+        messages.Msg.of("policy.valid_keys", keys=", ".join(valid))
+    return Problem.of(source, None, key, None, "policy.unknown_key", key=key, hint=hint)
 
 
-def _friendly(err: Mapping[str, Any], cls: type[BaseModel]) -> str:
+def _friendly(source: str, err: Mapping[str, Any], cls: type[BaseModel]) -> Problem:
+    """A pydantic error as a problem in the office's words: the range or type it breaks, in either language."""
     loc = [str(p) for p in err["loc"]]
     model = Weights if loc and loc[0] == "weights" else cls
     name = loc[-1] if loc else ""
     info = model.model_fields.get(name)
-    unit = ""
+    unit: object = ""
     if info is not None and isinstance(info.json_schema_extra, dict) and info.json_schema_extra:
-        unit = f" ({info.json_schema_extra.get('unit')})"
-    return f"{err['msg']}{unit}"
+        u = str(info.json_schema_extra.get("unit"))
+        zh = _UNIT_ZH.get(u, u)  # a kind of value rather than a unit ("share", "switch") is not repeated in Chinese
+        unit = messages.Say(messages.text("policy.unit", "en", unit=u), messages.text("policy.unit", "zh", unit=zh)
+                            if zh else "")
+    return Problem.of(source, None, ".".join(loc) or None, err.get("input"), "policy.error", msg=pydantic_message(err),
+                      unit=unit)
+
+
+def pydantic_message(err: Mapping[str, Any]) -> messages.Msg:
+    """pydantic's sentence for one error as a message: its English word for word, a Chinese one beside it."""
+    kind, ctx = str(err.get("type", "")), dict(err.get("ctx") or {})
+    msg: messages.Msg
+    if kind in _PYDANTIC and _PYDANTIC[kind][1] in ctx:
+        key, limit = _PYDANTIC[kind]
+        v = ctx[limit]
+        msg = messages.Msg.of(key, limit=int(v) if isinstance(v, float) and v.is_integer() else v)
+    elif kind == "literal_error" and "expected" in ctx:
+        msg = messages.Msg.of("policy.literal", expected=messages.Say(
+            str(ctx["expected"]), str(ctx["expected"]).replace(" or ", "或").replace(", ", "、")))
+    elif kind in _PYDANTIC_PLAIN:
+        msg = messages.Msg.of(_PYDANTIC_PLAIN[kind])
+    elif kind == "value_error" and isinstance(ctx.get("error"), _PolicyValueError):
+        e = ctx["error"]
+        msg = messages.Msg.of(e.key, **e.fields)
+    else:
+        msg = messages.Msg.of("policy.other", msg=str(err["msg"]))
+    if msg.in_lang("en") != str(err["msg"]):
+        msg = messages.Msg.of("policy.other", msg=str(err["msg"]))  # the English stays pydantic's, word for word
+    return msg
+
+
+class _PolicyValueError(ValueError):
+    """A validator's refusal with its message key, so that it can be shown in Chinese too."""
+
+    def __init__(self, key: str, **fields: object):
+        self.key, self.fields = key, fields
+        super().__init__(messages.text(key, "en", **fields).removeprefix("Value error, "))

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import messages
 from .errors import Problem, ScenarioError
+from .messages import Msg, Say
 from .outputs import Protected, atomic_write_dir, atomic_write_file  # noqa: F401 - atomic_* re-exported
 from .policy import Policy
 from .readers import SAVE_AS_CSV, SAVE_AS_XLSX, RawTable, Workbook, read_csv, read_csv_frame
@@ -19,6 +21,35 @@ from .travel import Travel
 
 BUILTIN = Path(__file__).resolve().parent.parent / "scenarios" / "laiwu"
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")  # .txt: what Excel's "Unicode Text" writes
+
+messages.register({
+    "input.no_person": ("no such person", "没有此人"),
+    "input.no_path": ("no such file or folder", "文件或文件夹不存在"),
+    "input.suffix": ("rotaplan reads .xlsx workbooks, not {suffix}; {fix}",
+                     "rotaplan读取.xlsx工作簿，不读取{suffix}；{fix}"),
+    "input.one_table": ("one table is not a scenario: give the folder that holds schools.csv, staff.csv and "
+                        "demand.csv ({folder}), or one .xlsx workbook",
+                        "单个表格不构成方案数据：请提供包含schools.csv、staff.csv和demand.csv的文件夹（{folder}），"
+                        "或一个.xlsx工作簿"),
+    "input.what_scenario": ("a scenario is a folder of CSV files or one .xlsx workbook",
+                            "方案数据应为一个CSV文件夹或一个.xlsx工作簿"),
+    "input.two_files": ("files {files} both hold the {what} table; keep one: delete, move or rename the other",
+                        "文件{files}都是{what}表；请保留一个，删除、移走或重命名另一个"),
+    "input.missing_file.book": ("; {book} is a workbook: {fix}", "；{book}是工作簿：{fix}"),
+    "input.missing_file.books": ("; the folder holds {books}: give that workbook instead of the folder",
+                                 "；文件夹中有{books}：请提供该工作簿，而不是文件夹"),
+    "input.missing_file": ("missing: a scenario folder needs {file} (or {alias}.csv){hint}",
+                           "缺少文件：方案文件夹需要{file}（或{alias}.csv）{hint}"),
+    "input.two_policies": ("files {files} both hold the policy; keep one", "文件{files}都是政策参数；请保留一个"),
+    "input.missing_sheet": ("missing sheet '{name}' ({alias}); the workbook has sheets {sheets}",
+                            "缺少工作表“{alias}”（{name}）；工作簿中的工作表为{sheets}"),
+    "input.policy_sheet_used": ("the policy sheet is used; policy.yaml beside the workbook is not read",
+                                "使用政策参数工作表；工作簿旁的policy.yaml不读取"),
+    "input.policy_columns": ("the policy sheet needs two columns: key (参数), value (值)",
+                             "政策参数工作表需要两列：参数（key）、值（value）"),
+    "input.policy_twice": ("policy key given twice: already at row {first}; keep one",
+                           "政策参数重复：第{first}行已填写；请保留一个"),
+})
 
 
 @dataclass
@@ -60,7 +91,7 @@ class Scenario:
     def person(self, person_id: str) -> pd.Series:
         hit = self.staff[self.staff["person_id"] == person_id]
         if hit.empty:
-            raise ScenarioError([Problem(self.source("staff"), None, "person_id", person_id, "no such person")])
+            raise ScenarioError([Problem.of(self.source("staff"), None, "person_id", person_id, "input.no_person")])
         return hit.iloc[0]
 
     def copy(self) -> Scenario:
@@ -81,22 +112,20 @@ class Scenario:
         """
         path = Path(path) if path else BUILTIN
         if not path.exists():
-            raise ScenarioError([Problem(str(path), None, None, None, "no such file or folder")])
+            raise ScenarioError([Problem.of(str(path), None, None, None, "input.no_path")])
         suffix = path.suffix.lower()
         if path.is_dir():
             sc = _read_folder(path)
         elif suffix in (".xlsx", ".xlsm"):
             sc = _read_workbook(path)
         elif suffix in (".xls", ".et", ".ods", ".numbers", ".wps"):
-            raise ScenarioError([Problem(path.name, None, None, None,
-                                         f"rotaplan reads .xlsx workbooks, not {suffix}; {SAVE_AS_XLSX}")])
+            raise ScenarioError([Problem.of(path.name, None, None, None, "input.suffix", suffix=suffix,
+                                            fix=SAVE_AS_XLSX)])
         elif suffix in CSV_SUFFIXES:
-            raise ScenarioError([Problem(path.name, None, None, None,
-                                         "one table is not a scenario: give the folder that holds schools.csv, "
-                                         f"staff.csv and demand.csv ({path.parent}), or one .xlsx workbook")])
+            raise ScenarioError([Problem.of(path.name, None, None, None, "input.one_table",
+                                            folder=str(path.parent))])
         else:
-            raise ScenarioError([Problem(str(path), None, None, None,
-                                         "a scenario is a folder of CSV files or one .xlsx workbook")])
+            raise ScenarioError([Problem.of(str(path), None, None, None, "input.what_scenario")])
         if check:
             from .validate import check_scenario
 
@@ -208,20 +237,20 @@ def _read_folder(folder: Path) -> Scenario:
     for t in TABLES:
         hits = [f for f in files if f.stem.strip().lower() in (t.name, t.alias)]
         if len(hits) > 1:
-            problems.append(Problem(f"{folder.name}/", None, None, None,
-                                    f"files {' and '.join(f.name for f in hits)} both hold the {t.name} table; "
-                                    "keep one: delete, move or rename the other"))
+            problems.append(Problem.of(f"{folder.name}/", None, None, None, "input.two_files",
+                                       files=Say(" and ".join(f.name for f in hits), "和".join(f.name for f in hits)),
+                                       what=Say(t.name, t.alias)))
             continue
         if not hits:
             if t.required:
-                hint = ""
+                hint: object = ""
                 same = [b for b in books if Path(b).stem.strip().lower() in (t.name, t.alias)]
                 if same:
-                    hint = f"; {same[0]} is a workbook: {SAVE_AS_CSV}"
+                    hint = Msg.of("input.missing_file.book", book=same[0], fix=SAVE_AS_CSV)
                 elif books:
-                    hint = f"; the folder holds {', '.join(books)}: give that workbook instead of the folder"
-                problems.append(Problem(f"{folder.name}/{t.file}", None, None, None,
-                                        f"missing: a scenario folder needs {t.file} (or {t.alias}.csv){hint}"))
+                    hint = Msg.of("input.missing_file.books", books=Say(", ".join(books), "、".join(books)))
+                problems.append(Problem.of(f"{folder.name}/{t.file}", None, None, None, "input.missing_file",
+                                           file=t.file, alias=t.alias, hint=hint))
             continue
         f = hits[0]
         sources[t.name] = f.name
@@ -235,8 +264,9 @@ def _read_folder(folder: Path) -> Scenario:
     policy = Policy()
     found_policy = [folder / f"{stem}.yaml" for stem in POLICY_SHEET if (folder / f"{stem}.yaml").exists()]
     if len(found_policy) > 1:
-        problems.append(Problem(f"{folder.name}/", None, None, None,
-                                f"files {' and '.join(f.name for f in found_policy)} both hold the policy; keep one"))
+        problems.append(Problem.of(f"{folder.name}/", None, None, None, "input.two_policies",
+                                   files=Say(" and ".join(f.name for f in found_policy),
+                                             "和".join(f.name for f in found_policy))))
     elif found_policy:
         try:
             policy = Policy.from_file(found_policy[0])
@@ -257,19 +287,19 @@ def _read_workbook(path: Path) -> Scenario:
     policy = Policy()
     with Workbook(path) as wb:
         for t in TABLES:
-            title, found = wb.find((t.name, t.alias), t.name)
+            title, found = wb.find((t.name, t.alias), Say(t.name, t.alias))
             problems += found
             if title is None:
                 if t.required and not found:
-                    problems.append(Problem(path.name, None, None, None,
-                                            f"missing sheet '{t.name}' ({t.alias}); the workbook has sheets "
-                                            + ", ".join(f"'{s}'" for s in wb.states)))
+                    problems.append(Problem.of(path.name, None, None, None, "input.missing_sheet", name=t.name,
+                                               alias=t.alias, sheets=Say(", ".join(f"'{s}'" for s in wb.states),
+                                                                         "、".join(f"“{s}”" for s in wb.states))))
                 continue
             raw = wb.read(title, known_headers(t))
             sources[t.name] = raw.source
             tables[t.name], found, layouts[t.name] = parse_raw(raw, t)
             problems += found
-        title, found = wb.find(POLICY_SHEET, "policy")
+        title, found = wb.find(POLICY_SHEET, Say("policy", "政策参数"))
         problems += found
         if title is not None:
             try:
@@ -277,9 +307,8 @@ def _read_workbook(path: Path) -> Scenario:
             except ScenarioError as exc:
                 problems += exc.problems
             if (path.parent / "policy.yaml").exists():
-                problems.append(Problem(f"{path.name}, sheet {title}", None, None, None,
-                                        "the policy sheet is used; policy.yaml beside the workbook is not read",
-                                        severity="warning"))
+                problems.append(Problem.of(f"{path.name}, sheet {title}", None, None, None, "input.policy_sheet_used",
+                                           severity="warning"))
         elif (path.parent / "policy.yaml").exists():
             try:
                 policy = Policy.from_file(path.parent / "policy.yaml")
@@ -303,8 +332,7 @@ def _policy_from_sheet(raw: RawTable) -> Policy:
         if role and role not in cols:
             cols[role] = letter
     if len(cols) < 2:
-        raise ScenarioError([Problem(raw.source, raw.header_row, None, None,
-                                     "the policy sheet needs two columns: key (参数), value (值)")])
+        raise ScenarioError([Problem.of(raw.source, raw.header_row, None, None, "input.policy_columns")])
     problems: list[Problem] = []
     mapping: dict[str, object] = {}
     where: dict[str, tuple[int, str, str]] = {}
@@ -314,15 +342,15 @@ def _policy_from_sheet(raw: RawTable) -> Policy:
         k = str(k).strip()
         why = raw.bad.get((int(row), cols["value"]))
         if why:
-            problems.append(Problem(raw.source, int(row), k, None, why, cell=raw.cell(int(row), cols["value"])))
+            problems.append(Problem.from_msg(raw.source, int(row), k, None, why,
+                                             cell=raw.cell(int(row), cols["value"])))
             continue
         if isinstance(v, float) and v.is_integer():
             v = int(v)
         if isinstance(v, str):
             v = v.strip()
         if k in mapping:
-            problems.append(Problem(raw.source, int(row), k, v,
-                                    f"policy key given twice: already at row {where[k][0]}; keep one"))
+            problems.append(Problem.of(raw.source, int(row), k, v, "input.policy_twice", first=where[k][0]))
         mapping[k] = v
         where[k] = (int(row), cols["key"], cols["value"])
     try:
@@ -332,7 +360,7 @@ def _policy_from_sheet(raw: RawTable) -> Policy:
             key = p.column if p.column in where else (p.column or "").split(".")[0]
             if key in where:
                 row, key_letter, value_letter = where[key]
-                letter = key_letter if p.message.startswith("unknown policy key") else value_letter
+                letter = key_letter if p.key == "policy.unknown_key" else value_letter
                 p = dataclasses.replace(p, row=row, cell=raw.cell(row, letter))
             problems.append(p)
         raise ScenarioError(problems) from None

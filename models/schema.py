@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .messages import Say
+
 # Enumerations: canonical English value -> accepted Chinese value(s).
 AREA = {"urban": ("城区", "城镇", "城市"), "rural": ("乡村", "农村")}
 LEVEL = {
@@ -149,6 +151,52 @@ class Column:
             return "school ids separated by ';'"
         return "text"
 
+    def accepted_zh(self) -> str:
+        """`accepted` in Chinese."""
+        if self.kind == "enum":
+            return "、".join(f"{v[0]}（{k}）" if v and v[0] else k for k, v in (self.enum or {}).items())
+        if self.kind == "bool":
+            return "是/否、true/false、1/0、yes/no"
+        if self.kind == "date":
+            return "日期，格式为YYYY-MM-DD或YYYY-MM"
+        if self.kind == "int":
+            if self.min is not None and self.max is not None:
+                return f"{self.min:g}到{self.max:g}之间的整数"
+            return "整数" if self.min is None else f"不小于{self.min:g}的整数"
+        if self.kind == "float":
+            if self.min is not None and self.max is not None:
+                return f"{self.min:g}到{self.max:g}之间的数"
+            return "数" if self.min is None else f"不小于{self.min:g}的数"
+        if self.kind == "ids":
+            return "学校代码，以“;”分隔"
+        return "文字"
+
+    def accepted_say(self) -> Say:
+        return Say(self.accepted(), self.accepted_zh())
+
+    def default_say(self) -> Say:
+        """`default_text` in both languages."""
+        en = self.default_text()
+        if self.absent:
+            zh = ABSENT_ZH.get(self.absent, self.absent)
+        elif self.kind == "bool":
+            zh = "是（true）" if self.default else "否（false）"
+        elif self.kind == "enum" and self.default is not None:
+            z = self.enum[self.default][0] if self.enum and self.enum.get(self.default) else ""
+            zh = f"{z}（{self.default}）" if z else str(self.default)
+        elif self.default is None or self.default == "":
+            zh = "空"
+        else:
+            zh = str(self.default)
+        return Say(en, zh)
+
+    def needed_by_say(self) -> Say:
+        return Say(self.needed_by, NEEDED_BY_ZH.get(self.needed_by, self.needed_by))
+
+    def word(self) -> Say:
+        """The column as a sentence names it: its contract name in English, the office's header in Chinese."""
+        return Say(self.name, self.alias)
+
 
 @dataclass(frozen=True)
 class Table:
@@ -287,6 +335,20 @@ NODES = Table(
 )
 TABLES = (SCHOOLS, STAFF, DEMAND, ROADS, NODES)
 TABLE_BY_NAME = {t.name: t for t in TABLES}
+
+
+def column_word(name: str, table: str | None = None) -> Say:
+    """A column named in a sentence (`school_id` / `学校代码`); several joined by '/' or '+' are each named."""
+    for sep in ("+", "/"):
+        if sep in name:
+            parts = [column_word(n, table) for n in name.split(sep)]
+            return Say(sep.join(p.en for p in parts), sep.join(p.zh for p in parts))
+    for t in ([TABLE_BY_NAME[table]] if table in TABLE_BY_NAME else []) + list(TABLES):
+        try:
+            return t.column(name).word()
+        except KeyError:
+            continue
+    return Say(name, name)
 POLICY_SHEET = ("policy", "政策参数")
 
 
@@ -310,3 +372,39 @@ def enum_lookup(enum: dict) -> dict[str, str]:
         for z in zh:
             out[z.lower()] = canon
     return out
+
+
+# The Chinese of Column.needed_by and Column.absent (input problems in the office's language).
+NEEDED_BY_ZH = {
+    "every rule (the current school; empty only for a new hire to place)":
+        "所有规则（现任学校；仅待分配的新教师可为空）",
+    "R7 and R8 (a teacher is placed only where their subject is taught)": "R7和R8（教师只安排到开设其学科的学校）",
+    "R9, R11 and R13 (backbone shares, backbone exchanges, training)": "R9、R11和R13（骨干教师比例、骨干交流、培训）",
+    "R11 (who has served long enough at an urban school to be eligible for exchange)":
+        "R11（在城区学校任职满规定年限、可参加交流的人员）",
+    "R1 (which leaders have completed their terms and are due to rotate)": "R1（任期届满、应当轮岗的校级干部）",
+    "R5 (bundled hiring: who is in contract period 1)": "R5（捆绑招聘：处于第一聘期的人员）",
+    "R5 (who finishes contract period 1 this year)": "R5（本年第一聘期届满的人员）",
+    "R6 (public-funded teachers' accumulated rural years)": "R6（公费师范生累计农村服务年限）",
+    "R6 (public-funded teachers are not moved to town before their rural years)":
+        "R6（公费师范生农村服务年限未满前不调入城区）",
+    "R2 (reserve leaders for vacant rural leader posts)": "R2（乡村学校空缺领导岗位的后备干部）",
+}
+ABSENT_ZH = {
+    "no quota (R8 is not checked against 编制)": "无编制数（R8不按编制核查）",
+    "none given (R17 is not checked)": "未填写（不核查R17）",
+    "empty (nobody is exempt from R1 or R11)": "空（无人免于R1或R11）",
+    "unknown (commutes are not counted)": "未知（不计算通勤）",
+    "empty (no ranked wishes)": "空（无志愿排序）",
+    "empty (no one is locked)": "空（无人锁定）",
+    "unknown (principal eligibility does not check titles)": "未知（校长任职资格不核查职称）",
+    "years_at_school (principal eligibility counts years at the current school)":
+        "本校连续任职年限（校长任职资格按现任学校年限计算）",
+    "none (R13 selects by area and years at school)": "无（R13按城乡和本校年限选人）",
+    "the level of each teacher's current school (R14), any level for new hires":
+        "各教师现任学校的学段（R14），新教师不限学段",
+    "empty (R5: period 2 goes to a school of the other area the plan chooses)":
+        "空（R5：第二聘期由方案在另一类地区选校）",
+    "empty (nobody is on a posting, R16)": "空（无人外派，R16）",
+    "empty (no couples are kept together)": "空（不安排夫妻同校）",
+}

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from . import messages
 from .errors import Problem
 from .readers import RawTable, is_excel_error
 from .schema import BOOL_FALSE, BOOL_TRUE, Column, Table, enum_lookup, subject_code
@@ -25,6 +26,35 @@ _DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日?)?月?$
 _COMPACT_DATE_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})?$")  # 19850302, 198503: common in HR exports
 _BOOL = {**{v: True for v in BOOL_TRUE}, **{v: False for v in BOOL_FALSE}}
 _FREE_TEXT = ("name", "township", "exempt_reason")  # kept exactly as typed; other cells are NFKC-normalised
+
+messages.register({
+    "input.two_columns": ("two columns hold {column}: {first} '{first_header}' and {letter} '{second_header}'; keep "
+                          "one of them (delete or rename the other)",
+                          "有两列都是{column}：{first}列“{first_header}”和{letter}列“{second_header}”；请保留其中一列"
+                          "（删除另一列或改名）"),
+    "input.missing.hint": ("; column {letter} is headed '{header}': did you mean {name} ({alias})?",
+                           "；{letter}列的表头是“{header}”：是否应为{alias}（{name}）？"),
+    "input.missing.required": ("the header row must name {name} or {alias}, and every row needs a value",
+                               "表头行必须有{alias}（或{name}）一列，且每行都要填写"),
+    "input.missing.needed": ("{needed_by} needs it, so it is not assumed {default} for everyone; add the column "
+                             "headed {name} or {alias} (an empty cell reads as {default})",
+                             "{needed_by}需要此列，因此不能默认所有人都为{default}；请添加表头为{alias}（或{name}）的一列"
+                             "（空单元格按{default}处理）"),
+    "input.missing": ("missing column: {what}{hint}", "缺少列：{what}{hint}"),
+    "input.optional_absent": ("optional column(s) not in the header row, so defaults are used: {listed}",
+                              "表头行中没有以下可选列，使用默认值：{listed}"),
+    "input.column_empty": ("the column is empty in every row, so {default} is used for everyone; {needed_by} reads it",
+                           "此列每行都为空，因此所有人都按{default}处理；{needed_by}要用到此列"),
+    "input.required": ("a value is required here", "此处必须填写"),
+    "input.required_as": ("a value is required here: {accepted}", "此处必须填写：{accepted}"),
+    "input.expected": ("expected {accepted}", "应为{accepted}"),
+    "input.out_of_range": ("out of range: expected {accepted}", "超出范围：应为{accepted}"),
+    "input.expected_one_of": ("expected one of {accepted}", "应为以下之一：{accepted}"),
+    "input.date_serial": ("expected {accepted}; this looks like an Excel date serial number: format the column as a "
+                          "date in Excel (Format Cells > Date) or type the date",
+                          "应为{accepted}；这像是Excel的日期序列号：请在Excel中将此列设置为日期格式"
+                          "（设置单元格格式 > 日期），或直接输入日期"),
+})
 
 
 def _norm_header(h: object) -> str:
@@ -125,9 +155,9 @@ def _resolve(raw: RawTable, table: Table, problems: list[Problem]) -> tuple[dict
             extras[letter] = h
         elif canon in letters:
             first = letters[canon]
-            problems.append(Problem(raw.source, raw.header_row, canon, None,
-                                    f"two columns hold {canon}: {first} '{raw.headers[first]}' and {letter} '{h}'; "
-                                    "keep one of them (delete or rename the other)", header=h))
+            problems.append(Problem.of(raw.source, raw.header_row, canon, None, "input.two_columns", header=h,
+                                       column=table.column(canon).word(), first=first,
+                                       first_header=raw.headers[first], letter=letter, second_header=h))
             extras[letter] = h
         else:
             letters[canon] = letter
@@ -147,22 +177,22 @@ def _missing(raw: RawTable, table: Table, letters: dict[str, str], extras: dict[
             continue
         close = difflib.get_close_matches(_norm_header(c.name), [_norm_header(h) for h in unknown], n=1, cutoff=0.75) \
             or difflib.get_close_matches(_norm_header(c.alias), [_norm_header(h) for h in unknown], n=1, cutoff=0.6)
-        hint = ""
+        hint: object = ""
         if close:
             h = next(h for h in unknown if _norm_header(h) == close[0])
-            hint = f"; column {unknown[h]} is headed '{h}': did you mean {c.name} ({c.alias})?"
+            hint = messages.Msg.of("input.missing.hint", letter=unknown[h], header=h, name=c.name, alias=c.alias)
         if c.required:
-            what = f"the header row must name {c.name} or {c.alias}, and every row needs a value"
+            what = messages.Msg.of("input.missing.required", name=c.name, alias=c.alias)
         else:
-            what = (f"{c.needed_by} needs it, so it is not assumed {c.default_text()} for everyone; add the column "
-                    f"headed {c.name} or {c.alias} (an empty cell reads as {c.default_text()})")
-        problems.append(Problem(raw.source, raw.header_row, c.name, None, f"missing column: {what}{hint}",
-                                header=c.alias))
+            what = messages.Msg.of("input.missing.needed", needed_by=c.needed_by_say(), default=c.default_say(),
+                                   name=c.name, alias=c.alias)
+        problems.append(Problem.of(raw.source, raw.header_row, c.name, None, "input.missing", header=c.alias,
+                                   what=what, hint=hint))
     if absent_optional:
-        listed = "; ".join(f"{c.name} ({c.alias}) = {c.default_text()}" for c in absent_optional)
-        problems.append(Problem(raw.source, raw.header_row, None, None,
-                                f"optional column(s) not in the header row, so defaults are used: {listed}",
-                                severity="warning"))
+        listed = messages.Say("; ".join(f"{c.name} ({c.alias}) = {c.default_text()}" for c in absent_optional),
+                              "；".join(f"{c.alias}（{c.name}）= {c.default_say().zh}" for c in absent_optional))
+        problems.append(Problem.of(raw.source, raw.header_row, None, None, "input.optional_absent",
+                                   severity="warning", listed=listed))
     return absent_optional
 
 
@@ -184,11 +214,10 @@ def parse_raw(raw: RawTable, table: Table) -> tuple[pd.DataFrame, list[Problem],
         bad = {r: why for (r, lt), why in raw.bad.items() if lt == letter}
         hashed = col[col.str.startswith("#")]
         for r, v in hashed[hashed.map(is_excel_error)].items():
-            bad[int(r)] = (f"the cell shows the Excel error {v}: its formula failed; fix the formula or type the "
-                           "value")
+            bad[int(r)] = messages.Msg.of("input.excel_error", error=v)
         for r, why in sorted(bad.items()):
-            problems.append(Problem(raw.source, int(r), c.name, None, why, header=raw.headers[letter],
-                                    cell=raw.cell(int(r), letter)))
+            problems.append(Problem.from_msg(raw.source, int(r), c.name, None, why, header=raw.headers[letter],
+                                             cell=raw.cell(int(r), letter)))
         if bad:
             col[col.index.isin(list(bad))] = ""
             bad_rows[c.name] = set(bad)
@@ -209,9 +238,10 @@ def parse_raw(raw: RawTable, table: Table) -> tuple[pd.DataFrame, list[Problem],
     def report(c: Column):
         letter = letters.get(c.name)
 
-        def add(row, value, message, severity="error"):
-            problems.append(Problem(raw.source, int(row), c.name, value, message, severity,
-                                    raw.headers.get(letter) if letter else None, raw.cell(int(row), letter)))
+        def add(row, value, message: messages.Msg, severity="error"):
+            problems.append(Problem.from_msg(raw.source, int(row), c.name, value, message, severity=severity,
+                                             header=raw.headers.get(letter) if letter else None,
+                                             cell=raw.cell(int(row), letter)))
         return add
 
     for c in table.columns:
@@ -224,10 +254,9 @@ def parse_raw(raw: RawTable, table: Table) -> tuple[pd.DataFrame, list[Problem],
         out[name] = s[filled]
     for c in table.columns:  # a column that is there but empty throughout is as silent as an absent one
         if c.needed_by and c.name in text.columns and len(text) and (text[c.name] == "").all():
-            problems.append(Problem(raw.source, raw.header_row, c.name, None,
-                                    f"the column is empty in every row, so {c.default_text()} is used for everyone; "
-                                    f"{c.needed_by} reads it", severity="warning",
-                                    header=raw.headers[letters[c.name]]))
+            problems.append(Problem.of(raw.source, raw.header_row, c.name, None, "input.column_empty",
+                                       severity="warning", header=raw.headers[letters[c.name]],
+                                       default=c.default_say(), needed_by=c.needed_by_say()))
     return out, problems, layout
 
 
@@ -247,14 +276,15 @@ def _parse_column(c: Column, s: pd.Series, raw: pd.Series, add, skip: set[int]) 
     """Typed values of one column; `add(row, value, message)` reports a bad cell; rows in `skip` are reported."""
     empty = s == ""
 
-    def bad(mask: pd.Series, what: str):
+    def bad(mask: pd.Series, what: messages.Msg):
         for row, val in s[mask].items():
             add(row, val, what)
 
     if c.required and c.kind != "bool":
         for row in s.index[empty]:
             if int(row) not in skip:
-                add(row, None, "a value is required here" + ("" if c.kind == "text" else f": {c.accepted()}"))
+                add(row, None, messages.Msg.of("input.required") if c.kind == "text" else
+                    messages.Msg.of("input.required_as", accepted=c.accepted_say()))
     if c.kind == "text":
         if c.name == "subject":
             uniq = {v: subject_code(v) for v in s.unique()}
@@ -272,8 +302,8 @@ def _parse_column(c: Column, s: pd.Series, raw: pd.Series, add, skip: set[int]) 
             out_of_range |= ~wrong & num.notna() & (num < c.min)
         if c.max is not None:
             out_of_range |= ~wrong & num.notna() & (num > c.max)
-        bad(wrong, f"expected {c.accepted()}")
-        bad(out_of_range, f"out of range: expected {c.accepted()}")
+        bad(wrong, messages.Msg.of("input.expected", accepted=c.accepted_say()))
+        bad(out_of_range, messages.Msg.of("input.out_of_range", accepted=c.accepted_say()))
         num = num.where(~(wrong | out_of_range))
         if c.kind == "int":
             if c.default is None:
@@ -283,13 +313,13 @@ def _parse_column(c: Column, s: pd.Series, raw: pd.Series, add, skip: set[int]) 
     if c.kind == "bool":
         low = s.str.lower()
         val = low.map(_BOOL)
-        bad(val.isna(), f"expected {c.accepted()}")
+        bad(val.isna(), messages.Msg.of("input.expected", accepted=c.accepted_say()))
         val = val.where(~empty, bool(c.default) if c.default is not None else False)
         return val.fillna(False).astype(bool)
     if c.kind == "enum":
         lookup = enum_lookup(c.enum or {})
         val = s.str.lower().map(lookup)
-        bad(val.isna() & ~empty, f"expected one of {c.accepted()}")
+        bad(val.isna() & ~empty, messages.Msg.of("input.expected_one_of", accepted=c.accepted_say()))
         if c.default is not None:
             val = val.where(~empty, c.default)
         return val.fillna("").astype(object)
@@ -322,9 +352,8 @@ def _parse_dates(c: Column, s: pd.Series, raw: pd.Series, bad) -> pd.Series:
     wrong = pd.Series(False, index=s.index)
     wrong[rest[rest].index[~ok.values]] = True
     serial = wrong & s.str.fullmatch(r"\d{5}(\.0+)?")
-    bad(wrong & ~serial, f"expected {c.accepted()}")
-    bad(serial, f"expected {c.accepted()}; this looks like an Excel date serial number: format the column as a "
-                "date in Excel (Format Cells > Date) or type the date")
+    bad(wrong & ~serial, messages.Msg.of("input.expected", accepted=c.accepted_say()))
+    bad(serial, messages.Msg.of("input.date_serial", accepted=c.accepted_say()))
     return out
 
 

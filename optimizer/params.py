@@ -12,7 +12,36 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..models import messages
 from ..models.errors import Problem, ScenarioError
+
+messages.register({
+    "params.unknown": ("unknown solve parameter; known: {known}", "未知的求解参数；可用的有：{known}"),
+    "params.three": ("expected a list of three numbers", "应为三个数的列表"),
+    "params.bool": ("expected true or false", "应为true或false"),
+    "params.number": ("expected a number ({kind})", "应为数字（{kind}）"),
+    "params.whole": ("expected a whole number", "应为整数"),
+    "params.no_file": ("missing: no such solve parameters file", "缺少文件：求解参数文件不存在"),
+    "params.time_limit": ("time_limit must be positive", "time_limit必须为正数"),
+    "params.workers": ("workers must be at least 1", "workers至少为1"),
+    "params.explain_time_limit": ("explain_time_limit must be positive", "explain_time_limit必须为正数"),
+    "params.dual_share": ("dual_share must be in (0, 1]", "dual_share必须大于0且不大于1"),
+    "params.sizes": ("polish_max_pairs and portfolio_min_size must not be negative",
+                     "polish_max_pairs和portfolio_min_size不能为负数"),
+    "params.dual_max_rounds": ("dual_max_rounds must be at least 1", "dual_max_rounds至少为1"),
+    "params.lang": ("lang must be en or zh (or empty: the policy's lang)",
+                    "lang必须为en或zh（或留空：按政策参数的lang）"),
+    "params.shares": ("itinerant_level_shares must be three positive numbers (coverage, teachers, minutes)",
+                      "itinerant_level_shares必须是三个正数（课时覆盖、教师人数、路程分钟）"),
+})
+
+
+class _Refusal(ValueError):
+    """A bad solve parameter, with its message of the catalogue (str(): the English)."""
+
+    def __init__(self, key: str, **fields: object):
+        self.msg = messages.Msg.of(key, **fields)
+        super().__init__(self.msg.in_lang("en"))
 
 
 @dataclass(frozen=True)
@@ -44,22 +73,22 @@ class SolveParams:
 
     def __post_init__(self):
         if self.time_limit <= 0:
-            raise ValueError("time_limit must be positive")
+            raise _Refusal("params.time_limit")
         if self.workers < 1:
-            raise ValueError("workers must be at least 1")
+            raise _Refusal("params.workers")
         if self.explain_time_limit <= 0:
-            raise ValueError("explain_time_limit must be positive")
+            raise _Refusal("params.explain_time_limit")
         if not 0 < self.dual_share <= 1:
-            raise ValueError("dual_share must be in (0, 1]")
+            raise _Refusal("params.dual_share")
         if self.polish_max_pairs < 0 or self.portfolio_min_size < 0:
-            raise ValueError("polish_max_pairs and portfolio_min_size must not be negative")
+            raise _Refusal("params.sizes")
         if self.dual_max_rounds < 1:
-            raise ValueError("dual_max_rounds must be at least 1")
+            raise _Refusal("params.dual_max_rounds")
         if self.lang not in ("", "en", "zh"):
-            raise ValueError("lang must be en or zh (or empty: the policy's lang)")
+            raise _Refusal("params.lang")
         shares = self.itinerant_level_shares
         if len(shares) != 3 or min(shares) <= 0:
-            raise ValueError("itinerant_level_shares must be three positive numbers (coverage, teachers, minutes)")
+            raise _Refusal("params.shares")
 
     def explaining(self, time_limit: float | None = None) -> SolveParams:
         """The parameters of an infeasibility explanation: one worker, explain_time_limit (or less)."""
@@ -77,33 +106,38 @@ class SolveParams:
         for key, value in data.items():
             f = fields.get(str(key))
             if f is None:
-                problems.append(Problem(source, None, str(key), value,
-                                        f"unknown solve parameter; known: {', '.join(fields)}"))
+                problems.append(Problem.of(source, None, str(key), value, "params.unknown", known=", ".join(fields)))
                 continue
             kind: type[Any] = type(f.default)
             try:
                 if kind is tuple:
                     if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
-                        raise ValueError("expected a list of three numbers")
-                    kw[f.name] = tuple(float(x) for x in value)
+                        raise _Refusal("params.three")
+                    try:
+                        kw[f.name] = tuple(float(x) for x in value)
+                    except (TypeError, ValueError):
+                        raise _Refusal("params.three") from None
                 elif kind is bool:
                     if not isinstance(value, bool):
-                        raise ValueError("expected true or false")
+                        raise _Refusal("params.bool")
                     kw[f.name] = value
                 else:
                     if isinstance(value, bool):
-                        raise ValueError(f"expected a number ({kind.__name__})")
-                    num = kind(value)
+                        raise _Refusal("params.number", kind=kind.__name__)
+                    try:
+                        num = kind(value)
+                    except (TypeError, ValueError):
+                        raise _Refusal("params.number", kind=kind.__name__) from None
                     if kind is int and num != float(value):
-                        raise ValueError("expected a whole number")
+                        raise _Refusal("params.whole")
                     kw[f.name] = num
-            except (TypeError, ValueError) as exc:
-                problems.append(Problem(source, None, f.name, value, str(exc)))
+            except _Refusal as exc:
+                problems.append(Problem.from_msg(source, None, f.name, value, exc.msg))
         if not problems:
             try:
                 return cls(**kw)
-            except ValueError as exc:
-                problems.append(Problem(source, None, None, None, str(exc)))
+            except _Refusal as exc:
+                problems.append(Problem.from_msg(source, None, None, None, exc.msg))
         raise ScenarioError(problems)
 
     @classmethod
@@ -113,7 +147,7 @@ class SolveParams:
 
         path = Path(path)
         if not path.is_file():
-            raise ScenarioError([Problem(str(path), None, None, None, "missing: no such solve parameters file")])
+            raise ScenarioError([Problem.of(str(path), None, None, None, "params.no_file")])
         return cls.from_mapping(read_mapping(path, "solve parameters"), source=path.name)
 
     def to_mapping(self) -> dict[str, Any]:

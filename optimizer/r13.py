@@ -50,7 +50,6 @@ def apply(sc, state) -> StageResult:
     status = "met" if n >= target else "not_met"
     detail = ""  # the figures: models/figures.py
     if n < target:
-        detail = (f"only {len(cand)} teachers aged {pol.young_backbone_age} or younger "
-                  "without district-level backbone status")
+        detail = w.note("r13_short", n=len(cand), age=pol.young_backbone_age)
     state.comply("R13", status, detail)
     return StageResult.of("R13", "done", log, stage_seconds=round(time.perf_counter() - t0, 3))

@@ -8,6 +8,8 @@ the same decisions in the office's language. Schools are always named by name wi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ..models.messages import check_lang, join, register, school_label, text
 from ..models.schema import LEVEL, SUBJECT_ZH
 
@@ -335,7 +337,7 @@ class Words:
             return "、".join(items[:-1]) + "和" + items[-1]
         return ", ".join(items[:-1]) + " and " + items[-1]
 
-    def list(self, items: list[str]) -> str:
+    def list(self, items: Iterable[object]) -> str:
         """A plain list: "A, B" / "A、B"."""
         return ("、" if self.zh else ", ").join(str(x) for x in items)
 
@@ -350,7 +352,253 @@ class Words:
         """Sentences of one reason, joined the way the language writes them."""
         return join(list(parts), self.lang)
 
+    def note(self, key: str, **fields: object) -> str:
+        """A stage's note or compliance fact (``note.*``) in the plan's language."""
+        return text(f"note.{key}", self.lang, **fields)
+
+    def status(self, status: str) -> str:
+        """A CP-SAT status word (optimal, feasible, infeasible, unknown, model_invalid) in the plan's language."""
+        key = f"note.status.{status}"
+        return text(key, self.lang) if key in _STATUS_KEYS else str(status)
+
+    def person(self, name: str, pid: str) -> str:
+        """"王五 (P1)" / "王五（P1）"."""
+        return f"{name}（{pid}）" if self.zh else f"{name} ({pid})"
+
+    def semi(self, items) -> str:
+        """Clauses joined by a semicolon: "A; B" / "A；B"."""
+        return ("；" if self.zh else "; ").join(str(x) for x in items)
+
+    def sentences(self, parts) -> str:
+        """Clauses written as sentences: "A. B." (capitalised) / "A。B。"."""
+        if self.zh:
+            return "".join(str(x) + "。" for x in parts)
+        return " ".join(str(x)[:1].upper() + str(x)[1:] + "." for x in parts)
+
+    def more(self, shown: str, n: int) -> str:
+        """A shortened list and how many it leaves out: "A, B and 3 more" / "A、B等，另有3个"."""
+        return shown + (self.note("and_more", n=n) if n > 0 else "")
+
 
 def plan_lang(params, policy) -> str:
     """The language reasons are written in: `plan --lang` (SolveParams.lang) where given, else the policy's."""
     return check_lang(getattr(params, "lang", "") or getattr(policy, "lang", None))
+
+
+# ---- what the stages say beside the figures: compliance facts, relaxations, refusals (``note.*``) ----------
+register({
+    "note.and_more": (" and {n} more", "等，另有{n}个"),
+    "note.semi_and_more": ("; and {n} more", "；另有{n}个"),
+    # leaders: R1, R1x, R2, R3, R4, R8
+    "note.r1_no_plan": ("no plan was found within the time limit", "在时间限制内未找到方案"),
+    "note.r1_relaxed": ("R1 relaxed for {who} because {because}", "R1对{who}放宽，原因：{because}"),
+    "note.r1_conflict_one": ("R1 cannot hold for {who}: this leader needs 1 {posts} at {where} and only {open}{tail}",
+                             "R1对{who}无法满足：该干部需要{where}的1个{posts}，{open}{tail}"),
+    "note.r1_conflict_many": ("R1 cannot hold for {who}: they together need {n} {posts}s at {where} and only "
+                              "{open}{tail}",
+                              "R1对{who}无法满足：他们共需要{where}的{n}个{posts}，{open}{tail}"),
+    "note.open_one": ("1 is open to them", "但只有1个可供安排"),
+    "note.open_many": ("{n} are open to them", "但只有{n}个可供安排"),
+    "note.open_none": ("0 are open to them", "但没有可供安排的岗位"),
+    "note.post": ("{roles} post", "{roles}岗位"),
+    "note.or": (" or ", "或"),
+    "note.other_schools": ("other schools", "其他学校"),
+    "note.other_level_schools": ("other {levels} schools", "其他{levels}学校"),
+    "note.level_group_tail": (" (leaders move only within their school level group)", "（干部只在本学段组内调动）"),
+    "note.promotion_closed": ("; a promotion to principal is closed to {who}: below principal eligibility (title "
+                              "{title} or above, {years} or more teaching years)",
+                              "；{who}不能提任校长：未达校长任职资格（职称{title}及以上、教龄{years}年及以上）"),
+    "note.r4_conflict": ("R4 cannot hold for township {town}: no principal can take a principal post at its seat "
+                         "school(s) {names}",
+                         "乡镇{town}无法满足R4：没有校长能到其驻地学校{names}任校长"),
+    "note.none": ("none", "无"),
+    "note.r4_relaxed": ("R4 relaxed: {why}", "R4已放宽：{why}"),
+    "note.lock_one": ("the lock of {who} cannot be honoured", "{who}的锁定无法执行"),
+    "note.lock_many": ("the locks of {who} cannot all be honoured", "{who}的锁定无法同时执行"),
+    "note.lock_to": ("{person} to {school}", "{person}锁定到{school}"),
+    "note.lock_together": (" together with the rules above", "（与上述规则同时）"),
+    "note.lock_full": ("{school} has {n} {posts}, held by leaders who stay", "{school}的{n}个{posts}已由留任干部占满"),
+    "note.lock_full_tail": (": {full} (R8)", "：{full}（R8）"),
+    "note.principal_post": ("principal post", "校长岗位"),
+    "note.principal_posts": ("principal posts", "校长岗位"),
+    "note.vice-principal_post": ("vice-principal post", "副校长岗位"),
+    "note.vice-principal_posts": ("vice-principal posts", "副校长岗位"),
+    "note.infeasible": ("Infeasible: {sentences}", "无可行方案：{sentences}"),
+    "note.also_relaxed": ("Also relaxed in this plan: {sentences}", "本方案另外放宽：{sentences}"),
+    "note.r1x": ("the most possible is the best the open posts of each area allow; every due leader who stays "
+                 "within their area is told why in their reason",
+                 "“至多”为各区域空缺岗位所能达到的最多人数；留在本区域的应轮岗干部，其理由中均写明原因"),
+    "note.r2": ("{n} urban reserve leaders were not in reach of the vacant rural posts",
+                "{n}名城区后备干部无法安排到空缺的乡村岗位"),
+    "note.r3": ("modelled as a weighted count (a reward per young leader at a rural school), which raises the share "
+                "because the number of rural leaders stays almost fixed",
+                "按加权人数建模（乡村学校每有一名青年干部即给予奖励），由于乡村干部总数基本不变，可据此提高占比"),
+    "note.r3_none": ("no rural leaders in the district", "本县没有乡村学校干部"),
+    "note.r8_leaders": ("leader posts: {detail}", "领导岗位：{detail}"),
+    "note.r8_teachers": ("teachers: {detail}", "教师：{detail}"),
+    "note.r8_over": ("{school} has {n} {role}s for {posts} posts", "{school}有{n}名{role}，职数为{posts}"),
+    "note.r8_unfilled": ("the posts left unfilled have no leader or reserve leader in reach",
+                         "空缺岗位附近没有可安排的干部或后备干部"),
+    "note.r8_level_match": ("leaders move only within their school level group (kindergarten; compulsory; senior "
+                            "and vocational)",
+                            "干部只在本学段组内调动（幼儿园；义务教育；高中及中职）"),
+    "note.r8_reserve_vice": ("reserve leaders are promoted to vice-principal only", "后备干部只提拔为副校长"),
+    "note.r8_no_vice_up": ("vice-principals are not promoted to principal (promote_vice_to_principal is off)",
+                           "副校长不提任校长（promote_vice_to_principal已关闭）"),
+    # leaders: why a reference (plan --lock) post is not open
+    "note.ref_none": ("there is no reference", "没有参考方案"),
+    "note.ref_locked": ("the office locked them to {school}, and the lock wins",
+                        "人事科已将其锁定在{school}，锁定优先"),
+    "note.ref_not_leader": ("a leader keeps a leader role in this plan, and {role} is not a principal or "
+                            "vice-principal post",
+                            "本方案中干部保留干部职务，而{role}不是校长或副校长岗位"),
+    "note.ref_no_role": ("no role", "无职务"),
+    "note.ref_no_school": ("school '{school}' is not a school of the scenario", "学校“{school}”不在本方案数据中"),
+    "note.ref_no_post": ("{school} has no {role} post (R8)", "{school}没有{role}岗位（R8）"),
+    "note.ref_level": ("{school} is a {level} school and leaders move only within their school level group "
+                       "(leader_level_match)",
+                       "{school}属于{level}学校，而干部只在本学段组内调动（leader_level_match）"),
+    "note.ref_reserve_vice": ("a reserve leader is promoted to vice-principal only (promote_reserve_to_principal is "
+                              "off)",
+                              "后备干部只提拔为副校长（promote_reserve_to_principal已关闭）"),
+    "note.ref_rural_reserve": ("rural reserve leaders are not promoted (promote_rural_reserve is off)",
+                               "乡村后备干部不予提拔（promote_rural_reserve已关闭）"),
+    "note.ref_keeps_role": ("a {role} keeps their role when moving{tail}", "{role}调动时保留原职务{tail}"),
+    "note.ref_keeps_role_tail": (" (allow_principal_to_vice is off)", "（allow_principal_to_vice已关闭）"),
+    "note.ref_must_rotate": ("they have served {terms} terms at {school} and must rotate to another school (R1)",
+                             "已在{school}任满{terms}届，必须轮岗到其他学校（R1）"),
+    # teachers: why a reference school is not open, why nobody can take a teacher
+    "note.tref_no_school": ("the reference school is not a school of the scenario", "参考方案中的学校不在本方案数据中"),
+    "note.tref_subject": ("{school} does not teach {subject} (R8 subject fit)",
+                          "{school}未开设{subject}课（R8学科对口）"),
+    "note.tref_level": ("{school} is a {level} school, outside the teacher's school level group",
+                        "{school}是{level}学校，不在该教师的学段组内"),
+    "note.tref_r5": ("they finish contract period 1 at {own} and must serve period 2 at a school of the other area, "
+                     "not {area} {school} (R5)",
+                     "其在{own}的第一聘期已满，第二聘期须到另一类地区的学校，不能到{area}的{school}（R5）"),
+    "note.tref_r14": ("their teacher certificate does not cover {school}, a {level} school (R14)",
+                      "其教师资格不覆盖{level}学校{school}（R14）"),
+    "note.tref_r11": ("a rural teacher reaches an urban school only by R1, R5, the end of a posting or a school they "
+                      "ranked, and they did not rank {school} (R11)",
+                      "乡村教师只能因R1、R5、交流期满或本人志愿调入城区学校，而其志愿中没有{school}（R11）"),
+    "note.tref_r6": ("they are public-funded and short of {years} rural years, so they may not move from rural {own} "
+                     "to urban {school} (R6)",
+                     "其为公费师范生，农村服务未满{years}年，不得由乡村的{own}调往城区的{school}（R6）"),
+    "note.no_demand": ("no school's demand has {subject}", "没有学校有{subject}课时需求"),
+    "note.no_p2": ("no fitting school of the other area for period 2 (R5)", "另一类地区没有适合其第二聘期的学校（R5）"),
+    "note.no_cert": ("no school teaching {subject} has a level their teacher certificate covers (R14)",
+                     "开设{subject}课的学校中，没有其教师资格所覆盖学段的学校（R14）"),
+    "note.no_takes": ("no school takes {subject} teachers", "没有学校接收{subject}教师"),
+    "note.held_locked": ("locked to {school} by the office", "人事科锁定在{school}"),
+    "note.held_r6": ("public-funded with {years} of {asks} rural years, whom R6 keeps from urban schools",
+                     "公费师范生，农村服务{years}年（要求{asks}年），R6不允许其调入城区学校"),
+    "note.held_p1": ("finishing contract period 1, whom R5 sends to a school of the other area teaching {subject} "
+                     "({where})",
+                     "第一聘期已满，R5要求其到另一类地区开设{subject}课的学校（{where}）"),
+    "note.held_only": ("only {where} of their school level group take {subject} teachers",
+                       "其学段组内只有{where}接收{subject}教师"),
+    "note.held_new": ("a new hire: only {where} of their school level group take {subject} teachers",
+                      "新教师：其学段组内只有{where}接收{subject}教师"),
+    "note.held_who": ("{pid} ({why})", "{pid}（{why}）"),
+    "note.held_nobody": ("nobody named", "无具体人员"),
+    # teachers: the stage's notes and compliance facts
+    "note.quota_relaxed": ("teachers: quota {name} relaxed: locked and staying teachers alone exceed it",
+                           "教师：编制{name}已放宽：仅锁定和留任的教师就已超出"),
+    "note.no_placement": ("teachers: no placement keeps every hard rule (no conflicting quota was found); the "
+                          "clerk's placement below breaks them and is not a plan",
+                          "教师：没有任何安排能遵守全部硬性规则（未找到相互冲突的编制）；以下的人工式安排违反这些规则，"
+                          "不是方案"),
+    "note.quota_conflict": ("teachers: infeasible: the staff quotas (R8) of {schools} cannot hold the teachers no "
+                            "other school can take: {held}; relaxed",
+                            "教师：无可行方案：{schools}的编制（R8）容纳不下其他学校都无法接收的教师：{held}；已放宽"),
+    "note.r14_stuck": ("teachers: infeasible: R14: {pid} cannot be placed: {why}",
+                       "教师：无可行方案：R14：{pid}无法安排：{why}"),
+    "note.r8_by_lock": ("{n} teachers placed by the office's lock (locked_school) at a school whose demand lacks "
+                        "their subject, accepted as the office's decision (no home lessons there): {who}",
+                        "{n}名教师按人事科的锁定（锁定学校）安排到没有其学科课时需求的学校，按人事科的决定接受"
+                        "（在该校没有本校课时）：{who}"),
+    "note.r8_lock_who": ("{pid} ({subject} at {school})", "{pid}（{subject}，{school}）"),
+    "note.r8_misfit": ("no school's demand has the subject of {who}: placed without a subject fit",
+                       "没有学校有{who}所教学科的课时需求：安排时学科不对口"),
+    "note.r8_misfit_who": ("{pid} ({subject})", "{pid}（{subject}）"),
+    "note.r8_over_quota": ("teachers above staff_quota at {listed}{why}", "超出staff_quota的学校：{listed}{why}"),
+    "note.r8_over_school": ("{school} ({n} teachers, quota {quota})", "{school}（教师{n}名，编制{quota}）"),
+    "note.r8_relaxed_why": ("; relaxed because the quota conflicts with placing new hires and period-2 teachers (R5) "
+                            "or with locks: {schools}",
+                            "；因编制与安排新教师和第二聘期教师（R5）或与锁定相冲突而放宽：{schools}"),
+    "note.r5": ("not bundled, not moved to the other area or not at a bundle school with a free seat: {who}{why}",
+                "未捆绑、未调往另一类地区或未安排到有空编的捆绑学校：{who}{why}"),
+    "note.r5_why": ("{pid}: {why}", "{pid}：{why}"),
+    "note.r6": ("moved rural -> urban: {who}", "由乡村调往城区：{who}"),
+    "note.r11_ceiling": ("{k} exchanges, above the ceiling of {ceiling} (exchange_share_max)",
+                         "交流{k}人，超过上限{ceiling}人（exchange_share_max）"),
+    "note.r14": ("placed where their certificate does not cover the level: {who}",
+                 "安排到教师资格不覆盖其学段的学校：{who}"),
+    "note.r14_period2": ("{pid} (period 2)", "{pid}（第二聘期）"),
+    "note.r14_lock": ("placed by a lock where their certificate does not cover the level (the lock wins over R14): "
+                      "{who}",
+                      "按锁定安排到教师资格不覆盖其学段的学校（锁定优先于R14）：{who}"),
+    "note.r15": ("teachers short of the urban floors: {short}", "低于城区下限的教师缺口：{short}"),
+    "note.r15_item": ("{name} {n}", "{name}缺{n}人"),
+    "note.r15.backbone_share": ("backbone_share", "城区骨干教师占比"),
+    "note.r15.bachelor_share": ("bachelor_share", "城区本科及以上学历教师占比"),
+    "note.r15.kindergarten_associate_share": ("kindergarten_associate_share", "城区幼儿园专科及以上学历教师占比"),
+    "note.r16": ("postings not honoured: {who}", "未按期执行的交流：{who}"),
+    "note.r17": ("schools above their dormitory beds: {schools}", "超出宿舍床位的学校：{schools}"),
+    "note.r7_proven": ("coverage proven maximal", "已证明课时覆盖为最大"),
+    "note.r7_not_proven": ("coverage not proven maximal within the time limit (gap {gap}); rerun with a longer "
+                           "--time-limit",
+                           "在时间限制内未能证明课时覆盖为最大（差距{gap}）；请用更长的--time-limit重新运行"),
+    # the stages' notes for the office (the terminal's "note:" lines, the run's notes)
+    "note.level_group_large": ("Leaders: the {words} level group is too large for every leader to be offered every "
+                               "post; wide swap candidates were added instead, so an infeasibility reported there "
+                               "is judged on pruned candidates.",
+                               "干部：{words}学段组过大，无法让每名干部都考虑每个岗位，已改为加入更多互换候选，"
+                               "因此该组报告的无可行方案是基于精简后的候选作出的判断。"),
+    "note.r1x_unproven": ("R1x: the most possible crossings were not proven within {limit} s (CP-SAT status "
+                          "{status}); {total} is an upper bound, not the most possible.",
+                          "R1x：在{limit}秒内未能证明跨城乡交流的最多人数（CP-SAT状态{status}）；{total}是上界，"
+                          "不一定能达到。"),
+    "note.leaders_fallback": ("Leaders: CP-SAT status {status} within {limit} s; the {which} plan is used.",
+                              "干部：CP-SAT在{limit}秒内的状态为{status}；采用{which}方案。"),
+    "note.which.min-cost-flow": ("min-cost-flow", "最小费用流"),
+    "note.which.greedy": ("greedy", "贪心"),
+    "note.leaders_nobody": ("Leaders: CP-SAT status {status} within {limit} s and the greedy plan breaks a hard "
+                            "rule; no leader moves. Raise --time-limit.",
+                            "干部：CP-SAT在{limit}秒内的状态为{status}，贪心方案违反硬性规则；所有干部不调动。"
+                            "请调高--time-limit。"),
+    "note.r1x_count": ("R1x: {achieved} crossings of at most {most} (urban->rural {u2r}, rural->urban {r2u})",
+                       "R1x：至多{most}人中{achieved}人跨城乡交流（城区到乡村{u2r}人，乡村到城区{r2u}人）"),
+    "note.leaders_summary": ("Leaders: {due} due under R1, {moved} rotate, {exempt} exempt (exempt_reason or lock); "
+                             "{promoted} promoted.",
+                             "干部：按R1应轮岗{due}人，轮岗{moved}人，豁免{exempt}人（免交流原因或锁定）；"
+                             "提拔{promoted}。"),
+    "note.reserve_one": ("1 reserve leader", "后备干部1人"),
+    "note.reserve_many": ("{n} reserve leaders", "后备干部{n}人"),
+    "note.ref_leaders": ("Reference plan: {n} of {total} leaders and reserve leaders differ from it{named}",
+                         "参考方案：{total}名干部和后备干部中有{n}人与之不同{named}"),
+    "note.ref_teachers": ("Reference plan: {n} of {total} teachers differ from it{named}",
+                          "参考方案：{total}名教师中有{n}人与之不同{named}"),
+    "note.ref_named": (" ({names}); each one's reason says why.", "（{names}），各人的理由中写明原因。"),
+    "note.ref_none_changed": (".", "。"),
+    "note.r4_no_director": ("R4: township {town} has no district director: no principal can take a seat-school "
+                            "principal post",
+                            "R4：乡镇{town}没有学区主任：没有校长能到驻地学校任校长"),
+    "note.r3_shares": ("R3: young rural leader share {before} -> {after} (target {target})",
+                       "R3：乡村学校青年干部占比{before} → {after}（目标{target}）"),
+    "note.na": ("n/a", "无"),
+    "note.r8_unfilled_posts": ("R8: leader posts left unfilled (no candidate in reach): {shown}",
+                               "R8：空缺的领导岗位（附近没有候选人）：{shown}"),
+    "note.r8_unfilled_line": ("{school}: {n} {posts}", "{school}：{posts}{n}个"),
+    "note.r7_tours": ("R7: township {town}, {subject} teachers of {home}: more than 20,000 day tours; kept the "
+                      "shortest 20,000.",
+                      "R7：乡镇{town}，{home}的{subject}教师：一日走教路线超过20,000条；保留最短的20,000条。"),
+    "note.status.optimal": ("optimal", "最优"),
+    "note.status.feasible": ("feasible", "可行"),
+    "note.status.infeasible": ("infeasible", "无可行解"),
+    "note.status.unknown": ("unknown", "未知"),
+    "note.status.model_invalid": ("model_invalid", "模型无效"),
+    "note.r13_short": ("only {n} teachers aged {age} or younger without district-level backbone status",
+                       "{age}岁及以下且不是县级及以上骨干的教师只有{n}名"),
+})
+_STATUS_KEYS = {f"note.status.{s}" for s in ("optimal", "feasible", "infeasible", "unknown", "model_invalid")}

@@ -22,6 +22,13 @@ from ..models.plan import MOVES, RULE_IDS, Plan
 from .words import FONT_STACK, html_lang, t, word
 
 messages.register({
+    "compare.no_plan": ("no such plan folder, and no run history to look in",
+                        "没有此方案文件夹，也没有可查找的运行记录"),
+    "compare.neither": ("neither a plan folder nor a run id (`rotaplan runs` lists the run ids)",
+                        "既不是方案文件夹也不是运行编号（`rotaplan runs`列出运行编号）"),
+    "compare.no_plan_in_run": ("run {run} {status} ({error}); it has no plan to compare",
+                               "运行{run}的状态为{status}（{error}）；没有可比较的方案"),
+    "compare.two": ("give at least two runs or plan folders", "请至少给出两个运行编号或方案文件夹"),
     "compare.title": ("rotaplan: plans compared", "rotaplan：方案对比"),
     "compare.h.plans": ("Plans", "参与对比的方案"),
     "compare.h.kpis": ("KPIs after the plan", "方案调整后的指标"),
@@ -123,16 +130,14 @@ def load_side(ref: str, history=None) -> Side:
                 "fingerprint": str(meta.get("fingerprint", ""))[:12], "run": meta.get("run_id", "")}
         return Side(p.name or str(p), str(ref), plan, info)
     if history is None:
-        raise ScenarioError([Problem(str(ref), None, None, None, "no such plan folder, and no run history to look in")])
+        raise ScenarioError([Problem.of(str(ref), None, None, None, "compare.no_plan")])
     if not (str(ref).strip().lstrip("-").isdigit() or str(ref).strip().lower() in ("last", "latest")):
-        raise ScenarioError([Problem(str(ref), None, None, None,
-                                     "neither a plan folder nor a run id (`rotaplan runs` lists the run ids)")])
+        raise ScenarioError([Problem.of(str(ref), None, None, None, "compare.neither")])
     run = history.get(ref)
     r = run.record
     if r["status"] not in ("ok", "draft"):
-        raise ScenarioError([Problem(str(history.path), None, "run", run.run_id,
-                                     f"run {run.run_id} {r['status']} ({r['error'][:200]}); "
-                                     "it has no plan to compare")])
+        raise ScenarioError([Problem.of(str(history.path), None, "run", run.run_id, "compare.no_plan_in_run",
+                                        run=run.run_id, status=r["status"], error=r["error"][:200])])
     info = {"source": f"run {run.run_id} ({r['created']})", "scenario": r["scenario_name"] or r["scenario"],
             "what-if": r["whatif_name"], "seed": r["seed"], "fingerprint": r["fingerprint"][:12],
             "run": run.run_id}
@@ -143,7 +148,7 @@ def load_side(ref: str, history=None) -> Side:
 def compare(refs: list[str], history=None, lang: str | None = None) -> Comparison:
     """The plans of `refs` side by side; the people's outcomes in words of `lang` (en or zh)."""
     if len(refs) < 2:
-        raise ScenarioError([Problem("compare", None, None, None, "give at least two runs or plan folders")])
+        raise ScenarioError([Problem.of("compare", None, None, None, "compare.two")])
     sides = [load_side(r, history) for r in refs]
     seen: dict[str, int] = {}
     for s in sides:  # labels must be unique column names

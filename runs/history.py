@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..models import messages
 from ..models.errors import Problem, ScenarioError
 from ..models.plan import ASSIGNMENT_COLUMNS, COMPLIANCE_COLUMNS, ITINERANT_COLUMNS, Plan
 from ..models.provenance import fingerprint
@@ -87,6 +88,15 @@ CREATE TABLE IF NOT EXISTS roadmaps (
 );
 """
 
+messages.register({
+    "history.cannot_open": ("cannot open the run history: {why}; choose another file with --db",
+                            "无法打开运行记录：{why}；请用--db选择另一个文件"),
+    "history.no_roadmap": ("no such roadmap in the history: `rotaplan roadmaps` lists them",
+                           "运行记录中没有此规划：`rotaplan roadmaps`列出全部规划"),
+    "history.no_run": ("no such run in the history: `rotaplan runs` lists them",
+                       "运行记录中没有此次运行：`rotaplan runs`列出全部运行"),
+})
+
 
 def default_path() -> Path:
     if os.environ.get("ROTAPLAN_DB"):
@@ -127,9 +137,8 @@ class History:
                              {"retire_date": "TEXT", "home_school": "TEXT", "posting_until": "TEXT"})
                 con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except sqlite3.DatabaseError as exc:
-            raise ScenarioError([Problem(str(self.path), None, None, None,
-                                         f"cannot open the run history: {exc}; choose another file with --db")]
-                                ) from None
+            raise ScenarioError([Problem.of(str(self.path), None, None, None, "history.cannot_open",
+                                            why=str(exc))]) from None
 
     def _connect(self) -> sqlite3.Connection:
         con = sqlite3.connect(self.path, timeout=30)
@@ -211,8 +220,7 @@ class History:
             row = con.execute("SELECT * FROM roadmaps WHERE roadmap_id = ?",
                               (int(text) if text.isdigit() else -1,)).fetchone()
         if row is None:
-            raise ScenarioError([Problem(str(self.path), None, "roadmap", ref,
-                                         "no such roadmap in the history: `rotaplan roadmaps` lists them")])
+            raise ScenarioError([Problem.of(str(self.path), None, "roadmap", ref, "history.no_roadmap")])
         out = dict(row)
         out["years"] = json.loads(out["years"] or "[]")
         return out
@@ -255,8 +263,7 @@ class History:
             else:
                 row = None
         if row is None:
-            raise ScenarioError([Problem(str(self.path), None, "run", ref,
-                                         "no such run in the history: `rotaplan runs` lists them")])
+            raise ScenarioError([Problem.of(str(self.path), None, "run", ref, "history.no_run")])
         return int(row[0])
 
     def get(self, ref: str | int, with_plan: bool = True) -> Run:

@@ -25,7 +25,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..models import messages
 from ..models.errors import Problem, ScenarioError
+from ..models.messages import Msg, Say
 from ..models.plan import Plan, derive_moves
 from ..models.provenance import (
     BUILTIN_NAME,
@@ -54,28 +56,30 @@ class OpenedPlan:
 
 def open_plan(plan_path, scenario: str | Path | Scenario | None = None,
               read_scenario: Callable[[str | None], Scenario] = Scenario.read,
-              how_to_pass: str = "pass the scenario it was made from as SCENARIO") -> OpenedPlan:
+              how_to_pass: str = "pass the scenario it was made from as SCENARIO",
+              lang: str | None = None) -> OpenedPlan:
     """The plan at `plan_path` (a plan folder, its plan.xlsx or assignments.csv, or a plan.xlsx anywhere) and
     its scenario: `scenario` when given (a path or an already read Scenario), else the recorded one.
 
     Raises ScenarioError (exit 2) for a scenario whose fingerprint differs from the recorded one, a plan
-    that records no scenario and gets none, both copies edited differently, or an edit in the Moves sheet."""
+    that records no scenario and gets none, both copies edited differently, or an edit in the Moves sheet.
+    `lang`: the language of `what_was_read` and the notes (English by default)."""
     path = Path(plan_path)
     if not path.exists():
-        raise ScenarioError([Problem(str(path), None, None, None,
-                                     "no such plan: run `rotaplan plan --out DIR` first")])
+        raise ScenarioError([Problem.of(str(path), None, None, None, "plan_source.no_plan")])
     src = _Sources.find(path)
     notes: list[str] = []
-    chosen, original = src.choose(notes)
+    chosen, original = src.choose(notes, lang)
     if src.xlsx is not None and not src.workbook_as_written:  # where the office edits, whichever copy is read
         _check_computed_sheets(src, src.plan("xlsx"))
-        original = _check_moves_sheet(src, src.plan("xlsx"), chosen, original, notes)
-    what = src.what(chosen, original)
+        original = _check_moves_sheet(src, src.plan("xlsx"), chosen, original, notes, lang)
+    what = src.what(chosen, original, lang)
     if original is not None and original is not chosen:
-        notes += _clear_stale_figures(chosen, original)
-    sc, sc_what = _scenario(src, scenario, read_scenario, how_to_pass, notes)
-    notes += _derive(chosen, sc, src.label(chosen))
-    return OpenedPlan(chosen, sc, f"{what}; {sc_what}.", original, src.label(chosen), notes)
+        notes += _clear_stale_figures(chosen, original, lang)
+    sc, sc_what = _scenario(src, scenario, read_scenario, how_to_pass, notes, lang)
+    notes += _derive(chosen, sc, src.label(chosen), lang)
+    return OpenedPlan(chosen, sc, messages.text("plan_source.read", lang, what=what, scenario=sc_what), original,
+                      src.label(chosen), notes)
 
 
 def changed_people(plan: Plan, other: Plan, columns=_OUTCOME) -> list[str]:
@@ -93,6 +97,116 @@ def _outcomes(plan: Plan, columns) -> pd.DataFrame:
 
 def _names(ids: list[str], n: int = 8) -> str:
     return ", ".join(ids[:n]) + (f" and {len(ids) - n} more" if len(ids) > n else "")
+
+
+def _names_say(ids: list[str], n: int = 8) -> Say:
+    zh = "、".join(ids[:n]) + (f"等，另有{len(ids) - n}人" if len(ids) > n else "")
+    return Say(_names(ids, n), zh)
+
+
+messages.register({
+    "plan_source.no_plan": ("no such plan: run `rotaplan plan --out DIR` first",
+                            "方案不存在：请先运行`rotaplan plan --out DIR`"),
+    "plan_source.not_folder": ("not a plan folder: it has neither assignments.csv nor plan.xlsx",
+                               "不是方案文件夹：其中既没有assignments.csv也没有plan.xlsx"),
+    "plan_source.what": ("a plan is a folder, its plan.xlsx or its assignments.csv",
+                         "方案应为一个文件夹、其中的plan.xlsx或assignments.csv"),
+    "plan_source.bad_json": ("not readable JSON ({why}); it names the plan's scenario",
+                             "不是可读取的JSON（{why}）；该文件记录方案所依据的方案数据"),
+    "plan_source.not_object": ("not a JSON object", "不是JSON对象"),
+    "plan_source.both_changed": ("plan.xlsx and assignments.csv were both changed since rotaplan wrote them, and they "
+                                 "differ ({n} people: {names}): say which one to read, `{xlsx}` or `{csv}`",
+                                 "plan.xlsx和assignments.csv在rotaplan写入后都被修改过，且两者不同（{n}人：{names}）："
+                                 "请指明读取哪一个，`{xlsx}`或`{csv}`"),
+    "plan_source.moves_person": ("no such person in the plan; sheet {sheet} only lists the plan's moves: add or "
+                                 "change people in sheet {assign}",
+                                 "方案中没有此人；工作表{sheet}只列出方案中的调动：请在工作表{assign}中添加或修改人员"),
+    "plan_source.moves_edit": ("{pid}: differs from the plan ({was}); sheet {sheet} is computed from sheet {assign} "
+                               "and is not read: make the change in sheet {assign} and leave sheet {sheet} as it was",
+                               "{pid}：与方案不同（方案为{was}）；工作表{sheet}由工作表{assign}生成，不会读取：请在工作表"
+                               "{assign}中修改，工作表{sheet}保持原样"),
+    "plan_source.empty": ("empty", "空"),
+    "plan_source.computed": ("changed by hand, but sheet {sheet} is computed from the plan and is not read (`rotaplan "
+                             "check` computes it again): make changes in sheet {assign} and leave sheet {sheet} as "
+                             "rotaplan wrote it",
+                             "被手工修改过，但工作表{sheet}由方案生成，不会读取（`rotaplan check`会重新计算）："
+                             "请在工作表{assign}中修改，工作表{sheet}保持rotaplan写入时的样子"),
+    "plan_source.no_record": ("the plan does not say which scenario it was made from (no meta.json beside it and no "
+                              "About sheet in a plan.xlsx): {how}",
+                              "方案没有记录所依据的方案数据（旁边没有meta.json，plan.xlsx中也没有“关于”工作表）：{how}"),
+    "plan_source.gone": ("the plan was made from the scenario {rec} ({where}), which is not there any more: {how}",
+                         "方案依据的方案数据{rec}（{where}）已不存在：{how}"),
+    "plan_source.fingerprint": ("the plan was made from {made_from} (fingerprint {recorded}, {where}), but {used} has "
+                                "fingerprint {actual}: its data or policy differ. {how}, or make a new plan from this "
+                                "scenario with `rotaplan plan`",
+                                "方案依据的是{made_from}（指纹{recorded}，{where}），而{used}的指纹为{actual}：两者的数据"
+                                "或政策参数不同。{how}，或用`rotaplan plan`按此方案数据重新编制方案"),
+    "plan_source.another": ("another scenario", "另一份方案数据"),
+    "plan_source.recorded_meta": ("as recorded in {path}", "记录于{path}"),
+    "plan_source.recorded_about": ("as recorded in the About sheet of {path}", "记录于{path}的“关于”工作表"),
+    # what was read (the first line of check, explain, routes, plan --lock) and the notes about it
+    "plan_source.read": ("{what}; {scenario}.", "{what}；{scenario}。"),
+    "plan_source.read_unedited": ("Read {name} (unedited: the plan as rotaplan wrote it{same})",
+                                  "读取{name}（未修改：即rotaplan写入的方案{same}）"),
+    "plan_source.same": ("; {other} holds the same decisions", "；{other}中的决定与之相同"),
+    "plan_source.read_unlisted": ("Read {name} (edited by hand; the plan as rotaplan wrote it is not beside it, so "
+                                  "the edits cannot be listed)",
+                                  "读取{name}（经手工修改；旁边没有rotaplan写入的原方案，无法列出修改之处）"),
+    "plan_source.read_plain": ("Read {name}", "读取{name}"),
+    "plan_source.was_moves": ("the plan as rotaplan wrote it (rebuilt from sheet Moves)",
+                              "rotaplan写入的方案（由工作表Moves重建）"),
+    "plan_source.was_file": ("{file}, the plan as rotaplan wrote it", "{file}，即rotaplan写入的方案"),
+    "plan_source.read_lessons": ("Read {name} (edited by hand: home lessons or itinerant stops differ from {was})",
+                                 "读取{name}（经手工修改：本校课时或走教安排与{was}不同）"),
+    "plan_source.read_edited": ("Read {name} (edited by hand: {n} people differ from {was}: {names})",
+                                "读取{name}（经手工修改：{n}人与{was}不同：{names}）"),
+    "plan_source.old_plan": ("{label} records no plan fingerprint (a plan of an older rotaplan): hand edits cannot "
+                             "be told apart from the plan as rotaplan wrote it.",
+                             "{label}没有记录方案指纹（旧版rotaplan编制的方案）：无法区分手工修改与rotaplan写入的方案。"),
+    "plan_source.old_meta": ("meta.json records no plan fingerprint (a plan of an older rotaplan): plan.xlsx differs "
+                             "from assignments.csv and is taken as the edited copy, assignments.csv as the plan as "
+                             "written.",
+                             "meta.json没有记录方案指纹（旧版rotaplan编制的方案）：plan.xlsx与assignments.csv不同，"
+                             "将plan.xlsx视为修改后的文件，assignments.csv视为写入时的方案。"),
+    "plan_source.old_book": ("{book} has no About sheet with a placement fingerprint (an older workbook): edits in "
+                             "sheet {sheet} cannot be detected; only sheet {assign} is read.",
+                             "{book}没有含安排指纹的“关于”工作表（旧版工作簿）：无法发现工作表{sheet}中的修改；"
+                             "只读取工作表{assign}。"),
+    "plan_source.stale": ("{n} people moved by hand ({names}) keep the home lessons and itinerant stops of their old "
+                          "post in the file; these are read as none: rotaplan assigns lessons again with `rotaplan "
+                          "plan --lock`.",
+                          "{n}名手工调动的人员（{names}）在文件中仍保留原岗位的本校课时和走教安排，这些按无安排读取："
+                          "用`rotaplan plan --lock`由rotaplan重新安排课时。"),
+    "plan_source.old_scenario": ("{plan} records no scenario fingerprint (a plan of an older rotaplan): it cannot be "
+                                 "verified that {used} is the scenario it was made from.",
+                                 "{plan}没有记录方案数据指纹（旧版rotaplan编制的方案）：无法核实{used}就是其所依据的"
+                                 "方案数据。"),
+    "plan_source.sc_unverified": ("scenario {used} (not verified: no fingerprint recorded)",
+                                  "方案数据{used}（未核实：没有记录指纹）"),
+    "plan_source.sc_verified": ("scenario {used} (fingerprint {fp}, as the plan records)",
+                                "方案数据{used}（指纹{fp}，与方案记录一致）"),
+    "plan_source.derived": ("{file}: {n} row(s) whose move does not match their schools and roles; the move is read "
+                            "from the data: {shown}{more}.",
+                            "{file}：{n}行的调动类型与其学校和职务不符，调动类型按数据读取：{shown}{more}。"),
+    "plan_source.derived_row": ("{pid} (row {row}: '{given}' read as '{derived}')",
+                                "{pid}（第{row}行：“{given}”按“{derived}”读取）"),
+    "plan_source.more": (" and {n} more", "等，另有{n}行"),
+})
+
+# The Chinese of the hints the faces pass as `how_to_pass` (another is shown as given).
+_HOW_ZH = {
+    "pass the scenario it was made from as SCENARIO": "请将其所依据的方案数据作为SCENARIO给出",
+    "pass the scenario it was made from as SCENARIO (`rotaplan plan SCENARIO --lock PLAN`)":
+        "请将其所依据的方案数据作为SCENARIO给出（`rotaplan plan SCENARIO --lock PLAN`）",
+    "pass the scenario it was made from as SCENARIO (`rotaplan check PLAN SCENARIO`)":
+        "请将其所依据的方案数据作为SCENARIO给出（`rotaplan check PLAN SCENARIO`）",
+    "pass the scenario it was made from with --scenario": "请用--scenario给出其所依据的方案数据",
+}
+
+
+def _how(how_to_pass: str, capital: bool = False) -> Say:
+    en = how_to_pass[0].upper() + how_to_pass[1:] if capital and how_to_pass else how_to_pass
+    return Say(en, _HOW_ZH.get(how_to_pass, how_to_pass))
 
 
 # ---- which files --------------------------------------------------------------------------------
@@ -114,25 +228,23 @@ class _Sources:
         if path.is_dir():
             folder, named, csv, xlsx = path, "folder", path / "assignments.csv", path / "plan.xlsx"
             if not csv.exists() and not xlsx.exists():
-                raise ScenarioError([Problem(str(path), None, None, None,
-                                             "not a plan folder: it has neither assignments.csv nor plan.xlsx")])
+                raise ScenarioError([Problem.of(str(path), None, None, None, "plan_source.not_folder")])
         elif path.suffix.lower() == ".xlsx":
             folder, named, csv, xlsx = path.parent, "xlsx", path.parent / "assignments.csv", path
         elif path.name.lower() == "assignments.csv":
             folder, named, csv, xlsx = path.parent, "csv", path, path.parent / "plan.xlsx"
         else:
-            raise ScenarioError([Problem(str(path), None, None, None,
-                                         "a plan is a folder, its plan.xlsx or its assignments.csv")])
+            raise ScenarioError([Problem.of(str(path), None, None, None, "plan_source.what")])
         meta_path = folder / "meta.json"
         meta: dict = {}
         if meta_path.exists():
             try:
                 meta = json.loads(meta_path.read_text(encoding="utf-8"))
             except (ValueError, UnicodeDecodeError) as exc:
-                raise ScenarioError([Problem(str(meta_path), None, None, None,
-                                             f"not readable JSON ({exc}); it names the plan's scenario")]) from None
+                raise ScenarioError([Problem.of(str(meta_path), None, None, None, "plan_source.bad_json",
+                                                why=str(exc))]) from None
             if not isinstance(meta, dict):
-                raise ScenarioError([Problem(str(meta_path), None, None, None, "not a JSON object")])
+                raise ScenarioError([Problem.of(str(meta_path), None, None, None, "plan_source.not_object")])
         src = cls(named, folder, csv if csv.exists() else None, xlsx if xlsx.exists() else None, meta,
                   meta_path if meta_path.exists() else None)
         if src.xlsx is not None and not src._workbook_of_this_folder():
@@ -184,10 +296,10 @@ class _Sources:
         out.update({k: v for k, v in self.meta.items() if k in _RECORDED and v})
         return out
 
-    def where_recorded(self) -> str:
+    def where_recorded(self) -> Msg:
         if self.meta_path is not None and self.meta.get("scenario"):
-            return f"as recorded in {self.meta_path}"
-        return f"as recorded in the About sheet of {self.xlsx}"
+            return Msg.of("plan_source.recorded_meta", path=str(self.meta_path))
+        return Msg.of("plan_source.recorded_about", path=str(self.xlsx))
 
     def is_xlsx(self, plan: Plan) -> bool:
         return self.xlsx is not None and "xlsx" in self._plans and plan is self._plans["xlsx"]
@@ -195,7 +307,7 @@ class _Sources:
     def label(self, plan: Plan) -> str:
         return str(self.xlsx if self.is_xlsx(plan) else self.csv)
 
-    def choose(self, notes: list[str]) -> tuple[Plan, Plan | None]:
+    def choose(self, notes: list[str], lang: str | None = None) -> tuple[Plan, Plan | None]:
         """The copy to read and the original (the plan as rotaplan wrote it) where known."""
         recorded = self.record.get("plan_fingerprint", "")
         have = [k for k, f in (("csv", self.csv), ("xlsx", self.xlsx)) if f is not None]
@@ -207,8 +319,7 @@ class _Sources:
             key = have[0]
             chosen = self.plan(key)
             if not recorded:
-                notes.append(f"{self.label(chosen)} records no plan fingerprint (a plan of an older rotaplan): hand "
-                             "edits cannot be told apart from the plan as rotaplan wrote it.")
+                notes.append(messages.text("plan_source.old_plan", lang, label=self.label(chosen)))
             return chosen, (chosen if key in pristine else None)
         if self.named in ("xlsx", "csv"):
             key = self.named
@@ -220,14 +331,11 @@ class _Sources:
             key = "csv"
         elif recorded:
             n = changed_people(self.plan("xlsx"), self.plan("csv"))
-            raise ScenarioError([Problem(str(self.folder), None, None, None,
-                                         "plan.xlsx and assignments.csv were both changed since rotaplan wrote them, "
-                                         f"and they differ ({len(n)} people: {_names(n)}): say which one to read, "
-                                         f"`{self.xlsx}` or `{self.csv}`")])
+            raise ScenarioError([Problem.of(str(self.folder), None, None, None, "plan_source.both_changed",
+                                            n=len(n), names=_names_say(n), xlsx=str(self.xlsx), csv=str(self.csv))])
         else:
             key = "xlsx"
-            notes.append("meta.json records no plan fingerprint (a plan of an older rotaplan): plan.xlsx differs from "
-                         "assignments.csv and is taken as the edited copy, assignments.csv as the plan as written.")
+            notes.append(messages.text("plan_source.old_meta", lang))
         other = "csv" if key == "xlsx" else "xlsx"
         if key in pristine:
             return self.plan(key), self.plan(key)
@@ -235,28 +343,29 @@ class _Sources:
             return self.plan(key), self.plan(other)
         return self.plan(key), None
 
-    def what(self, chosen: Plan, original: Plan | None) -> str:
-        """Which file is read and how it relates to the plan as rotaplan wrote it, in one sentence."""
+    def what(self, chosen: Plan, original: Plan | None, lang: str | None = None) -> str:
+        """Which file is read and how it relates to the plan as rotaplan wrote it, in one sentence (in `lang`)."""
+        def t(key: str, **f: object) -> str:
+            return messages.text(f"plan_source.{key}", lang, **f)
+
         recorded = self.record.get("plan_fingerprint", "")
         name = self.label(chosen)
         if original is chosen:
             other = self.csv if self.is_xlsx(chosen) else self.xlsx
-            same = f"; {Path(other).name} holds the same decisions" if other is not None and self.named == "folder" \
-                else ""
-            return f"Read {name} (unedited: the plan as rotaplan wrote it{same})"
+            same = t("same", other=Path(other).name) if other is not None and self.named == "folder" else ""
+            return t("read_unedited", name=name, same=same)
         if original is None:
             if recorded:
-                return (f"Read {name} (edited by hand; the plan as rotaplan wrote it is not beside it, so the edits "
-                        "cannot be listed)")
-            return f"Read {name}"
+                return t("read_unlisted", name=name)
+            return t("read_plain", name=name)
         n = changed_people(chosen, original)
         if original.source.endswith("(as written)"):
-            was = "the plan as rotaplan wrote it (rebuilt from sheet Moves)"
+            was = t("was_moves")
         else:
-            was = f"{Path(self.label(original)).name}, the plan as rotaplan wrote it"
+            was = t("was_file", file=Path(self.label(original)).name)
         if not n:
-            return f"Read {name} (edited by hand: home lessons or itinerant stops differ from {was})"
-        return f"Read {name} (edited by hand: {len(n)} people differ from {was}: {_names(n)})"
+            return t("read_lessons", name=name, was=was)
+        return t("read_edited", name=name, n=len(n), was=was, names=_names_say(n))
 
 
 _RECORDED = ("scenario", "fingerprint", "plan_fingerprint", "placement_fingerprint")
@@ -265,7 +374,7 @@ _RECORDED = ("scenario", "fingerprint", "plan_fingerprint", "placement_fingerpri
 
 
 # ---- figures a hand edit leaves stale ------------------------------------------------------------
-def _clear_stale_figures(plan: Plan, original: Plan) -> list[str]:
+def _clear_stale_figures(plan: Plan, original: Plan, lang: str | None = None) -> list[str]:
     """Home lessons and itinerant stops of people whose school or role was edited, where the edit left them
     as they were: they describe the old post, so they are read as none (rotaplan assigns them again when it
     re-plans). Figures the office edited too are kept as edited."""
@@ -286,13 +395,12 @@ def _clear_stale_figures(plan: Plan, original: Plan) -> list[str]:
     who = sorted(set(a.loc[stale, "person_id"]) | set(same_stops))
     if not who:
         return []
-    return [f"{len(who)} people moved by hand ({_names(who)}) keep the home lessons and itinerant stops of their old "
-            "post in the file; these are read as none: rotaplan assigns lessons again with `rotaplan plan --lock`."]
+    return [messages.text("plan_source.stale", lang, n=len(who), names=_names_say(who))]
 
 
 # ---- the Moves sheet: derived from Assignments, so an edit there is refused ------------------------
 def _check_moves_sheet(src: _Sources, workbook: Plan, chosen: Plan, original: Plan | None,
-                       notes: list[str]) -> Plan | None:
+                       notes: list[str], lang: str | None = None) -> Plan | None:
     """Refuse hand edits in the workbook's Moves sheet (they would be silently lost); return the original,
     rebuilt from Moves and Assignments for a lone workbook when the recorded fingerprint proves it right."""
     moves = workbook.side_sheets.get("Moves")
@@ -310,8 +418,7 @@ def _check_moves_sheet(src: _Sources, workbook: Plan, chosen: Plan, original: Pl
         if rebuilt is not None and placement_fingerprint(rebuilt) == record["placement_fingerprint"]:
             original = rebuilt
     if original is None and not record.get("placement_fingerprint"):
-        notes.append(f"{book} has no About sheet with a placement fingerprint (an older workbook): edits "
-                     f"in sheet {sheet} cannot be detected; only sheet {assign_sheet} is read.")
+        notes.append(messages.text("plan_source.old_book", lang, book=book, sheet=sheet, assign=assign_sheet))
         return original
     ref = _outcomes(original if original is not None else workbook, _OUTCOME)
     where = f"{book}, sheet {sheet}"
@@ -319,17 +426,14 @@ def _check_moves_sheet(src: _Sources, workbook: Plan, chosen: Plan, original: Pl
     for row, r in moves.iterrows():
         pid = r["person_id"].strip()
         if pid not in ref.index:
-            problems.append(Problem(where, row, "person_id", pid,
-                                    f"no such person in the plan; sheet {sheet} only lists the plan's moves: add or "
-                                    f"change people in sheet {assign_sheet}"))
+            problems.append(Problem.of(where, row, "person_id", pid, "plan_source.moves_person", sheet=sheet,
+                                       assign=assign_sheet))
             continue
         for c in _OUTCOME:
             if c in moves.columns and r[c].strip() != ref.at[pid, c]:
-                problems.append(Problem(
-                    where, row, c, r[c],
-                    f"{pid}: differs from the plan ({ref.at[pid, c] or 'empty'}); sheet {sheet} is computed from "
-                    f"sheet {assign_sheet} and is not read: make the change in sheet {assign_sheet} and leave "
-                    f"sheet {sheet} as it was"))
+                problems.append(Problem.of(
+                    where, row, c, r[c], "plan_source.moves_edit", pid=pid,
+                    was=ref.at[pid, c] or Msg.of("plan_source.empty"), sheet=sheet, assign=assign_sheet))
     if problems:
         raise ScenarioError(problems)
     return original
@@ -349,10 +453,8 @@ def _check_computed_sheets(src: _Sources, workbook: Plan) -> None:
         df = workbook.side_sheets.get(key)
         if key in recorded and df is not None and sheet_fingerprint(df, columns) != recorded[key]:
             sheet = names.get(key, key)
-            problems.append(Problem(f"{book}, sheet {sheet}", None, None, None,
-                                    f"changed by hand, but sheet {sheet} is computed from the plan and is not read "
-                                    f"(`rotaplan check` computes it again): make changes in sheet {assign} and leave "
-                                    f"sheet {sheet} as rotaplan wrote it"))
+            problems.append(Problem.of(f"{book}, sheet {sheet}", None, None, None, "plan_source.computed",
+                                       sheet=sheet, assign=assign))
     if problems:
         raise ScenarioError(problems)
 
@@ -381,8 +483,7 @@ def recorded_scenario(plan_path, how_to_pass: str = "pass the scenario it was ma
     in its place."""
     path = Path(plan_path)
     if not path.exists():
-        raise ScenarioError([Problem(str(path), None, None, None,
-                                     "no such plan: run `rotaplan plan --out DIR` first")])
+        raise ScenarioError([Problem.of(str(path), None, None, None, "plan_source.no_plan")])
     return _recorded_path(_Sources.find(path), how_to_pass)
 
 
@@ -393,9 +494,8 @@ def _plan_name(src: _Sources) -> str:
 def _recorded_path(src: _Sources, how_to_pass: str) -> str | None:
     rec = src.record.get("scenario", "")
     if not rec:
-        raise ScenarioError([Problem(_plan_name(src), None, None, None,
-                                     "the plan does not say which scenario it was made from (no meta.json beside "
-                                     f"it and no About sheet in a plan.xlsx): {how_to_pass}")])
+        raise ScenarioError([Problem.of(_plan_name(src), None, None, None, "plan_source.no_record",
+                                        how=_how(how_to_pass))])
     if rec == BUILTIN_NAME:
         return None
     path = Path(rec)
@@ -403,13 +503,13 @@ def _recorded_path(src: _Sources, how_to_pass: str) -> str | None:
     if not path.exists() and src.meta.get("whatif") and beside.exists():
         path = beside
     if not path.exists():
-        raise ScenarioError([Problem(_plan_name(src), None, None, None,
-                                     f"the plan was made from the scenario {rec} ({src.where_recorded()}), which is "
-                                     f"not there any more: {how_to_pass}")])
+        raise ScenarioError([Problem.of(_plan_name(src), None, None, None, "plan_source.gone", rec=rec,
+                                        where=src.where_recorded(), how=_how(how_to_pass))])
     return str(path)
 
 
-def _scenario(src: _Sources, scenario, read_scenario, how_to_pass: str, notes: list[str]) -> tuple[Scenario, str]:
+def _scenario(src: _Sources, scenario, read_scenario, how_to_pass: str, notes: list[str],
+              lang: str | None = None) -> tuple[Scenario, str]:
     """The scenario given, else the recorded one; refused when its fingerprint differs from the recorded one."""
     record = src.record
     recorded_fp = record.get("fingerprint", "")
@@ -423,30 +523,28 @@ def _scenario(src: _Sources, scenario, read_scenario, how_to_pass: str, notes: l
         used = path or BUILTIN_NAME
     actual = fingerprint(sc)
     if recorded_fp and actual != recorded_fp:
-        made_from = record.get("scenario") or "another scenario"
-        raise ScenarioError([Problem(_plan_name(src), None, None, None,
-                                     f"the plan was made from {made_from} (fingerprint {short(recorded_fp)}, "
-                                     f"{src.where_recorded()}), but {used} has fingerprint {short(actual)}: its data "
-                                     f"or policy differ. {how_to_pass[0].upper() + how_to_pass[1:]}, or make a new "
-                                     "plan from this scenario with `rotaplan plan`")])
+        made_from = record.get("scenario") or Msg.of("plan_source.another")
+        raise ScenarioError([Problem.of(_plan_name(src), None, None, None, "plan_source.fingerprint",
+                                        made_from=made_from, recorded=short(recorded_fp), where=src.where_recorded(),
+                                        used=used, actual=short(actual), how=_how(how_to_pass, capital=True))])
     if not recorded_fp:
-        notes.append(f"{_plan_name(src)} records no scenario fingerprint (a plan of an older rotaplan): it cannot be "
-                     f"verified that {used} is the scenario it was made from.")
-        return sc, f"scenario {used} (not verified: no fingerprint recorded)"
-    return sc, f"scenario {used} (fingerprint {short(actual)}, as the plan records)"
+        notes.append(messages.text("plan_source.old_scenario", lang, plan=_plan_name(src), used=used))
+        return sc, messages.text("plan_source.sc_unverified", lang, used=used)
+    return sc, messages.text("plan_source.sc_verified", lang, used=used, fp=short(actual))
 
 
 # ---- move kinds from the data ----------------------------------------------------------------------
-def _derive(plan: Plan, sc: Scenario, label: str) -> list[str]:
+def _derive(plan: Plan, sc: Scenario, label: str, lang: str | None = None) -> list[str]:
     """Set every row's move from its data; a note names the rows whose cell said otherwise."""
     a = plan.assignments
     derived = derive_moves(a, sc)
     differ = a.index[(a["move"] != derived) & (a["move"] != "")]
     notes = []
     if len(differ):
-        shown = [f"{a.at[i, 'person_id']} (row {i}: '{a.at[i, 'move']}' read as '{derived[i]}')" for i in differ[:10]]
-        more = f" and {len(differ) - 10} more" if len(differ) > 10 else ""
-        notes.append(f"{Path(label).name}: {len(differ)} row(s) whose move does not match their schools and roles; "
-                     f"the move is read from the data: {', '.join(shown)}{more}.")
+        shown = [messages.text("plan_source.derived_row", lang, pid=a.at[i, "person_id"], row=i, given=a.at[i, "move"],
+                               derived=derived[i]) for i in differ[:10]]
+        more = messages.text("plan_source.more", lang, n=len(differ) - 10) if len(differ) > 10 else ""
+        notes.append(messages.text("plan_source.derived", lang, file=Path(label).name, n=len(differ),
+                                   shown=("、" if messages.check_lang(lang) == "zh" else ", ").join(shown), more=more))
     plan.assignments["move"] = derived.to_numpy()
     return notes

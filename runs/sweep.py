@@ -45,7 +45,9 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from ..models import messages
 from ..models.errors import Problem, ScenarioError
+from ..models.messages import Msg, Say
 from ..models.policy import Policy
 from ..models.yamlfile import read_mapping
 from ..procinfo import peak_rss_mib
@@ -58,6 +60,28 @@ TERMINAL_COLUMNS = ("run_id", "label", "status", "moves", "uncovered_lessons", "
                     "young_rural_leader_share", "hard_violations", "worst_gap", "seconds", "peak_rss_mib")
 SUMMARY_KPIS = ("moves", "uncovered_lessons", "uncovered_rural_lessons", "degree_ratio_urban_rural",
                 "young_rural_leader_share", "itinerant_teachers", "total_travel_minutes")
+
+messages.register({
+    "sweep.no_file": ("no such grid file", "参数网格文件不存在"),
+    "sweep.unknown_key": ("unknown grid key '{key}': {hint}", "未知的网格参数“{key}”：{hint}"),
+    "sweep.limits": ("time_limit must be positive and cp_workers at least 1",
+                     "time_limit必须为正数，cp_workers至少为1"),
+    "sweep.one_base": ("give one of scenario, scenarios or generate", "请只给出scenario、scenarios或generate之一"),
+    "sweep.scenarios": ("a list of scenario folders or workbooks", "应为方案数据文件夹或工作簿的列表"),
+    "sweep.no_scenario": ("no such scenario folder or workbook", "方案数据文件夹或工作簿不存在"),
+    "sweep.generate": ("a mapping of counties (how many), staff (per county) and seed (first seed)",
+                       "应为counties（县数）、staff（每县人数）和seed（起始种子）的映射"),
+    "sweep.grid": ("a mapping of axis: [values]", "应为“维度: [取值]”的映射"),
+    "sweep.axes": ("use policy.KEY, hires, whatif, seed or a what-if key",
+                   "请使用policy.参数名、hires、whatif、seed或假设情景的参数"),
+    "sweep.unknown_axis": ("unknown axis '{axis}': {hint}", "未知的维度“{axis}”：{hint}"),
+    "sweep.axis_list": ("an axis needs a list of values", "每个维度需要一个取值列表"),
+    "sweep.in_whatif": ("{problem}", "{problem}"),
+    "sweep.hires": ("a number of hires, or a hires entry (count, degree...)",
+                    "应为招聘人数，或一条招聘条目（count、degree等）"),
+    "sweep.unknown_hire_key": ("unknown key '{key}'{hint}", "未知的参数“{key}”{hint}"),
+    "sweep.hint": (": did you mean '{close}'?", "：是否应为“{close}”？"),
+})
 
 
 # ---- the grid -----------------------------------------------------------------------------------
@@ -74,7 +98,7 @@ def read_grid(path: str | Path, time_limit: float | None = None, cp_workers: int
     """Read a grid file and expand it into one task (plain dict) per run."""
     path = Path(path)
     if not path.exists():
-        raise ScenarioError([Problem(str(path), None, None, None, "no such grid file")])
+        raise ScenarioError([Problem.of(str(path), None, None, None, "sweep.no_file")])
     data = read_mapping(path, "a grid")
     return expand(data, source=path.name, folder=path.parent, default_name=path.stem, time_limit=time_limit,
                   cp_workers=cp_workers, seed=seed)
@@ -87,37 +111,35 @@ def expand(data: dict, source: str = "grid", folder: Path | None = None, default
     for k in data:
         if k not in GRID_KEYS:
             close = difflib.get_close_matches(str(k), GRID_KEYS, n=1, cutoff=0.5)
-            hint = f"did you mean '{close[0]}'?" if close else "valid: " + ", ".join(GRID_KEYS)
-            problems.append(Problem(source, None, str(k), None, f"unknown grid key '{k}': {hint}"))
+            hint = Msg.of("policy.did_you_mean", close=close[0]) if close else \
+                Msg.of("whatif.valid", valid=", ".join(GRID_KEYS))
+            problems.append(Problem.of(source, None, str(k), None, "sweep.unknown_key", key=str(k), hint=hint))
     name = str(data.get("name") or default_name)
     tl = float(time_limit if time_limit is not None else data.get("time_limit", 10))
     cpw = int(cp_workers if cp_workers is not None else data.get("cp_workers", 1))
     base_seed = int(seed if seed is not None else data.get("seed", 0))
     if tl <= 0 or cpw < 1:
-        problems.append(Problem(source, None, "time_limit/cp_workers", None,
-                                "time_limit must be positive and cp_workers at least 1"))
+        problems.append(Problem.of(source, None, "time_limit/cp_workers", None, "sweep.limits"))
 
     # Scenarios: one base, a list, or generated counties.
     bases: list[tuple[str, Any]] = []
     given = [k for k in ("scenario", "scenarios", "generate") if data.get(k) is not None]
     if len(given) > 1:
-        problems.append(Problem(source, None, "+".join(given), None,
-                                "give one of scenario, scenarios or generate"))
+        problems.append(Problem.of(source, None, "+".join(given), None, "sweep.one_base"))
     if data.get("scenarios") is not None:
         items = data["scenarios"]
         if not isinstance(items, list) or not items:
-            problems.append(Problem(source, None, "scenarios", None, "a list of scenario folders or workbooks"))
+            problems.append(Problem.of(source, None, "scenarios", None, "sweep.scenarios"))
         else:
             for i, s in enumerate(items):
                 p = _resolve(folder, s)
                 if not Path(p).exists():
-                    problems.append(Problem(source, None, f"scenarios[{i}]", s, "no such scenario folder or workbook"))
+                    problems.append(Problem.of(source, None, f"scenarios[{i}]", s, "sweep.no_scenario"))
                 bases.append((Path(p).stem, p))
     elif data.get("generate") is not None:
         g = data["generate"]
         if not isinstance(g, dict) or set(g) - {"counties", "staff", "seed"}:
-            problems.append(Problem(source, None, "generate", None,
-                                    "a mapping of counties (how many), staff (per county) and seed (first seed)"))
+            problems.append(Problem.of(source, None, "generate", None, "sweep.generate"))
         else:
             n, staff, s0 = int(g.get("counties", 1)), int(g.get("staff", 5000)), int(g.get("seed", 0))
             bases = [(f"county-{s0 + i:03d}", {"generate": {"staff": staff, "seed": s0 + i}}) for i in range(n)]
@@ -125,14 +147,14 @@ def expand(data: dict, source: str = "grid", folder: Path | None = None, default
         s = data.get("scenario")
         path = _resolve(folder, s) if s else None
         if path and not Path(path).exists():
-            problems.append(Problem(source, None, "scenario", s, "no such scenario folder or workbook"))
+            problems.append(Problem.of(source, None, "scenario", s, "sweep.no_scenario"))
         bases = [(Path(path).stem if path else "laiwu", path)]
 
     common = _whatif_mapping(data.get("whatif"), source, "whatif", folder, problems)
 
     grid = data.get("grid") or {}
     if not isinstance(grid, dict):
-        problems.append(Problem(source, None, "grid", None, "a mapping of axis: [values]"))
+        problems.append(Problem.of(source, None, "grid", None, "sweep.grid"))
         grid = {}
     axes: list[str] = []
     values: list[list] = []
@@ -142,11 +164,12 @@ def expand(data: dict, source: str = "grid", folder: Path | None = None, default
         axis = str(axis)
         if axis not in valid_axes:
             close = difflib.get_close_matches(axis, valid_axes, n=1, cutoff=0.5)
-            hint = f"did you mean '{close[0]}'?" if close else "use policy.KEY, hires, whatif, seed or a what-if key"
-            problems.append(Problem(source, None, f"grid.{axis}", None, f"unknown axis '{axis}': {hint}"))
+            hint = Msg.of("policy.did_you_mean", close=close[0]) if close else Msg.of("sweep.axes")
+            problems.append(Problem.of(source, None, f"grid.{axis}", None, "sweep.unknown_axis", axis=axis,
+                                       hint=hint))
             continue
         if not isinstance(vals, list) or not vals:
-            problems.append(Problem(source, None, f"grid.{axis}", vals, "an axis needs a list of values"))
+            problems.append(Problem.of(source, None, f"grid.{axis}", vals, "sweep.axis_list"))
             continue
         axes.append(axis)
         values.append(vals)
@@ -209,7 +232,8 @@ def _whatif_mapping(v, source, key, folder, problems) -> dict | None:
         p = Path(_resolve(folder, v))
         wi = WhatIf.read(p if p.exists() else str(v))
     except ScenarioError as exc:
-        problems += [Problem(source, None, key, v, str(p)) for p in exc.problems]
+        problems += [Problem.of(source, None, key, v, "sweep.in_whatif", problem=Say(str(p), p.render("zh")))
+                     for p in exc.problems]
         return None
     m = wi.to_mapping()
     m.pop("description", None)
@@ -232,8 +256,7 @@ def _merge_whatif(a: dict, b: dict) -> dict:
 
 def _hire_group(v, source, problems) -> dict | None:
     if isinstance(v, bool) or not isinstance(v, (int, dict)):
-        problems.append(Problem(source, None, "grid.hires", v,
-                                "a number of hires, or a hires entry (count, degree...)"))
+        problems.append(Problem.of(source, None, "grid.hires", v, "sweep.hires"))
         return None
     if isinstance(v, int):
         return {"count": v} if v > 0 else None
@@ -241,8 +264,8 @@ def _hire_group(v, source, problems) -> dict | None:
     for k in v:
         if k not in fields:
             close = difflib.get_close_matches(str(k), fields, n=1, cutoff=0.5)
-            problems.append(Problem(source, None, f"grid.hires.{k}", None,
-                                    f"unknown key '{k}'" + (f": did you mean '{close[0]}'?" if close else "")))
+            problems.append(Problem.of(source, None, f"grid.hires.{k}", None, "sweep.unknown_hire_key", key=str(k),
+                                       hint=Msg.of("sweep.hint", close=close[0]) if close else ""))
     return dict(v)
 
 

@@ -23,6 +23,7 @@ the file or in what it asks of the scenario, raises `ScenarioError` naming the w
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from pathlib import Path
 from typing import Any
@@ -32,15 +33,48 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..models import messages
 from ..models.errors import Problem, ScenarioError
-from ..models.policy import Policy
+from ..models.messages import Msg, Say
+from ..models.policy import Policy, pydantic_message
 from ..models.scenario import Scenario
-from ..models.schema import DEGREE_RANK, SUBJECT_ZH
+from ..models.schema import DEGREE_RANK, LEVEL, SUBJECT_ZH, column_word
 from ..models.yamlfile import read_mapping
 
 HERE = Path(__file__).resolve().parent / "whatifs"
 # A closed school's pupils may go to a school of the same level, or of these levels.
 _COMPATIBLE_LEVELS = {"primary": ("nine_year",), "junior": ("nine_year",), "nine_year": ("junior", "primary")}
+
+messages.register({
+    "whatif.exempt_reason": ("give the reason for the exemption, e.g. 病休 (illness)",
+                             "请填写免于交流的原因，例如病休"),
+    "whatif.after": ("after the changes, {problem}", "按假设修改之后：{problem}"),
+    "whatif.merge_self": ("a school cannot be merged into itself", "学校不能并入自身"),
+    "whatif.no_receiver": ("no open {level} school left in township {township} to take its pupils and staff; use "
+                           "merge_schools with an explicit `into`",
+                           "乡镇{township}已没有仍开办的{level}学校接收其学生和教职工；请用merge_schools并写明`into`"),
+    "whatif.twice": ("this school is closed or merged twice", "此学校被撤销或合并了两次"),
+    "whatif.receive_and_close": ("a school cannot receive staff and be closed itself", "学校不能既接收教职工又被撤销"),
+    "whatif.no_demand": ("the scenario has no lesson demand: give the subjects of the hires",
+                         "方案数据中没有课时需求：请写明新招教师的学科"),
+    "whatif.shares": ("counts or shares must be zero or more and not all zero", "人数或比例不能为负，且不能全为零"),
+    "whatif.id_clash": ("person_id {pid} already exists; choose another id_prefix",
+                        "工号{pid}已存在；请换一个id_prefix"),
+    "whatif.no_roads": ("the scenario has no road graph (travel is estimated from coordinates); road changes need a "
+                        "roads.csv in the base scenario",
+                        "方案数据没有道路图（路程按坐标估算）；修改道路需要基础方案中有roads.csv"),
+    "whatif.no_road": ("no such road in roads.csv (either direction)", "roads.csv中没有这条道路（两个方向都没有）"),
+    "whatif.road_minutes": ("a new road needs its travel minutes", "新道路需要填写通行分钟数"),
+    "whatif.did_you_mean": ("; did you mean '{close}'?", "；是否应为“{close}”？"),
+    "whatif.builtin": ("; built-in what-ifs: {known}", "；内置的假设情景：{known}"),
+    "whatif.no_file": ("no such what-if file{hint}", "假设情景文件不存在{hint}"),
+    "whatif.valid": ("valid: {valid}", "可用的有：{valid}"),
+    "whatif.unknown_name": ("unknown {what} '{value}': {hint}", "未知的{what}“{value}”：{hint}"),
+    "whatif.what.name": ("name", "名称"),
+    "whatif.what.key": ("key", "参数"),
+    "whatif.what.what-if key": ("what-if key", "假设情景参数"),
+    "whatif.unknown_id": ("unknown {what} '{value}'{hint}", "{what}“{value}”不存在{hint}"),
+})
 
 
 class HireGroup(BaseModel):
@@ -112,7 +146,8 @@ class WhatIf(BaseModel):
             wi = cls(**data, source=source)
         except ValidationError as exc:
             raise ScenarioError([
-                Problem(source, None, _loc(e["loc"]), _short(e.get("input")), e["msg"]) for e in exc.errors()
+                Problem.from_msg(source, None, _loc(e["loc"]), _short(e.get("input")), pydantic_message(e))
+                for e in exc.errors()
             ]) from None
         if wi.policy:  # keys and ranges do not depend on the base scenario: check them now
             try:
@@ -183,8 +218,7 @@ class WhatIf(BaseModel):
         pids = pd.Index(staff["person_id"])
         for pid, reason in self.exempt.items():
             if not str(reason).strip():
-                problems.append(Problem(src, None, f"exempt.{pid}", reason,
-                                        "give the reason for the exemption, e.g. 病休 (illness)"))
+                problems.append(Problem.of(src, None, f"exempt.{pid}", reason, "whatif.exempt_reason"))
             elif pid not in pids:
                 problems.append(_unknown_id(src, f"exempt.{pid}", pid, list(staff["person_id"]), "person_id"))
             else:
@@ -208,7 +242,8 @@ class WhatIf(BaseModel):
         found = check_scenario(out)
         errors = [p for p in found if p.severity == "error"]
         if errors:
-            raise ScenarioError([Problem(src, None, None, None, f"after the changes, {p}") for p in errors])
+            raise ScenarioError([Problem.of(src, None, None, None, "whatif.after",
+                                            problem=Say(str(p), p.render("zh"))) for p in errors])
         out.warnings = list(sc.warnings) + [p for p in found if p.severity == "warning" and p not in sc.warnings]
         return out
 
@@ -225,8 +260,7 @@ class WhatIf(BaseModel):
                 if sid not in idx.index:
                     problems.append(_unknown_id(src, f"merge_schools[{i}].schools", sid, ids, "school_id"))
                 elif sid == m.into:
-                    problems.append(Problem(src, None, f"merge_schools[{i}].schools", sid,
-                                            "a school cannot be merged into itself"))
+                    problems.append(Problem.of(src, None, f"merge_schools[{i}].schools", sid, "whatif.merge_self"))
                 else:
                     pairs.append((sid, m.into))
         closing = set(self.close_schools) | {a for a, _ in pairs}
@@ -237,19 +271,18 @@ class WhatIf(BaseModel):
             target = _nearest_open(sc, sid, closing)
             if target is None:
                 s = idx.loc[sid]
-                problems.append(Problem(src, None, "close_schools", sid,
-                                        f"no open {s['level']} school left in township {s['township']} to take "
-                                        "its pupils and staff; use merge_schools with an explicit `into`"))
+                problems.append(Problem.of(src, None, "close_schools", sid, "whatif.no_receiver",
+                                           level=Say(str(s["level"]), LEVEL.get(s["level"], (s["level"],))[0]),
+                                           township=s["township"]))
             else:
                 pairs.append((sid, target))
         seen: dict[str, str] = {}
         for a, b in pairs:
             if a in seen:
-                problems.append(Problem(src, None, "merge_schools", a, "this school is closed or merged twice"))
+                problems.append(Problem.of(src, None, "merge_schools", a, "whatif.twice"))
             seen[a] = b
             if b in closing:
-                problems.append(Problem(src, None, "merge_schools", b,
-                                        "a school cannot receive staff and be closed itself"))
+                problems.append(Problem.of(src, None, "merge_schools", b, "whatif.receive_and_close"))
         return pairs, problems
 
     def _hires(self, sc: Scenario, staff: pd.DataFrame, demand: pd.DataFrame, policy: Policy,
@@ -271,8 +304,7 @@ class WhatIf(BaseModel):
                 mix = demand.groupby("subject")["weekly_lessons"].sum().astype(float)
                 subjects = {s: float(v) for s, v in mix.items() if v > 0}
                 if not subjects:
-                    problems.append(Problem(src, None, f"{key}.subjects", None,
-                                            "the scenario has no lesson demand: give the subjects of the hires"))
+                    problems.append(Problem.of(src, None, f"{key}.subjects", None, "whatif.no_demand"))
             else:
                 subjects = dict(h.subjects)
                 for s in subjects:
@@ -280,8 +312,7 @@ class WhatIf(BaseModel):
                         problems.append(_unknown_name(src, f"{key}.subjects.{s}", s, sorted(known_subjects)))
             for what, mix in (("degree", degrees), ("subjects", subjects)):
                 if mix and (any(v < 0 for v in mix.values()) or sum(mix.values()) <= 0):
-                    problems.append(Problem(src, None, f"{key}.{what}", None,
-                                            "counts or shares must be zero or more and not all zero"))
+                    problems.append(Problem.of(src, None, f"{key}.{what}", None, "whatif.shares"))
             if problems:
                 continue
             n = h.count
@@ -289,8 +320,7 @@ class WhatIf(BaseModel):
             ids = [f"{prefix}{k:04d}" for k in range(1, n + 1)]
             clash = [i for i in ids if i in existing]
             if clash:
-                problems.append(Problem(src, None, f"{key}.id_prefix", prefix,
-                                        f"person_id {clash[0]} already exists; choose another id_prefix"))
+                problems.append(Problem.of(src, None, f"{key}.id_prefix", prefix, "whatif.id_clash", pid=clash[0]))
                 continue
             subj = rng.permutation(_allocate(subjects, n))
             deg = rng.permutation(_allocate(degrees, n))
@@ -327,22 +357,19 @@ class WhatIf(BaseModel):
     def _roads(self, roads: pd.DataFrame | None, src: str) -> tuple[pd.DataFrame | None, list[Problem]]:
         problems: list[Problem] = []
         if roads is None or roads.empty:
-            return roads, [Problem(src, None, "add_roads" if self.add_roads else "cut_roads", None,
-                                   "the scenario has no road graph (travel is estimated from coordinates); "
-                                   "road changes need a roads.csv in the base scenario")]
+            return roads, [Problem.of(src, None, "add_roads" if self.add_roads else "cut_roads", None,
+                                      "whatif.no_roads")]
         roads = roads.copy()
         for i, r in enumerate(self.cut_roads):
             hit = (((roads["from"] == r.from_) & (roads["to"] == r.to))
                    | ((roads["from"] == r.to) & (roads["to"] == r.from_)))
             if not hit.any():
-                problems.append(Problem(src, None, f"cut_roads[{i}]", f"{r.from_}-{r.to}",
-                                        "no such road in roads.csv (either direction)"))
+                problems.append(Problem.of(src, None, f"cut_roads[{i}]", f"{r.from_}-{r.to}", "whatif.no_road"))
             roads = roads[~hit]
         add = []
         for i, r in enumerate(self.add_roads):
             if r.minutes is None:
-                problems.append(Problem(src, None, f"add_roads[{i}].minutes", None,
-                                        "a new road needs its travel minutes"))
+                problems.append(Problem.of(src, None, f"add_roads[{i}].minutes", None, "whatif.road_minutes"))
             add.append({"from": r.from_, "to": r.to, "minutes": r.minutes})
         if add:
             roads = pd.concat([roads, pd.DataFrame(add)], ignore_index=True)
@@ -360,8 +387,9 @@ def find(path: str | Path) -> Path:
             return cand
     known = sorted(f.stem for f in HERE.glob("*.yaml"))
     close = difflib.get_close_matches(p.stem, known, n=1, cutoff=0.5)
-    hint = f"; did you mean '{close[0]}'?" if close else f"; built-in what-ifs: {', '.join(known)}"
-    raise ScenarioError([Problem(str(path), None, None, None, "no such what-if file" + hint)])
+    hint = Msg.of("whatif.did_you_mean", close=close[0]) if close else \
+        Msg.of("whatif.builtin", known=Say(", ".join(known), "、".join(known)))
+    raise ScenarioError([Problem.of(str(path), None, None, None, "whatif.no_file", hint=hint)])
 
 
 def _allocate(mix: dict[str, float], n: int) -> np.ndarray:
@@ -436,8 +464,8 @@ def _remap_prefs(text: str, to: dict[str, str]) -> str:
 
 
 def _policy_problems(exc: ScenarioError, source: str) -> list[Problem]:
-    return [Problem(source, None, f"policy.{p.column}" if p.column else "policy", p.value, p.message)
-            for p in exc.problems]
+    return [dataclasses.replace(p, source=source, row=None, column=f"policy.{p.column}" if p.column else "policy",
+                                header=None, cell=None) for p in exc.problems]
 
 
 _NESTED: dict[str, type[BaseModel]] = {"hires": HireGroup, "merge_schools": Merge, "add_roads": Road, "cut_roads": Road}
@@ -472,15 +500,16 @@ def _unknown_keys(data: dict, source: str) -> list[Problem]:
 
 def _unknown_name(source: str, key: str, value: str, valid: list[str], what: str = "name") -> Problem:
     close = difflib.get_close_matches(value, valid, n=1, cutoff=0.5)
-    hint = f"did you mean '{close[0]}'?" if close else "valid: " + ", ".join(valid)
+    hint = Msg.of("policy.did_you_mean", close=close[0]) if close else Msg.of("whatif.valid", valid=", ".join(valid))
     shown = None if "key" in what else value  # a misspelt key is already named by the column
-    return Problem(source, None, key, shown, f"unknown {what} '{value}': {hint}")
+    return Problem.of(source, None, key, shown, "whatif.unknown_name", what=Msg.of(f"whatif.what.{what}"),
+                      value=value, hint=hint)
 
 
 def _unknown_id(source: str, key: str, value: str, valid: list[str], what: str) -> Problem:
     close = difflib.get_close_matches(value, valid, n=1, cutoff=0.6) if len(valid) < 20_000 else []
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    return Problem(source, None, key, value, f"unknown {what} '{value}'{hint}")
+    hint: object = Msg.of("whatif.did_you_mean", close=close[0]) if close else ""
+    return Problem.of(source, None, key, value, "whatif.unknown_id", what=column_word(what), value=value, hint=hint)
 
 
 def _loc(loc) -> str:

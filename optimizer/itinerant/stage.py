@@ -124,8 +124,9 @@ def build_instances(sc, state, prune_teachers: bool = True,
                                         pol.max_travel_minutes_per_day)
             found = [k for k in found if len(k.stops) <= pol.max_itinerant_lessons_per_day]
             if not complete:
-                log.note(f"R7: township {tw}, {subj} teachers of {home}: more than 20,000 day tours; "
-                         "kept the shortest 20,000.")
+                w = Words(sc, state.lang)
+                log.note(w.note("r7_tours", town=tw, subject=w.subject(subj),
+                                home=w.school(home) if w.zh else home))
             if not found:
                 continue
             tours[(home, subj)] = found
@@ -318,11 +319,11 @@ def _report(sc, state, log, params, sol, agg, gap, n_instances, build_s, total_s
     log.kpis["itinerant_lessons"] = lessons
     log.kpis["total_travel_minutes_with_return"] = minutes
     # the figures: models/figures.py; here whether the solver proved the coverage maximal
+    w = Words(sc, state.lang)
     if gaps[0] <= 1e-9:
-        state.comply("R7", "met", "coverage proven maximal")
+        state.comply("R7", "met", w.note("r7_proven"))
     else:
-        state.comply("R7", "not_met", f"coverage not proven maximal within the time limit "
-                                      f"(gap {gaps[0]:.2%}); rerun with a longer --time-limit")
+        state.comply("R7", "not_met", w.note("r7_not_proven", gap=f"{gaps[0]:.2%}"))
     return StageResult.of("itinerant", "optimal" if max(gaps) <= 1e-9 else "feasible", log,
                           objective=round(c_obj * unit, 4), bound=round(c_bound * unit, 4), gap=round(gaps[0], 6),
                           solve_seconds=round(total_s - build_s, 3), stage_seconds=round(total_s, 3),

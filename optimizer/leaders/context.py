@@ -13,6 +13,7 @@ import pandas as pd
 
 from ...models import figures
 from ...models.schema import BACKBONE_RANK
+from ..reasons import Words
 
 PRINCIPAL, VICE = 0, 1  # role index of a leader post pool
 ROLE_NAMES = ("principal", "vice_principal")
@@ -48,6 +49,24 @@ class LeaderContext:
     full_groups: set = field(default_factory=set)
     notes: list = field(default_factory=list)  # notes for the office about how candidates were chosen
     relaxed_cache: tuple | None = None  # (options, relaxed flow plan) for the explanations (r1.placeable)
+    words: Words | None = None  # the plan's language for notes, relaxations and refusals (optimizer/reasons.py)
+
+    @property
+    def say(self) -> Words:
+        if self.words is None:
+            self.words = Words(self.sc, None)
+        return self.words
+
+    def school_words(self, s: int) -> str:
+        """A school in the plan's language: its name in English (as the notes always had it), "名称（代码）" in
+        Chinese."""
+        return self.say.school(self.schools.at[s, "school_id"]) if self.say.zh else self.school_name(s)
+
+    def role_words(self, r: int) -> str:
+        return self.say.role(("principal", "vice_principal")[int(r)]) if self.say.zh else ROLE_WORDS[int(r)]
+
+    def level_say(self, s: int) -> str:
+        return self.say.level_group(str(self.schools.at[s, "level_group"])) if self.say.zh else self.level_words(s)
     _names: list | None = None
 
     @property
@@ -193,7 +212,8 @@ def build(sc, state) -> LeaderContext:
     gone = st[is_leader & retired]
     for sid, role, name in zip(gone["school_id"], gone["role"], gone["name"]):
         retired_from.setdefault((sidx[sid], ROLE_INDEX[role]), []).append(name)
-    return LeaderContext(sc, schools, sidx, cap, fixed, people, retired_from, may_free=np.zeros_like(cap))
+    return LeaderContext(sc, schools, sidx, cap, fixed, people, retired_from, may_free=np.zeros_like(cap),
+                         words=Words(sc, getattr(state, "lang", None)))
 
 
 def _add_reference(people: pd.DataFrame, reference: dict, sidx: dict) -> None:

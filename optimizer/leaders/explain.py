@@ -50,20 +50,26 @@ def sentences(ctx, guards) -> list[str]:
 
 
 def summary(ctx, guards) -> str:
-    return "Infeasible: " + " ".join(s[0].upper() + s[1:] + "." for s in sentences(ctx, guards))
+    return ctx.say.note("infeasible", sentences=ctx.say.sentences(sentences(ctx, guards)))
 
 
 def reasons(ctx, conflict, relaxed) -> dict:
     """(rule, key) -> why that hard rule was relaxed: the conflict's sentences for its members, a sentence
     of its own for any other rule the relaxed plan had to break."""
     out = {}
-    core = " ".join(s + "." for s in sentences(ctx, conflict))
+    core = _plain(ctx, sentences(ctx, conflict))
     for g in conflict:
         out[(g.rule, g.key)] = core
     for g in relaxed:
         if (g.rule, g.key) not in out:
-            out[(g.rule, g.key)] = " ".join(s + "." for s in sentences(ctx, [g]))
+            out[(g.rule, g.key)] = _plain(ctx, sentences(ctx, [g]))
     return out
+
+
+def _plain(ctx, parts: list[str]) -> str:
+    """Sentences as a reason quotes them: "A. B." / "A。B。"."""
+    w = ctx.say
+    return w.sentences(parts) if w.zh else " ".join(s + "." for s in parts)
 
 
 def _locks_sentence(ctx, pids, together: bool) -> str:
@@ -71,19 +77,20 @@ def _locks_sentence(ctx, pids, together: bool) -> str:
 
     people = ctx.people
     opt = ctx.options
+    w = ctx.say
     parts, full = [], []
     for pid in pids:
         lk = opt[(opt["holder"] == pid) & opt["source"].str.contains("lock")]
         s, r = (int(lk["s_idx"].iloc[0]), int(lk["role"].iloc[0])) if len(lk) else (int(people.at[pid, "lock_idx"]), 0)
-        parts.append(f"{people.at[pid, 'name']} ({pid}) to {ctx.school_name(s)}")
+        parts.append(w.note("lock_to", person=w.person(people.at[pid, "name"], pid), school=ctx.school_words(s)))
         held = int(ctx.options_fixed[s, r])
         if held >= int(ctx.cap[s, r]):
-            full.append(f"{ctx.school_name(s)} has {int(ctx.cap[s, r])} {ROLE_WORDS[r]} post"
-                        f"{'s' if ctx.cap[s, r] != 1 else ''}, held by leaders who stay")
+            posts = w.note(f"{ROLE_WORDS[r]}_post" + ("s" if ctx.cap[s, r] != 1 else ""))
+            full.append(w.note("lock_full", school=ctx.school_words(s), n=int(ctx.cap[s, r]), posts=posts))
     many = len(pids) > 1
-    text = f"the lock{'s' if many else ''} of {'; '.join(parts)} cannot {'all ' if many else ''}be honoured"
+    text = w.note("lock_many" if many else "lock_one", who=w.semi(parts))
     if together:
-        text += " together with the rules above"
+        text += w.note("lock_together")
     if full:
-        text += ": " + "; ".join(dict.fromkeys(full)) + " (R8)"
+        text += w.note("lock_full_tail", full=w.semi(dict.fromkeys(full)))
     return text

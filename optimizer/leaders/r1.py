@@ -30,8 +30,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..reasons import Words
 from . import flow
-from .context import PRINCIPAL, ROLE_WORDS, VICE, nearest
+from .context import PRINCIPAL, VICE, nearest
 from .model import Guard
 
 K_CROSS = 8  # nearest schools across the urban-rural line per due leader
@@ -227,24 +228,24 @@ def conflict_sentence(ctx, pids: list[str]) -> str:
     when policy.leader_level_match is set)."""
     people = ctx.people.loc[pids]
     open_posts = placeable(ctx, pids)
-    roles = sorted({ROLE_WORDS[r] for r in people["role_idx"]})
-    who = _names(people)
-    post_word = " or ".join(roles) + " post"
-    verb = "is" if open_posts == 1 else "are"
+    w = ctx.say
+    roles = [ctx.role_words(r) for r in sorted({int(x) for x in people["role_idx"]})]
+    who = _names(people, w)
+    post_word = w.note("post", roles=w.note("or").join(roles))
     n = len(pids)
-    need = "needs" if n == 1 else "together need"
-    where, tail = "other schools", ""
+    where, tail = w.note("other_schools"), ""
     if ctx.pol.leader_level_match:
-        levels = sorted({ctx.level_words(int(s)) for s in people["s_idx"]})
-        where = f"other {' or '.join(levels)} schools"
-        tail = " (leaders move only within their school level group)"
+        levels = sorted({ctx.level_say(int(s)) for s in people["s_idx"]})
+        where = w.note("other_level_schools", levels=w.note("or").join(levels))
+        tail = w.note("level_group_tail")
     closed = people[(people["role_idx"] == VICE) & ~people["principal_ok"]]
     if len(closed) and ctx.pol.promote_vice_to_principal:  # principal eligibility closes the promotion route
-        tail += (f"; a promotion to principal is closed to {_names(closed)}: below principal eligibility "
-                 f"(title {ctx.pol.principal_min_title} or above, {ctx.pol.principal_min_teaching_years} or more "
-                 "teaching years)")
-    return (f"R1 cannot hold for {who}: {'they' if n > 1 else 'this leader'} {need} {n} {post_word}"
-            f"{'s' if n > 1 else ''} at {where} and only {open_posts} {verb} open to them{tail}")
+        tail += w.note("promotion_closed", who=_names(closed, w), title=ctx.pol.principal_min_title,
+                       years=ctx.pol.principal_min_teaching_years)
+    opened = (w.note("open_one") if open_posts == 1 else w.note("open_none") if open_posts == 0 and w.zh
+              else w.note("open_many", n=open_posts))
+    return w.note("r1_conflict_one" if n == 1 else "r1_conflict_many", who=who, n=n, posts=post_word, where=where,
+                  open=opened, tail=tail)
 
 
 def placeable(ctx, pids) -> int:
@@ -264,7 +265,9 @@ def placeable(ctx, pids) -> int:
     return int(opt.loc[theirs & plan, "holder"].nunique())
 
 
-def _names(people: pd.DataFrame) -> str:
+def _names(people: pd.DataFrame, w: Words | None = None) -> str:
+    if w is not None and w.zh:
+        return w.names([w.person(nm, pid) for pid, nm in zip(people.index, people["name"])])
     parts = [f"{nm} ({pid})" for pid, nm in zip(people.index, people["name"])]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 

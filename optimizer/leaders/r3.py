@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...models.schema import LEADER_ROLES
+from ..reasons import Words
 from .context import SCALE
 
 
@@ -45,11 +46,11 @@ def report(sc, state, log) -> None:
     before, after = shares(sc, state.a)
     target = sc.policy.young_rural_leader_share
     log.kpis["young_rural_leader_share_target"] = target
-    fmt = lambda v: "n/a" if v is None else f"{v:.1%}"  # noqa: E731
-    how = ("modelled as a weighted count (a reward per young leader at a rural school), which raises the "
-           "share because the number of rural leaders stays almost fixed")
+    w = Words(sc, state.lang)
+    fmt = lambda v: w.note("na") if v is None else f"{v:.1%}"  # noqa: E731
+    how = w.note("r3")
     status = "met" if after is not None and after >= target else "not_met"
     if after is None:
-        status, how = "met", "no rural leaders in the district"
+        status, how = "met", w.note("r3_none")
     state.comply("R3", status, how)  # the figures: models/figures.py
-    log.note(f"R3: young rural leader share {fmt(before)} -> {fmt(after)} (target {fmt(target)})")
+    log.note(w.note("r3_shares", before=fmt(before), after=fmt(after), target=fmt(target)))

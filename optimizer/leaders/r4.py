@@ -84,6 +84,9 @@ def choose_directors(ctx, final: pd.DataFrame) -> dict[str, str]:
 def conflict_sentence(ctx, town: str) -> str:
     sch = ctx.schools
     seats = sch[(sch["township"] == town) & sch["seat"]]
-    names = ", ".join(f"{n} ({s})" for n, s in zip(seats["name"], seats["school_id"])) or "none"
-    return (f"R4 cannot hold for township {town}: no principal can take a principal post at its seat "
-            f"school(s) {names}")
+    w = ctx.say
+    if w.zh:
+        names = w.list(w.school(s) for s in seats["school_id"]) or w.note("none")
+    else:
+        names = ", ".join(f"{n} ({s})" for n, s in zip(seats["name"], seats["school_id"])) or "none"
+    return w.note("r4_conflict", town=town, names=names)

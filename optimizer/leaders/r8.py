@@ -101,27 +101,31 @@ def report(ctx, state, log, occupancy: np.ndarray, vice_up: int = 0) -> None:
     log.kpis["principal_posts_unfilled"] = n_p
     log.kpis["vice_promoted_to_principal"] = int(vice_up)
     lines = []
+    w = ctx.say
     for s, r in np.argwhere(gap > 0):
-        lines.append(f"{sch.at[s, 'name']} ({sch.at[s, 'school_id']}): {gap[s, r]} {ROLE_WORDS[r]} post"
-                     f"{'s' if gap[s, r] > 1 else ''}")
+        school = w.school(sch.at[s, "school_id"]) if w.zh else f"{sch.at[s, 'name']} ({sch.at[s, 'school_id']})"
+        posts = w.note(f"{ROLE_WORDS[r]}_post" + ("s" if gap[s, r] > 1 else ""))
+        lines.append(w.note("r8_unfilled_line", school=school, n=gap[s, r], posts=posts))
     if lines:
-        shown = "; ".join(lines[:20]) + (f"; and {len(lines) - 20} more" if len(lines) > 20 else "")
-        log.note(f"R8: leader posts left unfilled (no candidate in reach): {shown}")
+        shown = w.semi(lines[:20]) + (w.note("semi_and_more", n=len(lines) - 20) if len(lines) > 20 else "")
+        log.note(w.note("r8_unfilled_posts", shown=shown))
     if len(over):
         s, r = over[0]
-        state.comply("R8", "not_met", f"leader posts: {sch.at[s, 'school_id']} has {occupancy[s, r]} "
-                                      f"{ROLE_WORDS[r]}s for {ctx.cap[s, r]} posts")
+        w = ctx.say
+        school = w.school(sch.at[s, "school_id"]) if w.zh else sch.at[s, "school_id"]
+        state.comply("R8", "not_met", w.note("r8_leaders", detail=w.note(
+            "r8_over", school=school, n=occupancy[s, r], role=ctx.role_words(r), posts=ctx.cap[s, r])))
         return
     # the figures: models/figures.py; here why posts stay open and the policy's limits on who fills them
-    detail = "leader posts: the posts left unfilled have no leader or reserve leader in reach" if n_p + n_v else ""
+    w = ctx.say
+    detail = w.note("r8_leaders", detail=w.note("r8_unfilled")) if n_p + n_v else ""
     limits = []
     if ctx.pol.leader_level_match:
-        limits.append("leaders move only within their school level group (kindergarten; compulsory; senior and "
-                      "vocational)")
+        limits.append(w.note("r8_level_match"))
     if not ctx.pol.promote_reserve_to_principal:
-        limits.append("reserve leaders are promoted to vice-principal only")
+        limits.append(w.note("r8_reserve_vice"))
     if not ctx.pol.promote_vice_to_principal:
-        limits.append("vice-principals are not promoted to principal (promote_vice_to_principal is off)")
+        limits.append(w.note("r8_no_vice_up"))
     if limits:
-        detail = "; ".join(([detail] if detail else ["leader posts: " + limits.pop(0)]) + limits)
+        detail = w.semi(([detail] if detail else [w.note("r8_leaders", detail=limits.pop(0))]) + limits)
     state.comply("R8", "met", detail)

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ...models.travel import haversine_km
-from .context import PRINCIPAL, ROLE_WORDS, SCALE
+from .context import PRINCIPAL, SCALE
 from .r1 import acceptable_roles
 
 PREFERENCE_RANKS = 5  # ranks that earn a reward; deeper ranks are ignored
@@ -92,38 +92,37 @@ def reference_options(ctx) -> pd.DataFrame:
 def reference_problem(ctx, p: dict) -> str:
     """Why a person's reference (role, school) is not a leader post open to them, in words; "" if it is.
     `p`: the person's facts (a row of ctx.people as a dict)."""
+    w = ctx.say
     if not p["has_ref"]:
-        return "there is no reference"
+        return w.note("ref_none")
     s, role = int(p["ref_s"]), int(p["ref_role"])
     if p["kind"] == "reserve" and role < 0:
         return ""  # staying a teacher: always possible in this stage
     if p["lock_idx"] >= 0 and s != p["lock_idx"]:
-        return f"the office locked them to {ctx.school_name(int(p['lock_idx']))}, and the lock wins"
+        return w.note("ref_locked", school=ctx.school_words(int(p["lock_idx"])))
     if role < 0:
-        return (f"a leader keeps a leader role in this plan, and {p['ref_role_name'] or 'no role'} is not a "
-                "principal or vice-principal post")
+        named = p["ref_role_name"]
+        return w.note("ref_not_leader", role=(w.role(named) if w.zh else named) if named else w.note("ref_no_role"))
     if s < 0:
-        return f"school '{p['ref_school']}' is not a school of the scenario"
+        return w.note("ref_no_school", school=p["ref_school"])
     if ctx.cap[s, role] <= 0:
-        return f"{ctx.school_name(s)} has no {ROLE_WORDS[role]} post (R8)"
+        return w.note("ref_no_post", school=ctx.school_words(s), role=ctx.role_words(role))
     if ctx.group[s] != p["group"]:
-        return (f"{ctx.school_name(s)} is a {ctx.level_words(s)} school and leaders move only within their school "
-                "level group (leader_level_match)")
+        return w.note("ref_level", school=ctx.school_words(s), level=ctx.level_say(s))
     if p["kind"] == "reserve":
         if role not in ctx.reserve_roles():
-            return "a reserve leader is promoted to vice-principal only (promote_reserve_to_principal is off)"
+            return w.note("ref_reserve_vice")
         if p["rural"] and not ctx.pol.promote_rural_reserve:
-            return "rural reserve leaders are not promoted (promote_rural_reserve is off)"
+            return w.note("ref_rural_reserve")
         return ""
     roles = acceptable_roles(ctx, int(p["role_idx"])) if p["due"] else [int(p["role_idx"])]
     if p["role_idx"] != PRINCIPAL and ctx.pol.promote_vice_to_principal and not p["exempt"]:
         roles = [*roles, PRINCIPAL]  # a vice-principal may be promoted to a principal post (r8.vice_options)
     if role not in roles:
-        return (f"a {ROLE_WORDS[int(p['role_idx'])]} keeps their role when moving"
-                + (" (allow_principal_to_vice is off)" if p["due"] and p["role_idx"] == PRINCIPAL else ""))
+        return w.note("ref_keeps_role", role=ctx.role_words(int(p["role_idx"])),
+                      tail=w.note("ref_keeps_role_tail") if p["due"] and p["role_idx"] == PRINCIPAL else "")
     if p["due"] and s == p["s_idx"]:
-        return (f"they have served {int(p['terms'])} terms at {ctx.school_name(s)} and must rotate to another "
-                "school (R1)")
+        return w.note("ref_must_rotate", terms=int(p["terms"]), school=ctx.school_words(s))
     return ""
 
 

@@ -41,10 +41,8 @@ def collect_options(ctx) -> pd.DataFrame:
         full, too_large = r1.unpruned_options(ctx, ctx.full_groups)
         parts.append(full)
         if too_large:
-            words = ", ".join(_group_words(ctx, g) for g in too_large)
-            ctx.notes = [f"Leaders: the {words} level group is too large for every leader to be offered every "
-                         "post; wide swap candidates were added instead, so an infeasibility reported there is "
-                         "judged on pruned candidates."]
+            words = ctx.say.list(_group_words(ctx, g) for g in too_large)
+            ctx.notes = [ctx.say.note("level_group_large", words=words)]
     parts = [p[OPTION_COLUMNS] for p in parts if len(p)]
     opt = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=OPTION_COLUMNS)
     opt = opt.astype({"holder": object, "s_idx": int, "role": int, "source": object})
@@ -185,6 +183,8 @@ def broken_groups(ctx, chosen: np.ndarray) -> set:
 
 def _group_words(ctx, g: int) -> str:
     lg = ctx.schools.loc[ctx.group == g, "level_group"]
+    if len(lg) and ctx.say.zh:
+        return ctx.say.level_group(str(lg.iloc[0]))
     return context.LEVEL_GROUP_WORDS.get(lg.iloc[0], str(lg.iloc[0])) if len(lg) else str(g)
 
 
@@ -198,8 +198,8 @@ def solve(sc, state, params: SolveParams) -> StageResult:
     assert ctx.options is not None  # collect_options fills it
     bound = r1x.most_possible(ctx, params)
     if not bound.proven:
-        log.note(f"R1x: the most possible crossings were not proven within {params.time_limit:g} s (CP-SAT status "
-                 f"{bound.status}); {bound.total} is an upper bound, not the most possible.")
+        log.note(ctx.say.note("r1x_unproven", limit=f"{params.time_limit:g}", status=ctx.say.status(bound.status),
+                              total=bound.total))
     r1x_figures = {"r1x_most_possible_status": bound.status, "r1x_most_possible_seconds": bound.seconds}
     if ctx.options.empty:  # nobody has a choice: every leader stays, no reserve leader can be promoted
         write(ctx, state, log, np.zeros(0, dtype=bool), bound, [], [])
@@ -235,18 +235,19 @@ def solve(sc, state, params: SolveParams) -> StageResult:
                          key=lambda g: (g.rule, g.key))
         also = [g for g in relaxed if g not in conflict]
         if also:
-            log.note("Also relaxed in this plan: " + " ".join(s + "." for s in explain.sentences(ctx, also)))
+            log.note(ctx.say.note("also_relaxed", sentences=ctx.say.sentences(explain.sentences(ctx, also))
+                                  if ctx.say.zh else " ".join(s + "." for s in explain.sentences(ctx, also))))
         stats["objective_by_goal"] = m.breakdown(chosen, solver)
     elif flow_plan is not None or greedy_ok:
         chosen = hint
         which = "min-cost-flow" if flow_plan is not None else "greedy"
         stats["fallback"] = f"{which} plan: CP-SAT found no plan within the time limit"
-        log.note(f"Leaders: CP-SAT status {status} within {params.time_limit:g} s; the {which} plan is used.")
+        log.note(ctx.say.note("leaders_fallback", status=ctx.say.status(status), limit=f"{params.time_limit:g}",
+                              which=ctx.say.note(f"which.{which}")))
     else:
         chosen = np.zeros(len(ctx.options), dtype=bool)
         stats["fallback"] = "nobody moves: no plan found within the time limit"
-        log.note(f"Leaders: CP-SAT status {status} within {params.time_limit:g} s and the greedy plan "
-                 "breaks a hard rule; no leader moves. Raise --time-limit.")
+        log.note(ctx.say.note("leaders_nobody", status=ctx.say.status(status), limit=f"{params.time_limit:g}"))
     stats["variables"] = int(len(ctx.options))
     stats["unpruned_level_groups"] = [_group_words(ctx, g) for g in sorted(ctx.full_groups)]
     stats["greedy_option_cost"] = round(float(total[greedy_plan].sum()) / context.SCALE, 2)
@@ -604,11 +605,10 @@ def write(ctx, state, log: StageLog, chosen, bound, conflict, relaxed, no_plan=F
     log.kpis.update(r1_due=n_due, r1_moved=n_moved, r1_exempt=n_exempt, r1x_crossings=achieved,
                     r1x_most_possible=most)
     _comply_r1(ctx, state, n_due, n_moved, n_exempt, relaxed_r1, why_of, no_plan)
-    detail = ("the most possible is the best the open posts of each area allow; every due leader who stays "
-              "within their area is told why in their reason")  # the figures: models/figures.py
+    detail = ctx.say.note("r1x")  # the figures: models/figures.py
     state.comply("R1x", "met" if achieved >= most else "not_met", detail)
-    log.note(f"R1x: {achieved} crossings of at most {most} (urban->rural {crossings['urban_to_rural']}, "
-             f"rural->urban {crossings['rural_to_urban']})")
+    log.note(ctx.say.note("r1x_count", achieved=achieved, most=most, u2r=crossings["urban_to_rural"],
+                          r2u=crossings["rural_to_urban"]))
     _comply_r2(ctx, state, final, chosen)
     r3.report(sc, state, log)
     _comply_r4(ctx, state, log, directors, relaxed)
@@ -617,8 +617,8 @@ def write(ctx, state, log: StageLog, chosen, bound, conflict, relaxed, no_plan=F
                    & (final["role"].to_numpy() == PRINCIPAL)).sum())
     r8.report(ctx, state, log, occupancy, vice_up)
     n_promoted = int((final.index.map(people["kind"]) == "reserve").sum())
-    log.note(f"Leaders: {n_due} due under R1, {n_moved} rotate, {n_exempt} exempt (exempt_reason or lock); "
-             f"{_n(n_promoted, 'reserve leader')} promoted.")
+    promoted = ctx.say.note("reserve_one") if n_promoted == 1 else ctx.say.note("reserve_many", n=n_promoted)
+    log.note(ctx.say.note("leaders_summary", due=n_due, moved=n_moved, exempt=n_exempt, promoted=promoted))
 
 
 def _reference_sentence(ctx, w: Words, p: dict, changed: bool) -> str:
@@ -643,14 +643,11 @@ def _report_reference(ctx, log: StageLog, changed: pd.DataFrame) -> None:
     people = ctx.people
     n_ref = int(people["has_ref"].sum())
     log.kpis["changed_from_reference"] = int(len(changed))
-    names = ", ".join(f"{nm} ({pid})" for pid, nm in zip(changed.index[:20], changed["name"][:20]))
-    more = f" and {len(changed) - 20} more" if len(changed) > 20 else ""
-    log.note(f"Reference plan: {len(changed)} of {n_ref} leaders and reserve leaders differ from it"
-             + (f" ({names}{more}); each one's reason says why." if len(changed) else "."))
-
-
-def _n(count: int, noun: str) -> str:
-    return f"{int(count)} {noun}{'' if int(count) == 1 else 's'}"
+    w = ctx.say
+    names = w.more(w.list(w.person(nm, pid) for pid, nm in zip(changed.index[:20], changed["name"][:20])),
+                   len(changed) - 20)
+    named = w.note("ref_named", names=names) if len(changed) else w.note("ref_none_changed")
+    log.note(w.note("ref_leaders", n=len(changed), total=n_ref, named=named))
 
 
 def _rank(prefs: str, sid: str) -> int:
@@ -680,11 +677,11 @@ def _vacancy_cause(ctx, w: Words, s: int, r: int, left: dict, current: np.ndarra
 def _comply_r1(ctx, state, n_due, n_moved, n_exempt, relaxed_r1, why, no_plan) -> None:
     people = ctx.people  # the figures: models/figures.py; here what only the stage knows
     if no_plan:
-        state.comply("R1", "not_met", "no plan was found within the time limit")
+        state.comply("R1", "not_met", ctx.say.note("r1_no_plan"))
     elif relaxed_r1:
-        who = r1.names(people.loc[sorted(relaxed_r1)])
-        because = " ".join(dict.fromkeys(why[("R1", pid)] for pid in sorted(relaxed_r1)))
-        state.comply("R1", "not_met", f"R1 relaxed for {who} because {because}")
+        who = r1.names(people.loc[sorted(relaxed_r1)], ctx.say)
+        because = ("" if ctx.say.zh else " ").join(dict.fromkeys(why[("R1", pid)] for pid in sorted(relaxed_r1)))
+        state.comply("R1", "not_met", ctx.say.note("r1_relaxed", who=who, because=because))
     else:
         state.comply("R1", "met", "")
 
@@ -705,7 +702,7 @@ def _comply_r2(ctx, state, final, chosen) -> None:
     urban_waiting = len(waiting)
     blocked = [g for g in ctx.groups() if open_to_reserve[ctx.group == g].sum() > 0 and (waiting["group"] == g).any()]
     ok = not blocked  # the figures: models/figures.py; here who was out of reach
-    detail = "" if ok else f"{urban_waiting} urban reserve leaders were not in reach of the vacant rural posts"
+    detail = "" if ok else ctx.say.note("r2", n=urban_waiting)
     state.comply("R2", "met" if ok else "not_met", detail)
 
 
@@ -716,8 +713,7 @@ def _comply_r4(ctx, state, log: StageLog, directors, relaxed) -> None:
         state.comply("R4", "met", "")  # the figures: models/figures.py
         return
     relaxed_towns = {g.key for g in relaxed if g.rule == "R4"}
-    why = "; ".join(r4.conflict_sentence(ctx, t) for t in missing)
-    state.comply("R4", "not_met", f"{'R4 relaxed: ' if relaxed_towns else ''}{why}")
+    why = ctx.say.semi(r4.conflict_sentence(ctx, t) for t in missing)
+    state.comply("R4", "not_met", ctx.say.note("r4_relaxed", why=why) if relaxed_towns else why)
     for t in missing:
-        log.note(f"R4: township {t} has no district director: no principal can take a seat-school "
-                 "principal post")
+        log.note(ctx.say.note("r4_no_director", town=t))

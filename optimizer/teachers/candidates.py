@@ -42,6 +42,7 @@ from ...models.priority import priority_points
 from ...models.scenario import Scenario
 from ...models.schema import BACKBONE_RANK, COMPULSORY_LEVELS, DEGREE_RANK
 from ...models.travel import haversine_km
+from ..reasons import Words
 from . import r5, r11, r14, r16
 
 # How many candidates of each kind a movable teacher gets (see module docstring).
@@ -112,6 +113,22 @@ class TeacherData:
     bundle_ok: dict = field(default_factory=dict)  # teacher row -> bundle school open to them (R5, r5.bundle_reward)
     bundle_why: dict = field(default_factory=dict)  # teacher row -> (reason key, fields): why not the bundle
     postings: r16.Postings = field(default_factory=r16.Postings.empty)  # R16: postings and their fixed schools
+    words: Words | None = None  # the plan's language for notes and refusals (optimizer/reasons.py)
+
+    @property
+    def say(self) -> Words:
+        if self.words is None:
+            self.words = Words(self.sc, None)
+        return self.words
+
+    def school_words(self, s: int) -> str:
+        """A school in the plan's language: its code in English (as the notes always had it), "名称（代码）" in
+        Chinese."""
+        sid = str(self.school_ids[int(s)])
+        return self.say.school(sid) if self.say.zh else sid
+
+    def subject_words(self, j: int) -> str:
+        return self.say.subject(str(self.subjects[int(j)]))
 
     @property
     def s_need(self) -> np.ndarray:
@@ -219,6 +236,7 @@ def build(sc, state) -> TeacherData:
         prefs=prefs,
         t_ref=t_ref, has_ref=has_ref,
         d_key=d_key[order], d_lessons=d["weekly_lessons"].to_numpy(dtype=np.int64)[order],
+        words=Words(sc, getattr(state, "lang", None)),
     )
     # Vacancies: teacher seats freed by retirements (R12) and by teachers who became leaders.
     left = (a["role_before"].to_numpy() == "teacher") & ~teach
@@ -309,7 +327,7 @@ def _candidates(data: TeacherData) -> None:
         schools = np.flatnonzero(fit[:, j])
         if len(schools) == 0:
             for p in people:
-                data.no_candidate.append((int(p), f"no school's demand has {data.subjects[j]}"))
+                data.no_candidate.append((int(p), data.say.note("no_demand", subject=data.subject_words(j))))
             continue
         rural = data.s_rural[schools]
         # largest gaps of this subject, per area
@@ -349,10 +367,9 @@ def _candidates(data: TeacherData) -> None:
                         picks.append(int(data.t_ref[p]))
                 if not picks:
                     covered = [x for x in schools if data.t_cert[p] < 0 or data.t_cert[p] >= data.s_need[x]]
-                    why = ("no fitting school of the other area for period 2 (R5)" if data.is_p1[p] and covered
-                           else f"no school teaching {data.subjects[j]} has a level their teacher certificate "
-                                f"covers (R14)" if not covered
-                           else f"no school takes {data.subjects[j]} teachers")
+                    why = (data.say.note("no_p2") if data.is_p1[p] and covered
+                           else data.say.note("no_cert", subject=data.subject_words(j)) if not covered
+                           else data.say.note("no_takes", subject=data.subject_words(j)))
                     data.no_candidate.append((int(p), why))
                     continue
                 rows_t.append(np.full(len(picks), p, dtype=np.int64))
@@ -381,26 +398,25 @@ def _candidates(data: TeacherData) -> None:
 def reference_problem(data, p: int, want_group: int, group: np.ndarray) -> str:
     """Why teacher p's reference school is not a school open to them, in words; "" if it is."""
     s, own, j = int(data.t_ref[p]), int(data.t_from[p]), int(data.t_subj[p])
+    w = data.say
     if s < 0:
-        return "the reference school is not a school of the scenario"
-    name = data.school_ids[s]
+        return w.note("tref_no_school")
+    name = data.school_words(s)
+    level = w.level(str(data.s_level[s]))
     if not data.fit[s, j]:
-        return f"{name} does not teach {data.subjects[j]} (R8 subject fit)"
+        return w.note("tref_subject", school=name, subject=data.subject_words(j))
     if want_group is not None and want_group >= 0 and group[s] != want_group:
-        return f"{name} is a {data.s_level[s]} school, outside the teacher's school level group"
+        return w.note("tref_level", school=name, level=level)
     if data.is_p1[p] and data.s_rural[s] == data.s_rural[own]:
-        area = "rural" if data.s_rural[own] else "urban"
-        return (f"they finish contract period 1 at {data.school_ids[own]} and must serve period 2 at a school "
-                f"of the other area, not {area} {name} (R5)")
+        return w.note("tref_r5", own=data.school_words(own), area=w.area(bool(data.s_rural[own])), school=name)
     if not r14.covers(data.t_cert[p], r14.school_need(data.s_level[[s]]))[0] and s != own:
-        return f"their teacher certificate does not cover {name}, a {data.s_level[s]} school (R14)"
+        return w.note("tref_r14", school=name, level=level)
     if (own >= 0 and data.s_rural[own] and not data.is_p1[p] and not data.s_rural[s]
             and s not in data.prefs[p] and not data.r6_bound[p]):
-        return (f"a rural teacher reaches an urban school only by R1, R5, the end of a posting or a school they "
-                f"ranked, and they did not rank {name} (R11)")
+        return w.note("tref_r11", school=name)
     if data.r6_bound[p] and own >= 0 and data.s_rural[own] and not data.is_p1[p] and not data.s_rural[s]:
-        return (f"they are public-funded and short of {data.sc.policy.public_funded_rural_years:g} rural years, "
-                f"so they may not move from rural {data.school_ids[own]} to urban {name} (R6)")
+        return w.note("tref_r6", years=f"{data.sc.policy.public_funded_rural_years:g}", own=data.school_words(own),
+                      school=name)
     return ""
 
 

@@ -143,8 +143,7 @@ def report(data, school_of: np.ndarray, state, log) -> bool:
     goal = target(n, pol.exchange_share)
     met = k >= goal and (k == 0 or kb * 1.0 >= pol.exchange_backbone_share * k - 1e-9)
     if k > ceiling(n, pol.exchange_share_max):  # hard: never expected, the stage keeps the ceiling
-        state.comply("R11", "not_met", f"{k} exchanges, above the ceiling of "
-                                       f"{ceiling(n, pol.exchange_share_max)} (exchange_share_max)")
+        state.comply("R11", "not_met", data.say.note("r11_ceiling", k=k, ceiling=ceiling(n, pol.exchange_share_max)))
         return False
     log.kpis["r11_eligible"] = n
     log.kpis["r11_exchanged"] = k

@@ -52,12 +52,12 @@ def report(data, school_of: np.ndarray, p2: dict, state) -> bool:
     by_lock = np.flatnonzero(~ok & locked)
     bad_p2 = [p for p, s in p2.items() if not covers(data.t_cert[p], need[s])]
     if len(bad) or bad_p2:
-        who = ", ".join(list(pid[bad[:10]]) + [f"{pid[p]} (period 2)" for p in bad_p2[:10]])
-        state.comply("R14", "not_met", f"placed where their certificate does not cover the level: {who}")
+        w = data.say
+        who = w.list(list(pid[bad[:10]]) + [w.note("r14_period2", pid=pid[p]) for p in bad_p2[:10]])
+        state.comply("R14", "not_met", w.note("r14", who=who))
         return False
     if len(by_lock):
-        state.comply("R14", "exempted", f"placed by a lock where their certificate does not cover the level "
-                                        f"(the lock wins over R14): {', '.join(pid[by_lock[:10]])}")
+        state.comply("R14", "exempted", data.say.note("r14_lock", who=data.say.list(pid[by_lock[:10]])))
         return True
     state.comply("R14", "met", "")
     return True

@@ -178,8 +178,9 @@ def report(data, counts: dict, state) -> bool:
     """Compliance status for R15 (the figures: models/figures.py); True when met."""
     short = {k: v for k, v in value(data, counts).items() if v}
     if short:
-        state.comply("R15", "not_met", "teachers short of the urban floors: "
-                     + ", ".join(f"{k} {v}" for k, v in short.items()))
+        w = data.say
+        state.comply("R15", "not_met", w.note("r15", short=w.list(
+            w.note("r15_item", name=w.note(f"r15.{k}"), n=v) for k, v in short.items())))
         return False
     state.comply("R15", "met", "")
     return True

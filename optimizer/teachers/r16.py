@@ -155,7 +155,7 @@ def report(data, school_of: np.ndarray, state) -> bool:
     pid = data.t["person_id"].to_numpy()
     bad = [p for p in np.flatnonzero(post.kind != KIND_NONE) if not move(data, int(p), int(school_of[p]))]
     if bad:
-        state.comply("R16", "not_met", "postings not honoured: " + ", ".join(pid[bad][:10]))
+        state.comply("R16", "not_met", data.say.note("r16", who=data.say.list(pid[bad][:10])))
         return False
     state.comply("R16", "met", "")
     return True

@@ -173,7 +173,7 @@ def report(data, school_of: np.ndarray, state) -> bool:
     for p, s in enumerate(school_of):
         if (int(p), int(s)) in pair_of:
             use[s] += 1
-    short = [data.school_ids[s] for s in np.flatnonzero((lf >= 0) & (use > lf))]
+    short = [data.school_words(s) for s in np.flatnonzero((lf >= 0) & (use > lf))]
     state.comply("R17", "not_met" if short else "met",
-                 ("schools above their dormitory beds: " + ", ".join(short)) if short else "")
+                 data.say.note("r17", schools=data.say.list(short)) if short else "")
     return not short

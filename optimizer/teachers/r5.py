@@ -77,10 +77,10 @@ def report(data, school_of: np.ndarray, p2: dict, no_candidate: list, state) -> 
     bad_p1 = [int(p) for p in np.flatnonzero(p1 & ~locked & ~crossed)]
     bad_p1 += [p for p, (key, _) in missed(data, school_of).items() if key == "bundle_not_full" and p not in bad_p1]
     if bad_new or bad_p1:  # the figures: models/figures.py; here who and why
-        who = ", ".join(data.t["person_id"].to_numpy()[bad_new + bad_p1][:10])
-        why = "; ".join(f"{data.t.at[p, 'person_id']}: {w}" for p, w in no_candidate[:5])
-        state.comply("R5", "not_met", f"not bundled, not moved to the other area or not at a bundle school with a "
-                                      f"free seat: {who}{'; ' + why if why else ''}")
+        say = data.say
+        who = say.list(data.t["person_id"].to_numpy()[bad_new + bad_p1][:10])
+        why = say.semi(say.note("r5_why", pid=data.t.at[p, "person_id"], why=w) for p, w in no_candidate[:5])
+        state.comply("R5", "not_met", say.note("r5", who=who, why=say.semi(["", why]) if why else ""))
         return False
     state.comply("R5", "met", "")
     return True

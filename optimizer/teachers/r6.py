@@ -44,7 +44,7 @@ def violations(data, school_of: np.ndarray) -> list[int]:
 def report(data, school_of: np.ndarray, state) -> bool:
     bad = violations(data, school_of)
     if bad:  # the figures: models/figures.py; here who
-        state.comply("R6", "not_met", "moved rural -> urban: " + ", ".join(data.t["person_id"].to_numpy()[bad][:10]))
+        state.comply("R6", "not_met", data.say.note("r6", who=data.say.list(data.t["person_id"].to_numpy()[bad][:10])))
         return False
     state.comply("R6", "met", "")
     return True

@@ -43,26 +43,29 @@ def held(data, schools) -> list[tuple[int, str]]:
 
 
 def _why_held(data, p: int) -> str:
-    ids = data.school_ids
-    subj = data.subjects[data.t_subj[p]]
+    w = data.say
+    subj = data.subject_words(data.t_subj[p])
     own = int(data.t_from[p])
     if data.t_lock[p] >= 0:
-        return f"locked to {ids[data.t_lock[p]]} by the office"
+        return w.note("held_locked", school=data.school_words(data.t_lock[p]))
     if data.r6_bound[p] and own >= 0 and data.s_rural[own] and not data.is_p1[p]:
-        return (f"public-funded with {float(data.t.at[p, 'rural_service_years']):g} of "
-                f"{data.sc.policy.public_funded_rural_years:g} rural years, whom R6 keeps from urban schools")
-    where = ", ".join(sorted({str(ids[s]) for s in data.p_s[data.p_t == p]}))
+        return w.note("held_r6", years=f"{float(data.t.at[p, 'rural_service_years']):g}",
+                      asks=f"{data.sc.policy.public_funded_rural_years:g}")
+    schools = sorted({int(s) for s in data.p_s[data.p_t == p]}, key=lambda s: str(data.school_ids[s]))
+    where = w.list(data.school_words(s) for s in schools)
     if data.is_p1[p]:
-        return f"finishing contract period 1, whom R5 sends to a school of the other area teaching {subj} ({where})"
-    return f"{'a new hire: ' if data.is_new[p] else ''}only {where} of their school level group take {subj} teachers"
+        return w.note("held_p1", subject=subj, where=where)
+    return w.note("held_new" if data.is_new[p] else "held_only", where=where, subject=subj)
 
 
 def held_words(data, schools, most: int = 10) -> str:
     """The teachers of `held`, named with why, for the infeasibility note."""
     who = held(data, schools)
     pid = data.t["person_id"].to_numpy()
-    text = "; ".join(f"{pid[p]} ({why})" for p, why in who[:most])
-    return text + (f"; and {len(who) - most} more" if len(who) > most else "") if who else "nobody named"
+    w = data.say
+    text = w.semi(w.note("held_who", pid=pid[p], why=why) for p, why in who[:most])
+    return text + (w.note("semi_and_more", n=len(who) - most) if len(who) > most else "") if who else \
+        w.note("held_nobody")
 
 
 def build(ctx: ModelCtx) -> None:
@@ -90,35 +93,37 @@ def report(data, school_of: np.ndarray, relaxed_schools: list[str], state, log) 
     misfit_all = ok & (school_of != data.t_from) & ~data.fit[np.maximum(school_of, 0), data.t_subj]
     by_lock = misfit_all & (data.t_lock >= 0) & (school_of == data.t_lock)
     misfit = np.flatnonzero(misfit_all & ~by_lock)
+    w = data.say
     locked_note = ""
     if by_lock.any():
-        who = ", ".join(f"{data.t.at[p, 'person_id']} "
-                        f"({data.subjects[data.t_subj[p]]} at {data.school_ids[school_of[p]]})"
-                        for p in np.flatnonzero(by_lock)[:10])
-        locked_note = (f"; {int(by_lock.sum())} teachers placed by the office's lock (locked_school) at a school "
-                       f"whose demand lacks their subject, accepted as the office's decision (no home lessons "
-                       f"there): {who}")
-        log.note("teachers: " + locked_note[2:])
+        who = w.list(w.note("r8_lock_who", pid=data.t.at[p, "person_id"], subject=data.subject_words(data.t_subj[p]),
+                            school=data.school_words(school_of[p]))
+                     for p in np.flatnonzero(by_lock)[:10])
+        locked_note = w.note("r8_by_lock", n=int(by_lock.sum()), who=who)
+        log.note(w.note("r8_teachers", detail=locked_note))
     if len(misfit):
-        who = ", ".join(f"{data.t.at[p, 'person_id']} ({data.subjects[data.t_subj[p]]})" for p in misfit[:10])
-        state.comply("R8", "not_met", f"no school's demand has the subject of {who}: placed without a subject fit")
+        who = w.list(w.note("r8_misfit_who", pid=data.t.at[p, "person_id"], subject=data.subject_words(data.t_subj[p]))
+                     for p in misfit[:10])
+        state.comply("R8", "not_met", w.note("r8_misfit", who=who))
         return
     # the figures: models/figures.py; here which schools and teachers, and why
     if over:
-        listed = ", ".join(f"{s} ({k} teachers, quota {qq})" for s, k, qq in over[:10])
-        more = f" and {len(over) - 10} more" if len(over) > 10 else ""
-        why = (f"; relaxed because the quota conflicts with placing new hires and period-2 teachers "
-               f"(R5) or with locks: {', '.join(relaxed_schools[:10])}") if relaxed_schools else ""
-        status, detail = "not_met", f"teachers above staff_quota at {listed}{more}{why}"
+        idx = {str(sid): i for i, sid in enumerate(data.school_ids)}
+        listed = w.more(w.list(w.note("r8_over_school", school=data.school_words(idx[s]) if s in idx else s, n=k,
+                                      quota=qq) for s, k, qq in over[:10]), len(over) - 10)
+        why = w.note("r8_relaxed_why", schools=w.list(data.school_words(idx[s]) if s in idx else s
+                                                      for s in relaxed_schools[:10])) if relaxed_schools else ""
+        status, detail = "not_met", w.note("r8_over_quota", listed=listed, why=why)
     else:
-        status, detail = "met", locked_note[2:]
+        status, detail = "met", locked_note
     prev = state.compliance.get("R8")
+    lead_word = w.note("r8_leaders", detail="")
     if prev:
         pstat, pdet = prev
         status = "not_met" if "not_met" in (pstat, status) else "met"
-        # The leader stage's note opens with "leader posts: ".
-        lead = pdet if not pdet or pdet.startswith("leader posts:") else f"leader posts: {pdet}"
-        detail = "; ".join(x for x in (lead, f"teachers: {detail}" if detail else "") if x)
+        # The leader stage's note opens with "leader posts: " (领导岗位：).
+        lead = pdet if not pdet or pdet.startswith(lead_word) else w.note("r8_leaders", detail=pdet)
+        detail = w.semi(x for x in (lead, w.note("r8_teachers", detail=detail) if detail else "") if x)
     elif detail:
-        detail = f"teachers: {detail}"
+        detail = w.note("r8_teachers", detail=detail)
     state.comply("R8", status, detail)

@@ -110,8 +110,15 @@ def solve(sc, state, params: SolveParams) -> StageResult:
     couples.setup(data, state)
     deadline = t0 + params.time_limit - write_reserve(data)
     relaxed = {f"R8:{data.school_ids[s]}" for s in r8.over_by_locks(data)}
+    w = data.say
+    s_of = {str(sid): i for i, sid in enumerate(data.school_ids)}
+
+    def quota_name(name: str) -> str:  # "R8:U1" / "城区一小（U1）的R8"
+        sid = name.split(":", 1)[1]
+        return name if not w.zh or sid not in s_of else f"{data.school_words(s_of[sid])}的R8"
+
     for name in sorted(relaxed):
-        log.note(f"teachers: quota {name} relaxed: locked and staying teachers alone exceed it")
+        log.note(w.note("quota_relaxed", name=quota_name(name)))
     use_cp_sat = 0 < len(data.p_t) <= params.polish_max_pairs
     stats: dict = {"pairs": int(len(data.p_t)), "movable": int(data.movable.sum()), "teachers": int(len(data.t)),
                    "num_workers": params.workers, "seed": params.seed, "time_limit": params.time_limit}
@@ -129,13 +136,11 @@ def solve(sc, state, params: SolveParams) -> StageResult:
             break
         core = explain_infeasible(data, relaxed, params, deadline - time.perf_counter())
         if not core:
-            log.note("teachers: no placement keeps every hard rule (no conflicting quota was found); "
-                     "the clerk's placement below breaks them and is not a plan")
+            log.note(w.note("no_placement"))
             break
         core_s = [i for i, sid in enumerate(data.school_ids) if f"R8:{sid}" in core]
-        log.note("teachers: infeasible: the staff quotas (R8) of " + ", ".join(core)
-                 + " cannot hold the teachers no other school can take: " + r8.held_words(data, core_s)
-                 + "; relaxed")
+        log.note(w.note("quota_conflict", schools=w.list(quota_name(c) for c in core),
+                        held=r8.held_words(data, core_s)))
         relaxed |= set(core)
     if choice is None:  # no flow plan: the clerk's placement (quotas may be broken, reported by R8)
         choice = greedy.clerk(data)
@@ -334,8 +339,8 @@ def write(sc, state, log: StageLog, data, school_of: np.ndarray, relaxed) -> Non
     r17.report(data, school_of, state)
     r16.report(data, school_of, state)
     for p, why in data.no_candidate:
-        if "(R14)" in why:
-            log.note(f"teachers: infeasible: R14: {data.t.at[p, 'person_id']} cannot be placed: {why}")
+        if "(R14)" in why or "（R14）" in why:
+            log.note(data.say.note("r14_stuck", pid=data.t.at[p, "person_id"], why=why))
 
 
 def _bundle_second_reason(w: Words, data, p: int, f: int, s: int, missed: dict) -> str:
@@ -412,10 +417,10 @@ def _report_reference(data, school_of: np.ndarray, log: StageLog) -> None:
     changed = np.flatnonzero(data.has_ref & (school_of != data.t_ref))
     log.kpis["teachers_changed_from_reference"] = int(len(changed))
     pid = data.t["person_id"].to_numpy()
-    names = ", ".join(pid[changed[:20]])
-    more = f" and {len(changed) - 20} more" if len(changed) > 20 else ""
-    log.note(f"Reference plan: {len(changed)} of {int(data.has_ref.sum())} teachers differ from it"
-             + (f" ({names}{more}); each one's reason says why." if len(changed) else "."))
+    w = data.say
+    names = w.more(w.list(pid[changed[:20]]), len(changed) - 20)
+    named = w.note("ref_named", names=names) if len(changed) else w.note("ref_none_changed")
+    log.note(w.note("ref_teachers", n=len(changed), total=int(data.has_ref.sum()), named=named))
 
 
 def ratio_figures(sc, state) -> tuple[dict, dict]:

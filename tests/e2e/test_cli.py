@@ -22,6 +22,17 @@ def test_validate_builtin_sample_prints_summary():
     assert "valid" in r.output and "new hires to place" in r.output and "R10" in r.output
 
 
+def test_validate_speaks_the_offices_language_with_rotaplan_lang(monkeypatch):
+    monkeypatch.setenv("ROTAPLAN_LANG", "zh")
+    r = run("validate")
+    assert r.exit_code == 0, r.output
+    out = r.output
+    assert "方案数据 laiwu：2027年度，检查通过。" in out and "按城乡和学段统计的学校" in out
+    assert "待分配的新教师" in out and "当前政策指标（编制方案前）" in out and "乡村学校青年干部占比" in out
+    assert "new hires to place" not in out and "valid." not in out
+    assert "警告：" in out and "人缺少住址坐标" in out  # the sample's warning, its sentence in Chinese too
+
+
 def test_bad_scenario_exits_2_with_row_and_column_and_no_traceback(tmp_path):
     Scenario.read().write(tmp_path / "sc")
     staff = pd.read_csv(tmp_path / "sc" / "staff.csv", dtype=str, keep_default_na=False)

@@ -116,6 +116,8 @@ def test_a_draft_in_chinese_is_marked_in_chinese_in_the_report_and_the_workbook(
     r = cli("plan", crowded, "--out", tmp_path / "draft", "--allow-violations", "--lang", "zh",
             "--db", tmp_path / "h.sqlite", *FAST)
     assert r.exit_code == 3, r.output
+    assert "草稿，不是方案：违反硬性规则1处。" in r.output and "DRAFT" not in r.output  # the terminal too
+    assert "规则执行情况" in r.output and "Compliance" not in r.output
     report = (tmp_path / "draft" / "report.html").read_text(encoding="utf-8")
     assert "草稿，不是方案：违反硬性规则1处，R8（1处）。" in report and "DRAFT" not in report
     wb = load_workbook(tmp_path / "draft" / "plan.xlsx", read_only=True)

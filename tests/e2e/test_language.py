@@ -181,6 +181,21 @@ def test_input_errors_framed_in_chinese_with_rotaplan_lang(tmp_path, env):
     assert "problem(s) in the input:" in r.output  # default: English
 
 
+def test_plan_and_check_speak_chinese_on_the_terminal(tiny_zh, env):
+    r = _run(["plan", str(tiny_zh / "口镇试点"), "--out", str(tiny_zh / "plan2"), "--lang", "zh", *SOLVE])
+    assert r.exit_code == 0, r.output
+    out = r.output.replace("\n", "")  # the terminal wraps Chinese lines anywhere
+    assert "求解情况（各阶段）" in out and "规则执行情况" in out and "核验未发现违反硬性规则。" in out
+    assert re.search(r"方案已写入.*plan2/，用时[\d.]+秒。", out), out
+    assert "Plan written" not in out and "The validator found" not in out and "Compliance" not in out
+    env.setenv("ROTAPLAN_LANG", "zh")
+    c = _run(["check", str(tiny_zh / "plan2")])
+    checked = c.output.replace("\n", "")
+    assert "（未修改：即rotaplan写入的方案" in checked and "；方案数据" in checked, c.output
+    assert re.search(r"违反硬性规则\d+处，未达目标\d+项。", checked), c.output
+    assert "Read " not in checked
+
+
 def test_lang_option_wins_over_rotaplan_lang_for_errors(tiny_zh, env):
     env.setenv("ROTAPLAN_LANG", "zh")
     r = CliRunner().invoke(main, ["explain", "NOBODY", str(tiny_zh / "hand"), "--lang", "en"])

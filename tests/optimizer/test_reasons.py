@@ -216,3 +216,44 @@ def test_the_sample_every_row_has_a_reason_naming_schools_in_both_languages():
     assert len(stays) > 500 and stays["reason"].str.startswith(("Stays at", "Eligible for exchange", "Has served",
                                                                   "Served", "Locked", "Reserve", "Leads",
                                                                   "On a posting")).all()
+
+
+# ---- relaxations and refusals in the plan's language ------------------------------------------------------
+def _chinese_only(text: str, allowed: set[str]) -> None:
+    assert re.search(r"[\u4e00-\u9fff]", text), text
+    assert not english_words(text, allowed), (english_words(text, allowed), text)
+    assert not re.search(r"[,;:] ", text), text
+
+
+def test_a_relaxed_r1_says_why_in_chinese_naming_both_leaders():
+    # Two due vice-principals at A; the only vice post at another school is B's: R1 is relaxed for one.
+    sc = build([school("A", name="城区一小", is_township_seat=True, vice_principal_posts=2),
+                school("B", name="城区二小")],
+               [person("P1", role="principal", school_id="A"), person("P2", role="principal", school_id="B"),
+                person("V1", name="张三", role="vice_principal", school_id="A", terms_at_school=2),
+                person("V2", name="李四", role="vice_principal", school_id="A", terms_at_school=2)])
+    res = {lang: plan_scenario(sc, SolveParams(**FAST, lang=lang)) for lang in ("en", "zh")}
+    comp = {lang: r.plan.compliance.set_index("rule").at["R1", "detail"] for lang, r in res.items()}
+    assert "R1 relaxed for" in comp["en"] and "only 1 is open" in comp["en"]
+    assert re.search("R1对(张三（V1）|李四（V2）)放宽，原因：R1对张三（V1）和李四（V2）无法满足：他们共需要其他义务教育"
+                     "学校的2个副校长岗位，但只有1个可供安排（干部只在本学段组内调动）。", comp["zh"]), comp["zh"]
+    allowed = data_words(sc) | {"exempt_reason"}  # the figures' sentence names the column
+    _chinese_only(comp["zh"], allowed)
+    zh = res["zh"].plan.assignments.set_index("person_id")
+    stayed = [pid for pid in ("V1", "V2") if zh.at[pid, "to_school"] == "A"]
+    assert len(stayed) == 1 and "R1 已放宽，原因：R1对张三（V1）和李四（V2）无法满足" in zh.at[stayed[0], "reason"]
+    _chinese_only(zh.at[stayed[0], "reason"], allowed)
+    infeasible = [n for n in res["zh"].notes if n.startswith("无可行方案：")]
+    assert infeasible and infeasible[0].endswith("。")
+    assert any(n.startswith("Infeasible: R1 cannot hold for 张三 (V1) and 李四 (V2)") for n in res["en"].notes)
+
+
+def test_a_reference_the_plan_cannot_keep_is_refused_in_chinese_naming_the_school():
+    sc = district()
+    ref = {"PU1": ("principal", "U1")}  # due after two terms at U1: R1 refuses to keep them there
+    a = plan_scenario(sc, SolveParams(**FAST, lang="zh"), reference=ref).plan.assignments.set_index("person_id")
+    reason = a.at["PU1", "reason"]
+    assert "已在城区一小（U1）任满2届，必须轮岗到其他学校（R1）" in reason, reason
+    _chinese_only(reason, data_words(sc))
+    en = plan_scenario(sc, SolveParams(**FAST, lang="en"), reference=ref).plan.assignments.set_index("person_id")
+    assert "served 2 terms at 城区一小 and must rotate to another school (R1)" in en.at["PU1", "reason"]
