@@ -142,9 +142,10 @@ def store(data: bytes, filename: str, folder: Path, limits: Limits) -> tuple[str
 
 
 def problem_dict(p: Problem) -> dict:
+    """A problem as the pages show it; the sentence in both languages (the page picks its own)."""
     return {"source": p.source, "row": p.row, "column": p.column or "", "header": p.header or "",
-            "cell": p.cell or "", "value": "" if p.value is None else str(p.value), "message": p.message,
-            "severity": p.severity}
+            "cell": p.cell or "", "value": "" if p.value is None else str(p.value), "message": p.text("en"),
+            "message_zh": p.text("zh"), "severity": p.severity}
 
 
 def validate(path: Path, display_name: str) -> tuple[list[dict], dict]:

@@ -135,7 +135,12 @@ def test_broken_workbook_shows_located_problems(client, broken_workbook):
     cells = re.findall(r"<td>(.*?)</td>", row[0], flags=re.S)
     assert "区县数据.xlsx" in cells[0] and "staff" in cells[0]  # the office's file name, never the server's
     assert cells[1] == "5" and cells[2].startswith("school_id") and cells[4] == "S9999"
-    assert "unknown school id" in cells[5]
+    assert "学校代码不存在" in cells[5]  # Chinese by default, as the office reads it
+    client.get("/lang/en?next=/uploads")
+    r = client.post("/uploads", data={"csrf": csrf}, files={"file": ("区县数据.xlsx", broken_workbook.read_bytes())})
+    table = r.text.split('id="problems"')[1].split("</table>")[0]
+    row = [tr for tr in table.split("<tr>") if "S9999" in tr]
+    assert "unknown school id" in re.findall(r"<td>(.*?)</td>", row[0], flags=re.S)[5]
 
 
 def _zip(members: dict[str, bytes]) -> bytes:
