@@ -289,7 +289,8 @@ def people(sc, assignments: pd.DataFrame) -> pd.DataFrame:
     p["leader_after"] = p["role_after"].isin(LEADER_ROLES)
     p["teacher_after"] = (p["role_after"] == "teacher") & ~retires
     p["changes_school"] = (p["to_school"] != p["from_school"]) & ~retires
-    # R17: arrivals at a rural school with dormitory beds whose home is beyond commute_minutes_max (not a lock)
+    # R17: teachers arriving at a rural school with dormitory beds whose home is beyond commute_minutes_max (not
+    # placed there by a lock; leaders are not teachers, as everywhere in the rules)
     beds = pd.to_numeric(sch["dorm_beds"], errors="coerce") if "dorm_beds" in sch.columns else None
     if beds is not None:
         beds = beds.where(sch["area"] == "rural")
@@ -298,7 +299,7 @@ def people(sc, assignments: pd.DataFrame) -> pd.DataFrame:
                           p["to_school"].map(sch["lat"]).astype(float).to_numpy(),
                           p["to_school"].map(sch["lon"]).astype(float).to_numpy())
         minutes = commute_minutes(km, pol.detour_factor, pol.road_speed_kmh)
-        p["r17_far_arrival"] = (p["changes_school"] & p["to_school"].map(beds).notna().to_numpy()
+        p["r17_far_arrival"] = (p["changes_school"] & p["teacher_after"] & p["to_school"].map(beds).notna().to_numpy()
                                 & (np.nan_to_num(minutes, nan=0.0) > pol.commute_minutes_max)
                                 & (p["to_school"] != p["locked_school"]))
     else:

@@ -1,7 +1,7 @@
-"""R17 (hard where given): at a rural school with dorm_beds, the people the plan places there (to_school differs
-from from_school; new hires included; a lock exempts) whose home is more than commute_minutes_max away are no
-more than its beds. Home minutes: great-circle km x detour_factor / road_speed_kmh (homes are not on the road
-graph); an unknown home is not counted."""
+"""R17 (hard where given): at a rural school with dorm_beds, the teachers the plan places there (role_after
+teacher, to_school differs from from_school; new hires included; a lock exempts; leaders are not teachers) whose
+home is more than commute_minutes_max away are no more than its beds. Home minutes: great-circle km x
+detour_factor / road_speed_kmh (homes are not on the road graph); an unknown home is not counted."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def far_arrivals(sc, plan) -> tuple[pd.Series, dict[str, list[str]]]:
     j = joined(sc, plan)
     out: dict[str, list[str]] = {}
     arriving = j[(j["to_school"] != j["from_school"]) & j["to_school"].isin(beds.index)
-                 & (j["to_school"] != j["locked_school"].fillna("")) & (j["role_after"] != "retired")]
+                 & (j["to_school"] != j["locked_school"].fillna("")) & (j["role_after"] == "teacher")]
     for pid, r in arriving.iterrows():
         km = _km(r["home_lat"], r["home_lon"], sch.at[r["to_school"], "lat"], sch.at[r["to_school"], "lon"])
         if not math.isnan(km) and km * pol.detour_factor / pol.road_speed_kmh * 60.0 > pol.commute_minutes_max:
@@ -46,7 +46,7 @@ def check(sc, plan) -> list[Violation]:
     for sid, people in sorted(far.items()):
         if len(people) > beds[sid]:
             out.append(Violation(
-                "R17", sid, f"{len(people)} people placed at {name[sid]} ({sid}) live more than "
+                "R17", sid, f"{len(people)} teachers placed at {name[sid]} ({sid}) live more than "
                 f"{sc.policy.commute_minutes_max:g} minutes away but it has {int(beds[sid])} dormitory beds: "
                 + ", ".join(people[:8]) + ".", "place fewer teachers from far away there, or give it more beds"))
     return out

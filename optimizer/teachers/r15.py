@@ -24,6 +24,7 @@ import numpy as np
 from ...models.figures import r15_floors
 from .ctx import SCALE, ModelCtx, count_form
 from .r11 import HARD
+from .repair import make_room as room_for
 
 # R9 share (models/figures.py R9_SHARES) -> the (attribute count, total count) of r9.masks on the urban side
 GROUPS = {"backbone_share": ("urban_backbone", "urban_total"),
@@ -141,7 +142,7 @@ def within_floors(data, choice: np.ndarray, scorer_of, max_passes: int = 10, mak
                 if new > (sc.score if best is None else best[0]):
                     best = (new, st, {int(p): k})
             if best is None and make_room:
-                best = _make_room(data, sc, int(p), blocked, start, end, full)
+                best = room_for(data, sc, int(p), blocked, start, end, full)
             if best is not None:
                 for q, k in best[2].items():
                     held[data.p_s[sc.choice[q]]] -= 1
@@ -153,25 +154,6 @@ def within_floors(data, choice: np.ndarray, scorer_of, max_passes: int = 10, mak
         if not changed:
             break
     return sc.choice
-
-
-def _make_room(data, sc, p: int, blocked: list, start, end, full):
-    """The best (score, state, moves) of p taking a pair at a full school while one movable teacher placed there
-    takes another of their pairs where there is room; None if no such pair of moves raises the score."""
-    best = None
-    for k in blocked:
-        s = int(data.p_s[k])
-        for q in np.flatnonzero((sc.choice >= 0) & (data.p_s[np.maximum(sc.choice, 0)] == s)):
-            if q == p or end[q] - start[q] < 2:
-                continue
-            for k2 in range(start[q], end[q]):
-                s2 = int(data.p_s[k2])
-                if s2 == s or (s2 != data.p_s[sc.choice[p]] and full(s2)):
-                    continue
-                new, st = sc.trial({p: k, int(q): k2})
-                if new > (sc.score if best is None else best[0]):
-                    best = (new, st, {p: k, int(q): k2})
-    return best
 
 
 def report(data, counts: dict, state) -> bool:

@@ -1,10 +1,10 @@
 """R17 (hard where given): dormitory beds (周转宿舍) at rural schools.
 
 Where a rural school gives ``dorm_beds``, the teachers placed there by the plan (new hires, transfers,
-exchanges, period-2 moves: everyone who arrives) whose home is more than ``commute_minutes_max`` away are no
-more than its beds. A home's minutes are estimated from coordinates (models/travel.py ``commute_minutes``);
+exchanges, period-2 moves: every teacher who arrives) whose home is more than ``commute_minutes_max`` away are
+no more than its beds. A home's minutes are estimated from coordinates (models/travel.py ``commute_minutes``);
 a teacher whose home is unknown is not counted. A lock wins over R17 (the locked person is not counted), and
-leaders who arrive from the leader stage use beds first.
+leaders are not teachers: they take no bed under R17.
 
 Per school s with beds b_s:  fixed_s + sum of the chosen far pairs at s <= b_s. CP-SAT holds it as it stands;
 the Lagrangian bound of flow.py prices each school's excess by a multiplier up to HARD, and ``within_beds``
@@ -20,6 +20,7 @@ import pandas as pd
 from ...models.travel import commute_minutes, haversine_km
 from .ctx import ModelCtx
 from .r11 import HARD
+from .repair import make_room as room_for
 
 
 def beds(data) -> np.ndarray:
@@ -44,37 +45,21 @@ def far_pairs(data) -> np.ndarray:
 
 
 def setup(data, state) -> None:
-    """Beds already taken (per school) by leaders arriving from the leader stage and by fixed teachers."""
+    """Beds already taken (per school) by teachers a rule fixes at a rural school with beds (not a lock): this
+    stage does not choose for them. Leaders are not teachers and take no bed under R17."""
     b = beds(data)
     used = np.zeros(len(data.school_ids), dtype=np.int64)
-    if (b >= 0).any():
-        sc, pol = data.sc, data.sc.policy
-        st = sc.staff.set_index("person_id")
-        a = state.a
-        teachers_here = set(data.t["person_id"])  # the fixed ones are counted below
-        arr = a[(a["to_school"] != a["from_school"]) & (a["to_school"] != "") & ~a.index.isin(teachers_here)]
-        locked = arr.index.map(st["locked_school"]).fillna("").astype(str) == arr["to_school"].to_numpy()
-        arr = arr[~np.asarray(locked)]
-        s_of = {sid: i for i, sid in enumerate(data.school_ids)}
-        sch = sc.schools.drop_duplicates("school_id").set_index("school_id")
-        to = arr["to_school"]
-        km = haversine_km(arr.index.map(st["home_lat"]).astype(float), arr.index.map(st["home_lon"]).astype(float),
-                          to.map(sch["lat"]).astype(float), to.map(sch["lon"]).astype(float))
-        minutes = commute_minutes(km, pol.detour_factor, pol.road_speed_kmh)
-        far = ~np.isnan(minutes) & (np.nan_to_num(minutes) > pol.commute_minutes_max)
-        for sid in arr["to_school"][far]:
-            used[s_of[sid]] += 1
-        # teachers this stage does not choose for but places elsewhere (fixed by a rule, not by a lock)
-        fixed = np.flatnonzero((data.t_fixed_at >= 0) & (data.t_fixed_at != data.t_from) & (data.t_lock < 0)
-                               & (b[np.maximum(data.t_fixed_at, 0)] >= 0))
-        if len(fixed):
-            t = data.t.iloc[fixed]
-            s = data.t_fixed_at[fixed]
-            km = haversine_km(t["home_lat"].to_numpy(dtype=float), t["home_lon"].to_numpy(dtype=float),
-                              data.s_lat[s], data.s_lon[s])
-            mins = commute_minutes(km, pol.detour_factor, pol.road_speed_kmh)
-            for school in s[~np.isnan(mins) & (np.nan_to_num(mins) > pol.commute_minutes_max)]:
-                used[school] += 1
+    fixed = np.flatnonzero((data.t_fixed_at >= 0) & (data.t_fixed_at != data.t_from) & (data.t_lock < 0)
+                           & (b[np.maximum(data.t_fixed_at, 0)] >= 0))
+    if len(fixed):
+        pol = data.sc.policy
+        t = data.t.iloc[fixed]
+        s = data.t_fixed_at[fixed]
+        km = haversine_km(t["home_lat"].to_numpy(dtype=float), t["home_lon"].to_numpy(dtype=float),
+                          data.s_lat[s], data.s_lon[s])
+        mins = commute_minutes(km, pol.detour_factor, pol.road_speed_kmh)
+        for school in s[~np.isnan(mins) & (np.nan_to_num(mins) > pol.commute_minutes_max)]:
+            used[school] += 1
     data.r17_used = used
 
 
@@ -138,25 +123,37 @@ def within_beds(data, choice: np.ndarray, scorer_of) -> np.ndarray:
         full = np.flatnonzero((lf >= 0) & (use > lf))
         if len(full) == 0:
             break
+        def quota_full(s: int) -> bool:
+            return not np.isnan(data.s_quota[s]) and held[s] + 1 > data.s_quota[s]
+
         best = None
+        stuck = []  # (teacher, their pairs at quota-full schools): tried below with room made there
         for p in np.flatnonzero((sc.choice >= 0) & far[np.maximum(sc.choice, 0)]):
             if data.p_s[sc.choice[p]] not in full:
                 continue
+            blocked = []
             for k in range(start[p], end[p]):
                 s = int(data.p_s[k])
                 if k == sc.choice[p] or (far[k] and lf[s] >= 0 and use[s] + 1 > lf[s]):
                     continue
-                if not np.isnan(data.s_quota[s]) and held[s] + 1 > data.s_quota[s]:
+                if quota_full(s):
+                    blocked.append(k)
                     continue
                 new, st = sc.trial({int(p): int(k)})
                 if best is None or new > best[0]:
-                    best = (new, st, int(p), int(k))
+                    best = (new, st, {int(p): int(k)})
+            stuck.append((int(p), blocked))
+        if best is None or best[0] <= sc.score:
+            for who, blocked in stuck:  # no single move helps: one teacher at a full school moves on
+                two = room_for(data, sc, who, blocked, start, end, quota_full)
+                if two is not None and (best is None or two[0] > best[0]):
+                    best = two
         if best is None or best[0] <= sc.score:
             break
-        new, st, who, k = best
-        held[data.p_s[sc.choice[who]]] -= 1
-        held[data.p_s[k]] += 1
-        sc.commit(new, st)
+        for q, k in best[2].items():
+            held[data.p_s[sc.choice[q]]] -= 1
+            held[data.p_s[k]] += 1
+        sc.commit(best[0], best[1])
     return sc.choice
 
 

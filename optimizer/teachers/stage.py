@@ -186,6 +186,10 @@ def solve(sc, state, params: SolveParams) -> StageResult:
             stats["bound"] -= offset
             stats["gap"] = sat.gap(stats["objective"], stats["bound"])
         stats["bundle_reward_offset"] = offset
+    if stats.get("bound") is not None and stats.get("objective") is not None:
+        # the gap in the score's own units (one unit = the policy's weights: a move costs weights.move), which
+        # reads true where the score is near 0 and the relative gap is large
+        stats["gap_points"] = round((stats["bound"] - stats["objective"]) / SCALE, 1)
     write(sc, state, log, data, school_of, relaxed)
     head = {k: stats.pop(k) for k in ("status", "objective", "bound", "gap", "solve_seconds")}
     return StageResult.of("teachers", head["status"], log, objective=head["objective"], bound=head["bound"],

@@ -79,5 +79,14 @@ def test_random_plans_pass_the_validator(sc):
         # R15 at max_urban_share_drop 0.02 in a district of a few teachers: one retirement or one new hire that
         # only a town school can take moves a share by far more; reported, and the run service refuses the plan
         allowed |= {("R15", v.person_id) for v in hard if v.rule == "R15"}
-    assert not [str(v) for v in hard if (v.rule, v.person_id) not in allowed]
+    if plan.compliance.set_index("rule").at["R17", "status"] == "not_met":
+        # R17 against R8: a school over its quota sends teachers out and the only school that takes their subject
+        # has too few dormitory beds for those living far away; reported (the stage does not yet name R17 in the
+        # quota conflict it explains), and the run service refuses such a plan
+        allowed |= {("R17", v.person_id) for v in hard if v.rule == "R17"}
+    broken = [v for v in hard if (v.rule, v.person_id) not in allowed]
+    rows = plan.assignments.set_index("person_id")[["from_school", "to_school", "move", "rules"]]
+    assert not broken, ([str(v) for v in broken], rows.to_dict("index"), sc.staff.set_index("person_id")[
+        ["school_id", "contract_period", "period_years", "home_lat", "home_school", "posting_until",
+         "bundle_school", "locked_school"]].to_dict("index"))
     assert len(plan.assignments) == len(sc.staff)

@@ -41,7 +41,7 @@ def test_r17_validator_refuses_more_far_arrivals_than_beds_and_a_lock_is_exempt(
     bad = staying_plan(sc, {"N1": ("place_new", "R"), "N2": ("place_new", "R")})
     found = [v for v in check_plan(sc, bad) if v.rule == "R17"]
     assert len(found) == 1 and found[0].hard and found[0].person_id == "R"
-    assert "2 people placed at School R (R)" in found[0].message and "1 dormitory beds" in found[0].message
+    assert "2 teachers placed at School R (R)" in found[0].message and "1 dormitory beds" in found[0].message
     assert validator_figures(sc, bad)["after"]["r17_schools_above_beds"] == 1
     assert bad.kpis["after"]["r17_schools_above_beds"] == 1
     locked = _dorm_case(1)
