@@ -112,11 +112,11 @@ def evaluate(data: TeacherData, choice: np.ndarray) -> dict:
     w9, w10, w11 = (int(round(x * SCALE)) for x in (w.r9_parity, w.r10_degree_ratio, w.r11_exchange))
     penalty = w9 * sum(d9.values()) + w10 * d10 + w11 * (d11["short"] + d11["short_bb"]) + r11.HARD * d11["over"]
     d17 = r17.over(data, r17.use_of(data, choice))
-    penalty += (r11.HARD * (r15.excess(data, counts) + d17)
-                + budget.weight(data) * budget.over(data, budget.moves(data, choice)))
+    hard = r11.HARD * (d11["over"] + r15.excess(data, counts) + d17)  # the hard limits the flow only prices
+    penalty += hard - r11.HARD * d11["over"] + budget.weight(data) * budget.over(data, budget.moves(data, choice))
     return {"objective": pairs + cov - mix - penalty, "pairs": pairs, "coverage": cov, "subject_mix": mix,
             "r9": d9, "r10": d10, "r11": d11, "r15": d15, "r17": d17,
-            "penalty": penalty}
+            "penalty": penalty, "hard": hard}
 
 
 @dataclass
@@ -170,9 +170,13 @@ def lagrangian(data: TeacherData, net: FlowNet, deadline: float, tol: float = 1e
         chosen = np.zeros(len(data.p_t), dtype=bool)
         chosen[choice[choice >= 0]] = True
         g = np.array([f.at(chosen) for f in forms])
-        choice = within_ceiling(data, choice)  # R11's ceiling is hard: every plan scored keeps it
-        choice = r15.within_floors(data, choice, lambda c: Scorer(data, c), make_room=False)  # R15 too
-        choice = r17.within_beds(data, choice, lambda c: Scorer(data, c))  # and R17's beds
+        raw = evaluate(data, choice)
+        # a plan whose score before the repairs (the hard limits left out) is no better than the best plan so far
+        # cannot become the best by repairs, which only trade score for the hard limits: not repaired
+        if out.objective is None or raw["hard"] == 0 or raw["objective"] + raw["hard"] > out.objective:
+            choice = within_ceiling(data, choice)  # R11's ceiling is hard: every plan scored keeps it
+            choice = r15.within_floors(data, choice, lambda c: Scorer(data, c), make_room=False)  # R15 too
+            choice = r17.within_beds(data, choice, lambda c: Scorer(data, c))  # and R17's beds
         if consider is not None:
             choice = consider(choice)
         e = evaluate(data, choice)

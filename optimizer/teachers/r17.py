@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ...models.travel import commute_minutes, haversine_km
-from .ctx import SCALE, ModelCtx
+from .ctx import ModelCtx
 from .r11 import HARD
 from .repair import make_room as room_for
 
@@ -87,21 +87,12 @@ def forms(data) -> list:
 
     lf = left(data)
     far = far_pairs(data)
-    # the first round prices a far arrival at a school short of beds above what one teacher's placement can gain
-    # (a full rural load, R9/R10, a move, their R5 bundle school), so that the first flow plan already keeps the
-    # beds and the flow, not the repair, finds the room elsewhere (at 100,000 staff it may be the only round)
-    pol = data.sc.policy
-    w = pol.weights
-    from .r5 import bundle_reward  # a bundle school named at hiring gives way to R17 (DOMAIN.md, R5)
-
-    first = 2.0 * SCALE * max(w.coverage * w.rural_coverage * w.mountain_coverage * pol.teacher_load + w.r9_parity
-                              + w.r10_degree_ratio + w.move, bundle_reward(pol))
     out = []
     for s in np.flatnonzero(lf >= 0):
         idx = np.flatnonzero(far & (data.p_s == s))
         if len(idx) > lf[s]:
             out.append(Form(f"R17 teachers above the dormitory beds of {data.school_ids[s]}", HARD, float(-lf[s]),
-                            idx, np.ones(len(idx)), start=first))
+                            idx, np.ones(len(idx))))
     return out
 
 
