@@ -1,6 +1,6 @@
 """The run service: one flow from a scenario to a stored plan, read -> plan -> check -> write -> store.
 
-`rotaplan plan`, every sweep task and (later) the web application call `plan_run`, so the flow, its
+`rotaplan plan`, every sweep task, every roadmap year and the web application call `plan_run`, so the flow, its
 safety rules and the run record exist once:
 
 - the output folder is checked before any solving (models/outputs.py: only a new folder, or a plan folder
