@@ -1,19 +1,24 @@
-"""The teacher stage: where each movable teacher works from 1 September (R5, R6, R8, coverage, R9-R11).
+"""The teacher stage: where each movable teacher works from 1 September (R5, R6, R8, coverage, R9-R11, R14-R17,
+the move budget, couples).
 
 Runs after R12 and the leader stage, within ``params.time_limit`` for the whole stage. Steps:
-1. candidates.py: who is movable and to which few schools (fit, level group, R5, R6, distance, gaps,
-   preferences);
-2. flow.py: the exact model (R8 quotas hard; coverage, R9, R10, R11 and the soft goals in one maximised
-   score) solved by Lagrangian relaxation over a min-cost flow: every round is a plan, scored exactly,
-   and a proven upper bound; the best plan and the least bound give the reported gap;
+1. candidates.py: who is movable and to which few schools (fit, level group, R5 with the bundle school, R6,
+   R11 direction, R14, R16 postings fixed, distance, gaps, seats left, preferences); budget.py, r17.py and
+   couples.py read what the leader stage and the fixed placements already took;
+2. flow.py: the exact model (R8 quotas hard; coverage, R9, R10, R11, the move budget and the soft goals in one
+   maximised score; the hard R11 ceiling, R15 floors and R17 beds priced) solved by Lagrangian relaxation over
+   a min-cost flow: every round is a plan, repaired to keep the hard limits (r15.py, r17.py, repair.py) and
+   scored exactly, and a proven upper bound; the best plan gets a bounded local search; the best plan and the
+   least bound give the reported gap;
 3. if time is left and the model is small enough, CP-SAT (the same exact model, one module per rule, R9/R10
-   with cross-multiplied products) starts from that plan and may improve it; its bound is kept if lower;
+   with cross-multiplied products, R15 and R17 as constraints) starts from that plan and may improve it; its
+   bound is kept if lower;
 4. if the quotas cannot hold the new hires, period-2 and locked teachers, CP-SAT with assumption literals
    names the conflicting quotas (R8:<school>), which are relaxed and reported;
 5. justified envy is removed afterwards by exchanges that keep every rule and do not lower the score
    (envy.py); envy pairs before and after are reported;
-6. write every teacher's row, home_lessons for everyone, compliance for R5, R6, R8, R9, R10, R11, and return
-   the StageResult (solver figures, KPI figures, notes).
+6. write every teacher's row, home_lessons for everyone, compliance for R5, R6, R8-R11, R14-R17, and return
+   the StageResult (solver figures with the gap also in score points, KPI figures, notes).
 """
 
 from __future__ import annotations
