@@ -216,6 +216,22 @@ def _write_marker(folder: Path, kind: str, state: str, files: dict | None = None
     os.replace(tmp, folder / MARKER)
 
 
+def fresh_owned_dir(path: str | Path, kind: str, protect: Protected = (), option: str = "--out") -> Path:
+    """An empty folder at `path` for rotaplan to fill in place, step by step (a roadmap), marked partial: a new
+    folder, or one rotaplan made there before and nobody changed since (the guard is asked again right before),
+    whose files are removed first, its marker last so that a kill midway leaves it recognisable."""
+    target = owned_output_dir(path, kind, protect, option)
+    if target.exists():
+        for entry in target.iterdir():
+            if entry.name != MARKER:
+                shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+        (target / MARKER).unlink(missing_ok=True)
+        target.rmdir()
+    target.mkdir(parents=True)
+    mark_folder(target, kind, complete=False)
+    return target
+
+
 def mark_folder(folder: Path, kind: str, complete: bool) -> None:
     """Mark a folder rotaplan fills in place, step by step (a roadmap): its marker lists every file written so
     far, so a later write may replace it (`owned_output_dir`) while nobody changed it."""

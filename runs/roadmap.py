@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -35,7 +34,7 @@ import pandas as pd
 
 from ..models import Scenario
 from ..models.messages import register, text
-from ..models.outputs import mark_folder, owned_output_dir, write_text_output
+from ..models.outputs import fresh_owned_dir, mark_folder, owned_output_dir, write_text_output
 from ..optimizer import SolveParams
 from ..scenarios.rollover import Hiring, rollover
 from ..scenarios.whatif import WhatIf
@@ -123,10 +122,7 @@ def run_roadmap(req: RoadmapRequest, progress: Callable[[str], None] | None = No
 
         raise ScenarioError([Problem("--until", None, None, req.until,
                                      f"the scenario plans {first_year}: --until must be {first_year} or later")])
-    if folder.exists():  # a roadmap rotaplan wrote and nobody changed since (the guard above): replaced
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-    mark_folder(folder, "roadmap", complete=False)
+    folder = fresh_owned_dir(req.out, "roadmap", _protected(req), "--out")  # the guard again, then emptied
     scenario_path = req.scenario
     if req.whatif is not None:  # the changed scenario of the first year goes with the roadmap
         path = folder / "scenarios" / str(first_year)
@@ -349,11 +345,7 @@ def run_roadmaps(base: RoadmapRequest, hirings: list[str], n_workers: int | None
     from ..reports.roadmap import compare_html
     from .sweep import execute
 
-    folder = owned_output_dir(base.out, "roadmaps", _protected(base), "--out")
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-    mark_folder(folder, "roadmaps", complete=False)
+    folder = fresh_owned_dir(base.out, "roadmaps", _protected(base), "--out")
     p = base.params
     tasks = []
     for i, h in enumerate(hirings, 1):
