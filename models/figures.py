@@ -30,7 +30,7 @@ from .messages import register, text
 from .priority import priority_points
 from .retirement import plan_date, retirement_dates
 from .schema import COMPULSORY_LEVELS, LEADER_ROLES, TITLE_RANK
-from .travel import commute_minutes, haversine_km
+from .travel import beyond_commute, haversine_km
 
 BACHELOR_UP = ("bachelor", "master", "doctorate")
 ASSOCIATE_UP = ("associate", "bachelor", "master", "doctorate")
@@ -298,9 +298,8 @@ def people(sc, assignments: pd.DataFrame) -> pd.DataFrame:
                           pd.to_numeric(st["home_lon"], errors="coerce").to_numpy(),
                           p["to_school"].map(sch["lat"]).astype(float).to_numpy(),
                           p["to_school"].map(sch["lon"]).astype(float).to_numpy())
-        minutes = commute_minutes(km, pol.detour_factor, pol.road_speed_kmh)
         p["r17_far_arrival"] = (p["changes_school"] & p["teacher_after"] & p["to_school"].map(beds).notna().to_numpy()
-                                & (np.nan_to_num(minutes, nan=0.0) > pol.commute_minutes_max)
+                                & beyond_commute(km, pol)
                                 & (p["to_school"] != p["locked_school"]))
     else:
         p["r17_far_arrival"] = False

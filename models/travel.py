@@ -22,6 +22,12 @@ def commute_minutes(km, detour_factor: float, speed_kmh: float):
     return np.asarray(km, dtype=float) * detour_factor / speed_kmh * 60.0
 
 
+def beyond_commute(km, pol) -> np.ndarray:
+    """R17: whose home is farther than commute_minutes_max from the school (home-to-school km; unknown: no)."""
+    minutes = commute_minutes(km, pol.detour_factor, pol.road_speed_kmh)
+    return ~np.isnan(minutes) & (np.nan_to_num(minutes) > pol.commute_minutes_max)
+
+
 def road_graph(roads: pd.DataFrame | None) -> nx.Graph | None:
     """The undirected road graph; a repeated road keeps its shortest minutes."""
     if roads is None or roads.empty:

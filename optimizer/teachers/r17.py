@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ...models.travel import commute_minutes, haversine_km
+from ...models.travel import beyond_commute, haversine_km
 from .ctx import ModelCtx
 from .r11 import HARD
 from .repair import make_room as room_for
@@ -36,9 +36,7 @@ def beds(data) -> np.ndarray:
 def far_pairs(data) -> np.ndarray:
     """Per pair: an arrival at a school with beds from a home farther than commute_minutes_max (not a lock)."""
     if not hasattr(data, "_r17_far"):
-        pol = data.sc.policy
-        minutes = commute_minutes(data.p_km, pol.detour_factor, pol.road_speed_kmh)
-        far = ~np.isnan(minutes) & (np.nan_to_num(minutes) > pol.commute_minutes_max)
+        far = beyond_commute(data.p_km, data.sc.policy)
         data._r17_far = (far & ~data.p_stay & (beds(data)[data.p_s] >= 0)
                          & ~(data.t_lock[data.p_t] == data.p_s))
     return data._r17_far
@@ -52,14 +50,11 @@ def setup(data, state) -> None:
     fixed = np.flatnonzero((data.t_fixed_at >= 0) & (data.t_fixed_at != data.t_from) & (data.t_lock < 0)
                            & (b[np.maximum(data.t_fixed_at, 0)] >= 0))
     if len(fixed):
-        pol = data.sc.policy
         t = data.t.iloc[fixed]
         s = data.t_fixed_at[fixed]
         km = haversine_km(t["home_lat"].to_numpy(dtype=float), t["home_lon"].to_numpy(dtype=float),
                           data.s_lat[s], data.s_lon[s])
-        mins = commute_minutes(km, pol.detour_factor, pol.road_speed_kmh)
-        for school in s[~np.isnan(mins) & (np.nan_to_num(mins) > pol.commute_minutes_max)]:
-            used[school] += 1
+        np.add.at(used, s[beyond_commute(km, data.sc.policy)], 1)
     data.r17_used = used
 
 
