@@ -504,13 +504,19 @@ register({
     # teachers: the stage's notes and compliance facts
     "note.quota_relaxed": ("teachers: quota {name} relaxed: locked and staying teachers alone exceed it",
                            "教师：编制{name}已放宽：仅锁定和留任的教师就已超出"),
-    "note.no_placement": ("teachers: no placement keeps every hard rule (no conflicting quota was found); the "
-                          "clerk's placement below breaks them and is not a plan",
-                          "教师：没有任何安排能遵守全部硬性规则（未找到相互冲突的编制）；以下的人工式安排违反这些规则，"
-                          "不是方案"),
+    "note.no_placement": ("teachers: no placement keeps every hard rule; the clerk's placement below breaks them and "
+                          "is not a plan",
+                          "教师：没有任何安排能遵守全部硬性规则；以下的人工式安排违反这些规则，不是方案"),
+    "note.candidates_widened": ("teachers: the nearest few schools of each teacher could not hold everyone within "
+                                "the quotas (R8), so every school open to each teacher was considered ({pairs} "
+                                "candidate pairs)",
+                                "教师：每位教师最近的几所学校在编制（R8）内容纳不下全部教师，已改为考虑每位教师可去的"
+                                "全部学校（候选{pairs}对）"),
     "note.quota_conflict": ("teachers: infeasible: the staff quotas (R8) of {schools} cannot hold the teachers no "
-                            "other school can take: {held}; relaxed",
-                            "教师：无可行方案：{schools}的编制（R8）容纳不下其他学校都无法接收的教师：{held}；已放宽"),
+                            "other school can take (seats short in all: {n}): {held}; relaxed by the seats short",
+                            "教师：无可行方案：{schools}的编制（R8）容纳不下其他学校都无法接收的教师，共缺{n}个编制："
+                            "{held}；已按所缺编制数放宽"),
+    "note.quota_short": ("{name} ({n} short)", "{name}（缺{n}个）"),
     "note.r14_stuck": ("teachers: infeasible: R14: {pid} cannot be placed: {why}",
                        "教师：无可行方案：R14：{pid}无法安排：{why}"),
     "note.r8_by_lock": ("{n} teachers placed by the office's lock (locked_school) at a school whose demand lacks "

@@ -55,6 +55,9 @@ NEAREST_EXCHANGE_OTHER = 3  # exchange-eligible (urban): nearest rural schools .
 GAP_EXCHANGE = 2  # ... and the largest rural gaps
 NEAREST_OVER_QUOTA = 3  # teachers of a school over quota: nearest of each area
 NEAREST_PREFERENCE = 1  # teachers with ranked schools: the ranked ones plus the nearest of their area
+# ``build(reach=WIDE)``: every count above is multiplied by this, so each list holds every school open to the
+# teacher. The teacher stage asks for it where the short lists leave no placement within the quotas (stage.py).
+WIDE = 10**6
 
 
 @dataclass
@@ -114,6 +117,7 @@ class TeacherData:
     bundle_why: dict = field(default_factory=dict)  # teacher row -> (reason key, fields): why not the bundle
     postings: r16.Postings = field(default_factory=r16.Postings.empty)  # R16: postings and their fixed schools
     words: Words | None = None  # the plan's language for notes and refusals (optimizer/reasons.py)
+    reach: int = 1  # multiplies the candidate counts (WIDE: every school open to the teacher)
 
     @property
     def say(self) -> Words:
@@ -173,7 +177,8 @@ class TeacherData:
         return out
 
 
-def build(sc, state) -> TeacherData:
+def build(sc, state, reach: int = 1) -> TeacherData:
+    """The teacher stage's facts and candidate pairs; `reach` multiplies the candidate counts (WIDE: all)."""
     pol = sc.policy
     sch = sc.schools.reset_index(drop=True)
     school_ids = sch["school_id"].to_numpy(dtype=object)
@@ -236,7 +241,7 @@ def build(sc, state) -> TeacherData:
         prefs=prefs,
         t_ref=t_ref, has_ref=has_ref,
         d_key=d_key[order], d_lessons=d["weekly_lessons"].to_numpy(dtype=np.int64)[order],
-        words=Words(sc, getattr(state, "lang", None)),
+        words=Words(sc, getattr(state, "lang", None)), reach=reach,
     )
     # Vacancies: teacher seats freed by retirements (R12) and by teachers who became leaders.
     left = (a["role_before"].to_numpy() == "teacher") & ~teach
@@ -337,7 +342,8 @@ def _candidates(data: TeacherData) -> None:
             for g in np.unique(sgroup):
                 cand = schools[(rural == ar) & (sgroup == g)]
                 cand = cand[wgap[cand, j] > 0]
-                top[ar, g] = cand[np.argsort(-wgap[cand, j], kind="stable")][: max(GAP_NEW, GAP_P1, GAP_EXCHANGE)]
+                top[ar, g] = cand[np.argsort(-wgap[cand, j], kind="stable")][
+                    : max(GAP_NEW, GAP_P1, GAP_EXCHANGE) * data.reach]
         for chunk in np.array_split(people, max(1, len(people) // 2000 + 1)):
             if len(chunk) == 0:
                 continue
@@ -422,7 +428,10 @@ def reference_problem(data, p: int, want_group: int, group: np.ndarray) -> str:
 
 def _picks(data, p, j, d, same, rural, schools, gm, top, want, p_rural) -> list[int]:
     """Candidate schools of teacher p (subject j) within the level-group mask gm, after R5 and R6."""
+    r = data.reach
+
     def tops(ar, k):
+        k *= r
         if want is not None:
             return list(top.get((ar, want), [])[:k])
         return [s for g in sorted(g for a, g in top if a == ar) for s in top[ar, g][:k]]
@@ -431,25 +440,25 @@ def _picks(data, p, j, d, same, rural, schools, gm, top, want, p_rural) -> list[
     roomy = data.room[schools] > 0
     if data.is_new[p]:
         for ar in (False, True):
-            picks += _nearest(schools, d, (rural == ar) & gm, NEAREST_NEW)
+            picks += _nearest(schools, d, (rural == ar) & gm, NEAREST_NEW * r)
             picks += tops(ar, GAP_NEW)
-            picks += _nearest(schools, d, (rural == ar) & gm & roomy, NEAREST_ROOM)
+            picks += _nearest(schools, d, (rural == ar) & gm & roomy, NEAREST_ROOM * r)
     if data.is_p1[p]:
         if int(p) in data.bundle_ok:  # R5: the bundle school named at hiring first (its group: _candidates)
             picks.append(data.bundle_ok[int(p)])
-        picks += _nearest(schools, d, ~same & gm, NEAREST_P1)
+        picks += _nearest(schools, d, ~same & gm, NEAREST_P1 * r)
         picks += tops(not p_rural, GAP_P1)
-        picks += _nearest(schools, d, ~same & gm & roomy, NEAREST_ROOM)
+        picks += _nearest(schools, d, ~same & gm & roomy, NEAREST_ROOM * r)
     if data.is_exchange[p]:
-        picks += _nearest(schools, d, rural & gm, NEAREST_EXCHANGE_OTHER)  # urban -> rural only
+        picks += _nearest(schools, d, rural & gm, NEAREST_EXCHANGE_OTHER * r)  # urban -> rural only
         picks += tops(True, GAP_EXCHANGE)
     if data.is_over[p]:
-        picks += _nearest(schools, d, same & gm, NEAREST_OVER_QUOTA)
-        picks += _nearest(schools, d, ~same & gm, NEAREST_OVER_QUOTA)
+        picks += _nearest(schools, d, same & gm, NEAREST_OVER_QUOTA * r)
+        picks += _nearest(schools, d, ~same & gm, NEAREST_OVER_QUOTA * r)
     if data.has_pref[p]:
         ok = set(schools[gm].tolist())
         picks += [s for s in data.prefs[p] if data.fit[s, j] and s in ok]
-        picks += _nearest(schools, d, same & gm, NEAREST_PREFERENCE)
+        picks += _nearest(schools, d, same & gm, NEAREST_PREFERENCE * r)
     picks = list(dict.fromkeys(picks))
     own_s = int(data.t_from[p])
     if data.is_p1[p]:  # R5: period 2 at a school of the other area

@@ -26,10 +26,7 @@ class ModelCtx:
     data: TeacherData
     model: cp_model.CpModel
     x: pd.Series  # bool var per candidate pair
-    relaxed: set = field(default_factory=set)  # names of hard constraints dropped ("R8:S0001")
-    explain: bool = False  # add assumption literals to hard constraints
-    assumptions: dict = field(default_factory=dict)  # literal index -> constraint name
-    assumption_lits: list = field(default_factory=list)
+    relaxed: dict = field(default_factory=dict)  # quotas relaxed: "R8:S0001" -> seats added (stage.shortfall)
     obj_vars: list = field(default_factory=list)
     obj_coefs: list = field(default_factory=list)
     obj_names: list = field(default_factory=list)
@@ -38,10 +35,10 @@ class ModelCtx:
     terms: dict = field(default_factory=dict)  # rule -> dict of named variables for reporting
 
     @classmethod
-    def new(cls, data: TeacherData, relaxed=(), explain=False) -> ModelCtx:
+    def new(cls, data: TeacherData, relaxed: dict | None = None) -> ModelCtx:
         model = cp_model.CpModel()
         x = model.new_bool_var_series("x", pd.Index(np.arange(len(data.p_t))))
-        return cls(data, model, x, set(relaxed), explain, x_coef=np.zeros(len(data.p_t), dtype=np.int64))
+        return cls(data, model, x, dict(relaxed or {}), x_coef=np.zeros(len(data.p_t), dtype=np.int64))
 
     # ---- objective ----------------------------------------------------------------------
     def reward(self, name: str, var, weight: float) -> None:
@@ -64,19 +61,6 @@ class ModelCtx:
         xs = [v for v, c in zip(self.x.values, self.x_coef) if c]
         cs = [int(c) for c in self.x_coef if c]
         return cp_model.LinearExpr.weighted_sum(xs + self.obj_vars, cs + self.obj_coefs)
-
-    # ---- hard constraints that may be explained or relaxed ------------------------------
-    def hard(self, name: str, make) -> None:
-        """Add a named hard constraint (``make()`` adds it): dropped if relaxed, enforced by an
-        assumption literal when explaining infeasibility."""
-        if name in self.relaxed:
-            return
-        constraint = make()
-        if self.explain:
-            lit = self.model.new_bool_var(f"assume {name}")
-            constraint.only_enforce_if(lit)
-            self.assumptions[lit.index] = name
-            self.assumption_lits.append(lit)
 
     def upper(self, var) -> int:
         return int(list(self.model.proto.variables[var.index].domain)[-1])

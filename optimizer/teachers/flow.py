@@ -37,7 +37,8 @@ COST_SCALE = 8  # flow costs in 1/8 of a score unit, so rounded multiplier price
 class FlowNet:
     """The placement network of one scenario, built once; ``solve(pair_value)`` runs it."""
 
-    def __init__(self, data: TeacherData, relaxed_schools=()):
+    def __init__(self, data: TeacherData, extra: dict[int, int] | None = None):
+        """`extra`: seats added to a school's quota (stage.shortfall: the seats short where quotas conflict)."""
         self.data = data
         n_t, n_s = len(data.t), len(data.school_ids)
         self.people = np.unique(data.p_t)
@@ -61,9 +62,9 @@ class FlowNet:
         self.g_cost = np.concatenate([-ch.gains, np.full(len(sp), ch.surplus, dtype=np.int64)])
         fixed_s = np.bincount(data.t_fixed_at[data.t_fixed_at >= 0], minlength=n_s)
         quota = np.where(np.isnan(data.s_quota), len(self.people), np.nan_to_num(data.s_quota) - fixed_s)
-        for s in relaxed_schools:
-            quota[s] = len(self.people)
         self.s_cap = np.clip(quota, 0, len(self.people)).astype(np.int64)
+        for s, n in (extra or {}).items():
+            self.s_cap[s] += n
         self.n_nodes = self.sink + 1
 
     def least(self, idx: np.ndarray) -> int | None:
@@ -76,26 +77,52 @@ class FlowNet:
     def solve(self, pair_value: np.ndarray, scale: int = 1):
         """(choice per teacher, flow value in 1/scale units) maximising pair values + coverage (scale 0:
         pair values only); None if the quotas cannot hold every movable teacher."""
-        d = self.data
+        f = self._network(-np.asarray(pair_value, dtype=np.int64), self.g_cost * scale, extra=None)
+        if f.solve() != f.OPTIMAL:
+            return None
+        flows = f.flows(np.arange(len(self.pair_tail)))
+        choice = np.full(len(self.data.t), -1, dtype=np.int64)
+        chosen = np.flatnonzero(flows > 0)
+        choice[self.data.p_t[chosen]] = chosen
+        return choice, -int(f.optimal_cost())
+
+    def feasible(self) -> bool:
+        """Whether the quotas can hold every movable teacher on their candidate pairs."""
+        return self.solve(np.zeros(len(self.data.p_t), dtype=np.int64), 0) is not None
+
+    def shortfall(self) -> np.ndarray:
+        """Per school, the seats above its quota (R8) that the placement needs at least: a min-cost flow in which
+        each quota arc has a second arc beside it costing 1 a seat, so the fewest seats in all. Zero everywhere
+        when the quotas hold everyone; the schools with seats short are a set of quotas that, raised by those
+        seats, make the placement feasible."""
+        n_s = len(self.data.school_ids)
+        f = self._network(np.zeros(len(self.pair_tail), dtype=np.int64), np.zeros(len(self.g_tail), dtype=np.int64),
+                          extra=len(self.people))
+        if f.solve() != f.OPTIMAL:  # cannot happen: the extra arcs take anyone with a candidate
+            raise RuntimeError("the shortfall flow found no placement")
+        k0 = len(self.pair_tail) + len(self.g_tail) + n_s
+        return np.asarray(f.flows(np.arange(k0, k0 + n_s)), dtype=np.int64)
+
+    def _network(self, pair_cost: np.ndarray, g_cost: np.ndarray, extra: int | None):
+        """The network with the given pair and coverage costs; `extra`: a second arc of that capacity per
+        school, at cost 1 a seat, beside its quota arc (for ``shortfall``)."""
+        n_s = len(self.data.school_ids)
         f = min_cost_flow.SimpleMinCostFlow()
-        n_s = len(d.school_ids)
-        tails = np.concatenate([self.pair_tail, self.g_tail, self.sink - n_s + np.arange(n_s)])
-        heads = np.concatenate([self.pair_head, self.g_head, np.full(n_s, self.sink)])
-        caps = np.concatenate([np.ones(len(self.pair_tail), dtype=np.int64), self.g_cap, self.s_cap])
-        costs = np.concatenate([-np.asarray(pair_value, dtype=np.int64), self.g_cost * scale,
-                                np.zeros(n_s, dtype=np.int64)])
-        f.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
+        schools = self.sink - n_s + np.arange(n_s)
+        n_q = 1 if extra is None else 2
+        tails = np.concatenate([self.pair_tail, self.g_tail] + [schools] * n_q)
+        heads = np.concatenate([self.pair_head, self.g_head, np.full(n_s * n_q, self.sink)])
+        caps = [np.ones(len(self.pair_tail), dtype=np.int64), self.g_cap, self.s_cap]
+        costs = [pair_cost, g_cost, np.zeros(n_s, dtype=np.int64)]
+        if extra is not None:
+            caps.append(np.full(n_s, extra, dtype=np.int64))
+            costs.append(np.ones(n_s, dtype=np.int64))
+        f.add_arcs_with_capacity_and_unit_cost(tails, heads, np.concatenate(caps), np.concatenate(costs))
         supplies = np.zeros(self.n_nodes, dtype=np.int64)
         supplies[:len(self.people)] = 1
         supplies[self.sink] = -len(self.people)
         f.set_nodes_supplies(np.arange(self.n_nodes), supplies)
-        if f.solve() != f.OPTIMAL:
-            return None
-        flows = f.flows(np.arange(len(self.pair_tail)))
-        choice = np.full(len(d.t), -1, dtype=np.int64)
-        chosen = np.flatnonzero(flows > 0)
-        choice[d.p_t[chosen]] = chosen
-        return choice, -int(f.optimal_cost())
+        return f
 
 
 def evaluate(data: TeacherData, choice: np.ndarray) -> dict:

@@ -3,8 +3,9 @@
 Subject and level fit is enforced by candidate pruning (candidates.py: a teacher is only offered
 schools whose demand has their subject; preschool teachers only kindergartens). Here:
 
-* quota: fixed teachers + teachers placed there <= staff_quota, per school with a quota (hard,
-  named ``R8:<school>`` so an infeasible plan can say which quotas conflict);
+* quota: fixed teachers + teachers placed there <= staff_quota, per school with a quota (hard; where the quotas
+  cannot hold the teachers, the stage adds the fewest seats short, ``R8:<school>`` -> seats, and the plan breaks
+  R8 by them);
 * vacancies (R12) are filled first through coverage: a retiree's or promoted teacher's lessons become a
   gap of their school, and coverage.py rewards each lesson covered (rural and mountainous ones more).
   No separate vacancy reward, so the min-cost flow of flow.py stays an exact relaxation (a proven
@@ -78,9 +79,8 @@ def build(ctx: ModelCtx) -> None:
         idx = by_school.get(int(s))
         if idx is None:
             continue
-        quota = int(d.s_quota[s])
-        room = quota - int(fixed[s])
-        ctx.hard(f"R8:{d.school_ids[s]}", lambda idx=idx, room=room: m.add(ctx.pair_sum(idx) <= max(room, 0)))
+        room = max(int(d.s_quota[s]) - int(fixed[s]), 0) + ctx.relaxed.get(f"R8:{d.school_ids[s]}", 0)
+        m.add(ctx.pair_sum(idx) <= room)
 
 
 def report(data, school_of: np.ndarray, relaxed_schools: list[str], state, log) -> None:

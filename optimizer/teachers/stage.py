@@ -5,16 +5,18 @@ Runs after R12 and the leader stage, within ``params.time_limit`` for the whole 
 1. candidates.py: who is movable and to which few schools (fit, level group, R5 with the bundle school, R6,
    R11 direction, R14, R16 postings fixed, distance, gaps, seats left, preferences); budget.py, r17.py and
    couples.py read what the leader stage and the fixed placements already took;
-2. flow.py: the exact model (R8 quotas hard; coverage, R9, R10, R11, the move budget and the soft goals in one
+2. where the candidate lists leave no placement within the quotas (a flow, milliseconds), every school open to
+   each teacher becomes a candidate; where even those cannot hold the new hires, period-2 and locked teachers,
+   a second flow finds the fewest seats short and the quotas lacking them (R8:<school>), which are relaxed
+   (the plan then breaks R8 and is refused) and named with the teachers they hold;
+3. flow.py: the exact model (R8 quotas hard; coverage, R9, R10, R11, the move budget and the soft goals in one
    maximised score; the hard R11 ceiling, R15 floors and R17 beds priced) solved by Lagrangian relaxation over
    a min-cost flow: every round is a plan, repaired to keep the hard limits (r15.py, r17.py, repair.py) and
    scored exactly, and a proven upper bound; the best plan gets a bounded local search; the best plan and the
    least bound give the reported gap;
-3. if time is left and the model is small enough, CP-SAT (the same exact model, one module per rule, R9/R10
+4. if time is left and the model is small enough, CP-SAT (the same exact model, one module per rule, R9/R10
    with cross-multiplied products, R15 and R17 as constraints) starts from that plan and may improve it; its
    bound is kept if lower;
-4. if the quotas cannot hold the new hires, period-2 and locked teachers, CP-SAT with assumption literals
-   names the conflicting quotas (R8:<school>), which are relaxed and reported;
 5. justified envy is removed afterwards by exchanges that keep every rule and do not lower the score
    (envy.py); envy pairs before and after are reported;
 6. write every teacher's row, home_lessons for everyone, compliance for R5, R6, R8-R11, R14-R17, and return
@@ -37,20 +39,17 @@ from . import budget, candidates, couples, coverage, flow, greedy, r5, r6, r8, r
 from .ctx import SCALE, ModelCtx
 from .envy import repair as remove_envy
 
-MAX_RELAX_ROUNDS = 3  # quota conflicts explained and relaxed at most this often (each round names a new core)
 CP_SAT_MIN_SECONDS = 1.0  # CP-SAT only runs with at least this long left
 
 
-def build_model(data, relaxed=(), explain=False) -> ModelCtx:
-    ctx = ModelCtx.new(data, relaxed, explain)
+def build_model(data, relaxed: dict | None = None) -> ModelCtx:
+    ctx = ModelCtx.new(data, relaxed)
     m = ctx.model
     start = np.searchsorted(data.p_t, np.arange(len(data.t)), side="left")
     end = np.searchsorted(data.p_t, np.arange(len(data.t)), side="right")
     for p in np.flatnonzero(end > start):
         m.add_exactly_one(ctx.x.values[start[p]:end[p]])
     r8.build(ctx)
-    if explain:
-        return ctx
     coverage.build(ctx)
     r9.build(ctx)
     r10.build(ctx)
@@ -63,18 +62,26 @@ def build_model(data, relaxed=(), explain=False) -> ModelCtx:
     return ctx
 
 
-def explain_infeasible(data, relaxed, params: SolveParams, time_limit: float) -> list[str]:
-    """Names of hard constraints (``R8:<school>``) that together make the placement infeasible.
+def shortfall(data) -> dict[str, int]:
+    """The quotas (``R8:<school>``) that cannot hold the teachers, each with the fewest seats it lacks (flow.py
+    ``shortfall``, exact and in milliseconds): raised by those seats, the placement is feasible."""
+    short = flow.FlowNet(data).shortfall()
+    return {f"R8:{data.school_ids[s]}": int(short[s]) for s in np.flatnonzero(short > 0)}
 
-    Solved with params.explaining(): one worker, at most explain_time_limit and the `time_limit` left (>= 1 s)."""
-    ctx = build_model(data, relaxed, explain=True)
-    ctx.model.add_assumptions(ctx.assumption_lits)
-    one = params.explaining()
-    solver, status, _ = sat.solve(ctx.model, one, time_limit=max(1.0, min(one.time_limit, time_limit)))
-    if status != "infeasible":
-        return []
-    core = solver.sufficient_assumptions_for_infeasibility()
-    return sorted(ctx.assumptions[i] for i in core if i in ctx.assumptions)
+
+def extra_seats(data, relaxed: dict[str, int]) -> dict[int, int]:
+    """School index -> seats added to its quota, from the relaxed quotas' names."""
+    s_of = {f"R8:{sid}": i for i, sid in enumerate(data.school_ids)}
+    return {s_of[name]: n for name, n in relaxed.items() if name in s_of and n}
+
+
+def prepare(sc, state, reach: int = 1):
+    """The stage's facts with candidate lists of `reach` (candidates.py), and what the soft goals read."""
+    data = candidates.build(sc, state, reach)
+    budget.setup(data, state)
+    r17.setup(data, state)
+    couples.setup(data, state)
+    return data
 
 
 def write_reserve(data) -> float:
@@ -109,13 +116,15 @@ def solve(sc, state, params: SolveParams) -> StageResult:
     """Place every teacher of the coming year (their rows of `state`); the stage's solver figures, KPIs, notes."""
     t0 = time.perf_counter()
     log = StageLog()
-    data = candidates.build(sc, state)
-    budget.setup(data, state)
-    r17.setup(data, state)
-    couples.setup(data, state)
-    deadline = t0 + params.time_limit - write_reserve(data)
-    relaxed = {f"R8:{data.school_ids[s]}" for s in r8.over_by_locks(data)}
+    data = prepare(sc, state)
+    # quotas the locked and staying teachers alone exceed: nobody else is placed there (no seat added)
+    relaxed = {f"R8:{data.school_ids[s]}": 0 for s in r8.over_by_locks(data)}
     w = data.say
+    if not flow.FlowNet(data).feasible():
+        # the short candidate lists leave no placement within the quotas: every school open to each teacher
+        data = prepare(sc, state, candidates.WIDE)
+        log.note(w.note("candidates_widened", pairs=len(data.p_t)))
+    deadline = t0 + params.time_limit - write_reserve(data)
     s_of = {str(sid): i for i, sid in enumerate(data.school_ids)}
 
     def quota_name(name: str) -> str:  # "R8:U1" / "城区一小（U1）的R8"
@@ -129,25 +138,21 @@ def solve(sc, state, params: SolveParams) -> StageResult:
                    "num_workers": params.workers, "seed": params.seed, "time_limit": params.time_limit}
     t_opt = time.perf_counter()
     stats["build_seconds"] = round(t_opt - t0, 3)
-    choice, dual = None, None
-    for _ in range(MAX_RELAX_ROUNDS + 1):
-        s_idx = {i for i, sid in enumerate(data.school_ids) if f"R8:{sid}" in relaxed}
-        net = flow.FlowNet(data, s_idx)
-        left = deadline - time.perf_counter()
-        dual_deadline = time.perf_counter() + (params.dual_share * left if use_cp_sat else left)
-        dual = flow.lagrangian(data, net, dual_deadline, max_rounds=params.dual_max_rounds)
-        if not dual.infeasible:
-            choice = dual.choice
-            break
-        core = explain_infeasible(data, relaxed, params, deadline - time.perf_counter())
-        if not core:
-            log.note(w.note("no_placement"))
-            break
-        core_s = [i for i, sid in enumerate(data.school_ids) if f"R8:{sid}" in core]
-        log.note(w.note("quota_conflict", schools=w.list(quota_name(c) for c in core),
-                        held=r8.held_words(data, core_s)))
-        relaxed |= set(core)
-    if choice is None:  # no flow plan: the clerk's placement (quotas may be broken, reported by R8)
+    short = shortfall(data)
+    if short:  # even every school open to them cannot hold the teachers: those quotas, by the seats they lack
+        core_s = [s_of[c.split(":", 1)[1]] for c in short]
+        log.note(w.note("quota_conflict", schools=w.list(w.note("quota_short", name=quota_name(c), n=n)
+                                                          for c, n in sorted(short.items())),
+                        n=sum(short.values()), held=r8.held_words(data, core_s)))
+        relaxed.update(short)
+        stats["seats_short"] = dict(sorted(short.items()))
+    net = flow.FlowNet(data, extra_seats(data, relaxed))
+    left = deadline - time.perf_counter()
+    dual_deadline = time.perf_counter() + (params.dual_share * left if use_cp_sat else left)
+    dual = flow.lagrangian(data, net, dual_deadline, max_rounds=params.dual_max_rounds)
+    choice = None if dual.infeasible else dual.choice
+    if choice is None:  # no flow plan (cannot happen once the quotas short are relaxed): the clerk's placement
+        log.note(w.note("no_placement"))
         choice = greedy.clerk(data)
         stats.update(status="infeasible", fallback="clerk", objective=float(flow.evaluate(data, choice)["objective"]),
                      bound=None, gap=None)

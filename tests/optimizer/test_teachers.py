@@ -170,9 +170,10 @@ def test_r6_infeasible_quota_names_the_public_funded_teachers_it_keeps_rural():
                [("U", "math", 64), ("R", "math", 32)])
     state, plan, res = run_teachers(sc, check=False)
     note = next(n for n in res.notes if "infeasible" in n)
-    assert note == ("teachers: infeasible: the staff quotas (R8) of R8:R cannot hold the teachers no other school "
-                    "can take: P (public-funded with 2 of 6 rural years, whom R6 keeps from urban schools); "
-                    "Q (public-funded with 4 of 6 rural years, whom R6 keeps from urban schools); relaxed")
+    assert note == ("teachers: infeasible: the staff quotas (R8) of R8:R (1 short) cannot hold the teachers no other "
+                    "school can take (seats short in all: 1): P (public-funded with 2 of 6 rural years, whom R6 keeps "
+                    "from urban schools); Q (public-funded with 4 of 6 rural years, whom R6 keeps from urban schools); "
+                    "relaxed by the seats short")
     p = row(state, "P")
     assert p["to_school"] == "R" and "R6" in p["rules"].split(";")
     assert p["reason"].startswith("Stays at School R (R) although it is above its staff quota (R8 relaxed): "
@@ -260,23 +261,36 @@ def test_r8_exact_a_quota_leaves_exactly_its_free_seats_and_a_breach_names_it():
     at_r1 = np.flatnonzero(data.school_ids[data.p_s] == "R1")
     assert len(at_r1) == 3  # every new hire may go there
 
-    def model(explain: bool) -> ModelCtx:
-        ctx = ModelCtx.new(data, explain=explain)
+    def most_at_r1(relaxed=None) -> float:
+        ctx = ModelCtx.new(data, relaxed)
         for p in np.unique(data.p_t):
             ctx.model.add_exactly_one(ctx.x.values[data.p_t == p])
         r8.build(ctx)
-        return ctx
+        ctx.model.maximize(ctx.pair_sum(at_r1))
+        _, status, st = sat.solve(ctx.model, SolveParams(time_limit=10, workers=1, seed=0))
+        assert status == "optimal"
+        return st["objective"]
 
-    ctx = model(False)
-    ctx.model.maximize(ctx.pair_sum(at_r1))
-    _, status, st = sat.solve(ctx.model, SolveParams(time_limit=10, workers=1, seed=0))
-    assert (status, st["objective"]) == ("optimal", 1.0)
-    ctx = model(True)  # two there: infeasible, and the assumption core names exactly R1's quota
-    ctx.model.add(ctx.pair_sum(at_r1) >= 2)
-    ctx.model.add_assumptions(ctx.assumption_lits)
-    solver, status, _ = sat.solve(ctx.model, SolveParams(time_limit=10, workers=1, seed=0))
-    assert status == "infeasible"
-    assert [ctx.assumptions[i] for i in solver.sufficient_assumptions_for_infeasibility()] == ["R8:R1"]
+    assert most_at_r1() == 1.0
+    assert most_at_r1({"R8:R1": 1}) == 2.0  # a quota relaxed by one seat holds exactly one more
+    assert stage.shortfall(data) == {}  # U takes the other two
+
+
+def test_r8_shortfall_names_the_quota_and_the_exact_seats_it_lacks():
+    # only R1 teaches math and has one free seat: three math hires leave it exactly 2 seats short
+    sc = sc_of([R("R1", is_township_seat=True, staff_quota=2), U("U", is_township_seat=True, staff_quota=5)],
+               [person("A", school_id="R1")]
+               + [person(f"N{i}", school_id="", contract_period=0, period_years=0) for i in range(3)],
+               [("R1", "math", 64), ("U", "physics", 64)])
+    data = teacher_facts(sc)
+    assert stage.shortfall(data) == {"R8:R1": 2}
+    state, plan, res = run_teachers(sc, check=False)
+    note = next(n for n in res.notes if "infeasible" in n)
+    assert note.startswith("teachers: infeasible: the staff quotas (R8) of R8:R1 (2 short) cannot hold the teachers "
+                           "no other school can take (seats short in all: 2): N0 (a new hire: only R1 of their "
+                           "school level group take math teachers)")
+    assert (plan.assignments["to_school"] == "R1").sum() == 4  # relaxed by the 2 seats: everyone placed there
+    assert state.compliance["R8"][0] == "not_met"
 
 
 # ---- coverage ----------------------------------------------------------------------------
