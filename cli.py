@@ -12,6 +12,7 @@ import traceback
 from pathlib import Path
 
 import click
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -535,7 +536,7 @@ def roadmap(scenario, until, hiring_paths, whatif_path, dask_workers, out, time_
     R10 and R3 are both met, or why not by --until. Each yearly plan is stored in the run history, the
     roadmap too (`rotaplan roadmaps`; `rotaplan compare RM1 RM2` sets two roadmaps side by side)."""
     from .optimizer import SolveParams
-    from .runs.roadmap import TERMINAL, RoadmapRequest, run_roadmap
+    from .runs.roadmap import RoadmapRequest, run_roadmap
     from .scenarios.rollover import Hiring
 
     use_lang(lang)
@@ -559,17 +560,7 @@ def roadmap(scenario, until, hiring_paths, whatif_path, dask_workers, out, time_
                          lang=lang or "en", db=db)
     with console.status("Roadmap...") as status:
         rm = run_roadmap(req, progress=lambda s: status.update(f"Roadmap: {s}..."))
-    t = Table(title=f"Roadmap {rm.name}")
-    cols = [c for c in TERMINAL if c in rm.rows.columns]
-    short = {"young_rural_leader_share": "R3 young", "bachelor_share_rural": "R9 bach. rural",
-             "bachelor_share_urban": "R9 bach. urban", "degree_ratio_urban_rural": "R10 ratio",
-             "r11_exchanged": "R11 exch.", "uncovered_lessons": "uncovered", "itinerant_teachers": "itinerant",
-             "run_id": "run"}
-    for c in cols:
-        t.add_column(short.get(c, c), overflow="fold")
-    for r in rm.rows.to_dict("records"):
-        t.add_row(*[_fmt(r.get(c)) if r.get(c) is not None else "-" for c in cols])
-    console.print(t)
+    console.print(roadmap_table(rm))
     console.print(rm.verdict, markup=False, soft_wrap=True)
     console.print("Seconds per year: " + ", ".join(f"{y}: {s:g}" for y, s in rm.year_seconds.items())
                   + f"; {rm.seconds:g} s in all.")
@@ -577,6 +568,29 @@ def roadmap(scenario, until, hiring_paths, whatif_path, dask_workers, out, time_
                   + (f"; stored as roadmap RM{rm.roadmap_id} in the run history (`rotaplan roadmaps`)." if rm.roadmap_id
                      else "."),
                   soft_wrap=True)
+
+
+def roadmap_table(rm) -> Table:
+    """The roadmap's years as a terminal table (runs/roadmap.py TERMINAL columns)."""
+    from .runs.roadmap import TERMINAL, records
+
+    t = Table(title=f"Roadmap {rm.name}", box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0), pad_edge=False)
+    cols = [c for c in TERMINAL if c in rm.rows.columns]
+    short = {"young_rural_leader_share": "R3\nyoung", "bachelor_share_rural": "R9 bach.\nrural",
+             "bachelor_share_urban": "R9 bach.\nurban", "degree_ratio_urban_rural": "R10\nratio",
+             "r11_exchanged": "R11\nexch.", "uncovered_lessons": "uncov-\nered", "itinerant_teachers": "itin-\nerant",
+             "R3": "R3\nmet", "R10": "R10\nmet"}
+    word = {"met": "met", "not_met": "no", "exempted": "exempt", "": "-", "infeasible": "refused"}  # short words
+    cells = [[word.get(str(r.get(c) or ""), str(r.get(c))) if c in ("status", "R3", "R10") else _fmt(r.get(c))
+              for c in cols] for r in records(rm.rows)]
+    for i, c in enumerate(cols):  # as wide as the widest figure or header line: nothing folds where it fits
+        head = short.get(c, c)
+        width = max([len(row[i]) for row in cells] + [len(x) for x in head.split("\n")])
+        left = c in ("status", "R3", "R10")
+        t.add_column(head, overflow="fold", min_width=width, justify="left" if left else "right")
+    for row in cells:
+        t.add_row(*row)
+    return t
 
 
 # ---- language of explain, routes, compare ----------------------------------------------------

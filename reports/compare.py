@@ -297,7 +297,7 @@ def _how(rows: tuple[dict, ...], lang: str | None = None) -> str:
 
 # ---- output ---------------------------------------------------------------------------------
 def _fmt(v) -> str:
-    if v is None or (isinstance(v, float) and pd.isna(v)):
+    if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)):
         return "-"
     if isinstance(v, float):
         return f"{v:.4g}" if abs(v) < 1000 else f"{v:,.0f}"

@@ -47,7 +47,10 @@ FIGURES = (
     ("r11_exchanged", "R11"), ("r11_exchange_share", "R11"), ("moves", ""), ("uncovered_lessons", "R7"),
     ("itinerant_teachers", "R7"), ("r16_returned", "R16"), ("retirements", "R12"), ("staff", ""),
 )
-TERMINAL = ("year", "status", "run_id", "young_rural_leader_share", "bachelor_share_rural", "bachelor_share_urban",
+# Whole numbers among them: kept as integers (empty in a year not planned), not as 84.0
+COUNTS = ("run_id", "r11_exchanged", "moves", "uncovered_lessons", "itinerant_teachers", "r16_returned", "retirements",
+          "staff", "compulsory_teachers_rural", "bachelor_teachers_rural", "rural_leaders", "young_rural_leaders")
+TERMINAL = ("year", "status", "young_rural_leader_share", "bachelor_share_rural",
             "degree_ratio_urban_rural", "r11_exchanged", "moves", "uncovered_lessons", "itinerant_teachers",
             "R3", "R10")
 
@@ -159,14 +162,14 @@ def run_roadmap(req: RoadmapRequest, progress: Callable[[str], None] | None = No
             sc = Scenario.read(path)  # as `check DIR/<year>` will read it (the fingerprint of the files)
         year_seconds[year] = round(time.perf_counter() - ty, 2)
         mark_folder(folder, "roadmap", complete=False)
-    df = pd.DataFrame(rows)
+    df = typed(pd.DataFrame(rows))
     rm = summarise(name, df, sc.policy, req.until, folder, req.lang, stop)
     rm.year_seconds = year_seconds
     rm.seconds = round(time.perf_counter() - t0, 2)
     df.to_csv(folder / "roadmap.csv", index=False, encoding="utf-8")
     (folder / "roadmap.json").write_text(json.dumps(
         {"name": name, "until": req.until, "first_met": rm.first_met, "first": rm.first, "verdict": rm.verdict,
-         "hiring": req.hiring_text, "year_seconds": year_seconds, "rows": _records(df)},
+         "hiring": req.hiring_text, "year_seconds": year_seconds, "rows": records(df)},
         indent=2, ensure_ascii=False, default=_plain), encoding="utf-8")
     with pd.ExcelWriter(folder / "roadmap.xlsx", engine="openpyxl") as xw:  # the table as a workbook sheet
         df.to_excel(xw, sheet_name="Roadmap", index=False)
@@ -180,7 +183,7 @@ def run_roadmap(req: RoadmapRequest, progress: Callable[[str], None] | None = No
         rm.roadmap_id = h.add_roadmap(name=name, scenario=str(Path(req.scenario).resolve()) if req.scenario
                                       else "builtin:laiwu", until=req.until, hiring=req.hiring_text,
                                       out_dir=str(folder), first_met=rm.first_met, verdict=rm.verdict,
-                                      rows=_records(df))
+                                      rows=records(df))
     return rm
 
 
@@ -274,11 +277,21 @@ def _pct(v) -> str:
     return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{float(v):.1%}"
 
 
-def _records(df: pd.DataFrame) -> list[dict]:
+def typed(df: pd.DataFrame) -> pd.DataFrame:
+    """The counts of COUNTS as integers (pandas Int64: a year not planned stays empty)."""
+    for c in COUNTS:
+        if c in df.columns:
+            df[c] = pd.to_numeric(df[c], errors="coerce").round().astype("Int64")
+    return df
+
+
+def records(df: pd.DataFrame) -> list[dict]:
     return [{k: _plain(v) for k, v in r.items()} for r in df.to_dict("records")]
 
 
 def _plain(v):
+    if v is pd.NA:
+        return None
     if hasattr(v, "item"):
         v = v.item()
     if isinstance(v, float) and math.isnan(v):
@@ -328,7 +341,7 @@ def roadmap_task(task: dict) -> dict:
                              db=task.get("db"), store=bool(task.get("store", True)), name=task["name"])
         rm = run_roadmap(req)
         out.update(ok=True, roadmap_id=rm.roadmap_id, verdict=rm.verdict, first_met=rm.first_met,
-                   rows=_records(rm.rows), year_seconds=rm.year_seconds)
+                   rows=records(rm.rows), year_seconds=rm.year_seconds)
     except Exception as exc:  # noqa: BLE001 - one failing roadmap must not stop the others
         from ..models.errors import ScenarioError
 
