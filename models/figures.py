@@ -350,8 +350,8 @@ def people(sc, assignments: pd.DataFrame) -> pd.DataFrame:
 
 
 # R14: certificate ranks (kindergarten < primary < junior < senior = vocational) and what each level needs
-_CERT_RANK = {"kindergarten": 0, "primary": 1, "junior": 2, "senior": 3, "vocational": 3}
-_LEVEL_NEED = {"kindergarten": 0, "primary": 1, "nine_year": 1, "junior": 2, "senior": 3, "vocational": 3}
+CERT_RANK = {"kindergarten": 0, "primary": 1, "junior": 2, "senior": 3, "vocational": 3}
+LEVEL_NEED = {"kindergarten": 0, "primary": 1, "nine_year": 1, "junior": 2, "senior": 3, "vocational": 3}
 _LEVEL_CERT = {"nine_year": "junior"}
 
 
@@ -369,12 +369,12 @@ def _r11_r14(sc, p: pd.DataFrame, st: pd.DataFrame, new, exempt, locked, sch) ->
     p["r11_wrong_exchange"] = (p["move"] == "exchange") & ~p["r11_exchanged"]
     cert = _text(st["certificate"]).to_numpy() if "certificate" in st.columns else np.full(len(p), "", object)
     cert = np.where(cert == "", p["from_level"].map(lambda lv: _LEVEL_CERT.get(lv, lv)).to_numpy(), cert)
-    p["r14_rank"] = pd.Series(cert, index=p.index).map(_CERT_RANK).fillna(-1).astype(int).to_numpy()
-    p["r14_need"] = p["to_level"].map(_LEVEL_NEED).fillna(0).astype(int).to_numpy()
+    p["r14_rank"] = pd.Series(cert, index=p.index).map(CERT_RANK).fillna(-1).astype(int).to_numpy()
+    p["r14_need"] = p["to_level"].map(LEVEL_NEED).fillna(0).astype(int).to_numpy()
     p["r14_placed"] = p["teacher_after"] & (p["to_school"] != "") & (p["to_school"] != p["from_school"])
     p["r14_uncovered"] = p["r14_placed"] & (p["r14_rank"] >= 0) & (p["r14_rank"] < p["r14_need"])
     p["r14_exempt_lock"] = p["r14_uncovered"] & (p["to_school"] == p["locked_school"])
-    p2_need = p["period2_school"].map(sch["level"]).map(_LEVEL_NEED)
+    p2_need = p["period2_school"].map(sch["level"]).map(LEVEL_NEED)
     p["r14_period2_uncovered"] = (p2_need.notna() & (p["r14_rank"] >= 0) & (p["r14_rank"] < p2_need.fillna(0))
                                   ).to_numpy()
     return p
@@ -427,7 +427,7 @@ def _r5_bundle(sc, p: pd.DataFrame, st: pd.DataFrame, sch: pd.DataFrame) -> None
     known = b.isin(sch.index)
     other = (p["r5_period1"] & p["teacher_after"] & known
              & (b.map(sch["area"]).astype(object).fillna("") != p["from_area"]))
-    need = b.map(sch["level"]).map(_LEVEL_NEED).fillna(0)
+    need = b.map(sch["level"]).map(LEVEL_NEED).fillna(0)
     cert_ok = (p["r14_rank"] < 0) | (p["r14_rank"] >= need)
     facts = SchoolFacts(sc)
     fit = [bool(o) and subject_fit(sc, str(subj), str(s), facts) is None

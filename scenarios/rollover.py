@@ -34,7 +34,8 @@ carried out and one school year served. Every count is "completed on 1 September
   ``permanent`` (长期有效) is true for the person: then both are carried;
 * ``preferences``: carried, less the school the person is at now (a granted wish is not asked again);
 * new hires from a hiring plan (`Hiring`, hiring.yaml): counts by subject, degree, certificate and
-  public-funded share, for every year or by year, and/or a sheet of named people; ids ``H<year>-<nnnn>``.
+  public-funded share, for every year or by year, and/or a sheet of named people; ids ``H<year>-<nnnn>``. An
+  entry with subject ``gaps`` is shared among the subjects the plan leaves lessons uncovered in (`by_gaps`).
 
 The result is deterministic: the same plan, scenario and hiring plan give the same files. Pure data: no solver.
 """
@@ -42,13 +43,14 @@ The result is deterministic: the same plan, scenario and hiring plan give the sa
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..models.errors import Problem, ScenarioError
+from ..models.figures import CERT_RANK, LEVEL_NEED, coverage, people
 from ..models.plan import Plan
 from ..models.readers import read_csv_frame
 from ..models.scenario import Scenario
@@ -63,9 +65,13 @@ _TRUE = {"true", "1", "yes", "是", "y", "t"}
 
 
 # ---- the hiring plan ----------------------------------------------------------------------------
+GAPS = "gaps"  # subject: gaps (缺口): the entry's count is shared among the subjects lessons are left uncovered in
+GAPS_WORDS = {"gaps", "gap", "缺口", "按缺口"}
+
+
 @dataclass(frozen=True)
 class HireGroup:
-    """`count` new teachers of one kind."""
+    """`count` new teachers of one kind (subject GAPS: shared among the subjects with uncovered lessons)."""
 
     count: int
     subject: str
@@ -121,11 +127,16 @@ class Hiring:
     def groups(self, year: int) -> list[HireGroup]:
         return self.by_year.get(year, self.every_year)
 
-    def people(self, year: int, sc: Scenario) -> pd.DataFrame:
-        """The new hires of `year` as staff rows (text cells), ids H<year>-0001, ... in the order of the plan."""
+    def people(self, year: int, sc: Scenario, uncovered: pd.Series | None = None) -> pd.DataFrame:
+        """The new hires of `year` as staff rows (text cells), ids H<year>-0001, ... in the order of the plan.
+
+        `uncovered`: (school_id, subject) -> weekly lessons the last plan leaves uncovered; an entry with subject
+        GAPS is shared among subjects by it (`by_gaps`)."""
         rows: list[dict] = []
         k = 0
-        for g in self.groups(year):
+        groups = [x for g in self.groups(year)
+                  for x in (by_gaps(g, sc, uncovered) if g.subject == GAPS else [g])]
+        for g in groups:
             n_pf = int(round(g.public_funded_share * g.count))
             n_f = int(round(g.female_share * g.count))
             for i in range(g.count):
@@ -146,6 +157,40 @@ class Hiring:
                 named = named[named["year"].astype(str).str.strip().isin(("", str(year)))].drop(columns="year")
             out = pd.concat([out, named], ignore_index=True).fillna("")
         return out
+
+
+def by_gaps(g: HireGroup, sc: Scenario, uncovered: pd.Series | None) -> list[HireGroup]:
+    """A GAPS entry as one entry per subject: its count shared in proportion to the weekly lessons left uncovered
+    (`uncovered`) at the schools its certificate covers (R14: a kindergarten certificate kindergartens and the
+    subject preschool; another, the schools of its level or below other than kindergartens; none: every school),
+    by largest remainders, ties by subject code. Without any uncovered lesson there, in proportion to the
+    demand. Deterministic."""
+    need = sc.schools.drop_duplicates("school_id").set_index("school_id")["level"].map(LEVEL_NEED)
+    d = sc.demand.groupby(["school_id", "subject"])["weekly_lessons"].sum()
+    gap = (uncovered if uncovered is not None else pd.Series(0, index=d.index)).reindex(d.index, fill_value=0)
+    sid = d.index.get_level_values(0)
+    subj = d.index.get_level_values(1)
+    kinder = np.asarray(need.reindex(sid).to_numpy() == 0) & (np.asarray(subj) == "preschool")
+    if g.certificate == "kindergarten":
+        ok = kinder
+    elif g.certificate:
+        ok = ~kinder & (np.asarray(subj) != "preschool") & (need.reindex(sid).fillna(9).to_numpy()
+                                                           <= CERT_RANK.get(g.certificate, 9))
+    else:
+        ok = np.ones(len(d), dtype=bool)
+    weight = gap[ok].groupby(level=1).sum()
+    if weight.sum() <= 0:
+        weight = d[ok].groupby(level=1).sum()
+    weight = weight[weight > 0].sort_index()
+    if g.count == 0 or weight.sum() <= 0:
+        return []
+    share = weight / weight.sum() * g.count
+    n = np.floor(share).astype(int)
+    rest = g.count - int(n.sum())
+    order = sorted(range(len(share)), key=lambda i: (-(share.iloc[i] - n.iloc[i]), share.index[i]))
+    for i in order[:rest]:
+        n.iloc[i] += 1
+    return [replace(g, subject=str(j), count=int(c)) for j, c in n.items() if c > 0]
 
 
 def _groups(items, source: str, where: str) -> list[HireGroup]:
@@ -183,7 +228,8 @@ def _groups(items, source: str, where: str) -> list[HireGroup]:
         elif count < 0 or not (0 <= pf <= 1) or not (0 <= fem <= 1) or not (18 <= age <= 60):
             problems.append(Problem(source, None, at, item, "count >= 0, shares 0 to 1, age 18 to 60"))
         else:
-            out.append(HireGroup(count, subject_code(str(item["subject"])), degree, cert_c, pf, fem, age,
+            subject = GAPS if str(item["subject"]).strip().lower() in GAPS_WORDS else subject_code(str(item["subject"]))
+            out.append(HireGroup(count, subject, degree, cert_c, pf, fem, age,
                                  str(item.get("reserve_leader", False)).lower() in _TRUE))
     if problems:
         raise ScenarioError(problems)
@@ -306,7 +352,9 @@ def rollover(sc: Scenario, plan: Plan, hiring: Hiring | None = None, name: str |
         nxt["spouse_id"] = sp.where(sp.isin(set(nxt["person_id"])), "")
     text = format_table(nxt, STAFF).fillna("")
     if hiring is not None:
-        hires = hiring.people(year + 1, sc)
+        uncovered = (coverage(sc, people(sc, plan.assignments), plan.itinerant)["uncovered"]  # the plan's figure
+                     if any(g.subject == GAPS for g in hiring.groups(year + 1)) else None)
+        hires = hiring.people(year + 1, sc, uncovered)
         if len(hires):
             clash = sorted(set(hires["person_id"]) & set(text["person_id"]))
             if clash:

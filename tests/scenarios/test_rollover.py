@@ -150,3 +150,26 @@ def test_rollover_clears_the_spouse_id_of_a_retiree():
     assert plan.assignments.set_index("person_id").at["OLD", "move"] == "retire"
     nxt = rollover(sc, plan)
     assert list(nxt.staff["person_id"]) == ["W"] and list(nxt.staff["spouse_id"]) == [""]
+
+
+def test_hires_by_gaps_share_the_count_among_the_subjects_left_uncovered(tmp_path):
+    """subject: gaps (缺口): U (primary) lacks 16 math and 16 chinese lessons, R (junior) 32 physics; the three
+    primary-certificate hires go 1.5 / 1.5 -> chinese 2 (the tie by subject code), math 1, none to the junior
+    school's physics; a junior certificate covers primary schools too (R14): 16 + 16 + 32 lessons share two hires
+    0.5 / 0.5 / 1 -> physics 1, chinese 1 (the tie); a kindergarten entry finds no kindergarten demand: nobody."""
+    sc = build([school("U", is_township_seat=True, level="primary"),
+                school("R", area="rural", township="T2", is_township_seat=True, level="junior")],
+               [person("A", school_id="U", subject="math"), person("B", school_id="R", subject="physics",
+                                                                 certificate="junior")],
+               [("U", "math", 32), ("U", "chinese", 16), ("R", "physics", 48)], young_backbone_training_count=0)
+    plan = staying_plan(sc, {})
+    plan.assignments["home_lessons"] = 16
+    (tmp_path / "h.yaml").write_text(
+        "hires:\n  - {subject: gaps, count: 3, certificate: primary}\n"
+        "  - {subject: 缺口, count: 2, certificate: junior}\n"
+        "  - {subject: gaps, count: 1, certificate: kindergarten}\n", encoding="utf-8")
+    nxt = rollover(sc, plan, Hiring.read(tmp_path / "h.yaml")).staff
+    new = nxt[nxt["person_id"].str.startswith("H")]
+    got = new.groupby(["certificate", "subject"]).size().to_dict()
+    assert got == {("primary", "chinese"): 2, ("primary", "math"): 1, ("junior", "physics"): 1,
+                   ("junior", "chinese"): 1}
