@@ -162,8 +162,9 @@ class Hiring:
 def by_gaps(g: HireGroup, sc: Scenario, uncovered: pd.Series | None) -> list[HireGroup]:
     """A GAPS entry as one entry per subject: its count shared in proportion to the weekly lessons left uncovered
     (`uncovered`) at the schools its certificate covers (R14: a kindergarten certificate kindergartens and the
-    subject preschool; another, the schools of its level or below other than kindergartens; none: every school),
-    by largest remainders, ties by subject code. Without any uncovered lesson there, in proportion to the
+    subject preschool; another, the schools of its level or below other than kindergartens; none: every school)
+    and taught there in both areas (R5 bundles a new hire with a school of the other area), by largest
+    remainders, ties by subject code. Without any uncovered lesson there, in proportion to the
     demand. Deterministic."""
     need = sc.schools.drop_duplicates("school_id").set_index("school_id")["level"].map(LEVEL_NEED)
     d = sc.demand.groupby(["school_id", "subject"])["weekly_lessons"].sum()
@@ -178,6 +179,10 @@ def by_gaps(g: HireGroup, sc: Scenario, uncovered: pd.Series | None) -> list[Hir
                                                            <= CERT_RANK.get(g.certificate, 9))
     else:
         ok = np.ones(len(d), dtype=bool)
+    # R5: a new hire is bundled with a school of the other area, so only subjects taught in both areas count
+    area = sc.schools.drop_duplicates("school_id").set_index("school_id")["area"].reindex(sid).to_numpy()
+    both = pd.Series(area[ok], index=subj[ok]).groupby(level=0).nunique() == 2
+    ok &= np.isin(np.asarray(subj), both[both].index)
     weight = gap[ok].groupby(level=1).sum()
     if weight.sum() <= 0:
         weight = d[ok].groupby(level=1).sum()

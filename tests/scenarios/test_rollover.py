@@ -153,15 +153,17 @@ def test_rollover_clears_the_spouse_id_of_a_retiree():
 
 
 def test_hires_by_gaps_share_the_count_among_the_subjects_left_uncovered(tmp_path):
-    """subject: gaps (缺口): U (primary) lacks 16 math and 16 chinese lessons, R (junior) 32 physics; the three
-    primary-certificate hires go 1.5 / 1.5 -> chinese 2 (the tie by subject code), math 1, none to the junior
-    school's physics; a junior certificate covers primary schools too (R14): 16 + 16 + 32 lessons share two hires
-    0.5 / 0.5 / 1 -> physics 1, chinese 1 (the tie); a kindergarten entry finds no kindergarten demand: nobody."""
+    """subject: gaps (缺口). Uncovered after the plan: U (urban primary) math 16, chinese 16; R (rural junior)
+    physics 32, math 16; R2 (rural primary) chinese 16. Primary certificate: U and R2 (R14), where only chinese is
+    taught in both areas (R5 bundles across them): 3 chinese. Junior certificate: every school; math (U, R) and
+    chinese (U, R2) 32 lessons each, physics only rural: 2 hires 1 / 1. Kindergarten: no kindergarten, nobody."""
     sc = build([school("U", is_township_seat=True, level="primary"),
-                school("R", area="rural", township="T2", is_township_seat=True, level="junior")],
+                school("R", area="rural", township="T2", is_township_seat=True, level="junior"),
+                school("R2", area="rural", township="T2", level="primary")],
                [person("A", school_id="U", subject="math"), person("B", school_id="R", subject="physics",
                                                                  certificate="junior")],
-               [("U", "math", 32), ("U", "chinese", 16), ("R", "physics", 48)], young_backbone_training_count=0)
+               [("U", "math", 32), ("U", "chinese", 16), ("R", "physics", 48), ("R", "math", 16),
+                ("R2", "chinese", 16)], young_backbone_training_count=0)
     plan = staying_plan(sc, {})
     plan.assignments["home_lessons"] = 16
     (tmp_path / "h.yaml").write_text(
@@ -171,5 +173,4 @@ def test_hires_by_gaps_share_the_count_among_the_subjects_left_uncovered(tmp_pat
     nxt = rollover(sc, plan, Hiring.read(tmp_path / "h.yaml")).staff
     new = nxt[nxt["person_id"].str.startswith("H")]
     got = new.groupby(["certificate", "subject"]).size().to_dict()
-    assert got == {("primary", "chinese"): 2, ("primary", "math"): 1, ("junior", "physics"): 1,
-                   ("junior", "chinese"): 1}
+    assert got == {("primary", "chinese"): 3, ("junior", "chinese"): 1, ("junior", "math"): 1}
