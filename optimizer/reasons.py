@@ -508,10 +508,13 @@ register({
                           "is not a plan",
                           "教师：没有任何安排能遵守全部硬性规则；以下的人工式安排违反这些规则，不是方案"),
     "note.candidates_widened": ("teachers: the nearest few schools of each teacher could not hold everyone within "
-                                "the quotas (R8), so every school open to each teacher was considered ({pairs} "
-                                "candidate pairs)",
-                                "教师：每位教师最近的几所学校在编制（R8）内容纳不下全部教师，已改为考虑每位教师可去的"
-                                "全部学校（候选{pairs}对）"),
+                                "the quotas (R8), so {reach} times as many were offered ({pairs} candidate pairs)",
+                                "教师：每位教师最近的几所学校在编制（R8）内容纳不下全部教师，已改为提供{reach}倍的候选"
+                                "学校（候选{pairs}对）"),
+    "note.candidates_all": ("teachers: the nearest few schools of each teacher could not hold everyone within the "
+                            "quotas (R8), so every school open to each teacher was offered ({pairs} candidate pairs)",
+                            "教师：每位教师最近的几所学校在编制（R8）内容纳不下全部教师，已改为考虑每位教师可去的"
+                            "全部学校（候选{pairs}对）"),
     "note.quota_conflict": ("teachers: infeasible: the staff quotas (R8) of {schools} cannot hold the teachers no "
                             "other school can take (seats short in all: {n}): {held}; relaxed by the seats short",
                             "教师：无可行方案：{schools}的编制（R8）容纳不下其他学校都无法接收的教师，共缺{n}个编制："

@@ -20,7 +20,10 @@ host ends). Where returning teachers push their home school above its ``staff_qu
 teachers become movable, as at any school over quota (R8), so the plan can make room. ``posting_quota_at``
 (policy, default ``host``) says at which school a posted teacher counts against ``staff_quota``: with ``home``,
 the quotas of the model are shifted for the postings that continue (one seat more at the host, one less at
-home); new exchanges of the plan are counted at the host in the year they are made (docs/rules.md).
+home). A new exchange keeps its home seat too, which the flow cannot say (it counts a teacher at the school they
+are at, so the exchange frees the home seat): where the plan's new postings leave a home school above its quota
+(`home_over`), the stage closes the postings from that school and plans again (stage.keep_home_seats; cautious:
+the host still counts the posted teacher).
 """
 
 from __future__ import annotations
@@ -96,6 +99,27 @@ def fix(data) -> None:
     data.movable[stayer] = True
     data.is_over[stayer] = True
     data.t_fixed_at[stayer] = -1
+
+
+def exchanges_out(data, choice: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The plan's new postings (move ``exchange``: an exchange-eligible teacher placed at a rural school other than
+    their own): a mask over teachers, and their number per home school."""
+    ok = choice >= 0
+    s = np.where(ok, data.p_s[np.maximum(choice, 0)], -1)
+    out = ok & data.is_exchange & (s != data.t_from) & data.s_rural[np.maximum(s, 0)]
+    return out, np.bincount(data.t_from[out], minlength=len(data.school_ids))
+
+
+def home_over(data, choice: np.ndarray) -> np.ndarray:
+    """posting_quota_at: home: per school, how far the plan's teachers there plus those it sends out on new
+    postings (who still count at home, R16) exceed the quota; the flow counted those at the host instead."""
+    ok = choice >= 0
+    at = data.t_fixed_at.copy()
+    at[ok] = data.p_s[choice[ok]]
+    here = np.bincount(at[at >= 0], minlength=len(data.school_ids))
+    _, out = exchanges_out(data, choice)
+    q = data.s_quota
+    return np.where(np.isnan(q), 0, np.maximum(here + out - np.nan_to_num(q), 0)).astype(np.int64)
 
 
 def move(data, p: int, s: int) -> str:

@@ -37,7 +37,12 @@ def pair_coefficients(data) -> np.ndarray:
     value = (-move - w.commute_km * np.nan_to_num(data.p_km, nan=0.0) + w.preference * pref
              + r5.pair_rewards(data))  # R5: the bundle school named at hiring
     couples = getattr(data, "couple_cost", None)  # couples.py: a couple left in two townships
-    return np.round(value * SCALE).astype(np.int64) - (0 if couples is None else couples)
+    out = np.round(value * SCALE).astype(np.int64) - (0 if couples is None else couples)
+    closed = getattr(data, "p_closed", None)  # pairs a rule closed after a first plan (stage.keep_home_seats)
+    return out if closed is None else np.where(closed, out - CLOSED, out)
+
+
+CLOSED = 10**9  # the cost of a closed pair: no plan takes one while any other placement is open
 
 
 def build(ctx: ModelCtx, envy: bool = False) -> None:

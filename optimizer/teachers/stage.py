@@ -5,8 +5,9 @@ Runs after R12 and the leader stage, within ``params.time_limit`` for the whole 
 1. candidates.py: who is movable and to which few schools (fit, level group, R5 with the bundle school, R6,
    R11 direction, R14, R16 postings fixed, distance, gaps, seats left, preferences); budget.py, r17.py and
    couples.py read what the leader stage and the fixed placements already took;
-2. where the candidate lists leave no placement within the quotas (a flow, milliseconds), every school open to
-   each teacher becomes a candidate; where even those cannot hold the new hires, period-2 and locked teachers,
+2. where the candidate lists leave no placement within the quotas (a flow, milliseconds), longer lists are tried
+   (3 and 10 times as many, then every school open to each teacher where that stays within WIDE_MAX_PAIRS
+   pairs); where even those cannot hold the new hires, period-2 and locked teachers,
    a second flow finds the fewest seats short and the quotas lacking them (R8:<school>), which are relaxed
    (the plan then breaks R8 and is refused) and named with the teachers they hold;
 3. flow.py: the exact model (R8 quotas hard; coverage, R9, R10, R11, the move budget and the soft goals in one
@@ -90,6 +91,49 @@ def write_reserve(data) -> float:
     return 2.0 + 5e-5 * len(data.t)
 
 
+HOME_ROUNDS = 4  # posting_quota_at: home: at most this many plans again with postings closed
+
+
+def keep_home_seats(data, net, dual, dual_deadline: float, params, stats: dict):
+    """posting_quota_at: home. While the plan's new postings leave a home school above its quota (r16.home_over),
+    close the postings from those schools (their pairs to rural schools cost soft.CLOSED) and plan again; the first
+    plan that keeps every quota, or the last one (R8 then names the schools, and the validator refuses it)."""
+    closed = np.zeros(len(data.p_t), dtype=bool)
+    schools: set[int] = set()
+    for _ in range(HOME_ROUNDS):
+        over = r16.home_over(data, dual.choice)
+        if not over.any():
+            break
+        schools |= {int(s) for s in np.flatnonzero(over)}
+        post = data.is_exchange[data.p_t] & ~data.p_stay & data.s_rural[data.p_s]
+        closed |= post & np.isin(data.t_from[data.p_t], list(schools))
+        data.p_closed = closed
+        left = max(dual_deadline - time.perf_counter(), 0.0)
+        dual = flow.lagrangian(data, net, time.perf_counter() + left, max_rounds=params.dual_max_rounds)
+    stats["postings_closed_at"] = len(schools)
+    return dual
+
+
+REACHES = (3, 10, candidates.WIDE)  # candidate lists tried in turn where the short ones hold no placement
+WIDE_MAX_PAIRS = 3_000_000  # every school open to every teacher only while at most this many pairs (memory)
+
+
+def widened(sc, state, data, log):
+    """The stage's facts with longer candidate lists (REACHES), the first whose flow places everyone within the
+    quotas, or the longest tried; each try is noted."""
+    w = data.say
+    n_movable = int(data.movable.sum())
+    for reach in REACHES:
+        if reach == candidates.WIDE and n_movable * len(data.school_ids) > WIDE_MAX_PAIRS:
+            break
+        data = prepare(sc, state, reach)
+        log.note(w.note("candidates_all" if reach == candidates.WIDE else "candidates_widened", reach=reach,
+                        pairs=len(data.p_t)))
+        if flow.FlowNet(data).feasible():
+            break
+    return data
+
+
 def cp_sat_polish(data, choice, relaxed, params, seconds: float, stats: dict):
     """CP-SAT on the exact model from the given plan; (choice, objective, bound) or None."""
     t = time.perf_counter()
@@ -121,9 +165,8 @@ def solve(sc, state, params: SolveParams) -> StageResult:
     relaxed = {f"R8:{data.school_ids[s]}": 0 for s in r8.over_by_locks(data)}
     w = data.say
     if not flow.FlowNet(data).feasible():
-        # the short candidate lists leave no placement within the quotas: every school open to each teacher
-        data = prepare(sc, state, candidates.WIDE)
-        log.note(w.note("candidates_widened", pairs=len(data.p_t)))
+        # the short candidate lists leave no placement within the quotas: longer ones, until one has a placement
+        data = widened(sc, state, data, log)
     deadline = t0 + params.time_limit - write_reserve(data)
     s_of = {str(sid): i for i, sid in enumerate(data.school_ids)}
 
@@ -150,6 +193,8 @@ def solve(sc, state, params: SolveParams) -> StageResult:
     left = deadline - time.perf_counter()
     dual_deadline = time.perf_counter() + (params.dual_share * left if use_cp_sat else left)
     dual = flow.lagrangian(data, net, dual_deadline, max_rounds=params.dual_max_rounds)
+    if sc.policy.posting_quota_at == "home" and not dual.infeasible:
+        dual = keep_home_seats(data, net, dual, dual_deadline, params, stats)
     choice = None if dual.infeasible else dual.choice
     if choice is None:  # no flow plan (cannot happen once the quotas short are relaxed): the clerk's placement
         log.note(w.note("no_placement"))

@@ -126,6 +126,25 @@ def test_posting_quota_at_home_counts_a_posted_teacher_at_the_home_school():
     assert host_after["schools_above_staff_quota"] == home_after["schools_above_staff_quota"] == 0
 
 
+def test_posting_quota_at_home_a_new_posting_keeps_its_home_seat():
+    # U may hold 2 teachers: E (eligible, R11 asks for one posting) and Y. A new math hire N would fill U's math gap.
+    # With host, E's posting to R frees U's seat for N. With home, E counts at U whether posted or not, so U
+    # is full either way: N goes to R, and U is never above its quota.
+    def case(at):
+        return build([U("U", is_township_seat=True, staff_quota=2), R("R", is_township_seat=True)],
+                     [person("PU", role="principal", school_id="U"), person("PR", role="principal", school_id="R"),
+                      person("E", school_id="U", years_at_school=8), person("Y", school_id="U", years_at_school=1),
+                      person("N", school_id="", contract_period=0, period_years=0, birth_date="2003-01-01")],
+                     [("U", "math", 48), ("R", "math", 16)], check=False, exchange_share=1.0,
+                     exchange_share_max=1.0, exchange_backbone_share=0.0, posting_quota_at=at,
+                     weights={"r11_exchange": 100.0})
+    host, _, _ = plan(case("host"))
+    assert (host.at["E", "move"], host.at["N", "to_school"]) == ("exchange", "U")
+    home, comp, after = plan(case("home"))  # plan() asserts that the validator finds no hard violation
+    assert home.at["N", "to_school"] == "R"
+    assert after["schools_above_staff_quota"] == 0 and comp.at["R8", "status"] == "met"
+
+
 def test_r6_wins_over_the_return_of_a_public_funded_teacher_who_owes_rural_years():
     # P belongs to U, is public-funded with 4 of 6 rural years, and ends a posting at rural R: returning to town
     # would break R6, so R keeps P (transfer), as if P had ranked it first; Q has served the six years
