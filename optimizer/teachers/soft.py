@@ -27,17 +27,26 @@ from .ctx import SCALE, ModelCtx, groups
 
 
 def pair_coefficients(data) -> np.ndarray:
-    """Objective coefficient (scaled) of each candidate pair for moves, commute, preferences and couples."""
+    """Objective coefficient (scaled) of each candidate pair for moves, commute, preferences and couples.
+
+    Computed once per data and couples' cost (couples.setup sets it after candidates.build): the exact score asks
+    for it at every plan it scores. Read-only."""
+    couples = getattr(data, "couple_cost", None)  # couples.py: a couple left in two townships
+    cached = getattr(data, "_pair_coefficients", None)
+    if cached is not None and cached[0] is couples:
+        return cached[1]
     w = data.sc.policy.weights
     voluntary = ~(data.is_new | data.is_p1)[data.p_t] & ~data.p_stay
-    n_ranked = np.array([len(p) for p in data.prefs])[data.p_t]
+    n_ranked = np.array([len(p) for p in data.prefs], dtype=np.int64)[data.p_t]
     pref = np.where(data.p_rank > 0, n_ranked + 1 - data.p_rank, 0)
     has_ref = data.has_ref[data.p_t]
     move = np.where(has_ref, w.keep_reference * (data.p_s != data.t_ref[data.p_t]), w.move * voluntary)
     value = (-move - w.commute_km * np.nan_to_num(data.p_km, nan=0.0) + w.preference * pref
              + r5.pair_rewards(data))  # R5: the bundle school named at hiring
-    couples = getattr(data, "couple_cost", None)  # couples.py: a couple left in two townships
-    return np.round(value * SCALE).astype(np.int64) - (0 if couples is None else couples)
+    out = np.round(value * SCALE).astype(np.int64) - (0 if couples is None else couples)
+    out.flags.writeable = False
+    data._pair_coefficients = (couples, out)
+    return out
 
 
 def build(ctx: ModelCtx, envy: bool = False) -> None:
