@@ -170,7 +170,7 @@ def lagrangian(data: TeacherData, net: FlowNet, deadline: float, tol: float = 1e
         chosen = np.zeros(len(data.p_t), dtype=bool)
         chosen[choice[choice >= 0]] = True
         g = np.array([f.at(chosen) for f in forms])
-        raw = evaluate(data, choice)
+        flow_choice, raw = choice, evaluate(data, choice)
         # a plan whose score before the repairs (the hard limits left out) is no better than the best plan so far
         # cannot become the best by repairs, which only trade score for the hard limits: not repaired
         if out.objective is None or raw["hard"] == 0 or raw["objective"] + raw["hard"] > out.objective:
@@ -179,7 +179,7 @@ def lagrangian(data: TeacherData, net: FlowNet, deadline: float, tol: float = 1e
             choice = r17.within_beds(data, choice, lambda c: Scorer(data, c))  # and R17's beds
         if consider is not None:
             choice = consider(choice)
-        e = evaluate(data, choice)
+        e = raw if choice is flow_choice else evaluate(data, choice)  # no repair changed it: scored already
         improved = out.bound is None or bound < out.bound - 1e-9
         if improved:
             out.bound = math.floor(bound + 1e-9)  # the model's objective is an integer
