@@ -276,6 +276,7 @@ class _Tables:
     w10: int
     w11: int
     w_budget: int
+    penalties: dict = field(default_factory=dict)  # Scorer._penalty by its arguments: trials repeat the same counts
 
 
 def tables(data: TeacherData) -> _Tables:
@@ -323,11 +324,17 @@ class Scorer:
         return t.cum[t.start[key] + units] - t.cum[t.start[key]] - (n - units) * t.surplus
 
     def _penalty(self, counts, moved, moved_bb, moves) -> int:
+        """The exact score's penalties (R17 apart) of these counts: a function of them alone, kept by them."""
         d, t = self.data, self.tab
-        r = r11.shortfalls(d.sc.policy, t.n_elig, moved, moved_bb)
-        return (t.w9 * sum(r9.value(d, counts).values()) + t.w10 * r10.value(d, counts)
-                + t.w11 * (r["short"] + r["short_bb"]) + r11.HARD * r["over"]
-                + r11.HARD * r15.excess(d, counts) + t.w_budget * budget.over(d, moves))
+        key = (*counts.values(), moved, moved_bb, moves)
+        pen = t.penalties.get(key)
+        if pen is None:
+            r = r11.shortfalls(d.sc.policy, t.n_elig, moved, moved_bb)
+            pen = (t.w9 * sum(r9.value(d, counts).values()) + t.w10 * r10.value(d, counts)
+                   + t.w11 * (r["short"] + r["short_bb"]) + r11.HARD * r["over"]
+                   + r11.HARD * r15.excess(d, counts) + t.w_budget * budget.over(d, moves))
+            t.penalties[key] = pen
+        return pen
 
     def trial(self, moves: dict) -> tuple[int, tuple]:
         """Score if each teacher p in ``moves`` took pair moves[p]; and the state to ``commit``."""
