@@ -279,7 +279,8 @@ class _Tables:
     penalties: dict = field(default_factory=dict)  # Scorer._penalty by its arguments: trials repeat the same counts
 
 
-def tables(data: TeacherData) -> _Tables:
+def tables(data) -> _Tables:
+    """The Scorer's tables of ``data`` (candidates.TeacherData), built at the first call and kept on it."""
     if getattr(data, "_scorer_tables", None) is not None:
         return data._scorer_tables
     ch = coverage.chains(data)
