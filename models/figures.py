@@ -436,7 +436,8 @@ def _r5_bundle(sc, p: pd.DataFrame, st: pd.DataFrame, sch: pd.DataFrame) -> None
     p["r5_at_bundle"] = p["r5_bundle_open"] & (p["to_school"] == b)
     held = p[p["teacher_after"] & (p["to_school"] != "")].groupby("to_school").size()
     quota = pd.to_numeric(sch["staff_quota"], errors="coerce")
-    full = b.map(lambda s: bool(s in quota.index and pd.notna(quota[s]) and held.get(s, 0) >= quota[s]))
+    q = b.map(quota)  # nan: not a school, or no quota
+    full = q.notna() & (b.map(held).fillna(0) >= q)
     p["r5_bundle_full"] = p["r5_bundle_open"] & ~p["r5_at_bundle"] & full.astype(bool)
 
 

@@ -133,9 +133,10 @@ def kpi_panels(plan, sc, lang: str | None = None) -> list[dict]:
              "target": tg.get(key), "share": share} for r, title, key, share in panels]
 
 
-def moves_by_township(plan, sc) -> pd.DataFrame:
-    """Moves counted by destination township and direction (rows: township, columns: DIRECTIONS)."""
-    return F.moves_by_township(sc, F.people(sc, plan.assignments))
+def moves_by_township(plan, sc, ppl: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Moves counted by destination township and direction (rows: township, columns: DIRECTIONS); ``ppl``: the
+    plan's people table (models/figures.py ``people``) where the caller has it already."""
+    return F.moves_by_township(sc, F.people(sc, plan.assignments) if ppl is None else ppl)
 
 
 # ---- SVG pieces ---------------------------------------------------------------------------------
@@ -270,8 +271,9 @@ def _curve(x1, y1, x2, y2, bend: float = 0.15) -> str:
     return f"M{x1:.1f},{y1:.1f} Q{cx:.1f},{cy:.1f} {x2:.1f},{y2:.1f}"
 
 
-def map_svg(plan, sc, lang: str | None = None) -> tuple[str, str]:
-    """(svg, caption) of the school map with move arrows and itinerant routes."""
+def map_svg(plan, sc, lang: str | None = None, ppl: pd.DataFrame | None = None) -> tuple[str, str]:
+    """(svg, caption) of the school map with move arrows and itinerant routes (``ppl`` as for
+    ``moves_by_township``)."""
     sch = sc.schools.reset_index(drop=True)
     ok = sch["lat"].notna() & sch["lon"].notna()
     sch = sch[ok]
@@ -320,7 +322,7 @@ def map_svg(plan, sc, lang: str | None = None) -> tuple[str, str]:
                              f'stroke-dasharray="4 3"><title>{escape(t("report.tip.route", lang, n=n))}</title></line>')
     parts.append("</g>")
     # moves: one bent arrow per (from, to) school pair, width by the number of people
-    moves = F.move_directions(F.people(sc, a))  # the `moves` figure, person by person
+    moves = F.move_directions(F.people(sc, a) if ppl is None else ppl)  # the `moves` figure, person by person
     m = moves[moves["direction"] != "new_hire"]
     pairs = m.groupby(["from_school", "to_school"]).size().sort_values(ascending=False, kind="stable")
     drawn = pairs.head(MAX_ARROWS)
@@ -436,7 +438,8 @@ def report_html(plan, sc, violations=None, lang: str | None = None) -> str:
     k = plan_kpis(plan, sc)
     after = k.get("after", {})
     title = t("report.title", lang, year=sc.policy.plan_year, name=sc.name)
-    map_part, map_caption = map_svg(plan, sc, lang)
+    ppl = F.people(sc, plan.assignments)  # once, for the map and the townships' moves
+    map_part, map_caption = map_svg(plan, sc, lang, ppl)
     comp = plan.compliance[["rule", "status", "detail"]] if len(plan.compliance) else plan.compliance
     solver = solver_table(plan)
     if len(solver):
@@ -467,7 +470,7 @@ def report_html(plan, sc, violations=None, lang: str | None = None) -> str:
         + "</div>",
         f'<h2 id="townships">{h("report.h.townships")}</h2>',
         f'<p class="note">{h("report.townships_note")}</p>',
-        township_chart(moves_by_township(plan, sc), lang),
+        township_chart(moves_by_township(plan, sc, ppl), lang),
         f'<h2 id="map-title">{h("report.h.map")}</h2>',
         f'<p class="note"><label><input type="checkbox" data-layer="layer-moves" checked> {h("report.layer.moves")}'
         f'</label> <label><input type="checkbox" data-layer="layer-itinerant" checked> '

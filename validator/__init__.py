@@ -25,7 +25,7 @@ from . import (
     r16,
     r17,
 )
-from .core import Violation
+from .core import Violation, one_join
 from .figures import figures  # the plan's figures, counted by the validator: figures(sc, plan) -> dict
 
 # Each module has check(scenario, plan) -> list[Violation].
@@ -36,8 +36,9 @@ RULE_MODULES = [contract, r1, r2, principal, r3, r4, r5, r6, r7, r8_posts, r8_qu
 def check_plan(sc, plan) -> list[Violation]:
     """Every violation of the plan against the scenario, hard rules first."""
     found: list[Violation] = []
-    for mod in RULE_MODULES:
-        found.extend(mod.check(sc, plan))
+    with one_join(sc, plan):
+        for mod in RULE_MODULES:
+            found.extend(mod.check(sc, plan))
     return sorted(found, key=lambda v: (not v.hard, v.rule, v.person_id))
 
 

@@ -6,7 +6,7 @@ not hard)."""
 
 from __future__ import annotations
 
-from .core import Violation, joined
+from .core import Violation, joined, records
 
 CERT_RANK = {"kindergarten": 0, "primary": 1, "junior": 2, "senior": 3, "vocational": 3}
 LEVEL_NEED = {"kindergarten": 0, "primary": 1, "nine_year": 1, "junior": 2, "senior": 3, "vocational": 3}
@@ -25,7 +25,8 @@ def check(sc, plan) -> list[Violation]:
     levels = sc.schools.set_index("school_id")["level"].to_dict()
     out = []
     teach = j[(j["role_after"] == "teacher") & (j["to_school"].fillna("") != "")]
-    for pid, r in teach.iterrows():
+    for pid, r in records(teach, ("certificate", "from_level", "from_school", "to_school", "to_level", "locked_school",
+                                  "period2_school")):
         cert = certificate(r)
         if cert not in CERT_RANK:
             continue

@@ -9,7 +9,7 @@ import math
 
 import pandas as pd
 
-from .core import Violation, joined
+from .core import Violation, joined, records
 
 
 def _km(lat1, lon1, lat2, lon2) -> float:
@@ -32,7 +32,7 @@ def far_arrivals(sc, plan) -> tuple[pd.Series, dict[str, list[str]]]:
     out: dict[str, list[str]] = {}
     arriving = j[(j["to_school"] != j["from_school"]) & j["to_school"].isin(beds.index)
                  & (j["to_school"] != j["locked_school"].fillna("")) & (j["role_after"] == "teacher")]
-    for pid, r in arriving.iterrows():
+    for pid, r in records(arriving, ("home_lat", "home_lon", "to_school")):
         km = _km(r["home_lat"], r["home_lon"], sch.at[r["to_school"], "lat"], sch.at[r["to_school"], "lon"])
         if not math.isnan(km) and km * pol.detour_factor / pol.road_speed_kmh * 60.0 > pol.commute_minutes_max:
             out.setdefault(r["to_school"], []).append(str(pid))

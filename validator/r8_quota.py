@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .core import Violation, joined
+from .core import Violation, joined, records
 
 
 def check(sc, plan) -> list[Violation]:
@@ -28,7 +28,7 @@ def check(sc, plan) -> list[Violation]:
     demand = set(zip(sc.demand["school_id"], sc.demand["subject"]))
     placed = teach[(teach["to_school"] != teach["from_school"])
                    & (teach["to_school"] != teach["locked_school"].fillna(""))]
-    for pid, r in placed.iterrows():
+    for pid, r in records(placed, ("to_level", "to_school", "subject")):
         kg = r["to_level"] == "kindergarten"
         pre = r["subject"] == "preschool"
         if kg != pre:

@@ -9,6 +9,8 @@ say which wishes were not met and at what cost.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -19,6 +21,13 @@ from ortools.sat.python import cp_model
 TeacherData = Any
 
 SCALE = 100
+
+
+@lru_cache(maxsize=64)
+def exact_fraction(share: float) -> Fraction:
+    """A policy share or ratio as the exact fraction the model holds (num / den, den <= 1000); cached, as the
+    local repairs (flow.Scorer) ask for it in every trial."""
+    return Fraction(share).limit_denominator(1000)
 
 
 @dataclass

@@ -197,7 +197,7 @@ def lagrangian(data: TeacherData, net: FlowNet, deadline: float, tol: float = 1e
         chosen = np.zeros(len(data.p_t), dtype=bool)
         chosen[choice[choice >= 0]] = True
         g = np.array([f.at(chosen) for f in forms])
-        raw = evaluate(data, choice)
+        flow_choice, raw = choice, evaluate(data, choice)
         # a plan whose score before the repairs (the hard limits left out) is no better than the best plan so far
         # cannot become the best by repairs, which only trade score for the hard limits: not repaired
         if out.objective is None or raw["hard"] == 0 or raw["objective"] + raw["hard"] > out.objective:
@@ -206,7 +206,7 @@ def lagrangian(data: TeacherData, net: FlowNet, deadline: float, tol: float = 1e
             choice = r17.within_beds(data, choice, lambda c: Scorer(data, c))  # and R17's beds
         if consider is not None:
             choice = consider(choice)
-        e = evaluate(data, choice)
+        e = raw if choice is flow_choice else evaluate(data, choice)  # no repair changed it: scored already
         improved = out.bound is None or bound < out.bound - 1e-9
         if improved:
             out.bound = math.floor(bound + 1e-9)  # the model's objective is an integer
@@ -277,50 +277,96 @@ def improve(data: TeacherData, net: FlowNet, choice: np.ndarray, deadline: float
     return sc.choice, sc.score
 
 
+@dataclass
+class _Tables:
+    """What a Scorer reads of every pair, teacher and coverage chain, as Python lists: a trial reads a few
+    entries of each, which lists give faster than numpy's scalar indexing. Built once per data
+    (``tables``), after the stage's setup, as coverage.chains is."""
+
+    coef: list  # soft.pair_coefficients per pair
+    pair_key: list  # coverage chain of each pair
+    school: list  # p_s
+    stay: list  # p_stay
+    far: list  # r17.far_pairs
+    adds: list  # per pair: what its teacher adds there to each count of r9.masks (names: ``names``)
+    names: list
+    is_new: list  # per teacher
+    is_exchange: list
+    backbone: list
+    rural: list  # per school
+    start: list  # per chain: offset of its first unit in ``cum``
+    units: list  # per chain: its units
+    cum: list  # cumulative gains of the chains' units
+    surplus: int
+    n_elig: int  # R11 eligible teachers
+    w9: int  # scaled weights
+    w10: int
+    w11: int
+    w_budget: int
+    penalties: dict = field(default_factory=dict)  # Scorer._penalty by its arguments: trials repeat the same counts
+
+
+def tables(data) -> _Tables:
+    """The Scorer's tables of ``data`` (candidates.TeacherData), built at the first call and kept on it."""
+    if getattr(data, "_scorer_tables", None) is not None:
+        return data._scorer_tables
+    ch = coverage.chains(data)
+    pk = data.p_s * data.n_subj + data.t_subj[data.p_t]
+    m = r9.masks(data)
+    adds = np.stack([sm[data.p_s] & pm[data.p_t] for sm, pm in m.values()], axis=1).astype(np.int64)
+    w = data.sc.policy.weights
+    w9, w10, w11 = (int(round(x * SCALE)) for x in (w.r9_parity, w.r10_degree_ratio, w.r11_exchange))
+    data._scorer_tables = _Tables(
+        coef=soft.pair_coefficients(data).tolist(), pair_key=np.searchsorted(ch.keys, pk).tolist(),
+        school=data.p_s.tolist(), stay=data.p_stay.tolist(), far=r17.far_pairs(data).tolist(),
+        adds=list(map(tuple, adds.tolist())), names=list(m), is_new=data.is_new.tolist(),
+        is_exchange=data.is_exchange.tolist(), backbone=data.backbone.tolist(), rural=data.s_rural.tolist(),
+        start=ch.off[:-1].tolist(), units=np.diff(ch.off).tolist(),
+        cum=np.concatenate([[0], np.cumsum(ch.gains)]).astype(np.int64).tolist(), surplus=int(ch.surplus),
+        n_elig=int(data.is_exchange.sum()), w9=w9, w10=w10, w11=w11, w_budget=budget.weight(data))
+    return data._scorer_tables
+
+
 class Scorer:
     """The exact score of a placement, updated in O(1) per changed teacher (for local repairs)."""
 
     def __init__(self, data: TeacherData, choice: np.ndarray):
         self.data = data
         self.choice = choice.copy()
-        self.coef = soft.pair_coefficients(data)
-        self.ch = coverage.chains(data)
-        pk = data.p_s * data.n_subj + data.t_subj[data.p_t]
-        self.pair_key = np.searchsorted(self.ch.keys, pk)
-        self.cum = np.concatenate([[0], np.cumsum(self.ch.gains)])
-        self.n = np.zeros(len(self.ch.keys), dtype=np.int64)
+        self.tab = tables(data)
+        self.n = np.zeros(len(self.tab.start), dtype=np.int64)
         chosen = choice[choice >= 0]
-        np.add.at(self.n, self.pair_key[chosen], 1)
+        np.add.at(self.n, np.asarray(self.tab.pair_key, dtype=np.int64)[chosen], 1)
         self.counts = r9.count_values(data, choice)
-        self.masks = r9.masks(data)
         r = r11.value(data, choice)
         self.moved, self.moved_bb = r["moved"], r["moved_bb"]
         self.moves = budget.moves(data, choice)
-        self.far, self.beds_left = r17.far_pairs(data), r17.left(data)
+        self.beds_left = r17.left(data).tolist()
         self.use = r17.use_of(data, choice)
         self.pen: int | None = None  # the current state's penalty (R17 apart), cached between trials
         self.score = evaluate(data, choice)["objective"]
 
     def _cov(self, key: int, n: int) -> int:
-        units = min(n, int(self.ch.off[key + 1] - self.ch.off[key]))
-        return int(self.cum[self.ch.off[key] + units] - self.cum[self.ch.off[key]]) - (n - units) * self.ch.surplus
+        t = self.tab
+        units = min(n, t.units[key])
+        return t.cum[t.start[key] + units] - t.cum[t.start[key]] - (n - units) * t.surplus
 
     def _penalty(self, counts, moved, moved_bb, moves) -> int:
-        d, pol = self.data, self.data.sc.policy
-        w = pol.weights
-        from fractions import Fraction
-        share = Fraction(pol.exchange_backbone_share).limit_denominator(1000)
-        need = share.numerator * moved - share.denominator * moved_bb
-        short = max(0, r11.target(int(d.is_exchange.sum()), pol.exchange_share) - moved) if d.is_exchange.any() else 0
-        short_bb = max(0, -(-need // share.denominator)) if d.is_exchange.any() else 0
-        return (int(round(w.r9_parity * SCALE)) * sum(r9.value(d, counts).values())
-                + int(round(w.r10_degree_ratio * SCALE)) * r10.value(d, counts)
-                + int(round(w.r11_exchange * SCALE)) * (short + short_bb) + r11.HARD * r11.over_ceiling(d, moved)
-                + r11.HARD * r15.excess(d, counts) + budget.weight(d) * budget.over(d, moves))
+        """The exact score's penalties (R17 apart) of these counts: a function of them alone, kept by them."""
+        d, t = self.data, self.tab
+        key = (*counts.values(), moved, moved_bb, moves)
+        pen = t.penalties.get(key)
+        if pen is None:
+            r = r11.shortfalls(d.sc.policy, t.n_elig, moved, moved_bb)
+            pen = (t.w9 * sum(r9.value(d, counts).values()) + t.w10 * r10.value(d, counts)
+                   + t.w11 * (r["short"] + r["short_bb"]) + r11.HARD * r["over"]
+                   + r11.HARD * r15.excess(d, counts) + t.w_budget * budget.over(d, moves))
+            t.penalties[key] = pen
+        return pen
 
     def trial(self, moves: dict) -> tuple[int, tuple]:
         """Score if each teacher p in ``moves`` took pair moves[p]; and the state to ``commit``."""
-        d = self.data
+        t = self.tab
         delta = 0
         dn: dict = {}
         counts = dict(self.counts)
@@ -328,32 +374,34 @@ class Scorer:
         du: dict = {}  # R17: far arrivals per school
         for p, k in moves.items():
             old = int(self.choice[p])
-            if self.far[old]:
-                du[int(d.p_s[old])] = du.get(int(d.p_s[old]), 0) - 1
-            if self.far[k]:
-                du[int(d.p_s[k])] = du.get(int(d.p_s[k]), 0) + 1
-            if not d.is_new[p]:
-                n_moves += int(not d.p_stay[k]) - int(not d.p_stay[old])
-            delta += int(self.coef[k]) - int(self.coef[old])
-            dn[self.pair_key[old]] = dn.get(self.pair_key[old], 0) - 1
-            dn[self.pair_key[k]] = dn.get(self.pair_key[k], 0) + 1
-            for name, (sm, pm) in self.masks.items():
-                if pm[p]:
-                    counts[name] += int(sm[d.p_s[k]]) - int(sm[d.p_s[old]])
-            if d.is_exchange[p]:
-                step = int(d.s_rural[d.p_s[k]]) - int(d.s_rural[d.p_s[old]])  # exchanged: at a rural school
+            s_old, s_new = t.school[old], t.school[k]
+            if t.far[old]:
+                du[s_old] = du.get(s_old, 0) - 1
+            if t.far[k]:
+                du[s_new] = du.get(s_new, 0) + 1
+            if not t.is_new[p]:
+                n_moves += int(not t.stay[k]) - int(not t.stay[old])
+            delta += t.coef[k] - t.coef[old]
+            dn[t.pair_key[old]] = dn.get(t.pair_key[old], 0) - 1
+            dn[t.pair_key[k]] = dn.get(t.pair_key[k], 0) + 1
+            for name, a, b in zip(t.names, t.adds[k], t.adds[old]):
+                if a != b:
+                    counts[name] += a - b
+            if t.is_exchange[p]:
+                step = int(t.rural[s_new]) - int(t.rural[s_old])  # exchanged: at a rural school
                 moved += step
-                moved_bb += step * int(d.backbone[p])
+                moved_bb += step * int(t.backbone[p])
         for key, c in dn.items():
             if c:
-                delta += self._cov(int(key), int(self.n[key] + c)) - self._cov(int(key), int(self.n[key]))
+                n = int(self.n[key])
+                delta += self._cov(key, n + c) - self._cov(key, n)
         if self.pen is None:
             self.pen = self._penalty(self.counts, self.moved, self.moved_bb, self.moves)
         old_pen = self.pen
         new_pen = self._penalty(counts, moved, moved_bb, n_moves)
         for s, c in du.items():
             if c and self.beds_left[s] >= 0:
-                u, cap = int(self.use[s]), int(self.beds_left[s])
+                u, cap = int(self.use[s]), self.beds_left[s]
                 new_pen += r11.HARD * (max(0, u + c - cap) - max(0, u - cap))
         return self.score + delta - (new_pen - old_pen), (moves, dn, counts, moved, moved_bb, n_moves, du)
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from .ctx import SCALE, ModelCtx
+from .ctx import SCALE, ModelCtx, exact_fraction
 from .r9 import Form, deficit, exact_deficit, lower_form
 
 
 def ratio(data) -> Fraction:
-    return Fraction(data.sc.policy.degree_ratio_max).limit_denominator(1000)
+    return exact_fraction(data.sc.policy.degree_ratio_max)
 
 
 def value(data, counts: dict) -> int:

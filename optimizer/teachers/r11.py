@@ -17,11 +17,10 @@ sends the least valuable surplus movers back to their own school, so every plan 
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 
 import numpy as np
 
-from .ctx import SCALE, ModelCtx
+from .ctx import SCALE, ModelCtx, exact_fraction
 
 HARD = 10**7  # scaled cost per exchange above the ceiling in exact scores: such a placement is never a plan
 
@@ -43,9 +42,16 @@ def eligible(pol, years: np.ndarray, exempt: np.ndarray, gender: np.ndarray, age
     return (~new & urban_now & (years >= pol.exchange_after_years) & (exempt == "") & young_enough)
 
 
-def over_ceiling(d, moved: int) -> int:
-    n = int(d.is_exchange.sum())
-    return max(0, moved - ceiling(n, d.sc.policy.exchange_share_max)) if n else 0
+def shortfalls(pol, n_elig: int, moved: int, moved_bb: int) -> dict:
+    """Exact R11 figures of ``moved`` exchanges (``moved_bb`` of them backbone) among ``n_elig`` eligible: both
+    shortfalls and the exchanges above the ceiling (all 0 without eligible teachers)."""
+    if n_elig == 0:
+        return {"short": 0, "short_bb": 0, "over": 0}
+    share = exact_fraction(pol.exchange_backbone_share)
+    need = share.numerator * moved - share.denominator * moved_bb
+    return {"short": max(0, target(n_elig, pol.exchange_share) - moved),
+            "short_bb": max(0, -(-need // share.denominator)),
+            "over": max(0, moved - ceiling(n_elig, pol.exchange_share_max))}
 
 
 def _parts(d):
@@ -71,11 +77,7 @@ def value(d, choice: np.ndarray) -> dict:
     chosen[choice[choice >= 0]] = True
     moved = int(movers.sum()) - int(chosen[stay_idx].sum())
     moved_bb = int((movers & d.backbone).sum()) - int(chosen[stay_bb].sum())
-    share = Fraction(pol.exchange_backbone_share).limit_denominator(1000)
-    need = share.numerator * moved - share.denominator * moved_bb
-    return {"short": max(0, target(n_elig, pol.exchange_share) - moved),
-            "short_bb": max(0, -(-need // share.denominator)), "moved": moved, "moved_bb": moved_bb,
-            "over": over_ceiling(d, moved)}
+    return {**shortfalls(pol, n_elig, moved, moved_bb), "moved": moved, "moved_bb": moved_bb}
 
 
 def forms(d) -> list:
@@ -88,7 +90,7 @@ def forms(d) -> list:
         return []
     movers, stay_idx, stay_bb = _parts(d)
     w = int(round(pol.weights.r11_exchange * SCALE))
-    share = float(Fraction(pol.exchange_backbone_share).limit_denominator(1000))
+    share = float(exact_fraction(pol.exchange_backbone_share))
     n_m, n_mb = int(movers.sum()), int((movers & d.backbone).sum())
     # short >= goal - moved = goal - n_m + sum(stay);  short_bb >= share moved - moved_bb
     a = Form("R11 teachers short of the exchange share", w, float(target(n_elig, pol.exchange_share) - n_m),
@@ -121,7 +123,7 @@ def build(ctx: ModelCtx) -> None:
     goal = target(n_elig, pol.exchange_share)
     short = m.new_int_var(0, goal, "R11 teachers short of the exchange share")
     m.add(short >= goal - moved)
-    share = Fraction(pol.exchange_backbone_share).limit_denominator(1000)
+    share = exact_fraction(pol.exchange_backbone_share)
     short_bb = m.new_int_var(0, n_elig, "R11 backbone teachers short of the backbone share")
     m.add(share.denominator * short_bb >= share.numerator * moved - share.denominator * moved_bb)
     m.add(moved <= ceiling(n_elig, pol.exchange_share_max))  # hard

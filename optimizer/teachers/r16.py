@@ -153,23 +153,21 @@ def columns(data, school_of: np.ndarray, moves: list[str], plan_year: int, years
     """home_school and posting_until of every teacher of the stage after the plan: a new exchange's posting,
     a continuing posting carried, "" for everyone else (an ended posting, a lock elsewhere)."""
     post = data.postings
-    ids = data.school_ids
-    home_out, until_out = [], []
+    n = len(moves)
+    home_out = np.full(n, "", dtype=object)
+    until_out = np.full(n, "", dtype=object)
+    s, f = np.asarray(school_of, dtype=np.int64), data.t_from
+    from_id = np.where(f >= 0, data.school_ids[np.maximum(f, 0)], "").astype(str)
+    exchange = np.asarray(moves, dtype=object) == "exchange"
+    home_out[exchange] = from_id[exchange]
+    until_out[exchange] = str(plan_year + years - 1)
     t = data.t
-    carried_home = t["home_school"].fillna("").astype(str).to_numpy() if "home_school" in t.columns else None
-    for p, m in enumerate(moves):
-        s, f = int(school_of[p]), int(data.t_from[p])
-        if m == "exchange":
-            home_out.append(str(ids[f]))
-            until_out.append(str(plan_year + years - 1))
-        elif (carried_home is not None and post.until[p] >= plan_year and s == f and s >= 0
-              and carried_home[p].strip() not in ("", str(ids[f]))):
-            home_out.append(carried_home[p].strip())
-            until_out.append(str(int(post.until[p])))
-        else:
-            home_out.append("")
-            until_out.append("")
-    return home_out, until_out
+    if "home_school" in t.columns:
+        carried = t["home_school"].fillna("").astype(str).str.strip().to_numpy(dtype=object)
+        keep = (~exchange & (post.until >= plan_year) & (s == f) & (s >= 0) & (carried != "") & (carried != from_id))
+        home_out[keep] = carried[keep]
+        until_out[keep] = [str(int(u)) for u in post.until[keep]]
+    return home_out.tolist(), until_out.tolist()
 
 
 def report(data, school_of: np.ndarray, state) -> bool:

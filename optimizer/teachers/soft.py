@@ -27,19 +27,29 @@ from .ctx import SCALE, ModelCtx, groups
 
 
 def pair_coefficients(data) -> np.ndarray:
-    """Objective coefficient (scaled) of each candidate pair for moves, commute, preferences and couples."""
+    """Objective coefficient (scaled) of each candidate pair for moves, commute, preferences and couples.
+
+    Computed once per data, couples' cost (couples.setup sets it after candidates.build) and closed pairs (a new
+    array each time the stage closes more): the exact score asks for it at every plan it scores. Read-only."""
+    couples = getattr(data, "couple_cost", None)  # couples.py: a couple left in two townships
+    closed = getattr(data, "p_closed", None)  # pairs a rule closed after a first plan (stage.keep_home_seats)
+    cached = getattr(data, "_pair_coefficients", None)
+    if cached is not None and cached[0] is couples and cached[1] is closed:
+        return cached[2]
     w = data.sc.policy.weights
     voluntary = ~(data.is_new | data.is_p1)[data.p_t] & ~data.p_stay
-    n_ranked = np.array([len(p) for p in data.prefs])[data.p_t]
+    n_ranked = np.array([len(p) for p in data.prefs], dtype=np.int64)[data.p_t]
     pref = np.where(data.p_rank > 0, n_ranked + 1 - data.p_rank, 0)
     has_ref = data.has_ref[data.p_t]
     move = np.where(has_ref, w.keep_reference * (data.p_s != data.t_ref[data.p_t]), w.move * voluntary)
     value = (-move - w.commute_km * np.nan_to_num(data.p_km, nan=0.0) + w.preference * pref
              + r5.pair_rewards(data))  # R5: the bundle school named at hiring
-    couples = getattr(data, "couple_cost", None)  # couples.py: a couple left in two townships
     out = np.round(value * SCALE).astype(np.int64) - (0 if couples is None else couples)
-    closed = getattr(data, "p_closed", None)  # pairs a rule closed after a first plan (stage.keep_home_seats)
-    return out if closed is None else np.where(closed, out - CLOSED, out)
+    if closed is not None:
+        out = np.where(closed, out - CLOSED, out)
+    out.flags.writeable = False
+    data._pair_coefficients = (couples, closed, out)
+    return out
 
 
 CLOSED = 10**9  # the cost of a closed pair: no plan takes one while any other placement is open

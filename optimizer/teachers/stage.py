@@ -106,8 +106,9 @@ def keep_home_seats(data, net, dual, dual_deadline: float, params, stats: dict):
             break
         schools |= {int(s) for s in np.flatnonzero(over)}
         post = data.is_exchange[data.p_t] & ~data.p_stay & data.s_rural[data.p_s]
-        closed |= post & np.isin(data.t_from[data.p_t], list(schools))
+        closed = closed | (post & np.isin(data.t_from[data.p_t], list(schools)))  # a new array: soft.py's cache
         data.p_closed = closed
+        data._scorer_tables = None  # flow.tables copies the pair coefficients: built again with the closed pairs
         left = max(dual_deadline - time.perf_counter(), 0.0)
         dual = flow.lagrangian(data, net, time.perf_counter() + left, max_rounds=params.dual_max_rounds)
     stats["postings_closed_at"] = len(schools)
