@@ -121,7 +121,7 @@ WIDE_MAX_PAIRS = 3_000_000  # every school open to every teacher only while at m
 
 def widened(sc, state, data, log):
     """The stage's facts with longer candidate lists (REACHES), the first whose flow places everyone within the
-    quotas, or the longest tried; each try is noted."""
+    quotas, or the longest tried; each try is noted. (data, whether its flow places everyone)."""
     w = data.say
     n_movable = int(data.movable.sum())
     for reach in REACHES:
@@ -131,8 +131,8 @@ def widened(sc, state, data, log):
         log.note(w.note("candidates_all" if reach == candidates.WIDE else "candidates_widened", reach=reach,
                         pairs=len(data.p_t)))
         if flow.FlowNet(data).feasible():
-            break
-    return data
+            return data, True
+    return data, False
 
 
 def cp_sat_polish(data, choice, relaxed, params, seconds: float, stats: dict):
@@ -165,9 +165,10 @@ def solve(sc, state, params: SolveParams) -> StageResult:
     # quotas the locked and staying teachers alone exceed: nobody else is placed there (no seat added)
     relaxed = {f"R8:{data.school_ids[s]}": 0 for s in r8.over_by_locks(data)}
     w = data.say
-    if not flow.FlowNet(data).feasible():
+    placeable = flow.FlowNet(data).feasible()
+    if not placeable:
         # the short candidate lists leave no placement within the quotas: longer ones, until one has a placement
-        data = widened(sc, state, data, log)
+        data, placeable = widened(sc, state, data, log)
     deadline = t0 + params.time_limit - write_reserve(data)
     s_of = {str(sid): i for i, sid in enumerate(data.school_ids)}
 
@@ -182,8 +183,8 @@ def solve(sc, state, params: SolveParams) -> StageResult:
                    "num_workers": params.workers, "seed": params.seed, "time_limit": params.time_limit}
     t_opt = time.perf_counter()
     stats["build_seconds"] = round(t_opt - t0, 3)
-    short = shortfall(data)
-    if short:  # even every school open to them cannot hold the teachers: those quotas, by the seats they lack
+    short = {} if placeable else shortfall(data)
+    if short:  # even the longest candidate lists cannot hold the teachers: those quotas, by the seats they lack
         core_s = [s_of[c.split(":", 1)[1]] for c in short]
         log.note(w.note("quota_conflict", schools=w.list(w.note("quota_short", name=quota_name(c), n=n)
                                                           for c, n in sorted(short.items())),
